@@ -1,0 +1,35 @@
+import { PGlite } from '@electric-sql/pglite'
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto'
+import type { Database, Queryable, QueryResult } from './types.ts'
+
+type PGliteLike = Pick<PGlite, 'query' | 'exec'>
+
+function queryable(pg: PGliteLike): Queryable {
+  return {
+    async query<Row>(text: string, params: unknown[] = []): Promise<QueryResult<Row>> {
+      const result = await pg.query<Row>(text, params)
+      return { rows: result.rows, affectedRows: result.affectedRows ?? 0 }
+    },
+    async exec(script: string) {
+      await pg.exec(script)
+    },
+  }
+}
+
+/**
+ * Opens an embedded Postgres (WASM). `dataDir` undefined keeps it in memory (tests);
+ * a folder keeps the data between runs (`pnpm dev`).
+ */
+export async function openPglite(dataDir?: string): Promise<Database> {
+  const pg = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions: { pgcrypto } })
+  return {
+    kind: 'pglite',
+    ...queryable(pg),
+    transaction: (fn) => pg.transaction((tx) => fn(queryable(tx))),
+    async listen(channel, onPayload) {
+      const unlisten = await pg.listen(channel, onPayload)
+      return () => unlisten()
+    },
+    close: () => pg.close(),
+  }
+}

@@ -1,0 +1,24 @@
+/** The two backends Relevo runs on locally: embedded PGlite (default) or a real Postgres. */
+export type DatabaseKind = 'pglite' | 'postgres'
+
+export interface QueryResult<Row> {
+  rows: Row[]
+  /** Rows changed by INSERT/UPDATE/DELETE, when the backend reports it. */
+  affectedRows: number
+}
+
+/** A connection-like handle; inside `transaction` it is bound to that transaction. */
+export interface Queryable {
+  query<Row = Record<string, unknown>>(text: string, params?: unknown[]): Promise<QueryResult<Row>>
+  /** Runs a script of several statements without parameters (migrations, seed). */
+  exec(script: string): Promise<void>
+}
+
+export interface Database extends Queryable {
+  readonly kind: DatabaseKind
+  /** Runs `fn` in BEGIN … COMMIT; rolls back and rethrows when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /** LISTEN on a channel; the returned function stops listening. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
+  close(): Promise<void>
+}
