@@ -1,2 +1,40 @@
--- placeholder replaced below
-select 1;
+-- Local demo data only (never pushed to production): the "Demo Store" tenant, its WhatsApp
+-- channel on the simulator, an admin and an agent. Passwords are bcrypt-hashed as GoTrue does.
+
+insert into public.tenants (id, name, system_prompt, language)
+values ('00000000-0000-4000-8000-000000000001', 'Demo Store',
+  'Eres el asistente de ventas de Demo Store. Responde breve y amable, en el idioma del cliente.', 'es');
+
+insert into public.channels (id, tenant_id, kind, name)
+values ('00000000-0000-4000-8000-000000000101', '00000000-0000-4000-8000-000000000001', 'whatsapp_web',
+  'Demo WhatsApp');
+
+insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data,
+  raw_user_meta_data)
+values
+  ('00000000-0000-4000-8000-000000001001', 'authenticated', 'authenticated', 'admin@demo.relevo.test',
+   extensions.crypt('relevo-demo', extensions.gen_salt('bf', 10)), now(),
+   '{"provider": "email", "providers": ["email"]}', '{"display_name": "Admin Demo"}'),
+  ('00000000-0000-4000-8000-000000001002', 'authenticated', 'authenticated', 'ana@demo.relevo.test',
+   extensions.crypt('relevo-demo', extensions.gen_salt('bf', 10)), now(),
+   '{"provider": "email", "providers": ["email"]}', '{"display_name": "Ana"}');
+
+insert into auth.identities (provider_id, user_id, identity_data, provider)
+select id::text, id, jsonb_build_object('sub', id::text, 'email', email), 'email'
+from auth.users where email like '%@demo.relevo.test';
+
+insert into public.agents (user_id, tenant_id, display_name, email, role)
+values
+  ('00000000-0000-4000-8000-000000001001', '00000000-0000-4000-8000-000000000001', 'Admin Demo',
+   'admin@demo.relevo.test', 'admin'),
+  ('00000000-0000-4000-8000-000000001002', '00000000-0000-4000-8000-000000000001', 'Ana',
+   'ana@demo.relevo.test', 'agent');
+
+insert into public.canned_replies (tenant_id, shortcut, body)
+values
+  ('00000000-0000-4000-8000-000000000001', 'hola', '¡Hola! Soy del equipo de Demo Store, ¿en qué te ayudo?'),
+  ('00000000-0000-4000-8000-000000000001', 'envio', 'Los envíos tardan de 2 a 5 días hábiles.');
+
+-- The local functions server (wrangler dev) receives the incoming-message webhook.
+insert into private.webhook_config (name, url, secret)
+values ('incoming_message', 'http://127.0.0.1:8787/webhooks/db', 'local-webhook-secret');
