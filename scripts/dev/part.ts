@@ -1,0 +1,81 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+
+/** One process of the local system, with a coloured prefix on every line it prints. */
+export interface PartSpec {
+  name: string
+  color: number
+  command: string
+  args: string[]
+  cwd: string
+  env: NodeJS.ProcessEnv
+  /** An address that answers (any HTTP status) once the part is ready. */
+  readyUrl: string
+}
+
+export interface RunningPart {
+  spec: PartSpec
+  child: ChildProcess
+  exited: Promise<number | null>
+}
+
+const width = 10
+
+export function prefix(name: string, color: number): string {
+  return `\x1b[${color}m${name.padEnd(width)}\x1b[0m│ `
+}
+
+export function startPart(spec: PartSpec): RunningPart {
+  // detached: the part gets its own process group, so stopping it also stops the
+  // grandchildren (wrangler → workerd, pnpm → vite).
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: spec.env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const label = prefix(spec.name, spec.color)
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${label}${line}\n`))
+  }
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { spec, child, exited }
+}
+
+export async function waitUntilReady(part: RunningPart, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  let exitedEarly = false
+  void part.exited.then(() => {
+    exitedEarly = true
+  })
+  while (Date.now() < deadline) {
+    if (exitedEarly) throw new Error(`${part.spec.name} exited before it was ready: read its lines above`)
+    try {
+      await fetch(part.spec.readyUrl, { signal: AbortSignal.timeout(1000) })
+      return
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 300))
+    }
+  }
+  throw new Error(`${part.spec.name} was not ready at ${part.spec.readyUrl} after ${timeoutMs / 1000}s`)
+}
+
+export async function stopPart(part: RunningPart): Promise<void> {
+  if (part.child.exitCode !== null || part.child.pid === undefined) return
+  const group = -part.child.pid
+  try {
+    process.kill(group, 'SIGTERM')
+  } catch {
+    return
+  }
+  const killed = await Promise.race([part.exited.then(() => true), sleep(5000).then(() => false)])
+  if (!killed) {
+    try {
+      process.kill(group, 'SIGKILL')
+    } catch {}
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}

@@ -1,0 +1,75 @@
+import type { PartSpec } from './part.ts'
+
+/** Where the local system lives; every value can be overridden by the environment. */
+export interface DevConfig {
+  root: string
+  supabaseUrl: string
+  anonKey: string
+  serviceRoleKey: string
+  /** False when SUPABASE_URL points at a real project: then no stand-in is started. */
+  standIn: boolean
+  webhookSecret: string
+  channelId: string
+}
+
+const pnpm = process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm'
+
+function packagePart(
+  config: DevConfig,
+  name: string,
+  color: number,
+  dir: string,
+  readyUrl: string,
+  env: NodeJS.ProcessEnv,
+): PartSpec {
+  return {
+    name,
+    color,
+    command: pnpm,
+    args: ['run', 'dev'],
+    cwd: `${config.root}/${dir}`,
+    env: { ...process.env, FORCE_COLOR: '1', ...env },
+    readyUrl,
+  }
+}
+
+export function standInPart(config: DevConfig): PartSpec {
+  return packagePart(config, 'supabase', 36, 'supabase', `${config.supabaseUrl}/rest/v1/`, {})
+}
+
+export function appParts(config: DevConfig): PartSpec[] {
+  const optional = (name: string) => (process.env[name] ? [`--var`, `${name}:${process.env[name]}`] : [])
+  const functions = packagePart(config, 'functions', 35, 'functions', 'http://127.0.0.1:8787/health', {})
+  functions.args.push(
+    '--',
+    '--var',
+    `SUPABASE_URL:${config.supabaseUrl}`,
+    '--var',
+    `SUPABASE_SERVICE_ROLE_KEY:${config.serviceRoleKey}`,
+    '--var',
+    `WEBHOOK_SECRET:${config.webhookSecret}`,
+    ...optional('OPENAI_API_KEY'),
+    ...optional('OPENAI_BASE_URL'),
+    ...optional('OPENAI_MODEL'),
+  )
+  return [
+    functions,
+    packagePart(config, 'connector', 33, 'connector', 'http://127.0.0.1:3100/health', {
+      SUPABASE_URL: config.supabaseUrl,
+      SUPABASE_SERVICE_ROLE_KEY: config.serviceRoleKey,
+      CHANNEL_ID: config.channelId,
+      WHATSAPP_TRANSPORT: process.env.WHATSAPP_TRANSPORT ?? 'simulator',
+    }),
+    packagePart(config, 'dashboard', 32, 'dashboard', 'http://127.0.0.1:5173/', {
+      PUBLIC_SUPABASE_URL: config.supabaseUrl,
+      PUBLIC_SUPABASE_ANON_KEY: config.anonKey,
+    }),
+  ]
+}
+
+export const ports: Array<[name: string, port: number]> = [
+  ['supabase stand-in', 54321],
+  ['functions', 8787],
+  ['dashboard', 5173],
+  ['connector', 3100],
+]
