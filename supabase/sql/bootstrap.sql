@@ -178,3 +178,74 @@ begin
     create publication supabase_realtime;
   end if;
 end $$;
+
+-- Change capture for postgres_changes. Supabase reads the WAL through a replication slot;
+-- the stand-in gets the same "any writer, SQL included" coverage from a row trigger on each
+-- table of the supabase_realtime publication. NOTIFY payloads are capped at 8000 bytes, so
+-- only a reference travels: the primary key, plus the old row when it is needed (DELETE, or
+-- UPDATE under REPLICA IDENTITY FULL) and small. The stand-in reads the new row itself, as
+-- each subscriber, which is also its RLS check.
+create or replace function realtime.capture_change() returns trigger language plpgsql set search_path = '' as $$
+declare
+  source jsonb := case when tg_op = 'DELETE' then to_jsonb(old) else to_jsonb(new) end;
+  pk jsonb;
+  old_row jsonb;
+  message jsonb;
+begin
+  select jsonb_object_agg(a.attname, source -> a.attname::text) into pk
+    from pg_catalog.pg_index i
+    join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
+   where i.indrelid = tg_relid and i.indisprimary;
+  if tg_op = 'DELETE'
+     or (tg_op = 'UPDATE' and (select c.relreplident from pg_catalog.pg_class c where c.oid = tg_relid) = 'f') then
+    old_row := to_jsonb(old);
+  end if;
+  message := jsonb_build_object('schema', tg_table_schema, 'table', tg_table_name, 'type', tg_op, 'pk', pk);
+  if old_row is not null and octet_length(old_row::text) <= 6000 then
+    message := message || jsonb_build_object('old', old_row);
+  end if;
+  -- A huge primary key must not make the writer's transaction fail: send the bare reference.
+  if octet_length(message::text) > 7900 then
+    message := jsonb_build_object('schema', tg_table_schema, 'table', tg_table_name, 'type', tg_op, 'oversized', true);
+  end if;
+  perform pg_notify('realtime_changes', message::text);
+  return null;
+end
+$$;
+
+-- Attaches the capture trigger to every table of the publication and detaches it from tables
+-- that left, so `alter publication supabase_realtime add table x` works as on Supabase.
+-- The stand-in calls it on start and when a subscriber names a table not hooked yet.
+create or replace function realtime.sync_capture_triggers() returns setof text language plpgsql set search_path = '' as $$
+declare
+  t record;
+begin
+  for t in
+    select p.schemaname, p.tablename from pg_catalog.pg_publication_tables p
+     where p.pubname = 'supabase_realtime'
+       and not exists (
+         select from pg_catalog.pg_trigger g
+          where g.tgrelid = format('%I.%I', p.schemaname, p.tablename)::regclass
+            and g.tgname = 'realtime_capture_change')
+  loop
+    execute format(
+      'create trigger realtime_capture_change after insert or update or delete on %I.%I '
+      'for each row execute function realtime.capture_change()', t.schemaname, t.tablename);
+  end loop;
+  for t in
+    select n.nspname as schemaname, c.relname as tablename from pg_catalog.pg_trigger g
+      join pg_catalog.pg_class c on c.oid = g.tgrelid
+      join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where g.tgname = 'realtime_capture_change'
+       and not exists (
+         select from pg_catalog.pg_publication_tables p
+          where p.pubname = 'supabase_realtime' and p.schemaname = n.nspname and p.tablename = c.relname)
+  loop
+    execute format('drop trigger realtime_capture_change on %I.%I', t.schemaname, t.tablename);
+  end loop;
+  return query select p.schemaname || '.' || p.tablename from pg_catalog.pg_publication_tables p
+    where p.pubname = 'supabase_realtime';
+end
+$$;
+revoke execute on function realtime.capture_change() from public;
+revoke execute on function realtime.sync_capture_triggers() from public;
