@@ -69,7 +69,10 @@ export async function claimsFor(token: string, keys: ApiKeys): Promise<Claims> {
     })
     const role = payload.role
     if (role !== 'anon' && role !== 'authenticated' && role !== 'service_role') {
-      throw new InvalidTokenError('PGRST301', `JWT role "${String(role)}" is not one of anon, authenticated, service_role`)
+      throw new InvalidTokenError(
+        'PGRST301',
+        `JWT role "${String(role)}" is not one of anon, authenticated, service_role`,
+      )
     }
     return { ...payload, role } as Claims
   } catch (error) {
@@ -77,12 +80,16 @@ export async function claimsFor(token: string, keys: ApiKeys): Promise<Claims> {
     if ((error as { code?: string }).code === 'ERR_JWT_EXPIRED') {
       throw new InvalidTokenError('PGRST303', 'JWT expired', { cause: error })
     }
-    throw new InvalidTokenError('PGRST301', 'JWT could not be decoded or its signature is invalid', { cause: error })
+    throw new InvalidTokenError('PGRST301', 'JWT could not be decoded or its signature is invalid', {
+      cause: error,
+    })
   }
 }
 
 export function signAccessToken(claims: Claims & { exp: number }, keys: ApiKeys): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secretBytes(keys.jwtSecret))
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .sign(secretBytes(keys.jwtSecret))
 }
 
 function secretBytes(secret: string): Uint8Array {

@@ -2,8 +2,8 @@ import { openPglite } from './pglite.ts'
 import { openPostgres } from './postgres.ts'
 import type { Database } from './types.ts'
 
-export type { Database, DatabaseKind, Queryable, QueryResult } from './types.ts'
 export { applyMigrations, type MigrateOptions } from './migrate.ts'
+export type { Database, DatabaseKind, Queryable, QueryResult } from './types.ts'
 
 export interface OpenOptions {
   /** A real Postgres; when absent, the embedded PGlite is used. */

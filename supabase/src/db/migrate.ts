@@ -21,9 +21,9 @@ export interface MigrateOptions {
 export async function applyMigrations(db: Database, options: MigrateOptions = {}): Promise<string[]> {
   await db.exec(await readFile(bootstrapFile, 'utf8'))
   const applied = new Set(
-    (await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')).rows.map(
-      (row) => row.version,
-    ),
+    (
+      await db.query<{ version: string }>('select version from supabase_migrations.schema_migrations')
+    ).rows.map((row) => row.version),
   )
   const files = (await readdir(migrationsDir)).filter((file) => /^\d+_.+\.sql$/.test(file)).sort()
   const newlyApplied: string[] = []
@@ -54,6 +54,8 @@ async function applySeed(db: Database): Promise<void> {
   const script = await readFile(seedFile, 'utf8')
   await db.transaction(async (tx) => {
     await tx.exec(script)
-    await tx.query("insert into supabase_migrations.schema_migrations (version, name) values ('seed', 'seed.sql')")
+    await tx.query(
+      "insert into supabase_migrations.schema_migrations (version, name) values ('seed', 'seed.sql')",
+    )
   })
 }

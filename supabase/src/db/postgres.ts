@@ -20,7 +20,9 @@ export async function openPostgres(url: string, maxConnections = 10): Promise<Da
   const pool = new pg.Pool({ connectionString: url, max: maxConnections })
   // Fail fast with a clear cause instead of on the first query.
   await pool.query('select 1').catch((cause: unknown) => {
-    throw new Error(`Cannot connect to DATABASE_URL: check that Postgres runs and the URL is right`, { cause })
+    throw new Error(`Cannot connect to DATABASE_URL: check that Postgres runs and the URL is right`, {
+      cause,
+    })
   })
   return {
     kind: 'postgres',
