@@ -45,6 +45,8 @@ const stringTypes = new Set([
 
 const indent = (level: number) => '  '.repeat(level)
 const key = (name: string) => JSON.stringify(name)
+// Property names unquoted where TypeScript allows, as prettier leaves the CLI's output.
+const prop = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : key(name))
 
 function tsType(type: TypeRef, schema: string): string {
   const base = baseTsType(type, schema)
@@ -73,16 +75,16 @@ function baseTsType(type: TypeRef, schema: string): string {
 
 function rowFields(columns: ColumnModel[], schema: string, level: number): string {
   return columns
-    .map((c) => `${indent(level)}${key(c.name)}: ${tsType(c.type, schema)}${c.nullable ? ' | null' : ''}\n`)
+    .map((c) => `${indent(level)}${prop(c.name)}: ${tsType(c.type, schema)}${c.nullable ? ' | null' : ''}\n`)
     .join('')
 }
 
 function writeFields(columns: ColumnModel[], schema: string, level: number, forInsert: boolean): string {
   return columns
     .map((c) => {
-      if (c.alwaysGenerated) return `${indent(level)}${key(c.name)}?: never\n`
+      if (c.alwaysGenerated) return `${indent(level)}${prop(c.name)}?: never\n`
       const optional = !forInsert || c.nullable || c.hasDefault
-      return `${indent(level)}${key(c.name)}${optional ? '?' : ''}: ${tsType(c.type, schema)}${c.nullable ? ' | null' : ''}\n`
+      return `${indent(level)}${prop(c.name)}${optional ? '?' : ''}: ${tsType(c.type, schema)}${c.nullable ? ' | null' : ''}\n`
     })
     .join('')
 }
@@ -113,7 +115,7 @@ function block(name: string, level: number, body: string): string {
 function renderTable(t: RelationModel, schema: string, level: number, isView: boolean): string {
   const writable = !isView || t.updatable
   return (
-    `${indent(level)}${key(t.name)}: {\n` +
+    `${indent(level)}${prop(t.name)}: {\n` +
     block('Row', level + 1, rowFields(t.columns, schema, level + 2)) +
     (writable
       ? block('Insert', level + 1, writeFields(t.columns, schema, level + 2, true)) +
@@ -135,7 +137,7 @@ function renderFunction(fn: FunctionModel, model: SchemaModel, level: number): s
           fn.args
             .map(
               (a) =>
-                `${indent(level + 2)}${key(a.name)}${a.hasDefault ? '?' : ''}: ${tsType(a.type, schema)}\n`,
+                `${indent(level + 2)}${prop(a.name)}${a.hasDefault ? '?' : ''}: ${tsType(a.type, schema)}\n`,
             )
             .join(''),
         )
@@ -162,13 +164,13 @@ function renderFunction(fn: FunctionModel, model: SchemaModel, level: number): s
           `${indent(level + 2)}isOneToOne: ${!fn.returnsSet}\n${indent(level + 2)}isSetofReturn: ${fn.returnsSet}\n`,
       )
     : ''
-  return `${indent(level)}${key(fn.name)}: {\n${args}${indent(level + 1)}Returns: ${returns}\n${setof}${indent(level)}}\n`
+  return `${indent(level)}${prop(fn.name)}: {\n${args}${indent(level + 1)}Returns: ${returns}\n${setof}${indent(level)}}\n`
 }
 
 function renderSchema(model: SchemaModel, level: number): string {
   const { schema } = model
   return (
-    `${indent(level)}${key(schema)}: {\n` +
+    `${indent(level)}${prop(schema)}: {\n` +
     block('Tables', level + 1, model.tables.map((t) => renderTable(t, schema, level + 2, false)).join('')) +
     block('Views', level + 1, model.views.map((v) => renderTable(v, schema, level + 2, true)).join('')) +
     block('Functions', level + 1, model.functions.map((f) => renderFunction(f, model, level + 2)).join('')) +
@@ -185,9 +187,9 @@ function renderSchema(model: SchemaModel, level: number): string {
       model.compositeTypes
         .map(
           (c) =>
-            `${indent(level + 2)}${key(c.name)}: {\n` +
+            `${indent(level + 2)}${prop(c.name)}: {\n` +
             c.attributes
-              .map((a) => `${indent(level + 3)}${key(a.name)}: ${tsType(a.type, schema)} | null\n`)
+              .map((a) => `${indent(level + 3)}${prop(a.name)}: ${tsType(a.type, schema)} | null\n`)
               .join('') +
             `${indent(level + 2)}}\n`,
         )
@@ -203,8 +205,8 @@ export function renderTypes(models: SchemaModel[], postgrestVersion: string): st
   const constants = models
     .map(
       (m) =>
-        `  ${key(m.schema)}: {\n    Enums: {\n` +
-        m.enums.map((e) => `      ${key(e.name)}: [${e.labels.map(key).join(', ')}],\n`).join('') +
+        `  ${prop(m.schema)}: {\n    Enums: {\n` +
+        m.enums.map((e) => `      ${prop(e.name)}: [${e.labels.map(key).join(', ')}],\n`).join('') +
         '    },\n  },\n',
     )
     .join('')
