@@ -1,0 +1,131 @@
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { Database } from '../../src/db/index.ts'
+import type { StandInEnv } from '../context.ts'
+import type { ApiKeys } from '../keys.ts'
+import { adminRoutes } from './admin.ts'
+import { API_VERSION, AuthApiError, invalidCredentials, weakPassword } from './errors.ts'
+import { readAuthBody, requireUser } from './request.ts'
+import { endSessions, refreshSession, startSession, type TokenSettings } from './sessions.ts'
+import { checkPassword, createUser, updateUser, userById } from './users.ts'
+
+export interface AuthOptions {
+  db: Database
+  keys: ApiKeys
+  issuer: () => string
+  accessTokenTtlSeconds: number
+}
+
+const email = z.string().trim().pipe(z.email())
+const metadata = z.record(z.string(), z.unknown())
+const signUpBody = z.object({ email, password: z.string(), data: metadata.optional() })
+const passwordBody = z.object({ email: z.string(), password: z.string() })
+const refreshBody = z.object({ refresh_token: z.string().min(1) })
+const updateBody = z.object({
+  email: email.optional(),
+  password: z.string().optional(),
+  data: metadata.optional(),
+})
+
+/** Parses with zod; a mismatch is GoTrue's 400 validation_failed. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const message = issue?.path.includes('email')
+    ? 'Unable to validate email address: invalid format'
+    : `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`
+  throw new AuthApiError(400, 'validation_failed', message)
+}
+
+/** `/auth/v1`: the GoTrue subset auth-js 2.119 uses for email + password (reference §3). */
+export function authRoutes(options: AuthOptions): Hono<StandInEnv> {
+  const app = new Hono<StandInEnv>()
+  const { db } = options
+  const tokens = (): TokenSettings => ({
+    keys: options.keys,
+    issuer: options.issuer(),
+    ttlSeconds: options.accessTokenTtlSeconds,
+  })
+
+  // GoTrue echoes the API version; auth-js reads error codes from `code` only when it sees it.
+  app.use('*', async (c, next) => {
+    await next()
+    c.res.headers.set('X-Supabase-Api-Version', API_VERSION)
+  })
+
+  app.get('/health', (c) =>
+    c.json({ version: 'relevo-stand-in', name: 'GoTrue', description: 'Relevo local stand-in' }),
+  )
+  app.get('/settings', (c) =>
+    c.json({
+      external: { email: true, phone: false, anonymous_users: false },
+      disable_signup: false,
+      mailer_autoconfirm: true,
+      phone_autoconfirm: false,
+      sms_provider: '',
+      saml_enabled: false,
+    }),
+  )
+
+  app.post('/signup', async (c) => {
+    const body = parseBody(signUpBody, await readAuthBody(c))
+    if (body.password.length < 6) throw weakPassword()
+    // Email confirmations are off, as in the Supabase CLI's default config: sign-up signs in.
+    const id = await createUser(db, {
+      email: body.email,
+      password: body.password,
+      confirmed: true,
+      userMetadata: body.data ?? {},
+      appMetadata: {},
+    }).catch((error: unknown) => {
+      if (error instanceof AuthApiError && error.code === 'email_exists') {
+        throw new AuthApiError(422, 'user_already_exists', 'User already registered')
+      }
+      throw error
+    })
+    return c.json(await startSession(db, id, tokens()))
+  })
+
+  app.post('/token', async (c) => {
+    const grant = c.req.query('grant_type')
+    const body = await readAuthBody(c)
+    if (grant === 'password') {
+      const { email: address, password } = parseBody(passwordBody, body)
+      const check = await checkPassword(db, address, password)
+      if (!check?.valid) throw invalidCredentials()
+      if (!check.confirmed) throw new AuthApiError(400, 'email_not_confirmed', 'Email not confirmed')
+      if (check.banned) throw new AuthApiError(400, 'user_banned', 'User is banned')
+      return c.json(await startSession(db, check.id, tokens()))
+    }
+    if (grant === 'refresh_token') {
+      const { refresh_token } = parseBody(refreshBody, body)
+      return c.json(await refreshSession(db, refresh_token, tokens()))
+    }
+    throw new AuthApiError(400, 'unsupported_grant_type', `Unsupported grant type "${grant ?? ''}"`)
+  })
+
+  app.get('/user', async (c) => c.json((await requireUser(c, db, options.keys)).user))
+
+  app.put('/user', async (c) => {
+    const { user } = await requireUser(c, db, options.keys)
+    const body = parseBody(updateBody, await readAuthBody(c))
+    if (body.password !== undefined && body.password.length < 6) throw weakPassword()
+    await updateUser(db, user.id, {
+      ...(body.email ? { email: body.email } : {}),
+      ...(body.password ? { password: body.password } : {}),
+      ...(body.data ? { userMetadata: body.data } : {}),
+    })
+    return c.json(await userById(db, user.id))
+  })
+
+  app.post('/logout', async (c: Context<StandInEnv>) => {
+    const { user, sessionId } = await requireUser(c, db, options.keys)
+    await endSessions(db, user.id, sessionId, c.req.query('scope') ?? 'global')
+    return c.body(null, 204)
+  })
+
+  app.route('/', adminRoutes(db, options.keys))
+  return app
+}

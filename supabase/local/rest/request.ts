@@ -1,0 +1,97 @@
+import { badRequest, PostgrestError } from './errors.ts'
+import { type Condition, parseFilter, parseLogic } from './parse-filter.ts'
+import { type OrderTerm, parseCount, parseOrder, parseSelect, type SelectItem } from './parse-select.ts'
+import { splitTopLevel, unquote } from './syntax.ts'
+
+/** Everything a REST request says besides its body, parsed and validated. */
+export interface RestQuery {
+  select: SelectItem[]
+  conditions: Condition[]
+  order: OrderTerm[]
+  limit?: number
+  offset?: number
+  onConflict?: string[]
+  columns?: string[]
+  /** Query params that name RPC arguments (GET /rpc/fn?a=1). */
+  args: Record<string, string>
+}
+
+export interface Preferences {
+  count: boolean
+  representation: boolean
+  resolution?: 'merge-duplicates' | 'ignore-duplicates'
+  missingDefault: boolean
+}
+
+const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'on_conflict', 'columns'])
+const LOGIC = new Set(['or', 'and', 'not.or', 'not.and'])
+
+/** Parses the query string; `argNames` (for RPC) routes matching params to arguments instead of filters. */
+export function parseQuery(params: URLSearchParams, argNames: ReadonlySet<string> = new Set()): RestQuery {
+  const conditions: Condition[] = []
+  const args: Record<string, string> = {}
+  for (const [key, value] of params) {
+    if (RESERVED.has(key) || key === 'apikey') continue
+    if (argNames.has(key)) args[key] = value
+    else if (LOGIC.has(key)) conditions.push(parseLogic(key, value))
+    else conditions.push(parseFilter(key, value))
+  }
+  const limit = parseCount('limit', params.get('limit'))
+  const offset = parseCount('offset', params.get('offset'))
+  const onConflict = names(params.get('on_conflict'))
+  const columns = names(params.get('columns'))
+  return {
+    select: parseSelect(params.get('select')),
+    conditions,
+    order: parseOrder(params.get('order')),
+    args,
+    ...(limit === undefined ? {} : { limit }),
+    ...(offset === undefined ? {} : { offset }),
+    ...(onConflict ? { onConflict } : {}),
+    ...(columns ? { columns } : {}),
+  }
+}
+
+// `columns="a","b"` and `on_conflict=a,b`.
+function names(text: string | null): string[] | undefined {
+  if (text === null) return undefined
+  const list = splitTopLevel(text, ',').map((name) => unquote(name.trim()))
+  if (list.some((name) => name === '')) throw badRequest(`Empty name in "${text}"`)
+  return list
+}
+
+/** `Prefer` arrives comma-joined (postgrest-js appends each value). */
+export function parsePrefer(header: string | undefined): Preferences {
+  const tokens = new Set((header ?? '').split(',').map((token) => token.trim()))
+  const resolution = tokens.has('resolution=merge-duplicates')
+    ? 'merge-duplicates'
+    : tokens.has('resolution=ignore-duplicates')
+      ? 'ignore-duplicates'
+      : undefined
+  return {
+    // planned/estimated counts come from the planner on PostgREST; exact is an honest stand-in.
+    count: [...tokens].some((token) => token.startsWith('count=')),
+    representation: tokens.has('return=representation'),
+    missingDefault: tokens.has('missing=default'),
+    ...(resolution ? { resolution } : {}),
+  }
+}
+
+/** `.single()` asks for one object instead of an array. */
+export function wantsObject(accept: string | undefined): boolean {
+  return (accept ?? '').includes('application/vnd.pgrst.object+json')
+}
+
+/** Only the exposed schemas may be named in Accept-Profile / Content-Profile (PGRST106). */
+export function profileSchema(header: string | undefined, exposed: readonly string[]): string {
+  const schema = header?.trim() || exposed[0] || 'public'
+  if (!exposed.includes(schema)) {
+    throw new PostgrestError(406, {
+      code: 'PGRST106',
+      details: null,
+      hint: `Only the following schemas are exposed: ${exposed.join(', ')}`,
+      message: `Invalid schema: ${schema}`,
+    })
+  }
+  return schema
+}

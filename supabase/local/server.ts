@@ -1,0 +1,97 @@
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { createAdaptorServer } from '@hono/node-server'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import type { Logger } from 'pino'
+import type { Database } from '../src/db/index.ts'
+import { AuthApiError, renderAuthError } from './auth/errors.ts'
+import { authRoutes } from './auth/routes.ts'
+import type { StandInEnv } from './context.ts'
+import { apiKeyGate, CORS_OPTIONS } from './gateway.ts'
+import { type ApiKeys, claimsFor, InvalidTokenError } from './keys.ts'
+import { PostgrestError } from './rest/errors.ts'
+import { restRoutes } from './rest/routes.ts'
+import type { SchemaCache } from './rest/schema-cache.ts'
+
+export interface ServerOptions {
+  db: Database
+  keys: ApiKeys
+  logger: Logger
+  /** The URL clients use, for the `iss` claim of access tokens. */
+  publicUrl: () => string
+  accessTokenTtlSeconds: number
+  maxBodyBytes: number
+  /** Handles WebSocket upgrades on /realtime/v1/websocket. */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
+  cache: SchemaCache
+}
+
+/** The Hono app: gateway checks, then /rest/v1 and /auth/v1, with one error handler. */
+export function createApp(options: ServerOptions): Hono<StandInEnv> {
+  const app = new Hono<StandInEnv>()
+  app.use('*', cors(CORS_OPTIONS))
+  app.use('*', async (c, next) => {
+    c.set('logger', options.logger)
+    await next()
+  })
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: options.maxBodyBytes,
+      onError: (c) => c.json({ message: 'Request size limit exceeded' }, 413),
+    }),
+  )
+  app.use('/rest/v1/*', apiKeyGate(options.keys))
+  app.use('/auth/v1/*', apiKeyGate(options.keys))
+  app.use('/rest/v1/*', async (c, next) => {
+    c.set('claims', await claimsFor(c.get('bearer'), options.keys))
+    await next()
+  })
+  app.route(
+    '/rest/v1',
+    restRoutes({ db: options.db, cache: options.cache, logger: options.logger, schemas: ['public'] }),
+  )
+  app.route(
+    '/auth/v1',
+    authRoutes({
+      db: options.db,
+      keys: options.keys,
+      issuer: () => `${options.publicUrl()}/auth/v1`,
+      accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+    }),
+  )
+  app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404))
+  app.onError((error, c) => {
+    if (error instanceof PostgrestError) {
+      const headers: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}
+      return c.json(error.body, error.status as 400, headers)
+    }
+    if (error instanceof InvalidTokenError) {
+      const body = { code: error.code, details: null, hint: null, message: error.message }
+      return c.json(body, 401, {
+        'WWW-Authenticate': `Bearer error="invalid_token", error_description="${error.message}"`,
+      })
+    }
+    if (error instanceof AuthApiError) return renderAuthError(c, error)
+    options.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed')
+    return c.json({ message: 'Internal Server Error' }, 500)
+  })
+  return app
+}
+
+/** A Node HTTP server for the app that also routes realtime WebSocket upgrades. */
+export function createHttpServer(options: ServerOptions): Server {
+  const app = createApp(options)
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server
+  server.on('upgrade', (req, socket, head) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    if (path === '/realtime/v1/websocket' && options.upgrade) {
+      options.upgrade(req, socket, head)
+      return
+    }
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+  })
+  return server
+}

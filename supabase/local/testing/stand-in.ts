@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import pg from 'pg'
+import { pino } from 'pino'
+import { type Database, openDatabase } from '../../src/db/index.ts'
+import { type StandIn, type StandInOptions, startStandIn } from '../index.ts'
+
+/**
+ * Test support: a stand-in on 127.0.0.1:0 over a fresh database, PGlite in memory or, when
+ * RELEVO_TEST_PG_URL is set (CI), a new `relevo_test_<random>` database on that server that is
+ * dropped afterwards. Only Supabase's bootstrap is applied, not Relevo's migrations, so these
+ * tests exercise the stand-in on their own small schema.
+ */
+export type Backend = 'pglite' | 'postgres'
+
+const pgUrl = process.env.RELEVO_TEST_PG_URL
+export const backends: Backend[] = pgUrl ? ['pglite', 'postgres'] : ['pglite']
+
+export interface TestStandIn {
+  standIn: StandIn
+  db: Database
+  url: string
+  /** A supabase-js client with the given key (anon by default); sessions live in memory. */
+  client(key?: string): SupabaseClient
+  close(): Promise<void>
+}
+
+export async function startTestStandIn(
+  backend: Backend,
+  setupSql = '',
+  options: Partial<StandInOptions> = {},
+): Promise<TestStandIn> {
+  const { db, drop } = await openTestDatabase(backend)
+  await db.exec(await readFile(new URL('../../sql/bootstrap.sql', import.meta.url), 'utf8'))
+  if (setupSql) await db.exec(setupSql)
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
+  const standIn = await startStandIn({ db, logger, port: 0, host: '127.0.0.1', ...options })
+  return {
+    standIn,
+    db,
+    url: standIn.url,
+    client: (key = standIn.keys.anonKey) =>
+      createClient(standIn.url, key, { auth: { persistSession: false, autoRefreshToken: false } }),
+    async close() {
+      await standIn.close()
+      await db.close()
+      await drop()
+    },
+  }
+}
+
+async function openTestDatabase(backend: Backend): Promise<{ db: Database; drop: () => Promise<void> }> {
+  if (backend === 'pglite') return { db: await openDatabase(), drop: async () => {} }
+  if (!pgUrl) throw new Error('RELEVO_TEST_PG_URL is not set')
+  const name = `relevo_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: pgUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  await admin.end()
+  const url = new URL(pgUrl)
+  url.pathname = `/${name}`
+  const db = await openDatabase({ url: url.toString() })
+  return {
+    db,
+    async drop() {
+      const client = new pg.Client({ connectionString: pgUrl })
+      await client.connect()
+      await client.query(`drop database if exists ${name} with (force)`)
+      await client.end()
+    },
+  }
+}
