@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest'
+import { PAGE_SIZE } from '../desk-api.ts'
+import type { AiRun, Message } from '../types.ts'
+import { ChatStore } from './chat.svelte.ts'
+
+function msg(i: number, conversation_id = 'c1'): Message {
+  const at = new Date(Date.UTC(2026, 10, 25, 0, 0, i)).toISOString()
+  return { id: `m${String(i).padStart(4, '0')}`, conversation_id, created_at: at, body: `#${i}` } as Message
+}
+
+/** A fake of the messages query: newest first, PAGE_SIZE at a time, before a timestamp. */
+function fakeApi(total: number, runs: AiRun[] = []) {
+  const all = Array.from({ length: total }, (_, i) => msg(i))
+  return {
+    messages: async (_id: string, before?: string) =>
+      all
+        .filter((m) => !before || m.created_at < before)
+        .reverse()
+        .slice(0, PAGE_SIZE),
+    aiRuns: async () => runs,
+  }
+}
+
+describe('ChatStore', () => {
+  it('shows the newest page oldest-first and pages back to the start', async () => {
+    const chat = new ChatStore(fakeApi(PAGE_SIZE + 10), 'c1')
+    await chat.load()
+    expect(chat.messages).toHaveLength(PAGE_SIZE)
+    expect(chat.messages.at(-1)?.body).toBe(`#${PAGE_SIZE + 9}`)
+    expect(chat.hasOlder).toBe(true)
+    await chat.loadOlder()
+    expect(chat.messages).toHaveLength(PAGE_SIZE + 10)
+    expect(chat.messages[0]?.body).toBe('#0')
+    expect(chat.hasOlder).toBe(false)
+  })
+
+  it('adds live rows of this chat, updates a status in place, ignores other chats', async () => {
+    const chat = new ChatStore(fakeApi(2), 'c1')
+    await chat.load()
+    chat.applyMessage({ ...msg(5), status: 'queued' })
+    chat.applyMessage({ ...msg(5), status: 'delivered' })
+    chat.applyMessage(msg(6, 'c2'))
+    expect(chat.messages.map((m) => m.id)).toEqual(['m0000', 'm0001', 'm0005'])
+    expect(chat.messages[2]?.status).toBe('delivered')
+  })
+
+  it('links AI runs to the reply they produced', async () => {
+    const run = { id: 'r1', conversation_id: 'c1', reply_message_id: 'm0001', tools: [] } as unknown as AiRun
+    const chat = new ChatStore(fakeApi(2, [run]), 'c1')
+    await chat.load()
+    expect(chat.runs.m0001?.id).toBe('r1')
+  })
+})

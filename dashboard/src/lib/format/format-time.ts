@@ -1,0 +1,28 @@
+import type { Locale } from '../i18n/translate.ts'
+
+const DAY_MS = 86_400_000
+
+function startOfDay(date: Date): number {
+  return new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime()
+}
+
+/**
+ * Inbox-style time: "14:05" today, "yesterday" the day before, a short date otherwise
+ * (as WhatsApp Web does). `now` is a parameter so tests do not depend on the clock.
+ */
+export function formatListTime(iso: string | null, locale: Locale, now: Date, yesterday: string): string {
+  if (!iso) return ''
+  const date = new Date(iso)
+  const days = Math.round((startOfDay(now) - startOfDay(date)) / DAY_MS)
+  if (days <= 0) return formatClock(iso, locale)
+  if (days === 1) return yesterday
+  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }).format(date)
+}
+
+export function formatClock(iso: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso))
+}
+
+export function formatFull(iso: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso))
+}

@@ -1,0 +1,60 @@
+import type { DeskApi } from '../desk-api.ts'
+import type { Conversation } from '../types.ts'
+import { countUnread, type InboxFilter, matchesFilter, matchesSearch } from './filters.ts'
+import { upsertConversation } from './upsert.ts'
+
+/** The live conversation list: loaded once, then kept current by the tenant feed. */
+export class InboxStore {
+  conversations = $state<Conversation[]>([])
+  filter = $state<InboxFilter>('all')
+  query = $state('')
+  loading = $state(true)
+  /** Conversations whose older messages match the query (server search), beyond name/phone/preview. */
+  textMatches = $state<ReadonlySet<string>>(new Set())
+
+  visible = $derived(
+    this.conversations.filter(
+      (c) =>
+        matchesFilter(c, this.filter, this.myId()) &&
+        (matchesSearch(c, this.query) || this.textMatches.has(c.id)),
+    ),
+  )
+
+  constructor(
+    private readonly api: Pick<DeskApi, 'conversations' | 'searchMessages'>,
+    private readonly myId: () => string | null,
+  ) {}
+
+  async load(): Promise<void> {
+    const rows = await this.api.conversations()
+    this.conversations = rows.reduce<Conversation[]>((list, row) => upsertConversation(list, row), [])
+    this.loading = false
+  }
+
+  apply(row: Conversation): void {
+    this.conversations = upsertConversation(this.conversations, row)
+  }
+
+  get(id: string): Conversation | undefined {
+    return this.conversations.find((c) => c.id === id)
+  }
+
+  unread(filter: InboxFilter): number {
+    return countUnread(this.conversations, filter, this.myId())
+  }
+
+  private searchSeq = 0
+
+  async search(query: string): Promise<void> {
+    this.query = query
+    const seq = ++this.searchSeq
+    const text = query.trim()
+    if (text.length < 3) {
+      this.textMatches = new Set()
+      return
+    }
+    const ids = await this.api.searchMessages(text)
+    // A slower earlier search must not replace the result of the latest one.
+    if (seq === this.searchSeq) this.textMatches = ids
+  }
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest'
+import type { Conversation } from '../types.ts'
+import { InboxStore } from './inbox.svelte.ts'
+
+function conv(id: string, at: string | null, extra: Partial<Conversation> = {}): Conversation {
+  return {
+    id,
+    tenant_id: 't',
+    channel_id: 'ch',
+    wa_chat_id: `${id}@c.us`,
+    customer_name: id,
+    customer_phone: null,
+    mode: 'ai',
+    assigned_agent_id: null,
+    status: 'open',
+    needs_attention: false,
+    attention_reason: null,
+    unread_count: 0,
+    last_message_at: at,
+    last_message_preview: null,
+    created_at: '2026-11-25T00:00:00Z',
+    ...extra,
+  }
+}
+
+function store(rows: Conversation[], search: (q: string) => Promise<Set<string>> = async () => new Set()) {
+  return new InboxStore({ conversations: async () => rows, searchMessages: search }, () => 'me')
+}
+
+describe('InboxStore', () => {
+  it('loads in last-activity order', async () => {
+    const inbox = store([conv('a', '2026-11-25T10:00:00Z'), conv('b', '2026-11-25T11:00:00Z')])
+    await inbox.load()
+    expect(inbox.visible.map((c) => c.id)).toEqual(['b', 'a'])
+    expect(inbox.loading).toBe(false)
+  })
+
+  it('moves a chat to the top when a new message arrives, and adds new chats', async () => {
+    const inbox = store([conv('a', '2026-11-25T10:00:00Z'), conv('b', '2026-11-25T11:00:00Z')])
+    await inbox.load()
+    inbox.apply(conv('a', '2026-11-25T12:00:00Z', { unread_count: 1 }))
+    inbox.apply(conv('c', '2026-11-25T09:00:00Z'))
+    expect(inbox.visible.map((c) => c.id)).toEqual(['a', 'b', 'c'])
+    expect(inbox.unread('all')).toBe(1)
+  })
+
+  it('filters and searches together', async () => {
+    const inbox = store([
+      conv('ana', '2026-11-25T10:00:00Z', { mode: 'human', assigned_agent_id: 'me' }),
+      conv('bob', '2026-11-25T11:00:00Z'),
+    ])
+    await inbox.load()
+    inbox.filter = 'mine'
+    expect(inbox.visible.map((c) => c.id)).toEqual(['ana'])
+    inbox.filter = 'all'
+    await inbox.search('bo')
+    expect(inbox.visible.map((c) => c.id)).toEqual(['bob'])
+  })
+
+  it('adds chats whose older messages match the text search', async () => {
+    const inbox = store([conv('ana', '2026-11-25T10:00:00Z'), conv('bob', '2026-11-25T11:00:00Z')], async (q) =>
+      q === 'camiseta' ? new Set(['ana']) : new Set(),
+    )
+    await inbox.load()
+    await inbox.search('camiseta')
+    expect(inbox.visible.map((c) => c.id)).toEqual(['ana'])
+  })
+
+  it('keeps the newest search result when an older search finishes last', async () => {
+    let releaseFirst: (ids: Set<string>) => void = () => {}
+    const inbox = store([conv('ana', null), conv('bob', null)], (q) =>
+      q === 'first' ? new Promise((r) => (releaseFirst = r)) : Promise.resolve(new Set(['bob'])),
+    )
+    await inbox.load()
+    const first = inbox.search('first')
+    await inbox.search('second')
+    releaseFirst(new Set(['ana']))
+    await first
+    expect([...inbox.textMatches]).toEqual(['bob'])
+  })
+})
