@@ -47,8 +47,10 @@ function withReturning(write: string, options: WriteOptions, params: Params): St
     }
   }
   const select = selectListSql(options.query.select, params)
+  // `order` sorts the returned representation, as it does on PostgREST.
+  const order = orderSql(options.query.order, params)
   return {
-    text: `with _m as (${write} returning ${T}.*) select ${AGGREGATE} from (select ${select} from _m as ${T}) as _r`,
+    text: `with _m as (${write} returning ${T}.*) select ${AGGREGATE} from (select ${select} from _m as ${T}${order}) as _r`,
     params: params.values,
   }
 }
@@ -58,6 +60,9 @@ export function insertStatement(
   options: WriteOptions & { resolution?: 'merge-duplicates' | 'ignore-duplicates' },
 ): Statement {
   const { schema, table, query } = options
+  if (query.limit !== undefined || query.offset !== undefined) {
+    throw badRequest('limit and offset on INSERT are not supported by the local stand-in')
+  }
   const keys = query.columns ?? [...new Set(body.flatMap((row) => Object.keys(row)))]
   for (const key of keys) if (!table.columns.includes(key)) throw columnNotFound(key, table.name)
   const params = new Params()
@@ -128,7 +133,7 @@ function requireWhere(command: 'UPDATE' | 'DELETE', query: RestQuery): void {
       message: `${command} requires a WHERE clause`,
     })
   }
-  if (query.limit !== undefined || query.offset !== undefined || query.order.length > 0) {
-    throw badRequest(`limit, offset and order on ${command} are not supported by the local stand-in`)
+  if (query.limit !== undefined || query.offset !== undefined) {
+    throw badRequest(`limit and offset on ${command} are not supported by the local stand-in`)
   }
 }
