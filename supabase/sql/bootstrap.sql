@@ -181,32 +181,42 @@ end $$;
 
 -- Change capture for postgres_changes. Supabase reads the WAL through a replication slot;
 -- the stand-in gets the same "any writer, SQL included" coverage from a row trigger on each
--- table of the supabase_realtime publication. NOTIFY payloads are capped at 8000 bytes, so
--- only a reference travels: the primary key, plus the old row when it is needed (DELETE, or
--- UPDATE under REPLICA IDENTITY FULL) and small. The stand-in reads the new row itself, as
--- each subscriber, which is also its RLS check.
+-- table of the supabase_realtime publication. The rows travel in the NOTIFY as they were at
+-- the change (as WAL records do), so later writes cannot alter or hide an event. NOTIFY
+-- payloads are capped at 8000 bytes: a row that does not fit is left out and the stand-in
+-- reads it back by primary key (see supabase/local/realtime/README.md).
 create or replace function realtime.capture_change() returns trigger language plpgsql set search_path = '' as $$
 declare
   source jsonb := case when tg_op = 'DELETE' then to_jsonb(old) else to_jsonb(new) end;
   pk jsonb;
-  old_row jsonb;
   message jsonb;
+  new_row jsonb;
+  old_row jsonb;
 begin
   select jsonb_object_agg(a.attname, source -> a.attname::text) into pk
     from pg_catalog.pg_index i
     join pg_catalog.pg_attribute a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
    where i.indrelid = tg_relid and i.indisprimary;
+  message := jsonb_build_object('schema', tg_table_schema, 'table', tg_table_name, 'type', tg_op, 'pk', pk);
+  -- A huge primary key must not make the writer's transaction fail: send the bare reference.
+  if octet_length(message::text) > 7900 then
+    perform pg_notify('realtime_changes', jsonb_build_object(
+      'schema', tg_table_schema, 'table', tg_table_name, 'type', tg_op, 'oversized', true)::text);
+    return null;
+  end if;
+  if tg_op <> 'DELETE' then
+    new_row := to_jsonb(new);
+    if octet_length(message::text) + octet_length(new_row::text) <= 7900 then
+      message := message || jsonb_build_object('record', new_row);
+    end if;
+  end if;
+  -- The old row is needed for DELETE (its visibility) and shown for UPDATE under REPLICA IDENTITY FULL.
   if tg_op = 'DELETE'
      or (tg_op = 'UPDATE' and (select c.relreplident from pg_catalog.pg_class c where c.oid = tg_relid) = 'f') then
     old_row := to_jsonb(old);
-  end if;
-  message := jsonb_build_object('schema', tg_table_schema, 'table', tg_table_name, 'type', tg_op, 'pk', pk);
-  if old_row is not null and octet_length(old_row::text) <= 6000 then
-    message := message || jsonb_build_object('old', old_row);
-  end if;
-  -- A huge primary key must not make the writer's transaction fail: send the bare reference.
-  if octet_length(message::text) > 7900 then
-    message := jsonb_build_object('schema', tg_table_schema, 'table', tg_table_name, 'type', tg_op, 'oversized', true);
+    if octet_length(message::text) + octet_length(old_row::text) <= 7900 then
+      message := message || jsonb_build_object('old', old_row);
+    end if;
   end if;
   perform pg_notify('realtime_changes', message::text);
   return null;

@@ -20,13 +20,25 @@ export interface UserBroadcast {
  * too with `self`). On a private channel the sender needs INSERT on realtime.messages for the
  * topic; without it the message is dropped, as Supabase ignores it.
  */
-export async function broadcastFromClient(db: Database, hub: Hub, sender: ChannelJoin, message: UserBroadcast): Promise<void> {
+export async function broadcastFromClient(
+  db: Database,
+  hub: Hub,
+  sender: ChannelJoin,
+  message: UserBroadcast,
+): Promise<void> {
   if (sender.private) {
     sender.canWrite.broadcast ??= await writeAccess(db, sender.claims, sender.subTopic, 'broadcast')
-    if (!sender.canWrite.broadcast) return void sender.conn.log.debug({ topic: sender.topic }, 'broadcast without write access dropped')
+    if (!sender.canWrite.broadcast)
+      return void sender.conn.log.debug({ topic: sender.topic }, 'broadcast without write access dropped')
   }
   const binary = message.viaBinary
-    ? encodeBinary({ topic: sender.topic, userEvent: message.userEvent, meta: message.meta, payload: message.payload, binary: message.binary })
+    ? encodeBinary({
+        topic: sender.topic,
+        userEvent: message.userEvent,
+        meta: message.meta,
+        payload: message.payload,
+        binary: message.binary,
+      })
     : null
   const text = binary
     ? null

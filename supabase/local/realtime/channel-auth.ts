@@ -34,7 +34,11 @@ async function rolledBack<T>(db: Database, fn: (tx: Queryable) => Promise<T>): P
 }
 
 /** Sets what Supabase sets before a policy check: role, claims, and the channel topic. */
-export async function becomeUser(tx: Queryable, claims: Claims, settings: Record<string, string> = {}): Promise<void> {
+export async function becomeUser(
+  tx: Queryable,
+  claims: Claims,
+  settings: Record<string, string> = {},
+): Promise<void> {
   const entries: [string, string][] = [
     ['role', claims.role],
     ['request.jwt.claims', JSON.stringify(claims)],
@@ -42,10 +46,10 @@ export async function becomeUser(tx: Queryable, claims: Claims, settings: Record
     ['request.jwt.claim.sub', typeof claims.sub === 'string' ? claims.sub : ''],
     ...Object.entries(settings),
   ]
-  await tx.query('select set_config(name, value, true) from unnest($1::text[], $2::text[]) as s(name, value)', [
-    entries.map(([name]) => name),
-    entries.map(([, value]) => value),
-  ])
+  await tx.query(
+    'select set_config(name, value, true) from unnest($1::text[], $2::text[]) as s(name, value)',
+    [entries.map(([name]) => name), entries.map(([, value]) => value)],
+  )
 }
 
 export function readAccess(db: Database, claims: Claims, subTopic: string): Promise<ReadAccess> {
@@ -65,17 +69,26 @@ export function readAccess(db: Database, claims: Claims, subTopic: string): Prom
       .then((result) => new Set(result.rows.map((row) => row.id)))
       // No grant on realtime.messages (anon) means no access, not an error.
       .catch(() => new Set<string>())
-    const allowed = (extension: Extension) => probes.rows.some((row) => row.extension === extension && seen.has(row.id))
+    const allowed = (extension: Extension) =>
+      probes.rows.some((row) => row.extension === extension && seen.has(row.id))
     return { broadcast: allowed('broadcast'), presence: allowed('presence') }
   })
 }
 
-export function writeAccess(db: Database, claims: Claims, subTopic: string, extension: Extension): Promise<boolean> {
+export function writeAccess(
+  db: Database,
+  claims: Claims,
+  subTopic: string,
+  extension: Extension,
+): Promise<boolean> {
   if (claims.role === 'service_role') return Promise.resolve(true)
   return rolledBack(db, async (tx) => {
     await becomeUser(tx, claims, { 'realtime.topic': subTopic })
     return tx
-      .query('insert into realtime.messages (topic, extension, private) values ($1, $2, true)', [subTopic, extension])
+      .query('insert into realtime.messages (topic, extension, private) values ($1, $2, true)', [
+        subTopic,
+        extension,
+      ])
       .then(() => true)
       .catch(() => false)
   })

@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { type BinaryBroadcast, encodeText, type Frame } from './frames.ts'
 import { broadcastFromClient } from './broadcast.ts'
 import { readAccess, writeAccess } from './channel-auth.ts'
 import type { RealtimeContext } from './context.ts'
+import { type BinaryBroadcast, encodeText, type Frame } from './frames.ts'
 import { type ChannelJoin, closeJoin, reply } from './hub.ts'
 import { scheduleExpiry } from './join.ts'
 import { JoinTokenError, verifyChannelToken } from './tokens.ts'
@@ -15,20 +15,39 @@ const presenceMessage = z.object({
 const textBroadcast = z.object({ event: z.string(), payload: z.unknown().optional() })
 
 /** Events on a joined channel other than phx_join; `join` is the channel the frame belongs to. */
-export async function handleChannelEvent(ctx: RealtimeContext, join: ChannelJoin, frame: Frame): Promise<void> {
+export async function handleChannelEvent(
+  ctx: RealtimeContext,
+  join: ChannelJoin,
+  frame: Frame,
+): Promise<void> {
   switch (frame.event) {
     case 'phx_leave':
       reply(join.conn, frame, 'ok')
-      join.conn.send(encodeText({ joinRef: join.joinRef, ref: join.joinRef, topic: join.topic, event: 'phx_close', payload: {} }))
+      join.conn.send(
+        encodeText({
+          joinRef: join.joinRef,
+          ref: join.joinRef,
+          topic: join.topic,
+          event: 'phx_close',
+          payload: {},
+        }),
+      )
       ctx.hub.remove(join)
       return
     case 'presence':
       return handlePresence(ctx, join, frame)
     case 'broadcast': {
       const message = textBroadcast.safeParse(frame.payload)
-      if (!message.success) return reply(join.conn, frame, 'error', { reason: 'broadcast payload must have an event' })
+      if (!message.success)
+        return reply(join.conn, frame, 'error', { reason: 'broadcast payload must have an event' })
       const { event: userEvent, payload } = message.data
-      await broadcastFromClient(ctx.db, ctx.hub, join, { userEvent, payload, meta: null, binary: false, viaBinary: false })
+      await broadcastFromClient(ctx.db, ctx.hub, join, {
+        userEvent,
+        payload,
+        meta: null,
+        binary: false,
+        viaBinary: false,
+      })
       if (join.broadcast.ack) reply(join.conn, frame, 'ok')
       return
     }
@@ -39,9 +58,14 @@ export async function handleChannelEvent(ctx: RealtimeContext, join: ChannelJoin
   }
 }
 
-export async function handleBinaryBroadcast(ctx: RealtimeContext, join: ChannelJoin, message: BinaryBroadcast): Promise<void> {
+export async function handleBinaryBroadcast(
+  ctx: RealtimeContext,
+  join: ChannelJoin,
+  message: BinaryBroadcast,
+): Promise<void> {
   await broadcastFromClient(ctx.db, ctx.hub, join, { ...message, viaBinary: true })
-  if (join.broadcast.ack) reply(join.conn, { joinRef: join.joinRef, ref: message.ref, topic: join.topic }, 'ok')
+  if (join.broadcast.ack)
+    reply(join.conn, { joinRef: join.joinRef, ref: message.ref, topic: join.topic }, 'ok')
 }
 
 /**
@@ -52,7 +76,8 @@ export async function handleBinaryBroadcast(ctx: RealtimeContext, join: ChannelJ
 async function handlePresence(ctx: RealtimeContext, join: ChannelJoin, frame: Frame): Promise<void> {
   const message = presenceMessage.safeParse(frame.payload)
   const event = message.success ? message.data.event.toLowerCase() : ''
-  if (event !== 'track' && event !== 'untrack') return reply(join.conn, frame, 'error', { reason: 'unknown presence event' })
+  if (event !== 'track' && event !== 'untrack')
+    return reply(join.conn, frame, 'error', { reason: 'unknown presence event' })
   const now = Date.now()
   join.presenceCalls = join.presenceCalls.filter((at) => now - at < ctx.options.presenceWindowMs)
   if (join.presenceCalls.length >= ctx.options.presenceMaxCalls) {
@@ -95,7 +120,11 @@ async function handleAccessToken(ctx: RealtimeContext, join: ChannelJoin, frame:
   if (join.private) {
     const canRead = await readAccess(ctx.db, claims, join.subTopic)
     if (!canRead.broadcast && !canRead.presence) {
-      return closeJoin(ctx.hub, join, `You no longer have permission to read from this Channel topic: ${join.subTopic}`)
+      return closeJoin(
+        ctx.hub,
+        join,
+        `You no longer have permission to read from this Channel topic: ${join.subTopic}`,
+      )
     }
     join.canRead = canRead
     join.canWrite = {}

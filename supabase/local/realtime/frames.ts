@@ -58,7 +58,8 @@ export function encodeText(frame: Frame): string {
 
 /** Decodes a kind-3 USER_BROADCAST_PUSH; any other kind is a protocol error for this server. */
 export function decodeBinary(data: Buffer): BinaryBroadcast {
-  if (data.length < 7 || data[0] !== KIND_USER_BROADCAST_PUSH) throw new FrameError('unsupported binary frame')
+  if (data.length < 7 || data[0] !== KIND_USER_BROADCAST_PUSH)
+    throw new FrameError('unsupported binary frame')
   const sizes = [data[1], data[2], data[3], data[4], data[5]] as number[]
   const enc = data[6]
   let offset = 7
@@ -100,6 +101,12 @@ export function encodeBinary(message: {
   const body = message.binary
     ? Buffer.from(message.payload as Uint8Array)
     : Buffer.from(JSON.stringify(message.payload ?? null))
-  const header = Buffer.from([KIND_USER_BROADCAST, topic.length, event.length, meta.length, message.binary ? 0 : 1])
+  const header = Buffer.from([
+    KIND_USER_BROADCAST,
+    topic.length,
+    event.length,
+    meta.length,
+    message.binary ? 0 : 1,
+  ])
   return Buffer.concat([header, topic, event, meta, body])
 }

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino'
 import type { Claims } from '../keys.ts'
 import type { ReadAccess } from './channel-auth.ts'
-import { encodeText } from './frames.ts'
 import type { PgBinding } from './filters.ts'
+import { encodeText } from './frames.ts'
 
 /** One WebSocket, as the channel code sees it. */
 export interface Connection {
@@ -11,6 +11,7 @@ export interface Connection {
   /** The `apikey` of the upgrade: the join token when `access_token` is absent (wire §1.5). */
   readonly apiKey: string
   readonly joins: Map<string, ChannelJoin>
+  readonly closed: boolean
   send(data: string | Buffer): void
 }
 
@@ -78,8 +79,15 @@ export class Hub {
 }
 
 /** Fan-out pushes use a null join_ref (the real server's "fastlane"); direct pushes use the join's. */
-export function push(join: ChannelJoin, event: string, payload: Record<string, unknown>, direct = false): void {
-  join.conn.send(encodeText({ joinRef: direct ? join.joinRef : null, ref: null, topic: join.topic, event, payload }))
+export function push(
+  join: ChannelJoin,
+  event: string,
+  payload: Record<string, unknown>,
+  direct = false,
+): void {
+  join.conn.send(
+    encodeText({ joinRef: direct ? join.joinRef : null, ref: null, topic: join.topic, event, payload }),
+  )
 }
 
 export function reply(
@@ -88,7 +96,15 @@ export function reply(
   status: 'ok' | 'error',
   response: Record<string, unknown> = {},
 ): void {
-  conn.send(encodeText({ joinRef: frame.joinRef, ref: frame.ref, topic: frame.topic, event: 'phx_reply', payload: { status, response } }))
+  conn.send(
+    encodeText({
+      joinRef: frame.joinRef,
+      ref: frame.ref,
+      topic: frame.topic,
+      event: 'phx_reply',
+      payload: { status, response },
+    }),
+  )
 }
 
 /**
@@ -100,6 +116,14 @@ export function closeJoin(hub: Hub, join: ChannelJoin, message?: string): void {
   if (message) {
     push(join, 'system', { extension: 'system', status: 'error', message, channel: join.subTopic }, true)
   }
-  join.conn.send(encodeText({ joinRef: join.joinRef, ref: join.joinRef, topic: join.topic, event: 'phx_close', payload: {} }))
+  join.conn.send(
+    encodeText({
+      joinRef: join.joinRef,
+      ref: join.joinRef,
+      topic: join.topic,
+      event: 'phx_close',
+      payload: {},
+    }),
+  )
   hub.remove(join)
 }

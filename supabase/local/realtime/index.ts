@@ -56,10 +56,13 @@ export function createRealtime(options: CreateRealtimeOptions): Realtime {
   const ready = Promise.all([ctx.changes.start(), listenDatabaseBroadcasts(db, hub, log)])
   ready.catch((error: unknown) => log.error({ err: error }, 'realtime failed to start'))
 
-  const sweep = setInterval(() => {
-    const deadline = Date.now() - ctx.options.heartbeatTimeoutMs
-    for (const conn of connections) if (conn.lastSeen < deadline) conn.terminate()
-  }, Math.min(5_000, ctx.options.heartbeatTimeoutMs / 2))
+  const sweep = setInterval(
+    () => {
+      const deadline = Date.now() - ctx.options.heartbeatTimeoutMs
+      for (const conn of connections) if (conn.lastSeen < deadline) conn.terminate()
+    },
+    Math.min(5_000, ctx.options.heartbeatTimeoutMs / 2),
+  )
   sweep.unref()
 
   return {

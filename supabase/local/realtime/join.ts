@@ -80,6 +80,22 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
     return { ...change, id }
   })
 
+  // Hook the tables before replying, so a write right after SUBSCRIBED is captured.
+  await ctx.changes.ensureHooked(bindings)
+  for (const binding of bindings) {
+    if (!binding.table || binding.table === '*' || (await ctx.tables.get(binding.schema, binding.table)))
+      continue
+    systemMessages.push(
+      pgSystem(
+        'error',
+        `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: [event: ${binding.event}, schema: ${binding.schema}, table: ${binding.table}]`,
+        subTopic,
+      ),
+    )
+  }
+
+  // The socket may have gone while the database was asked; a join now would never be removed.
+  if (conn.closed) return
   const join: ChannelJoin = {
     conn,
     topic: frame.topic,
@@ -100,23 +116,12 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
   scheduleExpiry(ctx, join)
   reply(conn, frame, 'ok', requested.length > 0 ? { postgres_changes: echoed } : {})
   conn.log.debug({ topic: frame.topic, private: isPrivate, bindings: bindings.length }, 'channel joined')
-  if (join.presenceEnabled && canRead.presence) push(join, 'presence_state', ctx.presence.state(join.topic), true)
+  if (join.presenceEnabled && canRead.presence)
+    push(join, 'presence_state', ctx.presence.state(join.topic), true)
 
   if (requested.length === 0) return
-  await ctx.changes.ensureHooked(bindings)
-  for (const binding of bindings) {
-    if (!binding.table || binding.table === '*') continue
-    if (await ctx.tables.get(binding.schema, binding.table)) continue
-    systemMessages.push(
-      pgSystem(
-        'error',
-        `Unable to subscribe to changes with given parameters. Please check Realtime is enabled for the given connect parameters: [event: ${binding.event}, schema: ${binding.schema}, table: ${binding.table}]`,
-        subTopic,
-      ),
-    )
-  }
   if (systemMessages.length === 0) systemMessages.push(pgSystem('ok', 'Subscribed to PostgreSQL', subTopic))
-  if (ctx.hub.isCurrent(join)) for (const message of systemMessages) push(join, 'system', message, true)
+  for (const message of systemMessages) push(join, 'system', message, true)
 }
 
 /** Closes the channel when its token expires; the client must send a fresh one before (wire §1.10). */

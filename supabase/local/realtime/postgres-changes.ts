@@ -2,9 +2,9 @@ import type { Logger } from 'pino'
 import { z } from 'zod'
 import type { Database } from '../../src/db/index.ts'
 import type { Claims } from '../keys.ts'
-import { becomeUser } from './channel-auth.ts'
 import { type ChangeEvent, matchesConditions, type PgBinding } from './filters.ts'
 import { type ChannelJoin, type Hub, push } from './hub.ts'
+import { rowVisible, type Visibility, visibilityFor } from './row-visibility.ts'
 import { quoteIdent, type TableCatalog, type TableInfo } from './tables.ts'
 
 /** What realtime.capture_change() NOTIFYs on 'realtime_changes' (see supabase/sql/bootstrap.sql). */
@@ -13,21 +13,21 @@ const changeNotice = z.object({
   table: z.string(),
   type: z.enum(['INSERT', 'UPDATE', 'DELETE']),
   pk: z.record(z.string(), z.unknown()).nullable().optional(),
+  record: z.record(z.string(), z.unknown()).optional(),
   old: z.record(z.string(), z.unknown()).optional(),
   oversized: z.boolean().optional(),
 })
 type ChangeNotice = z.infer<typeof changeNotice>
 
 /**
- * Delivers captured row changes to postgres_changes subscribers. Each change is authorized per
- * subscriber, as Supabase does: the new row is read by primary key with the subscriber's role
- * and claims, so RLS and grants decide, and the row read is the `record` sent. Subscribers with
- * identical claims share one read. Changes are handled one at a time, in commit order.
+ * Delivers captured row changes to postgres_changes subscribers, one change at a time in commit
+ * order. Each change is authorized per subscriber, as Supabase does (see row-visibility.ts);
+ * subscribers with identical claims share one evaluation. Filters are applied to the captured
+ * row; for DELETE that is the old row, which Supabase cannot filter on (documented in README).
  */
 export class PostgresChanges {
   private queue: Promise<void> = Promise.resolve()
   private hooked = new Set<string>()
-  private superuser = false
 
   constructor(
     private readonly db: Database,
@@ -37,10 +37,6 @@ export class PostgresChanges {
   ) {}
 
   async start(): Promise<() => Promise<void>> {
-    const role = await this.db.query<{ rolsuper: boolean }>(
-      'select rolsuper from pg_catalog.pg_roles where rolname = current_user',
-    )
-    this.superuser = role.rows[0]?.rolsuper === true
     await this.syncTriggers()
     return this.db.listen('realtime_changes', (payload) => {
       const commitTimestamp = new Date().toISOString()
@@ -58,7 +54,9 @@ export class PostgresChanges {
 
   /** A join names a table that was added to the publication since the last sync: hook it now. */
   async ensureHooked(bindings: PgBinding[]): Promise<void> {
-    const missing = bindings.some((b) => b.table && b.table !== '*' && !this.hooked.has(`${b.schema}.${b.table}`))
+    const missing = bindings.some(
+      (b) => b.table && b.table !== '*' && !this.hooked.has(`${b.schema}.${b.table}`),
+    )
     if (missing) await this.syncTriggers()
   }
 
@@ -68,24 +66,36 @@ export class PostgresChanges {
     const change = parsed.data
     const subscribers = this.subscribersOf(change)
     if (subscribers.length === 0) return
+    const table = `${change.schema}.${change.table}`
     if (change.oversized || !change.pk) {
-      return void this.log.warn({ table: `${change.schema}.${change.table}` }, 'change without a usable primary key not delivered')
+      return void this.log.warn({ table }, 'change without a usable primary key not delivered')
     }
-    const info = await this.tables.fresh(change.schema, change.table, change.old)
+    const row = change.type === 'DELETE' ? change.old : (change.record ?? (await this.readBack(change)))
+    if (!row)
+      return void this.log.warn(
+        { table, type: change.type },
+        'row too large to capture and gone; change not delivered',
+      )
+    const info = await this.tables.fresh(change.schema, change.table, row)
     if (!info) return
-    const visible = new Map<string, Promise<Record<string, unknown> | null>>()
-    const rowFor = (claims: Claims) => {
+    // One policy lookup per role and one evaluation per distinct claims, as Supabase's apply_rls.
+    const visibilities = new Map<string, Promise<Visibility>>()
+    const decisions = new Map<string, Promise<boolean>>()
+    const visibleTo = (claims: Claims) => {
       const key = JSON.stringify(claims)
-      let row = visible.get(key)
-      if (!row) visible.set(key, (row = this.visibleRow(info, change, claims)))
-      return row
+      let decision = decisions.get(key)
+      if (!decision) {
+        let visibility = visibilities.get(claims.role)
+        if (!visibility)
+          visibilities.set(claims.role, (visibility = visibilityFor(this.db, info, claims.role)))
+        decision = visibility.then((v) => rowVisible(this.db, info, v, row, claims))
+        decisions.set(key, decision)
+      }
+      return decision
     }
-    const rows = await Promise.all(subscribers.map(({ join }) => rowFor(join.claims)))
-    const columnsInfo = change.type === 'DELETE' ? info : await this.tables.fresh(change.schema, change.table, rows.find(Boolean) ?? undefined)
-    const columns = (columnsInfo ?? info).columns
+    const visible = await Promise.all(subscribers.map(({ join }) => visibleTo(join.claims)))
     subscribers.forEach(({ join, bindings }, index) => {
-      const row = rows[index]
-      if (!row || !this.hub.isCurrent(join)) return
+      if (!visible[index] || !this.hub.isCurrent(join)) return
       const ids = bindings.filter((b) => matchesConditions(b.conditions, row, info.types)).map((b) => b.id)
       if (ids.length === 0) return
       const data: Record<string, unknown> = {
@@ -93,13 +103,30 @@ export class PostgresChanges {
         table: change.table,
         commit_timestamp: commitTimestamp,
         type: change.type,
-        columns,
+        columns: info.columns,
         errors: null,
       }
       if (change.type !== 'DELETE') data.record = row
       if (change.type !== 'INSERT') data.old_record = this.oldRecord(info, change)
       push(join, 'postgres_changes', { ids, data })
     })
+  }
+
+  /** A row too large for NOTIFY: read it back by primary key (as the owner; RLS is applied after). */
+  private async readBack(change: ChangeNotice): Promise<Record<string, unknown> | null> {
+    const info = await this.tables.get(change.schema, change.table)
+    if (!info || info.primaryKey.length === 0) return null
+    const where = info.primaryKey
+      .map(
+        (c) =>
+          `t.${quoteIdent(c)} = (jsonb_populate_record(null::${info.sqlName}, $1::jsonb)).${quoteIdent(c)}`,
+      )
+      .join(' and ')
+    const result = await this.db.query<{ record: Record<string, unknown> }>(
+      `select to_jsonb(t) as record from ${info.sqlName} t where ${where}`,
+      [JSON.stringify(change.pk)],
+    )
+    return result.rows[0]?.record ?? null
   }
 
   private subscribersOf(change: ChangeNotice): { join: ChannelJoin; bindings: PgBinding[] }[] {
@@ -118,58 +145,7 @@ export class PostgresChanges {
 
   /** Supabase sends the old row in full only under REPLICA IDENTITY FULL, and never for DELETE under RLS. */
   private oldRecord(info: TableInfo, change: ChangeNotice): Record<string, unknown> {
-    if (change.old && !(change.type === 'DELETE' && info.rowSecurity)) return change.old
+    if (change.old && info.replicaFull && !(change.type === 'DELETE' && info.rowSecurity)) return change.old
     return change.pk ?? {}
-  }
-
-  private pkCondition(info: TableInfo): string {
-    return info.primaryKey
-      .map((c) => `t.${quoteIdent(c)} = (jsonb_populate_record(null::${info.sqlName}, $1::jsonb)).${quoteIdent(c)}`)
-      .join(' and ')
-  }
-
-  /**
-   * The row as this subscriber may see it, or null. For INSERT/UPDATE: the row read by primary
-   * key as the subscriber. For DELETE the row is gone, so it is put back inside a transaction
-   * that always rolls back and read as the subscriber: stricter than Supabase, which sends
-   * DELETEs of RLS tables (primary key only) to every subscriber.
-   */
-  private async visibleRow(info: TableInfo, change: ChangeNotice, claims: Claims): Promise<Record<string, unknown> | null> {
-    if (info.primaryKey.length === 0) return null
-    const where = this.pkCondition(info)
-    const pk = JSON.stringify(change.pk)
-    if (change.type !== 'DELETE') {
-      return this.db
-        .transaction(async (tx) => {
-          await becomeUser(tx, claims)
-          const result = await tx.query<{ record: Record<string, unknown> }>(
-            `select to_jsonb(t) as record from ${info.sqlName} t where ${where}`,
-            [pk],
-          )
-          return result.rows[0]?.record ?? null
-        })
-        .catch(() => null)
-    }
-    const old = change.old
-    if (!old) return null
-    const columns = info.insertable.map(quoteIdent).join(', ')
-    const rollback = new Error('rollback')
-    let seen = false
-    await this.db
-      .transaction(async (tx) => {
-        if (this.superuser) await tx.query("set local session_replication_role = 'replica'")
-        await tx.query(
-          `insert into ${info.sqlName} (${columns}) overriding system value
-           select ${columns} from jsonb_populate_record(null::${info.sqlName}, $1::jsonb)`,
-          [JSON.stringify(old)],
-        )
-        await becomeUser(tx, claims)
-        seen = (await tx.query(`select 1 from ${info.sqlName} t where ${where}`, [pk])).rows.length > 0
-        throw rollback
-      })
-      .catch((error: unknown) => {
-        if (error !== rollback) this.log.debug({ err: error }, 'DELETE visibility check failed; not delivered')
-      })
-    return seen ? old : null
   }
 }

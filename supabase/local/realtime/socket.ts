@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { WebSocket } from 'ws'
 import { handleBinaryBroadcast, handleChannelEvent } from './channel-events.ts'
 import type { RealtimeContext } from './context.ts'
-import { decodeBinary, decodeText, FrameError, type Frame } from './frames.ts'
+import { decodeBinary, decodeText, type Frame, FrameError } from './frames.ts'
 import { type ChannelJoin, type Connection, reply } from './hub.ts'
 import { handleJoin } from './join.ts'
 
@@ -25,6 +25,9 @@ export function acceptSocket(ctx: RealtimeContext, ws: WebSocket, apiKey: string
     apiKey,
     log: ctx.log.child({ conn: id }),
     joins: new Map(),
+    get closed() {
+      return ws.readyState !== ws.OPEN
+    },
     lastSeen: Date.now(),
     send(data) {
       if (ws.readyState === ws.OPEN) ws.send(data)
@@ -51,6 +54,10 @@ export function acceptSocket(ctx: RealtimeContext, ws: WebSocket, apiKey: string
   }
 
   const onText = (frame: Frame) => {
+    conn.log.trace(
+      { topic: frame.topic, event: frame.event, ref: frame.ref, joinRef: frame.joinRef },
+      'frame in',
+    )
     if (frame.topic === 'phoenix' && frame.event === 'heartbeat') return reply(conn, frame, 'ok')
     if (frame.event === 'phx_join') return inOrder(frame.topic, () => handleJoin(ctx, conn, frame))
     inOrder(frame.topic, async () => {

@@ -11,6 +11,8 @@ export interface TableInfo {
   insertable: string[]
   primaryKey: string[]
   rowSecurity: boolean
+  /** REPLICA IDENTITY FULL: Supabase then shows the whole old row. */
+  replicaFull: boolean
   /** The quoted, schema-qualified name for SQL text. */
   sqlName: string
 }
@@ -30,8 +32,9 @@ export class TableCatalog {
     const cached = this.cache.get(key)
     if (cached && !refresh) return cached
     const sqlName = `${quoteIdent(schema)}.${quoteIdent(table)}`
-    const relation = await this.db.query<{ oid: number; rowsecurity: boolean }>(
-      `select c.oid::int as oid, c.relrowsecurity as rowsecurity from pg_catalog.pg_class c
+    const relation = await this.db.query<{ oid: number; rowsecurity: boolean; replicafull: boolean }>(
+      `select c.oid::int as oid, c.relrowsecurity as rowsecurity,
+              c.relreplident = 'f' as replicafull from pg_catalog.pg_class c
         where c.oid = to_regclass($1)`,
       [sqlName],
     )
@@ -57,6 +60,7 @@ export class TableCatalog {
       insertable: columns.rows.filter((column) => !column.generated).map((column) => column.name),
       primaryKey: columns.rows.filter((column) => column.pk).map((column) => column.name),
       rowSecurity: rel.rowsecurity,
+      replicaFull: rel.replicafull,
       sqlName,
     }
     this.cache.set(key, info)
@@ -64,7 +68,11 @@ export class TableCatalog {
   }
 
   /** Re-reads the table when a record's keys no longer match the cached columns (DDL happened). */
-  async fresh(schema: string, table: string, record: Record<string, unknown> | undefined): Promise<TableInfo | null> {
+  async fresh(
+    schema: string,
+    table: string,
+    record: Record<string, unknown> | undefined,
+  ): Promise<TableInfo | null> {
     const info = await this.get(schema, table)
     if (!info || !record) return info
     const keys = Object.keys(record)

@@ -25,7 +25,9 @@ export async function verifyChannelToken(token: string, keys: ApiKeys): Promise<
 
 function expiredSecondsAgo(token: string): number {
   try {
-    const body = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown }
+    const body = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: unknown
+    }
     return typeof body.exp === 'number' ? Math.max(0, Math.floor(Date.now() / 1000 - body.exp)) : 0
   } catch {
     return 0

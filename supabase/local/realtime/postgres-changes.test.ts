@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  eventually,
+  sleep,
+  startStack,
+  subscribe,
+  TENANT_A,
+  TENANT_B,
+  type TestStack,
+  USER_A,
+  USER_B,
+} from './test-support.ts'
+
+type Change = { eventType: string; new: Record<string, unknown>; old: Record<string, unknown>; table: string }
+
+describe('postgres_changes through supabase-js', () => {
+  let stack: TestStack
+  beforeAll(async () => {
+    stack = await startStack()
+  })
+  afterAll(() => stack.close())
+
+  async function listen(
+    token: string | undefined,
+    name: string,
+    event: '*' | 'INSERT' | 'UPDATE' | 'DELETE',
+    filter?: string,
+  ) {
+    const supabase = await stack.client(token)
+    const received: Change[] = []
+    const channel = supabase
+      .channel(name)
+      .on(
+        'postgres_changes',
+        { event, schema: 'public', table: 'notes', ...(filter ? { filter } : {}) },
+        (change) => received.push(change as unknown as Change),
+      )
+    expect(await subscribe(channel)).toEqual({ status: 'SUBSCRIBED' })
+    return received
+  }
+
+  it('delivers INSERT, UPDATE and DELETE made by plain SQL only to members of the row tenant', async () => {
+    const a = await listen(await stack.tokenFor(USER_A), 'a-all', '*')
+    const b = await listen(await stack.tokenFor(USER_B), 'b-all', '*')
+    const anon = await listen(undefined, 'anon-all', '*')
+
+    const inserted = await stack.db.query<{ id: string }>(
+      `insert into public.notes (tenant_id, body, priority) values ($1, 'for A', 3) returning id::text`,
+      [TENANT_A],
+    )
+    const id = Number(inserted.rows[0]?.id)
+    await stack.db.query(`update public.notes set done = true where id = $1`, [id])
+    await stack.db.query(`delete from public.notes where id = $1`, [id])
+
+    await eventually(
+      () => (a.length === 3 ? true : undefined),
+      5_000,
+      `three changes for tenant A ${JSON.stringify(a)}`,
+    ).catch((e) => {
+      throw new Error(JSON.stringify(a))
+    })
+    expect(a.map((change) => change.eventType)).toEqual(['INSERT', 'UPDATE', 'DELETE'])
+    expect(a[0]?.new).toMatchObject({ id, tenant_id: TENANT_A, body: 'for A', priority: 3, done: false })
+    expect(a[1]?.new).toMatchObject({ id, done: true })
+    expect(a[1]?.old).toEqual({ id })
+    // Supabase sends only the primary key of a deleted row of an RLS table.
+    expect(a[2]?.old).toEqual({ id })
+    expect(a[2]?.new).toEqual({})
+
+    await sleep(300)
+    expect(b).toEqual([])
+    expect(anon).toEqual([])
+  })
+
+  it('delivers tenant B its own rows and never tenant A rows', async () => {
+    const b = await listen(await stack.tokenFor(USER_B), 'b-insert', 'INSERT')
+    await stack.db.query(
+      `insert into public.notes (tenant_id, body) values ($1, 'secret of A'), ($2, 'for B')`,
+      [TENANT_A, TENANT_B],
+    )
+    await eventually(() => (b.length >= 1 ? true : undefined), 5_000, 'the row of tenant B')
+    await sleep(300)
+    expect(b.map((change) => change.new.body)).toEqual(['for B'])
+  })
+
+  it('applies eq, neq, lt, lte, gt, gte and in filters', async () => {
+    const token = await stack.tokenFor(USER_A)
+    const filters = {
+      eq: 'priority=eq.5',
+      neq: 'priority=neq.5',
+      lt: 'priority=lt.5',
+      lte: 'priority=lte.5',
+      gt: 'priority=gt.5',
+      gte: 'priority=gte.5',
+      in: 'priority=in.(1,9)',
+      quoted: 'body=eq."hello, world"',
+      and: 'priority=gt.1,priority=lt.9',
+    }
+    const lists = Object.fromEntries(
+      await Promise.all(
+        Object.entries(filters).map(
+          async ([name, filter]) => [name, await listen(token, `filter-${name}`, 'INSERT', filter)] as const,
+        ),
+      ),
+    )
+    await stack.db.query(
+      `insert into public.notes (tenant_id, body, priority) values ($1, 'p1', 1), ($1, 'p5', 5), ($1, 'p9', 9), ($1, 'hello, world', 7)`,
+      [TENANT_A],
+    )
+    const bodies = (name: string) => (lists[name] ?? []).map((change) => change.new.body).sort()
+    await eventually(() => (bodies('neq').length === 3 ? true : undefined), 5_000, 'neq deliveries')
+    await sleep(300)
+    expect(bodies('eq')).toEqual(['p5'])
+    expect(bodies('neq')).toEqual(['hello, world', 'p1', 'p9'])
+    expect(bodies('lt')).toEqual(['p1'])
+    expect(bodies('lte')).toEqual(['p1', 'p5'])
+    expect(bodies('gt')).toEqual(['hello, world', 'p9'])
+    expect(bodies('gte')).toEqual(['hello, world', 'p5', 'p9'])
+    expect(bodies('in')).toEqual(['p1', 'p9'])
+    expect(bodies('quoted')).toEqual(['hello, world'])
+    expect(bodies('and')).toEqual(['hello, world', 'p5'])
+  })
+
+  it('matches event types and routes several bindings of one channel by id', async () => {
+    const supabase = await stack.client(await stack.tokenFor(USER_A))
+    const inserts: Change[] = []
+    const updates: Change[] = []
+    const channel = supabase
+      .channel('two-bindings')
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, (c) =>
+        inserts.push(c as unknown as Change),
+      )
+      .on(
+        'postgres_changes',
+        { event: 'UPDATE', schema: 'public', table: 'notes', filter: 'priority=eq.42' },
+        (c) => updates.push(c as unknown as Change),
+      )
+    expect(await subscribe(channel)).toEqual({ status: 'SUBSCRIBED' })
+    const row = await stack.db.query<{ id: string }>(
+      `insert into public.notes (tenant_id, body) values ($1, 'routed') returning id::text`,
+      [TENANT_A],
+    )
+    await stack.db.query(`update public.notes set priority = 41 where id = $1`, [row.rows[0]?.id])
+    await stack.db.query(`update public.notes set priority = 42 where id = $1`, [row.rows[0]?.id])
+    await eventually(() => (updates.length === 1 ? true : undefined), 5_000, 'the filtered update')
+    await sleep(200)
+    expect(inserts.map((c) => c.new.body)).toEqual(['routed'])
+    expect(updates.map((c) => c.new.priority)).toEqual([42])
+  })
+
+  it('sees tables added to the publication after start, and a rejoined client gets later changes', async () => {
+    await stack.db.exec(`
+      create table public.open_board (id int primary key, title text);
+      grant select on public.open_board to anon, authenticated;
+      alter publication supabase_realtime add table public.open_board;`)
+    const supabase = await stack.client()
+    const seen: Change[] = []
+    const open = () =>
+      supabase
+        .channel('board')
+        .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'open_board' }, (c) =>
+          seen.push(c as unknown as Change),
+        )
+    let channel = open()
+    expect(await subscribe(channel)).toEqual({ status: 'SUBSCRIBED' })
+    await stack.db.query(`insert into public.open_board values (1, 'first')`)
+    await eventually(() => (seen.length === 1 ? true : undefined), 5_000, 'first board row')
+    await supabase.removeChannel(channel)
+    await stack.db.query(`insert into public.open_board values (2, 'while away')`)
+    channel = open()
+    expect(await subscribe(channel)).toEqual({ status: 'SUBSCRIBED' })
+    await stack.db.query(`insert into public.open_board values (3, 'after rejoin')`)
+    await eventually(() => (seen.length === 2 ? true : undefined), 5_000, 'row after rejoin')
+    expect(seen.map((c) => c.new.title)).toEqual(['first', 'after rejoin'])
+    expect(seen[0]?.new).toEqual({ id: 1, title: 'first' })
+  })
+
+  it('reports a bad filter as a system message and keeps the channel open', async () => {
+    const supabase = await stack.client(await stack.tokenFor(USER_A))
+    const system: { status: string; message: string }[] = []
+    const channel = supabase
+      .channel('bad-filter')
+      .on(
+        'postgres_changes',
+        { event: '*', schema: 'public', table: 'notes', filter: 'priority=between.1' },
+        () => {},
+      )
+      .on('system', {}, (message) => system.push(message as { status: string; message: string }))
+    expect(await subscribe(channel)).toEqual({ status: 'SUBSCRIBED' })
+    const message = await eventually(() => system[0], 5_000, 'system message')
+    expect(message.status).toBe('error')
+    expect(message.message).toMatch(/^Error parsing `filter` params/)
+    expect(channel.state).toBe('joined')
+  })
+})
