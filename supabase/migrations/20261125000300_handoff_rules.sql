@@ -48,11 +48,12 @@ begin
 end
 $$;
 
--- The customer's last message, when nothing was sent after it (rule 4: the AI answers it).
+-- The last message of the chat that the customer saw or wrote (rule 4: when it is the customer's,
+-- it is unanswered and the AI answers it). Cancelled replies never reached the customer.
 create function private.unanswered_customer_message(p_conversation_id uuid) returns public.messages
 language sql stable security definer set search_path = '' as $$
   select m.* from public.messages m
-  where m.conversation_id = p_conversation_id and not m.private
+  where m.conversation_id = p_conversation_id and not m.private and m.status <> 'cancelled'
   order by m.created_at desc, m.id desc limit 1
 $$;
 

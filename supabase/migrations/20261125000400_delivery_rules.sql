@@ -306,7 +306,7 @@ language sql stable security definer set search_path = '' as $$
   select m.id, m.conversation_id, m.tenant_id
   from public.conversations c
   join lateral (
-    select * from public.messages x where x.conversation_id = c.id and not x.private
+    select * from public.messages x where x.conversation_id = c.id and not x.private and x.status <> 'cancelled'
     order by x.created_at desc, x.id desc limit 1
   ) m on true
   where c.mode = 'ai' and c.status = 'open' and m.direction = 'in'
