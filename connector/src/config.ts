@@ -1,0 +1,90 @@
+/**
+ * @module
+ * Connector configuration from the environment, validated once at start. An invalid
+ * variable stops the process with a message naming it (see README "Environment").
+ */
+import { hostname } from 'node:os'
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1')
+
+const env = z.object({
+  SUPABASE_URL: z.url().default('http://127.0.0.1:54321'),
+  SUPABASE_SERVICE_ROLE_KEY: z
+    .string()
+    .min(20, 'SUPABASE_SERVICE_ROLE_KEY is required (the service role JWT)'),
+  CHANNEL_ID: z.uuid().default('00000000-0000-4000-8000-000000000101'),
+  WHATSAPP_TRANSPORT: z.enum(['simulator', 'whatsapp-web']).default('simulator'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./.connector-data'),
+  WHATSAPP_WEB_SESSION_PATH: z.string().optional(),
+  BUFFER_PATH: z.string().optional(),
+  PUPPETEER_EXECUTABLE_PATH: z.string().default('/usr/bin/chromium'),
+  WHATSAPP_WEB_VERSION: z
+    .string()
+    .regex(/^2\.\d+\.\d+$/, 'like 2.3000.1017054665')
+    .optional(),
+  WHATSAPP_WEB_VERSION_URL: z.url().optional(),
+  WHATSAPP_GROUPS_ENABLED: bool,
+  SIMULATOR_LINKED: z
+    .enum(['true', 'false', '1', '0', ''])
+    .default('true')
+    .transform((v) => v !== 'false' && v !== '0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_ID: z.string().min(1).default(`${hostname()}-${process.pid}`),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(100).default(3000),
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  HEARTBEAT_MS: z.coerce.number().int().min(500).default(5000),
+})
+
+export type ConnectorConfig = ReturnType<typeof parseConfig>
+
+export class ConfigError extends Error {
+  readonly code = 'invalid_config'
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Parses `process.env` (or any record); throws ConfigError listing every bad variable. */
+export function parseConfig(source: Record<string, string | undefined>) {
+  const parsed = env.safeParse(source)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Invalid connector environment:\n${lines.join('\n')}\nSee connector/.env.example`, {
+      cause: parsed.error,
+    })
+  }
+  const e = parsed.data
+  const dataDir = resolve(e.DATA_DIR)
+  return {
+    supabaseUrl: e.SUPABASE_URL,
+    serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY,
+    channelId: e.CHANNEL_ID,
+    transport: e.WHATSAPP_TRANSPORT,
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    sessionPath: resolve(e.WHATSAPP_WEB_SESSION_PATH ?? join(dataDir, 'session')),
+    bufferPath: resolve(e.BUFFER_PATH ?? join(dataDir, 'buffer.jsonl')),
+    checkpointPath: join(dataDir, 'checkpoint.json'),
+    chromiumPath: e.PUPPETEER_EXECUTABLE_PATH,
+    webVersion: e.WHATSAPP_WEB_VERSION ?? null,
+    webVersionUrl: e.WHATSAPP_WEB_VERSION_URL ?? null,
+    groupsEnabled: e.WHATSAPP_GROUPS_ENABLED,
+    simulatorLinked: e.SIMULATOR_LINKED,
+    logLevel: e.LOG_LEVEL,
+    workerId: e.WORKER_ID,
+    outboxPollMs: e.OUTBOX_POLL_MS,
+    outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
+    outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    heartbeatMs: e.HEARTBEAT_MS,
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * @module
+ * Routes that drive the simulator transport: a person or a test plays the customer's phone
+ * and the business phone. Bodies are validated with zod; errors are 4xx with a message.
+ */
+
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { SimulatorTransport } from '../whatsapp/simulator.ts'
+
+const customerMessage = z.object({
+  from: z.string().regex(/^(\+?[\d\s-]{6,20}|[\w.-]+@(c\.us|lid))$/, 'a phone number or a …@c.us / …@lid id'),
+  name: z.string().max(100).optional(),
+  body: z.string().min(1).max(65536),
+  /** Optional fixed WhatsApp id, to replay the same event twice. */
+  id: z.string().min(1).max(200).optional(),
+})
+const phoneMessage = z.object({ to: z.string().min(6), body: z.string().min(1).max(65536) })
+const ack = z.object({ waMessageId: z.string().min(1), status: z.enum(['delivered', 'read']) })
+const failures = z.object({ count: z.number().int().min(0).max(100), retryable: z.boolean().default(true) })
+
+async function parse<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> {
+  const raw: unknown = await c.req.json().catch(() => undefined)
+  if (raw === undefined) return c.json({ code: 'invalid_json', message: 'Send a JSON body' }, 400)
+  const result = schema.safeParse(raw)
+  if (!result.success) {
+    const message = result.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')
+    return c.json({ code: 'invalid_body', message }, 400)
+  }
+  return result.data
+}
+
+export function simulatorRoutes(sim: SimulatorTransport): Hono {
+  const routes = new Hono()
+
+  routes.post('/messages', async (c) => {
+    const input = await parse(c, customerMessage)
+    if (input instanceof Response) return input
+    const message = sim.customerMessage(input)
+    return c.json(
+      { waMessageId: message.waMessageId, chatId: message.chatId, delivered: sim.currentState === 'ready' },
+      202,
+    )
+  })
+
+  routes.post('/phone-messages', async (c) => {
+    const input = await parse(c, phoneMessage)
+    if (input instanceof Response) return input
+    const message = sim.phoneMessage(input)
+    return c.json({ waMessageId: message.waMessageId, chatId: message.chatId }, 202)
+  })
+
+  routes.get('/outbox', (c) => c.json({ messages: sim.outbox() }))
+  routes.get('/typing', (c) => c.json({ chats: sim.typingChats() }))
+
+  routes.post('/acks', async (c) => {
+    const input = await parse(c, ack)
+    if (input instanceof Response) return input
+    if (!sim.ack(input.waMessageId, input.status)) {
+      return c.json(
+        { code: 'unknown_message', message: 'The simulated phone never received that message id' },
+        404,
+      )
+    }
+    return c.json({ ok: true })
+  })
+
+  routes.post('/failures', async (c) => {
+    const input = await parse(c, failures)
+    if (input instanceof Response) return input
+    sim.failNextSends(input.count, input.retryable)
+    return c.json({ ok: true })
+  })
+
+  routes.get('/session', (c) => c.json({ state: sim.currentState }))
+  routes.post('/session/logout', (c) => {
+    sim.requireQr()
+    return c.json({ state: sim.currentState })
+  })
+  routes.post('/session/scan', (c) => {
+    if (!sim.scanQr())
+      return c.json({ code: 'no_qr', message: `Nothing to scan: the session is ${sim.currentState}` }, 409)
+    return c.json({ state: sim.currentState })
+  })
+  routes.post('/session/disconnect', (c) => {
+    sim.disconnect()
+    return c.json({ state: sim.currentState })
+  })
+  return routes
+}

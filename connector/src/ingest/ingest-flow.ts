@@ -1,0 +1,173 @@
+/**
+ * @module
+ * Ingest: every message and ack the transport reports goes to the database through the
+ * idempotent SQL functions, in arrival order (one serial queue). While the database is
+ * unreachable, entries go to the durable buffer and are replayed in order on recovery; once
+ * the buffer holds anything, new entries queue behind it so order is kept.
+ */
+import type { Logger } from 'pino'
+import type { BufferedEntry, DurableBuffer } from '../buffer/durable-buffer.ts'
+import type { PendingSends } from '../outbox/pending-sends.ts'
+import { StoreRejectedError } from '../store/errors.ts'
+import type { MessageStore } from '../store/message-store.ts'
+import type { AckStatus, InboundMessage } from '../whatsapp/transport.ts'
+
+export interface IngestFlowOptions {
+  channelId: string
+  store: MessageStore
+  buffer: DurableBuffer
+  pending: PendingSends
+  logger: Logger
+  /** First replay retry delay; doubles up to `maxRetryMs`. */
+  retryMs?: number
+  maxRetryMs?: number
+}
+
+export class IngestFlow {
+  private readonly o: Required<IngestFlowOptions>
+  private queue: Promise<unknown> = Promise.resolve()
+  private retryTimer: NodeJS.Timeout | null = null
+  private retryDelay: number
+  private stopped = false
+  ingested = 0
+  duplicates = 0
+
+  constructor(options: IngestFlowOptions) {
+    this.o = { retryMs: 500, maxRetryMs: 30_000, ...options }
+    this.retryDelay = this.o.retryMs
+  }
+
+  /** A message from the transport (customer, phone, or the echo of our own send). */
+  message(message: InboundMessage): Promise<void> {
+    return this.enqueue(async () => {
+      // Our own sends come back as fromMe: let them record their id first (PendingSends).
+      if (message.fromMe) await this.o.pending.settled()
+      await this.apply({
+        kind: 'ingest',
+        input: {
+          channelId: this.o.channelId,
+          waMessageId: message.waMessageId,
+          chatId: message.chatId,
+          fromMe: message.fromMe,
+          body: message.body,
+          customerName: message.customerName,
+          customerPhone: message.customerPhone,
+          type: message.type,
+          media: message.media,
+        },
+      })
+    })
+  }
+
+  ack(waMessageId: string, status: AckStatus): Promise<void> {
+    return this.enqueue(async () => {
+      // An ack can beat mark_sent; record_ack only finds the row once the id is recorded.
+      await this.o.pending.settled()
+      await this.apply({ kind: 'ack', waMessageId, status })
+    })
+  }
+
+  /** Called by the outbox when mark_sent could not reach the database: buffered, not lost. */
+  async bufferSent(messageId: string, waMessageId: string): Promise<void> {
+    await this.o.buffer.append({ kind: 'sent', messageId, waMessageId })
+    this.scheduleReplay(this.o.retryMs)
+  }
+
+  /** Replays what a previous run left in the buffer. */
+  resume(): Promise<void> {
+    return this.enqueue(() => this.replay())
+  }
+
+  /** Resolves when everything queued so far was stored or buffered. */
+  idle(): Promise<void> {
+    return this.enqueue(async () => undefined)
+  }
+
+  stop(): Promise<void> {
+    this.stopped = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    return this.idle()
+  }
+
+  private async apply(entry: BufferedEntry): Promise<void> {
+    if (this.o.buffer.depth > 0) {
+      // Keep order behind what is already buffered; while a retry is scheduled the database
+      // is known to be down, so do not pay a timeout per message.
+      await this.o.buffer.append(entry)
+      if (!this.retryTimer) await this.replay()
+      return
+    }
+    try {
+      await this.write(entry)
+    } catch (error) {
+      // Unreachable, or an answer we could not parse: keep the entry and try again later.
+      const reason = error instanceof Error ? error.message : String(error)
+      this.o.logger.warn({ err: reason, kind: entry.kind }, 'database unreachable: buffering')
+      await this.o.buffer.append(entry)
+      this.scheduleReplay(this.retryDelay)
+    }
+  }
+
+  /** Replays the buffer oldest-first; stops at the first unreachable error and retries later. */
+  private async replay(): Promise<void> {
+    while (this.o.buffer.depth > 0) {
+      const batch = await this.o.buffer.peek(100)
+      let done = 0
+      try {
+        for (const entry of batch) {
+          await this.write(entry)
+          done += 1
+        }
+      } catch (error) {
+        await this.o.buffer.drop(done)
+        const reason = error instanceof Error ? error.message : String(error)
+        this.o.logger.warn({ err: reason, left: this.o.buffer.depth }, 'replay paused: database unreachable')
+        this.retryDelay = Math.min(this.retryDelay * 2, this.o.maxRetryMs)
+        this.scheduleReplay(this.retryDelay)
+        return
+      }
+      await this.o.buffer.drop(done)
+      this.o.logger.info({ replayed: done, left: this.o.buffer.depth }, 'buffer replayed')
+    }
+    this.retryDelay = this.o.retryMs
+  }
+
+  /** One entry to its SQL function. A rejection is logged with its code, never retried forever. */
+  private async write(entry: BufferedEntry): Promise<void> {
+    try {
+      if (entry.kind === 'ingest') {
+        const result = await this.o.store.ingestMessage(entry.input)
+        if (result.duplicate) this.duplicates += 1
+        else this.ingested += 1
+        this.o.logger.debug({ wa: entry.input.waMessageId, ...result }, 'ingested')
+      } else if (entry.kind === 'sent') {
+        await this.o.store.markSent(entry.messageId, entry.waMessageId)
+      } else {
+        await this.o.store.recordAck(entry.waMessageId, entry.status)
+      }
+    } catch (error) {
+      if (!(error instanceof StoreRejectedError)) throw error
+      this.o.logger.error(
+        { code: error.code, hint: error.hint, kind: entry.kind, err: error.message },
+        'database rejected entry',
+      )
+    }
+  }
+
+  private scheduleReplay(delayMs: number): void {
+    if (this.retryTimer || this.stopped) return
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null
+      void this.resume()
+    }, delayMs)
+    this.retryTimer.unref()
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(task).catch((error: unknown) => {
+      this.o.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'ingest failed')
+    })
+    this.queue = run
+    return run
+  }
+}

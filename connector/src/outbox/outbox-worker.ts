@@ -1,0 +1,181 @@
+/**
+ * @module
+ * The outbox: learns of queued messages by realtime (`wake`) and by a periodic sweep, claims
+ * them with a lease, sends them in order and records the WhatsApp id with mark_sent before
+ * anything else — once recorded, claim_outbox never hands the message out again, so it is
+ * never sent twice. Failures go to mark_failed (retry with backoff in SQL, or failed).
+ */
+import type { Logger } from 'pino'
+import { StoreUnavailableError } from '../store/errors.ts'
+import type { MessageStore, OutboxMessage } from '../store/message-store.ts'
+import { SendError } from '../whatsapp/errors.ts'
+import type { WhatsAppTransport } from '../whatsapp/transport.ts'
+import type { PendingSends } from './pending-sends.ts'
+
+export interface OutboxWorkerOptions {
+  store: MessageStore
+  transport: WhatsAppTransport
+  pending: PendingSends
+  logger: Logger
+  /** Where a sent id goes when mark_sent cannot reach the database (the durable buffer). */
+  bufferSent: (messageId: string, waMessageId: string) => Promise<void>
+  isReady: () => boolean
+  pollMs: number
+  leaseSeconds: number
+  maxAttempts: number
+  batchSize?: number
+  sendTimeoutMs?: number
+}
+
+type Claimed = OutboxMessage & { chatId: string }
+
+export class OutboxWorker {
+  private readonly o: OutboxWorkerOptions
+  private draining: Promise<void> | null = null
+  private again = false
+  private stopping = false
+  private pollTimer: NodeJS.Timeout | null = null
+  private unsubscribe: (() => Promise<void>) | null = null
+  sent = 0
+  failed = 0
+
+  constructor(options: OutboxWorkerOptions) {
+    this.o = options
+  }
+
+  async start(): Promise<void> {
+    this.pollTimer = setInterval(() => this.wake(), this.o.pollMs)
+    this.pollTimer.unref()
+    try {
+      this.unsubscribe = await this.o.store.onOutboxQueued(() => this.wake())
+    } catch (error) {
+      // Realtime is an optimisation; the sweep still delivers.
+      this.o.logger.warn({ err: (error as Error).message }, 'outbox realtime unavailable, polling only')
+    }
+    this.wake()
+  }
+
+  /** Drains the outbox now; coalesces wake-ups that arrive while a drain runs. */
+  wake(): void {
+    if (this.stopping) return
+    if (this.draining) {
+      this.again = true
+      return
+    }
+    this.draining = this.drain().finally(() => {
+      this.draining = null
+      if (this.again) {
+        this.again = false
+        this.wake()
+      }
+    })
+  }
+
+  /** Finishes the send in flight, releases the rest of the claimed batch, stops listening. */
+  async stop(): Promise<void> {
+    this.stopping = true
+    if (this.pollTimer) clearInterval(this.pollTimer)
+    await this.draining
+    await this.unsubscribe?.().catch(() => undefined)
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (!this.stopping && this.o.isReady()) {
+        const batch = await this.o.store.claimOutbox(this.o.batchSize ?? 10, this.o.leaseSeconds)
+        if (batch.length === 0) return
+        await this.sendBatch(batch)
+      }
+    } catch (error) {
+      this.o.logger.warn({ err: (error as Error).message }, 'outbox sweep failed; retrying on next wake')
+    }
+  }
+
+  private async sendBatch(batch: Claimed[]): Promise<void> {
+    const blockedChats = new Set<string>()
+    for (const message of batch) {
+      if (this.stopping || !this.o.isReady()) {
+        await this.release(message, 'connector stopping or WhatsApp not ready')
+      } else if (blockedChats.has(message.chatId)) {
+        // Order within a chat: never overtake an earlier message that is being retried.
+        await this.release(message, 'held back behind an earlier message of this chat')
+      } else if (!(await this.sendOne(message))) {
+        blockedChats.add(message.chatId)
+      }
+    }
+  }
+
+  /** Returns true when the message reached WhatsApp. */
+  private async sendOne(message: Claimed): Promise<boolean> {
+    const log = this.o.logger.child({ messageId: message.id, attempt: message.attempts })
+    if (!message.chatId) {
+      await this.fail(message, 'conversation has no WhatsApp chat id', false)
+      return false
+    }
+    let delivered = false
+    try {
+      await this.o.pending.track(message.chatId, async () => {
+        const { waMessageId } = await this.withTimeout(
+          this.o.transport.sendText(message.chatId, message.body),
+        )
+        delivered = true
+        // Record the id before anything else: from here on the message is never sent again.
+        try {
+          await this.o.store.markSent(message.id, waMessageId)
+        } catch (error) {
+          if (!(error instanceof StoreUnavailableError)) throw error
+          await this.o.bufferSent(message.id, waMessageId)
+        }
+        log.info({ wa: waMessageId }, 'sent')
+      })
+      this.sent += 1
+      return true
+    } catch (error) {
+      if (delivered) {
+        // WhatsApp has it; marking it failed would send it again. Its lease keeps it from
+        // re-claims only until expiry, so this is logged loudly for an operator.
+        log.error({ err: (error as Error).message }, 'sent but mark_sent was rejected')
+        return true
+      }
+      const retryable = error instanceof SendError ? error.retryable : true
+      log.warn({ err: (error as Error).message, retryable }, 'send failed')
+      await this.fail(message, (error as Error).message, retryable)
+      return false
+    }
+  }
+
+  private async fail(message: Claimed, reason: string, retryable: boolean): Promise<void> {
+    try {
+      const status = await this.o.store.markFailed(message.id, reason, retryable, this.o.maxAttempts)
+      if (status === 'failed') this.failed += 1
+    } catch (error) {
+      // The lease expires and the message is claimed again: nothing is lost.
+      this.o.logger.warn({ err: (error as Error).message, messageId: message.id }, 'mark_failed not recorded')
+    }
+  }
+
+  /** Gives a claimed, unsent message back (as a retryable attempt) instead of waiting out its lease. */
+  private release(message: Claimed, reason: string): Promise<void> {
+    return this.fail(message, reason, true)
+  }
+
+  private withTimeout<T>(promise: Promise<T>): Promise<T> {
+    const ms = this.o.sendTimeoutMs ?? 60_000
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new SendError(
+              'send_timeout',
+              `WhatsApp did not accept the message within ${ms} ms`,
+              true,
+              'Check the session',
+            ),
+          ),
+        ms,
+      )
+    })
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+  }
+}

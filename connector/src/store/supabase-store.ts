@@ -1,0 +1,196 @@
+/**
+ * @module
+ * The Supabase adapter of `MessageStore`: the only file that talks to Supabase. It calls
+ * the SQL functions of supabase/migrations with the service role key (never re-implementing
+ * their rules), maps snake_case rows to camelCase, and turns supabase-js results into
+ * `StoreUnavailableError` (buffer or retry later) or `StoreRejectedError` (do not retry).
+ */
+import type { Database, Json } from '@relevo/supabase/types'
+import { createClient, type PostgrestError, type SupabaseClient } from '@supabase/supabase-js'
+import type { Logger } from 'pino'
+import { z } from 'zod'
+import type { AckStatus } from '../whatsapp/transport.ts'
+import { StoreRejectedError, StoreUnavailableError } from './errors.ts'
+import type {
+  ChannelStatusInput,
+  IngestInput,
+  IngestResult,
+  MessageStore,
+  OutboxMessage,
+} from './message-store.ts'
+
+export interface SupabaseStoreOptions {
+  url: string
+  serviceRoleKey: string
+  channelId: string
+  workerId: string
+  logger: Logger
+  /** Per-request timeout: an unreachable database must fail fast so messages get buffered. */
+  requestTimeoutMs?: number
+}
+
+const ingestResult = z.object({
+  message_id: z.string(),
+  conversation_id: z.string(),
+  duplicate: z.boolean(),
+  author: z.string(),
+})
+const heartbeatResult = z.object({ relink_requested: z.boolean() })
+
+interface RpcOutcome<T> {
+  data: T | null
+  error: PostgrestError | null
+  status: number
+}
+
+/** PostgREST answers 4xx for Relevo's PT4xx errors; status 0 (fetch failed) and 5xx mean unreachable. */
+function unwrap<T>(what: string, outcome: RpcOutcome<T>): T {
+  const { error, status } = outcome
+  if (!error) return outcome.data as T
+  if (status === 0 || status >= 500 || status === 408 || status === 429) {
+    throw new StoreUnavailableError(`${what}: ${error.message}`, { cause: error })
+  }
+  throw new StoreRejectedError(
+    status,
+    error.details || error.code || 'rejected',
+    `${what}: ${error.message}`,
+    error.hint || '',
+    {
+      cause: error,
+    },
+  )
+}
+
+export class SupabaseStore implements MessageStore {
+  private readonly client: SupabaseClient<Database>
+  private readonly channelId: string
+  private readonly workerId: string
+  private readonly logger: Logger
+  private readonly chatIds = new Map<string, string>()
+
+  constructor(options: SupabaseStoreOptions) {
+    const timeoutMs = options.requestTimeoutMs ?? 10_000
+    this.channelId = options.channelId
+    this.workerId = options.workerId
+    this.logger = options.logger
+    this.client = createClient<Database>(options.url, options.serviceRoleKey, {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      global: {
+        fetch: (input, init) =>
+          fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+      },
+    })
+  }
+
+  async ingestMessage(input: IngestInput): Promise<IngestResult> {
+    const outcome = await this.client.rpc('ingest_message', {
+      p_channel_id: input.channelId,
+      p_wa_message_id: input.waMessageId,
+      p_wa_chat_id: input.chatId,
+      p_from_me: input.fromMe,
+      p_body: input.body,
+      p_customer_name: input.customerName ?? undefined,
+      p_customer_phone: input.customerPhone ?? undefined,
+      p_type: input.type,
+      p_media: (input.media ?? undefined) as Json | undefined,
+    })
+    const row = ingestResult.parse(unwrap('ingest_message', outcome))
+    return {
+      messageId: row.message_id,
+      conversationId: row.conversation_id,
+      duplicate: row.duplicate,
+      author: row.author,
+    }
+  }
+
+  async claimOutbox(limit: number, leaseSeconds: number): Promise<Array<OutboxMessage & { chatId: string }>> {
+    const outcome = await this.client.rpc('claim_outbox', {
+      p_channel_id: this.channelId,
+      p_worker: this.workerId,
+      p_limit: limit,
+      p_lease_seconds: leaseSeconds,
+    })
+    const rows = unwrap('claim_outbox', outcome) ?? []
+    if (rows.length === 0) return []
+    await this.loadChatIds(rows.map((r) => r.conversation_id))
+    return rows.map((r) => ({
+      id: r.id,
+      conversationId: r.conversation_id,
+      body: r.body,
+      attempts: r.attempts,
+      createdAt: r.created_at,
+      chatId: this.chatIds.get(r.conversation_id) ?? '',
+    }))
+  }
+
+  async markSent(messageId: string, waMessageId: string): Promise<void> {
+    unwrap(
+      'mark_sent',
+      await this.client.rpc('mark_sent', { p_message_id: messageId, p_wa_message_id: waMessageId }),
+    )
+  }
+
+  async markFailed(
+    messageId: string,
+    error: string,
+    retryable: boolean,
+    maxAttempts: number,
+  ): Promise<string> {
+    const outcome = await this.client.rpc('mark_failed', {
+      p_message_id: messageId,
+      p_error: error,
+      p_retryable: retryable,
+      p_max_attempts: maxAttempts,
+    })
+    const row = unwrap('mark_failed', outcome)
+    return (row as { status?: string } | null)?.status ?? 'unknown'
+  }
+
+  async recordAck(waMessageId: string, status: AckStatus): Promise<boolean> {
+    const outcome = await this.client.rpc('record_ack', {
+      p_channel_id: this.channelId,
+      p_wa_message_id: waMessageId,
+      p_status: status,
+    })
+    return unwrap('record_ack', outcome) === true
+  }
+
+  async setChannelStatus(input: ChannelStatusInput): Promise<void> {
+    const outcome = await this.client.rpc('set_channel_status', {
+      p_channel_id: this.channelId,
+      p_status: input.status,
+      p_qr: input.qr ?? undefined,
+      p_qr_expires_at: input.qrExpiresAt?.toISOString(),
+      p_phone: input.phone ?? undefined,
+    })
+    unwrap('set_channel_status', outcome)
+  }
+
+  async heartbeat(): Promise<{ relinkRequested: boolean }> {
+    const outcome = await this.client.rpc('channel_heartbeat', { p_channel_id: this.channelId })
+    const row = heartbeatResult.parse(unwrap('channel_heartbeat', outcome))
+    return { relinkRequested: row.relink_requested }
+  }
+
+  async onOutboxQueued(wake: () => void): Promise<() => Promise<void>> {
+    // Private topic channel:<id>: announce_outbox() sends event 'outbox' there; the service
+    // role may join private topics. A missed event only delays a send (the outbox also polls).
+    const channel = this.client
+      .channel(`channel:${this.channelId}`, { config: { private: true } })
+      .on('broadcast', { event: 'outbox' }, () => wake())
+    channel.subscribe((status, err) => {
+      if (status === 'SUBSCRIBED') wake()
+      else this.logger.warn({ status, err: err?.message }, 'outbox realtime subscription changed')
+    })
+    return async () => {
+      await this.client.removeChannel(channel)
+    }
+  }
+
+  private async loadChatIds(conversationIds: string[]): Promise<void> {
+    const missing = [...new Set(conversationIds)].filter((id) => !this.chatIds.has(id))
+    if (missing.length === 0) return
+    const outcome = await this.client.from('conversations').select('id, wa_chat_id').in('id', missing)
+    for (const row of unwrap('conversations', outcome) ?? []) this.chatIds.set(row.id, row.wa_chat_id)
+  }
+}

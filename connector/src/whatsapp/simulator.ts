@@ -1,0 +1,244 @@
+/**
+ * @module
+ * An in-process WhatsApp for development and tests. It plays both the WhatsApp servers and
+ * the customer's phone, and reproduces the library behaviours the connector must survive:
+ * ids in whatsapp-web.js's serialized form, our own sends echoed as `fromMe` messages
+ * *before* the send resolves (as `message_create` does), acks later, nothing replayed after
+ * a disconnect (only `recentMessages` for catch-up).
+ */
+import { randomBytes } from 'node:crypto'
+import { SendError } from './errors.ts'
+import type {
+  AckStatus,
+  InboundMessage,
+  SentMessage,
+  TransportEvent,
+  TransportListener,
+  WhatsAppTransport,
+} from './transport.ts'
+
+export type SimulatorState = 'stopped' | 'qr' | 'ready' | 'disconnected' | 'logged_out'
+
+/** What the customer's phone received from the business. */
+export interface SimulatedDelivery {
+  waMessageId: string
+  chatId: string
+  body: string
+  ack: AckStatus
+  at: string
+}
+
+export interface SimulatorOptions {
+  /** Linked at start (skips the QR). Defaults to true so `pnpm dev` is ready at once. */
+  linked?: boolean
+  businessPhone?: string
+  qrTtlMs?: number
+}
+
+/** `5215512345678`, `+52 1 55…` or `…@c.us` → `<digits>@c.us`; `@lid`/`@g.us` ids pass through. */
+export function toChatId(from: string): string {
+  if (/@(c\.us|lid|g\.us)$/.test(from)) return from
+  return `${from.replace(/\D/g, '')}@c.us`
+}
+
+/** A whatsapp-web.js style serialized message id: `<fromMe>_<chat>_<3EB0…>`. */
+export function simulatedMessageId(fromMe: boolean, chatId: string): string {
+  return `${fromMe}_${chatId}_3EB0${randomBytes(9).toString('hex').toUpperCase()}`
+}
+
+export class SimulatorTransport implements WhatsAppTransport {
+  readonly name = 'simulator'
+  private readonly listeners = new Set<TransportListener>()
+  private readonly history: InboundMessage[] = []
+  private readonly deliveries: SimulatedDelivery[] = []
+  private readonly typing: string[] = []
+  private failures: { count: number; retryable: boolean } = { count: 0, retryable: true }
+  private held: Array<() => void> | null = null
+  private linked: boolean
+  private state: SimulatorState = 'stopped'
+  private readonly businessPhone: string
+  private readonly qrTtlMs: number
+
+  constructor(options: SimulatorOptions = {}) {
+    this.linked = options.linked ?? true
+    this.businessPhone = options.businessPhone ?? '5215500000000'
+    this.qrTtlMs = options.qrTtlMs ?? 60_000
+  }
+
+  get currentState(): SimulatorState {
+    return this.state
+  }
+
+  async start(): Promise<void> {
+    if (this.linked) this.becomeReady()
+    else this.showQr()
+  }
+
+  async stop(): Promise<void> {
+    this.state = 'stopped'
+    this.releaseHeld()
+  }
+
+  async logout(): Promise<void> {
+    this.linked = false
+    this.state = 'logged_out'
+  }
+
+  onEvent(listener: TransportListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  async sendText(chatId: string, body: string): Promise<SentMessage> {
+    if (this.state !== 'ready') {
+      throw new SendError('not_ready', `WhatsApp is ${this.state}`, true, 'Retry once the session is ready')
+    }
+    if (this.failures.count > 0) {
+      this.failures.count -= 1
+      const { retryable } = this.failures
+      throw new SendError(
+        'simulated_failure',
+        'Simulated send failure',
+        retryable,
+        'Injected by the simulator',
+      )
+    }
+    if (this.held) {
+      // A send stuck in the browser: never resolves until stop(), like a process killed mid-send.
+      await new Promise<void>((resolve) => this.held?.push(resolve))
+      throw new SendError('stopped', 'Transport stopped during send', true, 'Retry after restart')
+    }
+    const waMessageId = simulatedMessageId(true, chatId)
+    this.deliveries.push({ waMessageId, chatId, body, ack: 'sent', at: new Date().toISOString() })
+    // whatsapp-web.js emits message_create for our own send before sendMessage resolves.
+    const echo = this.message(waMessageId, chatId, true, body, null, null)
+    this.history.push(echo)
+    this.emit({ kind: 'message', message: echo })
+    await new Promise((resolve) => setImmediate(resolve))
+    return { waMessageId }
+  }
+
+  async sendStateTyping(chatId: string): Promise<void> {
+    if (this.state === 'ready') this.typing.push(chatId)
+  }
+
+  async recentMessages(limitPerChat: number): Promise<InboundMessage[]> {
+    const perChat = new Map<string, InboundMessage[]>()
+    for (const m of this.history) perChat.set(m.chatId, [...(perChat.get(m.chatId) ?? []), m])
+    return [...perChat.values()].flatMap((list) => list.slice(-limitPerChat))
+  }
+
+  // ---- controls used by the HTTP simulator routes and tests ----
+
+  /** A customer writes. While the session is not ready it is only visible to catch-up. */
+  customerMessage(input: { from: string; name?: string; body: string; id?: string }): InboundMessage {
+    const chatId = toChatId(input.from)
+    const waMessageId = input.id ?? simulatedMessageId(false, chatId)
+    const phone = chatId.endsWith('@c.us') ? chatId.slice(0, -5) : null
+    const message = this.message(waMessageId, chatId, false, input.body, input.name ?? null, phone)
+    this.record(message)
+    return message
+  }
+
+  /** The business owner types on the phone itself. */
+  phoneMessage(input: { to: string; body: string }): InboundMessage {
+    const chatId = toChatId(input.to)
+    const message = this.message(simulatedMessageId(true, chatId), chatId, true, input.body, null, null)
+    this.record(message)
+    return message
+  }
+
+  /** The customer's phone reports delivery or read of one of our messages. */
+  ack(waMessageId: string, status: 'delivered' | 'read'): boolean {
+    const delivery = this.deliveries.find((d) => d.waMessageId === waMessageId)
+    if (!delivery) return false
+    delivery.ack = status
+    this.emit({ kind: 'ack', waMessageId, status })
+    return true
+  }
+
+  outbox(): readonly SimulatedDelivery[] {
+    return this.deliveries
+  }
+
+  typingChats(): readonly string[] {
+    return this.typing
+  }
+
+  failNextSends(count: number, retryable: boolean): void {
+    this.failures = { count, retryable }
+  }
+
+  /** Sends block until stop(): simulates a connector killed mid-send. */
+  holdSends(): void {
+    this.held = []
+  }
+
+  /** The phone unlinked this device: logged out, then a fresh QR. */
+  requireQr(): void {
+    this.linked = false
+    this.state = 'logged_out'
+    this.emit({ kind: 'logged_out', reason: 'simulated logout' })
+  }
+
+  /** The admin scans the QR with the phone. */
+  scanQr(): boolean {
+    if (this.state !== 'qr') return false
+    this.linked = true
+    this.becomeReady()
+    return true
+  }
+
+  /** The connection drops (network, phone offline); the session manager reconnects. */
+  disconnect(): void {
+    this.state = 'disconnected'
+    this.emit({ kind: 'disconnected', reason: 'simulated disconnect' })
+  }
+
+  private record(message: InboundMessage): void {
+    this.history.push(message)
+    if (this.state === 'ready') this.emit({ kind: 'message', message })
+  }
+
+  private becomeReady(): void {
+    this.state = 'ready'
+    this.emit({ kind: 'ready', phone: this.businessPhone })
+  }
+
+  private showQr(): void {
+    this.state = 'qr'
+    const qr = `2@${randomBytes(24).toString('base64')},${randomBytes(32).toString('base64')},SIMULATOR`
+    this.emit({ kind: 'qr', qr, expiresAt: new Date(Date.now() + this.qrTtlMs) })
+  }
+
+  private releaseHeld(): void {
+    const held = this.held
+    this.held = null
+    for (const resolve of held ?? []) resolve()
+  }
+
+  private message(
+    waMessageId: string,
+    chatId: string,
+    fromMe: boolean,
+    body: string,
+    customerName: string | null,
+    customerPhone: string | null,
+  ): InboundMessage {
+    return {
+      waMessageId,
+      chatId,
+      fromMe,
+      body,
+      type: 'text',
+      media: null,
+      customerName,
+      customerPhone,
+      timestamp: new Date(),
+    }
+  }
+
+  private emit(event: TransportEvent): void {
+    for (const listener of this.listeners) listener(event)
+  }
+}

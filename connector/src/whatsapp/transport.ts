@@ -1,0 +1,83 @@
+/**
+ * @module
+ * The `WhatsAppTransport` port: one WhatsApp session as the connector's flows need it.
+ * Two adapters implement it: `whatsapp-web.ts` (whatsapp-web.js + Chromium, production) and
+ * `simulator.ts` (in-process, for development and tests). Flows depend on this file only.
+ */
+
+/** Message kinds Relevo stores (messages.type in the schema). */
+export type MessageType =
+  | 'text'
+  | 'image'
+  | 'audio'
+  | 'video'
+  | 'document'
+  | 'sticker'
+  | 'location'
+  | 'unsupported'
+
+/** Metadata of a non-text message; the connector never downloads media. */
+export interface MediaMeta {
+  /** WhatsApp's own type name (`ptt`, `vcard`, …), kept because `type` folds several together. */
+  waType: string
+  mimetype?: string
+  filename?: string
+  filesize?: number
+  durationSeconds?: number
+  location?: { latitude: number; longitude: number; name?: string }
+}
+
+/** A message as the flows see it, already mapped from the library's shape. */
+export interface InboundMessage {
+  /** Serialized WhatsApp id (`true_<chat>_<id>`): the idempotency key of ingest. */
+  waMessageId: string
+  /** The chat: `<digits>@c.us`, or `<id>@lid` when the phone number could not be resolved, or a group. */
+  chatId: string
+  /** Typed on the business phone (or sent by this connector: see ingest's pending-send guard). */
+  fromMe: boolean
+  body: string
+  type: MessageType
+  media: MediaMeta | null
+  customerName: string | null
+  /** Digits only with country code, when known; never parsed out of a `@lid`. */
+  customerPhone: string | null
+  timestamp: Date
+}
+
+export type AckStatus = 'sent' | 'delivered' | 'read'
+
+export type TransportEvent =
+  | { kind: 'qr'; qr: string; expiresAt: Date }
+  | { kind: 'ready'; phone: string | null }
+  | { kind: 'disconnected'; reason: string }
+  | { kind: 'logged_out'; reason: string }
+  | { kind: 'message'; message: InboundMessage }
+  | { kind: 'ack'; waMessageId: string; status: AckStatus }
+
+export type TransportListener = (event: TransportEvent) => void
+
+export interface SentMessage {
+  waMessageId: string
+}
+
+/**
+ * One WhatsApp session. Lifecycle events (`qr`, `ready`, `disconnected`, `logged_out`) and
+ * traffic (`message`, `ack`) arrive through `onEvent`; a listener is attached once and
+ * survives restarts of the underlying client.
+ */
+export interface WhatsAppTransport {
+  readonly name: 'simulator' | 'whatsapp-web'
+  /** Starts connecting; resolves once the attempt began or failed (throws TransportError). */
+  start(): Promise<void>
+  /** Stops and frees resources (browser), keeping the linked session for the next start. */
+  stop(): Promise<void>
+  /** Unlinks the device and clears the stored session; the next start shows a new QR. */
+  logout(): Promise<void>
+  onEvent(listener: TransportListener): () => void
+  /** Sends a text message; throws SendError (with `retryable`) on failure. */
+  sendText(chatId: string, body: string): Promise<SentMessage>
+  /** Shows "typing…" in the chat for ~25 s (WhatsApp clears it by itself). */
+  sendStateTyping(chatId: string): Promise<void>
+  /** Recent messages of recently active chats, for catch-up after `ready` (events are not replayed). */
+  recentMessages(limitPerChat: number): Promise<InboundMessage[]>
+}

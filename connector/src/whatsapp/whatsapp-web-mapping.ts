@@ -1,0 +1,127 @@
+/**
+ * @module
+ * Pure mapping from whatsapp-web.js objects to the transport's types: which chat a message
+ * belongs to, what to ignore (status broadcasts, channels, groups unless enabled, protocol
+ * and notification types), message types, media metadata, and ack levels. Only *types* come
+ * from whatsapp-web.js here; the runtime import lives in whatsapp-web.ts alone.
+ */
+import type { Message, MessageAck } from 'whatsapp-web.js'
+import type { AckStatus, InboundMessage, MediaMeta, MessageType } from './transport.ts'
+
+/** The fields of a whatsapp-web.js Message that the mapping reads. */
+export type WebMessage = Pick<
+  Message,
+  | 'id'
+  | 'from'
+  | 'to'
+  | 'author'
+  | 'fromMe'
+  | 'body'
+  | 'type'
+  | 'timestamp'
+  | 'hasMedia'
+  | 'isStatus'
+  | 'location'
+  | 'duration'
+> & { rawData?: object }
+
+export type IgnoreReason = 'status' | 'channel' | 'broadcast' | 'group' | 'system' | 'revoked' | 'ciphertext'
+
+export type MappedMessage = { ok: true; message: InboundMessage } | { ok: false; reason: IgnoreReason }
+
+const typeMap: Record<string, MessageType> = {
+  chat: 'text',
+  image: 'image',
+  album: 'image',
+  audio: 'audio',
+  ptt: 'audio',
+  video: 'video',
+  document: 'document',
+  sticker: 'sticker',
+  location: 'location',
+}
+
+/** Not conversation content: notifications, protocol messages, reactions, call logs. */
+const systemTypes = new Set([
+  'e2e_notification',
+  'gp2',
+  'group_notification',
+  'notification',
+  'notification_template',
+  'protocol',
+  'call_log',
+  'debug',
+  'broadcast_notification',
+  'reaction',
+])
+
+export function isGroupId(id: string): boolean {
+  return id.endsWith('@g.us')
+}
+
+/** Digits of a `@c.us` id. A `@lid` is opaque: never parse a phone number out of it (wwebjs #201781). */
+export function phoneOf(chatId: string): string | null {
+  const match = /^(\d{6,20})@c\.us$/.exec(chatId)
+  return match?.[1] ?? null
+}
+
+/** The chat a message belongs to: the recipient for our own messages, the sender otherwise. */
+export function chatOf(msg: Pick<WebMessage, 'fromMe' | 'from' | 'to'>): string {
+  return msg.fromMe ? msg.to : msg.from
+}
+
+export function mapMessage(msg: WebMessage, options: { groupsEnabled: boolean }): MappedMessage {
+  const chatId = chatOf(msg)
+  if (msg.isStatus || chatId === 'status@broadcast') return { ok: false, reason: 'status' }
+  if (chatId.endsWith('@newsletter')) return { ok: false, reason: 'channel' }
+  if (chatId.endsWith('@broadcast')) return { ok: false, reason: 'broadcast' }
+  if (isGroupId(chatId) && !options.groupsEnabled) return { ok: false, reason: 'group' }
+  const waType = String(msg.type)
+  if (waType === 'revoked') return { ok: false, reason: 'revoked' }
+  // "Waiting for this message": `message_create` fires again once it decrypts.
+  if (waType === 'ciphertext') return { ok: false, reason: 'ciphertext' }
+  if (systemTypes.has(waType)) return { ok: false, reason: 'system' }
+
+  const raw = (msg.rawData ?? {}) as Record<string, unknown>
+  const type = typeMap[waType] ?? 'unsupported'
+  return {
+    ok: true,
+    message: {
+      waMessageId: msg.id._serialized,
+      chatId,
+      fromMe: msg.fromMe,
+      body: msg.body ?? '',
+      type,
+      media: type === 'text' ? null : mediaOf(msg, waType, raw),
+      // notifyName is the name the customer set in WhatsApp (pushname); absent on our own messages.
+      customerName: !msg.fromMe && typeof raw.notifyName === 'string' ? raw.notifyName : null,
+      customerPhone: isGroupId(chatId) ? null : phoneOf(chatId),
+      timestamp: new Date(msg.timestamp * 1000),
+    },
+  }
+}
+
+function mediaOf(msg: WebMessage, waType: string, raw: Record<string, unknown>): MediaMeta {
+  const media: MediaMeta = { waType }
+  if (typeof raw.mimetype === 'string') media.mimetype = raw.mimetype
+  if (typeof raw.filename === 'string') media.filename = raw.filename
+  if (typeof raw.size === 'number') media.filesize = raw.size
+  const duration = Number(msg.duration)
+  if (Number.isFinite(duration) && duration > 0) media.durationSeconds = duration
+  if (waType === 'location' && msg.location) {
+    media.location = {
+      latitude: Number(msg.location.latitude),
+      longitude: Number(msg.location.longitude),
+      ...(msg.location.name ? { name: msg.location.name } : {}),
+    }
+  }
+  return media
+}
+
+/** MessageAck: 1 server → sent, 2 device → delivered, 3 read / 4 played → read; error and pending carry no news. */
+export function mapAck(ack: MessageAck | number): AckStatus | null {
+  if (ack === 1) return 'sent'
+  if (ack === 2) return 'delivered'
+  if (ack === 3 || ack === 4) return 'read'
+  return null
+}

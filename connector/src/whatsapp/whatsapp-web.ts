@@ -1,0 +1,230 @@
+/**
+ * @module
+ * The production transport: whatsapp-web.js 1.34.7 driving Debian Chromium through puppeteer.
+ * The only file that imports whatsapp-web.js at run time. Facts it relies on (reference notes
+ * §1, read from the library source): the package is CommonJS (named ESM imports fail), `ready`
+ * can fire more than once, `message_create` covers incoming and own messages, a WAState
+ * `disconnected` destroys the client (build a new one), and a failed `initialize()` leaves
+ * Chromium running unless `destroy()` is called.
+ */
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Logger } from 'pino'
+import type { Client, ClientOptions, Message } from 'whatsapp-web.js'
+import wweb from 'whatsapp-web.js'
+import { SendError, TransportError } from './errors.ts'
+import type { InboundMessage, SentMessage, TransportListener, WhatsAppTransport } from './transport.ts'
+import { mapAck, mapMessage, phoneOf } from './whatsapp-web-mapping.ts'
+
+const { Client: WebClient, LocalAuth } = wweb
+
+export interface WhatsAppWebOptions {
+  sessionPath: string
+  chromiumPath: string
+  cachePath: string
+  webVersion: string | null
+  webVersionUrl: string | null
+  groupsEnabled: boolean
+  logger: Logger
+  /** initialize() has no timeout of its own (page.goto with timeout 0). */
+  startTimeoutMs?: number
+}
+
+/** Docker-safe flags: no sandbox (non-root without user namespaces), no /dev/shm (64 MB in Docker). */
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-setuid-sandbox',
+  '--disable-dev-shm-usage',
+  '--disable-gpu',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-background-networking',
+  '--disable-component-update',
+]
+
+export function buildClientOptions(o: WhatsAppWebOptions): ClientOptions {
+  // A pinned version only holds if its HTML exists locally or comes from a remote cache
+  // (reference §1.1); otherwise WhatsApp Web loads live. See docs/decisions/013.
+  const webVersionCache: ClientOptions['webVersionCache'] = o.webVersionUrl
+    ? { type: 'remote', remotePath: o.webVersionUrl, strict: false }
+    : { type: 'local', path: o.cachePath, strict: false }
+  return {
+    authStrategy: new LocalAuth({ dataPath: o.sessionPath }),
+    puppeteer: { headless: true, executablePath: o.chromiumPath, args: chromiumArgs },
+    ...(o.webVersion ? { webVersion: o.webVersion } : {}),
+    webVersionCache,
+    // Stop rotating QRs after ~10 minutes; the session manager starts a fresh client.
+    qrMaxRetries: 30,
+    takeoverOnConflict: true,
+    deviceName: 'Relevo',
+  }
+}
+
+export class WhatsAppWebTransport implements WhatsAppTransport {
+  readonly name = 'whatsapp-web'
+  private readonly o: WhatsAppWebOptions
+  private readonly listeners = new Set<TransportListener>()
+  private readonly lidToPhone = new Map<string, string>()
+  private client: Client | null = null
+
+  constructor(options: WhatsAppWebOptions) {
+    this.o = options
+  }
+
+  async start(): Promise<void> {
+    await this.stop()
+    await clearChromiumLocks(join(this.o.sessionPath, 'session'))
+    const client = new WebClient(buildClientOptions(this.o))
+    this.client = client
+    this.attach(client)
+    const timeoutMs = this.o.startTimeoutMs ?? 120_000
+    let timer: NodeJS.Timeout | undefined
+    try {
+      await Promise.race([
+        client.initialize(),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`initialize() took longer than ${timeoutMs} ms`)),
+            timeoutMs,
+          )
+        }),
+      ])
+    } catch (error) {
+      // Chromium keeps running after a failed initialize(): always destroy it.
+      await this.stop()
+      const detail = error instanceof Error ? error.message : String(error)
+      throw new TransportError(
+        'whatsapp_web_unreachable',
+        `WhatsApp Web unreachable: ${detail}`,
+        'Check internet access to web.whatsapp.com and PUPPETEER_EXECUTABLE_PATH; the connector retries with backoff',
+        { cause: error },
+      )
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client
+    this.client = null
+    if (!client) return
+    client.removeAllListeners()
+    await client
+      .destroy()
+      .catch((error: unknown) => this.o.logger.warn({ err: String(error) }, 'destroy failed'))
+  }
+
+  async logout(): Promise<void> {
+    const client = this.client
+    this.client = null
+    try {
+      if (client?.pupPage) await client.logout()
+    } finally {
+      await client?.destroy().catch(() => undefined)
+      // LocalAuth.logout() removes it too, but not when the page was already gone.
+      await rm(join(this.o.sessionPath, 'session'), { recursive: true, force: true })
+    }
+  }
+
+  onEvent(listener: TransportListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  async sendText(chatId: string, body: string): Promise<SentMessage> {
+    const client = this.requireClient()
+    let sent: Message | null | undefined
+    try {
+      // sendSeen false: sending must not mark the chat read on the owner's phone.
+      sent = await client.sendMessage(chatId, body, { sendSeen: false, linkPreview: false })
+    } catch (error) {
+      const detail = error instanceof Error ? error.message : String(error)
+      const permanent = /invalid wid|wid error|No LID for user/i.test(detail)
+      throw new SendError('send_failed', detail, !permanent, 'See connector logs', { cause: error })
+    }
+    if (!sent)
+      throw new SendError('chat_not_found', `WhatsApp has no chat ${chatId}`, false, 'Check the number')
+    return { waMessageId: sent.id._serialized }
+  }
+
+  async sendStateTyping(chatId: string): Promise<void> {
+    const chat = await this.requireClient().getChatById(chatId)
+    await chat.sendStateTyping()
+  }
+
+  async recentMessages(limitPerChat: number): Promise<InboundMessage[]> {
+    const client = this.requireClient()
+    // Only the most recently active chats: getChats() is heavy on big accounts (reference §1.8).
+    const chats = (await client.getChats()).sort((a, b) => b.timestamp - a.timestamp).slice(0, 30)
+    const out: InboundMessage[] = []
+    for (const chat of chats) {
+      for (const msg of await chat.fetchMessages({ limit: limitPerChat })) {
+        const mapped = await this.map(msg)
+        if (mapped) out.push(mapped)
+      }
+    }
+    return out
+  }
+
+  private attach(client: Client): void {
+    client.on('qr', (qr: string) => this.emit({ kind: 'qr', qr, expiresAt: new Date(Date.now() + 20_000) }))
+    client.on('ready', () => this.emit({ kind: 'ready', phone: client.info?.wid?.user ?? null }))
+    client.on('disconnected', (reason: string) => {
+      // 'LOGOUT': unlinked from the phone. Any WAState: the client destroys itself.
+      if (reason === 'LOGOUT') this.emit({ kind: 'logged_out', reason })
+      else this.emit({ kind: 'disconnected', reason: String(reason) })
+    })
+    client.on('message_create', (msg: Message) => {
+      void this.map(msg).then((message) => message && this.emit({ kind: 'message', message }))
+    })
+    client.on('message_ack', (msg: Message, ack: number) => {
+      const status = mapAck(ack)
+      if (status && msg.fromMe) this.emit({ kind: 'ack', waMessageId: msg.id._serialized, status })
+    })
+    client.on('message_revoke_everyone', (msg: Message) =>
+      this.o.logger.debug({ wa: msg.id._serialized }, 'revoked: ignored'),
+    )
+  }
+
+  /** Maps and resolves `@lid` chats to the phone form, so one customer keeps one conversation. */
+  private async map(msg: Message): Promise<InboundMessage | null> {
+    const mapped = mapMessage(msg, { groupsEnabled: this.o.groupsEnabled })
+    if (!mapped.ok) {
+      this.o.logger.debug({ wa: msg.id._serialized, reason: mapped.reason }, 'message ignored')
+      return null
+    }
+    const message = mapped.message
+    if (!message.chatId.endsWith('@lid')) return message
+    const pn = await this.resolveLid(message.chatId)
+    return pn ? { ...message, chatId: pn, customerPhone: phoneOf(pn) } : message
+  }
+
+  private async resolveLid(lid: string): Promise<string | null> {
+    const known = this.lidToPhone.get(lid)
+    if (known) return known
+    try {
+      const [entry] = (await this.client?.getContactLidAndPhone([lid])) ?? []
+      if (entry?.pn) this.lidToPhone.set(lid, entry.pn)
+      return entry?.pn ?? null
+    } catch (error) {
+      this.o.logger.debug({ err: String(error) }, 'lid not resolved; keeping the lid as chat id')
+      return null
+    }
+  }
+
+  private requireClient(): Client {
+    if (!this.client) throw new SendError('not_ready', 'WhatsApp Web is not running', true, 'Wait for ready')
+    return this.client
+  }
+
+  private emit(event: Parameters<TransportListener>[0]): void {
+    for (const listener of this.listeners) listener(event)
+  }
+}
+
+/** Chromium refuses a profile whose Singleton* files survived a hard kill or a new hostname. */
+async function clearChromiumLocks(profileDir: string): Promise<void> {
+  for (const name of ['SingletonLock', 'SingletonSocket', 'SingletonCookie']) {
+    await rm(join(profileDir, name), { force: true })
+  }
+}
