@@ -1,0 +1,80 @@
+/**
+ * Test support: a connector on the simulator transport with a given store, its HTTP app,
+ * and a temp data dir. `stop()` is the graceful path; `kill()` abandons it like `kill -9`
+ * (the caller makes its store unreachable first so nothing more is written).
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Hono } from 'hono'
+import pino from 'pino'
+import { type Connector, startConnector } from '../connector.ts'
+import { createApp } from '../http/app.ts'
+import type { MessageStore } from '../store/message-store.ts'
+import { SimulatorTransport } from '../whatsapp/simulator.ts'
+
+export const channelId = '00000000-0000-4000-8000-000000000101'
+
+export interface Harness {
+  connector: Connector
+  sim: SimulatorTransport
+  app: Hono
+  dir: string
+  post(path: string, body: unknown): Promise<Response>
+  stop(): Promise<void>
+}
+
+export async function startHarness(
+  store: MessageStore,
+  options: {
+    linked?: boolean
+    dir?: string
+    sim?: SimulatorTransport
+    leaseSeconds?: number
+    maxAttempts?: number
+  } = {},
+): Promise<Harness> {
+  const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'relevo-connector-')))
+  const sim = options.sim ?? new SimulatorTransport({ linked: options.linked ?? true })
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
+  const connector = await startConnector({
+    channelId,
+    transport: sim,
+    store,
+    logger,
+    bufferPath: join(dir, 'buffer.jsonl'),
+    checkpointPath: join(dir, 'checkpoint.json'),
+    outboxPollMs: 100,
+    outboxLeaseSeconds: options.leaseSeconds ?? 30,
+    outboxMaxAttempts: options.maxAttempts ?? 3,
+    heartbeatMs: 100,
+    reconnectMs: 10,
+  })
+  const app = createApp({
+    health: connector.health,
+    session: () => connector.session.snapshot,
+    logger,
+    simulator: sim,
+  })
+  return {
+    connector,
+    sim,
+    app,
+    dir,
+    post: (path, body) =>
+      Promise.resolve(
+        app.request(path, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: { 'Content-Type': 'application/json' },
+        }),
+      ),
+    async stop() {
+      await connector.stop()
+    },
+  }
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true })
+}
