@@ -1,5 +1,5 @@
 import type { MessageKey } from './es.ts'
-import { detectLocale, isLocale, type Locale, type Params, translate } from './translate.ts'
+import { detectLocale, isLocale, type Locale, type Params, translate, translateError } from './translate.ts'
 
 const STORAGE_KEY = 'relevo.locale'
 
@@ -21,6 +21,8 @@ class I18n {
 
   t = (key: MessageKey, params?: Params): string => translate(this.locale, key, params)
 
+  error = (code: string): string => translateError(this.locale, code)
+
   private syncDocument(): void {
     // Screen readers pick their voice from <html lang>.
     if (typeof document !== 'undefined') document.documentElement.lang = this.locale
@@ -29,3 +31,4 @@ class I18n {
 
 export const i18n = new I18n()
 export const t = i18n.t
+export const tError = i18n.error

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { en } from './en.ts'
 import { es } from './es.ts'
-import { detectLocale, interpolate, translate } from './translate.ts'
+import { detectLocale, interpolate, translate, translateError } from './translate.ts'
 
 describe('dictionaries', () => {
   it('have the same keys in Spanish and English', () => {
@@ -36,5 +36,12 @@ describe('detectLocale', () => {
   it('falls back to Spanish', () => {
     expect(detectLocale(['de-DE'])).toBe('es')
     expect(detectLocale([])).toBe('es')
+  })
+})
+
+describe('translateError', () => {
+  it('explains known SQL error codes and falls back for unknown ones', () => {
+    expect(translateError('en', 'invalid_body')).toBe('A message needs 1 to 4096 characters.')
+    expect(translateError('es', 'something_new')).toBe('Algo salió mal. Inténtalo de nuevo.')
   })
 })

@@ -30,3 +30,9 @@ export function detectLocale(preferences: readonly string[]): Locale {
 export function isLocale(value: unknown): value is Locale {
   return value === 'es' || value === 'en'
 }
+
+/** An error code from DeskError (DETAIL of a SQL error) as a sentence; unknown codes read "something went wrong". */
+export function translateError(locale: Locale, code: string): string {
+  const key = `error.${code}`
+  return key in es ? translate(locale, key as MessageKey) : translate(locale, 'error.generic')
+}

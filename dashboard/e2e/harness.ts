@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process'
+import { access } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { applyMigrations, openDatabase } from '@relevo/supabase/db'
+import { startStandIn } from '@relevo/supabase/local'
+import { createClient } from '@supabase/supabase-js'
+import { pino } from 'pino'
+import { type Browser, chromium, type Page } from 'playwright-core'
+import { serveStatic } from './static-server.ts'
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const TENANT = '00000000-0000-4000-8000-000000000001'
+export const CHANNEL = '00000000-0000-4000-8000-000000000101'
+export const ADMIN = { email: 'admin@demo.relevo.test', password: 'relevo-demo', name: 'Admin Demo' }
+export const ANA = { email: 'ana@demo.relevo.test', password: 'relevo-demo', name: 'Ana' }
+
+const dashboardDir = fileURLToPath(new URL('..', import.meta.url))
+const run = promisify(execFile)
+
+/**
+ * End-to-end rig: the local stand-in over in-memory PGlite with the seed, the dashboard's static
+ * build served on a random port, and Debian Chromium. A missing Chromium is an error, never a skip.
+ */
+export async function startRig() {
+  await access(CHROMIUM).catch(() => {
+    throw new Error(`Chromium not found at ${CHROMIUM}. Install it: apt-get install -y chromium (or set CHROMIUM_PATH).`)
+  })
+  await run(process.execPath, [join('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], {
+    cwd: dashboardDir,
+  })
+  const db = await openDatabase()
+  await applyMigrations(db, { seed: true })
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
+  const standIn = await startStandIn({ db, logger, port: 0, host: '127.0.0.1', webhooks: false })
+  const site = await serveStatic(join(dashboardDir, 'build'))
+  const browser: Browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  })
+  const service = createClient(standIn.url, standIn.keys.serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+  })
+
+  /** A fresh browser context (own storage) pointed at the stand-in, in the given language. */
+  async function newPage(locale: 'es' | 'en' = 'en', viewport = { width: 1280, height: 800 }): Promise<Page> {
+    const context = await browser.newContext({ locale, viewport })
+    await context.addInitScript(
+      (env) => {
+        window.__RELEVO_ENV__ = env
+      },
+      { url: standIn.url, anonKey: standIn.keys.anonKey },
+    )
+    return context.newPage()
+  }
+
+  async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
+    await page.goto(`${site.url}/inbox`)
+    await page.getByLabel(/email|correo/i).fill(user.email)
+    await page.getByLabel(/password|contraseña/i).fill(user.password)
+    await page.getByRole('button', { name: /sign in|entrar/i }).click()
+    await page.getByRole('heading', { name: /conversations|conversaciones/i }).waitFor()
+  }
+
+  let waSeq = 0
+  /** A customer writes on WhatsApp: what the connector does on an incoming message. */
+  async function customerWrites(phone: string, name: string, body: string): Promise<string> {
+    const { data, error } = await service.rpc('ingest_message', {
+      p_channel_id: CHANNEL,
+      p_wa_message_id: `wamid.e2e.${Date.now()}.${++waSeq}`,
+      p_wa_chat_id: `${phone}@c.us`,
+      p_from_me: false,
+      p_body: body,
+      p_customer_name: name,
+      p_customer_phone: phone,
+    })
+    if (error) throw new Error(`ingest_message failed: ${error.message}`)
+    return (data as { conversation_id: string }).conversation_id
+  }
+
+  return {
+    site,
+    standIn,
+    db,
+    browser,
+    service,
+    newPage,
+    signIn,
+    customerWrites,
+    async close() {
+      await browser.close()
+      await site.close()
+      await standIn.close()
+      await db.close()
+    },
+  }
+}
+
+export type Rig = Awaited<ReturnType<typeof startRig>>
+
+function join(...parts: string[]): string {
+  return parts.join('/').replace(/\/+/g, '/')
+}

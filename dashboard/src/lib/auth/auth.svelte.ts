@@ -1,0 +1,82 @@
+import type { Session, SupabaseClient } from '@supabase/supabase-js'
+import { createDeskApi } from '../desk-api.ts'
+import type { MessageKey } from '../i18n/es.ts'
+import type { Agent } from '../types.ts'
+
+export type AuthStatus = 'loading' | 'signed-out' | 'signed-in'
+
+/**
+ * Who is at the desk: the Supabase session (refreshed by supabase-js) and the agents row that
+ * gives the tenant and role. A sign-out the agent did not ask for (refresh failed, JWT expired)
+ * is an expiry: the sign-in page says so, and drafts stay in localStorage.
+ */
+export class AuthStore {
+  status = $state<AuthStatus>('loading')
+  session = $state<Session | null>(null)
+  agent = $state<Agent | null>(null)
+  expired = $state(false)
+  error = $state<MessageKey | null>(null)
+  private signingOut = false
+
+  constructor(private readonly db: SupabaseClient) {}
+
+  async init(): Promise<void> {
+    this.db.auth.onAuthStateChange((event, session) => {
+      this.session = session
+      if (event === 'SIGNED_OUT') {
+        if (!this.signingOut && this.agent) this.expired = true
+        this.signingOut = false
+        this.agent = null
+        this.status = 'signed-out'
+      }
+    })
+    const { data } = await this.db.auth.getSession()
+    await this.adopt(data.session)
+  }
+
+  async signIn(email: string, password: string): Promise<boolean> {
+    this.error = null
+    const { data, error } = await this.db.auth.signInWithPassword({ email, password })
+    if (error || !data.session) {
+      this.error = 'auth.failed'
+      return false
+    }
+    this.expired = false
+    return this.adopt(data.session)
+  }
+
+  async signOut(): Promise<void> {
+    this.signingOut = true
+    await this.db.auth.signOut({ scope: 'local' })
+    this.agent = null
+    this.status = 'signed-out'
+  }
+
+  /** An API call answered 401: the refresh token is gone too, so the agent must sign in again. */
+  async sessionExpired(): Promise<void> {
+    this.expired = true
+    this.signingOut = true
+    await this.db.auth.signOut({ scope: 'local' })
+    this.agent = null
+    this.status = 'signed-out'
+  }
+
+  private async adopt(session: Session | null): Promise<boolean> {
+    this.session = session
+    if (!session) {
+      this.status = 'signed-out'
+      return false
+    }
+    const agent = await createDeskApi(this.db)
+      .agent(session.user.id)
+      .catch(() => null)
+    if (!agent?.active) {
+      this.error = 'auth.notAgent'
+      await this.signOut()
+      return false
+    }
+    this.agent = agent
+    this.status = 'signed-in'
+    return true
+  }
+}

@@ -1,0 +1,142 @@
+import type { SupabaseClient } from '@supabase/supabase-js'
+import { getContext, setContext } from 'svelte'
+import type { AuthStore } from './auth/auth.svelte.ts'
+import { ChatStore } from './chat/chat.svelte.ts'
+import { createDrafts } from './chat/drafts.ts'
+import { SendQueue } from './chat/send-queue.svelte.ts'
+import { createDeskApi, type DeskApi } from './desk-api.ts'
+import { DeskError } from './desk-error.ts'
+import { InboxStore } from './inbox/inbox.svelte.ts'
+import { summarizePresence } from './realtime/presence.ts'
+import { TenantFeed } from './realtime/tenant-feed.svelte.ts'
+import type { Agent, AiRun, CannedReply, Change, Conversation, Message } from './types.ts'
+
+/** Everything a signed-in agent's desk holds, wired to the tenant feed. One per session. */
+export class Desk {
+  readonly api: DeskApi
+  readonly inbox: InboxStore
+  readonly feed: TenantFeed
+  readonly queue: SendQueue
+  readonly drafts = createDrafts(globalThis.localStorage)
+  agents = $state<Agent[]>([])
+  canned = $state<CannedReply[]>([])
+  activeChat = $state<ChatStore | null>(null)
+  /** The last failed action, as an error code the UI translates. */
+  errorCode = $state<string | null>(null)
+  readonly me: Agent
+
+  presenceSummary = $derived.by(() =>
+    summarizePresence(this.feed.presence, this.me.user_id, this.activeChat?.conversationId ?? null),
+  )
+
+  constructor(
+    db: SupabaseClient,
+    private readonly auth: AuthStore,
+  ) {
+    if (!auth.agent) throw new DeskError('not_an_agent', 'The desk needs a signed-in agent', false, true)
+    this.me = auth.agent
+    this.api = createDeskApi(db)
+    this.inbox = new InboxStore(this.api, () => this.me.user_id)
+    this.queue = new SendQueue(
+      this.api,
+      globalThis.localStorage,
+      undefined,
+      (m) => this.activeChat?.applyMessage(m),
+      () => void this.auth.sessionExpired(),
+    )
+    this.feed = new TenantFeed(db, this.me.tenant_id, { user_id: this.me.user_id, name: this.me.display_name }, {
+      onChange: (change) => this.onChange(change),
+      onResubscribed: () => void this.refresh(),
+    })
+  }
+
+  async start(): Promise<void> {
+    addEventListener('online', this.onOnline)
+    addEventListener('offline', this.onOffline)
+    await Promise.all([this.refresh(), this.feed.start()])
+  }
+
+  async stop(): Promise<void> {
+    removeEventListener('online', this.onOnline)
+    removeEventListener('offline', this.onOffline)
+    await this.feed.stop()
+  }
+
+  nameOf = (agentId: string | null): string | undefined => this.agents.find((a) => a.user_id === agentId)?.display_name
+
+  openChat(conversationId: string): ChatStore {
+    const chat = new ChatStore(this.api, conversationId)
+    this.activeChat = chat
+    this.feed.track({ viewing_conversation_id: conversationId, typing: false })
+    void this.guard(() => chat.load())
+    void this.markRead(conversationId)
+    return chat
+  }
+
+  closeChat(chat: ChatStore): void {
+    if (this.activeChat !== chat) return
+    this.activeChat = null
+    this.feed.track({ viewing_conversation_id: null, typing: false })
+  }
+
+  /** Runs an action and shows its result at once, without waiting for the feed's echo. */
+  async act(action: () => Promise<Conversation | Message | null>): Promise<boolean> {
+    const result = await this.guard(action)
+    if (result && 'mode' in result) this.inbox.apply(result)
+    else if (result && 'conversation_id' in result) this.activeChat?.applyMessage(result)
+    return result !== undefined
+  }
+
+  /** Runs a call; failures become errorCode, and an expired session goes back to sign-in. */
+  async guard<T>(call: () => Promise<T>): Promise<T | undefined> {
+    try {
+      this.errorCode = null
+      return await call()
+    } catch (error) {
+      if (error instanceof DeskError && error.authExpired) await this.auth.sessionExpired()
+      this.errorCode = error instanceof DeskError ? error.code : 'generic'
+      return undefined
+    }
+  }
+
+  private async markRead(conversationId: string): Promise<void> {
+    const conv = this.inbox.get(conversationId)
+    if (conv && conv.unread_count === 0) return
+    await this.guard(() => this.api.markRead(conversationId))
+  }
+
+  private async refresh(): Promise<void> {
+    await this.guard(async () => {
+      const [agents, canned] = await Promise.all([this.api.agents(), this.api.cannedReplies(), this.inbox.load()])
+      this.agents = agents
+      this.canned = canned
+      await this.activeChat?.load()
+    })
+    await this.queue.flush()
+  }
+
+  private onChange(change: Change): void {
+    const row = change.record
+    if (!row) return
+    if (change.table === 'conversations') {
+      const conv = row as unknown as Conversation
+      this.inbox.apply(conv)
+      if (conv.id === this.activeChat?.conversationId && conv.unread_count > 0) void this.markRead(conv.id)
+    } else if (change.table === 'messages') this.activeChat?.applyMessage(row as unknown as Message)
+    else if (change.table === 'ai_runs') this.activeChat?.applyRun(row as unknown as AiRun)
+    else if (change.table === 'agents') {
+      const agent = row as unknown as Agent
+      this.agents = [...this.agents.filter((a) => a.user_id !== agent.user_id), agent]
+    }
+  }
+
+  private onOnline = () => {
+    void this.queue.flush()
+  }
+
+  private onOffline = () => this.feed.markOffline()
+}
+
+const KEY = Symbol('desk')
+export const setDesk = (desk: Desk): Desk => setContext(KEY, desk)
+export const getDesk = (): Desk => getContext<Desk>(KEY)

@@ -1,0 +1,102 @@
+import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js'
+import type { Change } from '../types.ts'
+import type { PresenceMeta } from './presence.ts'
+
+export type FeedStatus = 'connecting' | 'live' | 'offline'
+
+export interface FeedHandlers {
+  onChange: (change: Change) => void
+  /** Called after a rejoin: events may have been missed while offline, so reload what is shown. */
+  onResubscribed: () => void
+}
+
+const RETRY_MS = [1_000, 2_000, 5_000, 10_000]
+
+/**
+ * The tenant's live feed: the private broadcast topic `tenant:<id>` (INSERT/UPDATE of
+ * conversations, messages, agents, ai_runs from realtime.broadcast_changes) plus presence on
+ * the same channel. When the channel errors or closes, it is rebuilt with backoff.
+ */
+export class TenantFeed {
+  status = $state<FeedStatus>('connecting')
+  presence = $state<Record<string, unknown[]>>({})
+  private channel: RealtimeChannel | undefined
+  private joinedOnce = false
+  private attempt = 0
+  private retryTimer: ReturnType<typeof setTimeout> | undefined
+  private stopped = false
+  private me: PresenceMeta
+
+  constructor(
+    private readonly db: SupabaseClient,
+    private readonly tenantId: string,
+    me: Omit<PresenceMeta, 'viewing_conversation_id' | 'typing'>,
+    private readonly handlers: FeedHandlers,
+  ) {
+    this.me = { ...me, viewing_conversation_id: null, typing: false }
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false
+    // Private channels authorize with the user's JWT (RLS on realtime.messages).
+    await this.db.realtime.setAuth()
+    if (this.stopped) return
+    const channel = this.db.channel(`tenant:${this.tenantId}`, {
+      config: { private: true, presence: { key: this.me.user_id } },
+    })
+    this.channel = channel
+    channel
+      .on('broadcast', { event: 'INSERT' }, (msg) => this.handlers.onChange(msg.payload as Change))
+      .on('broadcast', { event: 'UPDATE' }, (msg) => this.handlers.onChange(msg.payload as Change))
+      .on('presence', { event: 'sync' }, () => {
+        this.presence = channel.presenceState() as Record<string, unknown[]>
+      })
+      .subscribe((state) => {
+        if (channel !== this.channel) return
+        if (state === 'SUBSCRIBED') {
+          this.status = 'live'
+          this.attempt = 0
+          void channel.track({ ...this.me })
+          if (this.joinedOnce) this.handlers.onResubscribed()
+          this.joinedOnce = true
+        } else if (state === 'CHANNEL_ERROR' || state === 'TIMED_OUT' || state === 'CLOSED') {
+          this.status = 'offline'
+          this.scheduleRetry()
+        }
+      })
+  }
+
+  /** Updates what this tab tells the others (which chat it looks at, whether it types). */
+  track(patch: Partial<Pick<PresenceMeta, 'viewing_conversation_id' | 'typing'>>): void {
+    const next = { ...this.me, ...patch }
+    if (next.viewing_conversation_id === this.me.viewing_conversation_id && next.typing === this.me.typing) return
+    this.me = next
+    if (this.status === 'live') void this.channel?.track({ ...this.me })
+  }
+
+  /** The browser says it lost the network: show it now rather than after the socket times out. */
+  markOffline(): void {
+    this.status = 'offline'
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    clearTimeout(this.retryTimer)
+    const channel = this.channel
+    this.channel = undefined
+    if (channel) await this.db.removeChannel(channel)
+  }
+
+  private scheduleRetry(): void {
+    if (this.stopped || this.retryTimer) return
+    const delay = RETRY_MS[Math.min(this.attempt, RETRY_MS.length - 1)] ?? 10_000
+    this.attempt++
+    this.retryTimer = setTimeout(async () => {
+      this.retryTimer = undefined
+      const old = this.channel
+      this.channel = undefined
+      if (old) await this.db.removeChannel(old)
+      if (!this.stopped) await this.start().catch(() => this.scheduleRetry())
+    }, delay)
+  }
+}
