@@ -166,6 +166,8 @@ describe('postgres_changes through supabase-js', () => {
     await stack.db.query(`insert into public.open_board values (1, 'first')`)
     await eventually(() => (seen.length === 1 ? true : undefined), 5_000, 'first board row')
     await supabase.removeChannel(channel)
+    // The client does not wait for the leave reply (wire §1.11): let the server see it first.
+    await sleep(300)
     await stack.db.query(`insert into public.open_board values (2, 'while away')`)
     channel = open()
     expect(await subscribe(channel)).toEqual({ status: 'SUBSCRIBED' })

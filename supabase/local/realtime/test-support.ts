@@ -132,7 +132,17 @@ async function freshDatabase(): Promise<{ url: string | undefined; drop(): Promi
     async drop() {
       const again = new pg.Client({ connectionString: adminUrl })
       await again.connect()
-      await again.query(`drop database if exists ${name} with (force)`)
+      // pg.Pool.end() resolves before its sockets are closed; forcing the drop at once would kill
+      // them mid-close and surface as unhandled 57P01 errors, so wait for them to go first.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await again.query(`drop database if exists ${name}${attempt >= 50 ? ' with (force)' : ''}`)
+          break
+        } catch (error) {
+          if (attempt >= 50) throw error
+          await sleep(100)
+        }
+      }
       await again.end()
     },
   }
