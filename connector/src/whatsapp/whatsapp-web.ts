@@ -28,6 +28,8 @@ export interface WhatsAppWebOptions {
   logger: Logger
   /** initialize() has no timeout of its own (page.goto with timeout 0). */
   startTimeoutMs?: number
+  /** Extra Chromium flags, e.g. `--proxy-server=…` where egress goes through a proxy. */
+  extraChromiumArgs?: string[]
 }
 
 /** Docker-safe flags: no sandbox (non-root without user namespaces), no /dev/shm (64 MB in Docker). */
@@ -50,7 +52,11 @@ export function buildClientOptions(o: WhatsAppWebOptions): ClientOptions {
     : { type: 'local', path: o.cachePath, strict: false }
   return {
     authStrategy: new LocalAuth({ dataPath: o.sessionPath }),
-    puppeteer: { headless: true, executablePath: o.chromiumPath, args: chromiumArgs },
+    puppeteer: {
+      headless: true,
+      executablePath: o.chromiumPath,
+      args: [...chromiumArgs, ...(o.extraChromiumArgs ?? [])],
+    },
     ...(o.webVersion ? { webVersion: o.webVersion } : {}),
     webVersionCache,
     // Stop rotating QRs after ~10 minutes; the session manager starts a fresh client.

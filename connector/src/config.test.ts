@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, parseConfig } from './config.ts'
+
+const key = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.service-role'
+
+describe('parseConfig', () => {
+  it('applies the local defaults: stand-in URL, seed channel, simulator, port 3100', () => {
+    const config = parseConfig({ SUPABASE_SERVICE_ROLE_KEY: key, DATA_DIR: '/data' })
+    expect(config).toMatchObject({
+      supabaseUrl: 'http://127.0.0.1:54321',
+      channelId: '00000000-0000-4000-8000-000000000101',
+      transport: 'simulator',
+      port: 3100,
+      sessionPath: '/data/session',
+      bufferPath: '/data/buffer.jsonl',
+      groupsEnabled: false,
+      chromiumPath: '/usr/bin/chromium',
+    })
+  })
+
+  it('names every invalid variable in one error', () => {
+    const attempt = () =>
+      parseConfig({
+        CHANNEL_ID: 'nope',
+        WHATSAPP_TRANSPORT: 'baileys',
+        PORT: 'x',
+        WHATSAPP_WEB_VERSION: 'latest',
+      })
+    expect(attempt).toThrow(ConfigError)
+    try {
+      attempt()
+    } catch (error) {
+      const message = (error as Error).message
+      for (const name of [
+        'SUPABASE_SERVICE_ROLE_KEY',
+        'CHANNEL_ID',
+        'WHATSAPP_TRANSPORT',
+        'PORT',
+        'WHATSAPP_WEB_VERSION',
+      ]) {
+        expect(message).toContain(name)
+      }
+    }
+  })
+
+  it('reads booleans and overrides', () => {
+    const config = parseConfig({
+      SUPABASE_SERVICE_ROLE_KEY: key,
+      WHATSAPP_TRANSPORT: 'whatsapp-web',
+      WHATSAPP_GROUPS_ENABLED: 'true',
+      WHATSAPP_WEB_SESSION_PATH: '/sessions/a',
+      SIMULATOR_LINKED: 'false',
+    })
+    expect(config).toMatchObject({
+      transport: 'whatsapp-web',
+      groupsEnabled: true,
+      sessionPath: '/sessions/a',
+      simulatorLinked: false,
+    })
+  })
+})
