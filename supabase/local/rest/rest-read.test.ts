@@ -38,11 +38,9 @@ describe.each(backends)('REST reads through supabase-js (%s)', (backend) => {
   })
 
   it('applies every filter operator', async () => {
-    const cases: [
-      string,
-      (q: ReturnType<ReturnType<SupabaseClient['from']>['select']>) => unknown,
-      number[],
-    ][] = [
+    const base = () => anon.from('todos').select('id').order('id')
+    type Query = ReturnType<typeof base>
+    const cases: [string, (q: Query) => PromiseLike<{ data: unknown; error: unknown }>, number[]][] = [
       ['eq', (q) => q.eq('title', 'Call Ann'), [2]],
       ['neq', (q) => q.neq('done', true), [1, 3]],
       ['gt', (q) => q.gt('priority', 1), [2, 4]],
@@ -65,10 +63,7 @@ describe.each(backends)('REST reads through supabase-js (%s)', (backend) => {
       ['two filters on one column', (q) => q.gt('id', 1).lt('id', 4), [2, 3]],
     ]
     for (const [name, apply, expected] of cases) {
-      const { data, error } = (await apply(anon.from('todos').select('id').order('id'))) as {
-        data: unknown
-        error: unknown
-      }
+      const { data, error } = await apply(base())
       expect(error, name).toBeNull()
       expect(ids(data), name).toEqual(expected)
     }

@@ -1,0 +1,78 @@
+/**
+ * `pnpm --filter @relevo/supabase dev`: the local Supabase stand-in on 127.0.0.1:54321.
+ * Migrates and seeds the database (embedded PGlite in `<repo>/.relevo/db`, or DATABASE_URL),
+ * serves REST, Auth, Realtime and database webhooks, and prints URL and keys like `supabase status`.
+ */
+import { mkdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { pino } from 'pino'
+import { applyMigrations, openDatabase } from '../src/db/index.ts'
+import { type ApiKeys, createApiKeys, startStandIn } from './index.ts'
+
+const DEMO_ADMIN = { email: 'admin@demo.relevo.test', password: 'relevo-demo' }
+const out = (line = '') => process.stdout.write(`${line}\n`)
+
+async function main(): Promise<void> {
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })
+  const port = Number(process.env.STAND_IN_PORT ?? 54321)
+  const host = process.env.STAND_IN_HOST ?? '127.0.0.1'
+  const dataDir = fileURLToPath(new URL('../../.relevo/db', import.meta.url))
+  const url = process.env.DATABASE_URL
+  if (!url) await mkdir(dataDir, { recursive: true })
+  const db = await openDatabase({ url, dataDir })
+  await applyMigrations(db, { seed: true })
+  const keys = await createApiKeys(process.env.JWT_SECRET || undefined)
+  const standIn = await startStandIn({
+    db,
+    logger,
+    port,
+    host,
+    keys,
+    accessTokenTtlSeconds: Number(process.env.JWT_EXPIRY ?? 3600),
+  }).catch(async (error: unknown) => {
+    await db.close()
+    if ((error as { code?: string }).code === 'EADDRINUSE') {
+      throw new Error(
+        `Port ${port} on ${host} is taken: another stand-in or \`supabase start\` is running. ` +
+          'Stop it, or set STAND_IN_PORT to another port.',
+      )
+    }
+    throw error
+  })
+  const seeded = await db.query('select 1 from auth.users where email = $1', [DEMO_ADMIN.email])
+  printStatus(standIn.url, keys, url ? 'DATABASE_URL' : `embedded PGlite in ${dataDir}`)
+  if (seeded.rows.length > 0) out(`      Demo admin: ${DEMO_ADMIN.email} / ${DEMO_ADMIN.password}`)
+  out()
+
+  const stop = async (signal: string) => {
+    logger.info({ signal }, 'stopping the stand-in')
+    await standIn.close()
+    await db.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop('SIGINT'))
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+}
+
+// Same labels as `supabase status`, so instructions written for the CLI read the same here.
+function printStatus(apiUrl: string, keys: ApiKeys, database: string): void {
+  out()
+  out('Relevo local Supabase stand-in is running.')
+  out()
+  out(`         API URL: ${apiUrl}`)
+  out(`        REST URL: ${apiUrl}/rest/v1`)
+  out(`        Auth URL: ${apiUrl}/auth/v1`)
+  out(`    Realtime URL: ${apiUrl.replace(/^http/, 'ws')}/realtime/v1`)
+  out(`        Database: ${database}`)
+  out(`      JWT secret: ${keys.jwtSecret}`)
+  out(`        anon key: ${keys.anonKey}`)
+  out(`service_role key: ${keys.serviceRoleKey}`)
+  out(` Publishable key: ${keys.publishableKey}`)
+  out(`      Secret key: ${keys.secretKey}`)
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`)
+  if (error instanceof Error && error.cause) process.stderr.write(`  cause: ${String(error.cause)}\n`)
+  process.exit(1)
+})
