@@ -35,7 +35,7 @@ interface Stats {
   sequential_ops_per_s: number
 }
 
-type Operation = (client: SupabaseClient, i: number) => Promise<{ error: unknown }>
+type Operation = (client: SupabaseClient, i: number) => PromiseLike<{ error: unknown }>
 
 const operations: Record<string, Operation> = {
   select_by_id: (c, i) =>

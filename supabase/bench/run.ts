@@ -12,3 +12,5 @@ for (const [name, run] of benches) {
   process.stdout.write(`bench ${name}\n`)
   await run()
 }
+
+export {}
