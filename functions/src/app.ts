@@ -1,0 +1,65 @@
+/**
+ * @module
+ * The Hono app: routes, the one error handler, and the scheduled sweeper. `index.ts` only exports
+ * handlers (workerd refuses other exports from the entry module); tests build the app with doubles.
+ */
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { Bindings } from './lib/config.ts'
+import { RelevoError } from './lib/errors.ts'
+import { createLogger } from './lib/logger.ts'
+import { rateLimit } from './lib/rate-limit.ts'
+import { type AppDeps, services } from './lib/services.ts'
+import { LIVE_CLAIM_SECONDS } from './lib/supabase-store.ts'
+import { type SweepReport, sweep } from './pipeline/sweep.ts'
+import { healthRoutes } from './routes/health.ts'
+import { metricsRoutes } from './routes/metrics.ts'
+import { monitoringRoutes } from './routes/monitoring.ts'
+import { shopifyRoutes } from './routes/shopify.ts'
+import { webhookRoutes } from './routes/webhooks.ts'
+
+const fallbackLogger = createLogger('error')
+
+export function createApp(deps: AppDeps = {}) {
+  const app = new Hono<{ Bindings: Bindings }>()
+  // Public routes get a per-isolate brake; the webhook's limit is far above what a database sends.
+  app.use('/health', rateLimit({ limit: 120, windowMs: 60_000 }))
+  app.use('/webhooks/*', rateLimit({ limit: 600, windowMs: 60_000 }))
+  app.route('/health', healthRoutes())
+  app.route('/webhooks', webhookRoutes(deps))
+  app.route('/api/shopify', shopifyRoutes(deps))
+  app.route('/api', monitoringRoutes(deps))
+  app.route('/metrics', metricsRoutes(deps))
+  app.notFound((c) => c.json({ code: 'not_found', message: 'No such route' }, 404))
+
+  app.onError((error, c) => {
+    if (error instanceof RelevoError && error.status < 500) {
+      return c.json({ code: error.code, message: error.message, hint: error.hint }, error.status as 400)
+    }
+    if (error instanceof HTTPException) return error.getResponse()
+    const requestId = c.req.header('cf-ray') ?? crypto.randomUUID()
+    const logger = deps.logger ?? fallbackLogger
+    logger.error({ err: error, requestId, path: c.req.path }, 'request failed')
+    if (error instanceof RelevoError) {
+      // Server-side known errors (config, database): the code and next step help the operator.
+      return c.json(
+        { code: error.code, message: error.message, hint: error.hint, request_id: requestId },
+        500,
+      )
+    }
+    return c.json({ code: 'internal_error', message: 'Internal Server Error', request_id: requestId }, 500)
+  })
+  return app
+}
+
+/** The cron tick (wrangler.toml `[triggers] crons`). */
+export async function runScheduled(env: Bindings, deps: AppDeps = {}): Promise<SweepReport> {
+  const svc = services(env, deps)
+  const report = await sweep(svc, {
+    minAgeSeconds: svc.config.SWEEP_MIN_AGE_SECONDS,
+    abandonedAfterSeconds: LIVE_CLAIM_SECONDS,
+    heartbeatStaleSeconds: svc.config.HEARTBEAT_STALE_SECONDS,
+  })
+  svc.logger.info(report, 'sweeper tick')
+  return report
+}

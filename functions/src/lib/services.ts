@@ -1,0 +1,59 @@
+/**
+ * @module
+ * Wiring of one request: config from `c.env`, the service-role stores, the provider factory and
+ * the logger. Tests replace the stores and the outbound fetch through `AppDeps`.
+ */
+
+import type { PipelineDeps } from '../pipeline/run-pipeline.ts'
+import type { MaintenanceStore, PipelineStore } from '../pipeline/store.ts'
+import { selectProvider } from '../providers/select-provider.ts'
+import { type Bindings, type Config, readConfig } from './config.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { sleep } from './retry.ts'
+import { serviceClient } from './supabase.ts'
+import { createSupabaseMaintenance } from './supabase-maintenance.ts'
+import { createSupabaseStore } from './supabase-store.ts'
+
+export interface Stores {
+  store: PipelineStore
+  maintenance: MaintenanceStore
+}
+
+export interface AppDeps {
+  /** The database ports; default: Supabase with the service role key. */
+  stores?: (config: Config) => Stores
+  /** Outbound fetch of the AI providers (OpenAI-compatible server, tenant http endpoint). */
+  outbound?: typeof fetch
+  /** Fetch used by supabase-js (tests point it at an in-process stand-in). */
+  supabaseFetch?: typeof fetch
+  sleep?: (ms: number) => Promise<void>
+  now?: () => number
+  logger?: Logger
+}
+
+export type Services = PipelineDeps & Stores & { config: Config }
+
+const loggers = new Map<string, Logger>()
+
+export function services(env: Bindings, deps: AppDeps): Services {
+  const config = readConfig(env)
+  let logger = deps.logger ?? loggers.get(config.LOG_LEVEL)
+  if (!logger) {
+    logger = createLogger(config.LOG_LEVEL)
+    loggers.set(config.LOG_LEVEL, logger)
+  }
+  const stores =
+    deps.stores?.(config) ??
+    (() => {
+      const db = serviceClient(config, deps.supabaseFetch)
+      return { store: createSupabaseStore(db), maintenance: createSupabaseMaintenance(db) }
+    })()
+  return {
+    config,
+    ...stores,
+    logger,
+    providerFor: (request) => selectProvider(request, config, deps.outbound),
+    sleep: deps.sleep ?? sleep,
+    now: deps.now ?? Date.now,
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * @module
+ * The sweeper's store port over Supabase (service role).
+ */
+import type { SupabaseClient } from '@supabase/supabase-js'
+import { z } from 'zod'
+import type { MaintenanceStore } from '../pipeline/store.ts'
+import { CLAIM_REASON, check, rows } from './supabase-store.ts'
+
+const unansweredRow = z.object({ message_id: z.string(), conversation_id: z.string(), tenant_id: z.string() })
+
+export function createSupabaseMaintenance(db: SupabaseClient): MaintenanceStore {
+  return {
+    async unansweredMessages(minAgeSeconds, limit) {
+      const data = check(
+        'list unanswered messages',
+        await db.rpc('unanswered_ai_messages', { p_min_age_seconds: minAgeSeconds, p_limit: limit }),
+      )
+      return z
+        .array(unansweredRow)
+        .parse(data)
+        .map((r) => ({ messageId: r.message_id, conversationId: r.conversation_id, tenantId: r.tenant_id }))
+    },
+
+    async abandonedRuns(olderThanSeconds) {
+      const before = new Date(Date.now() - olderThanSeconds * 1000).toISOString()
+      const data = check(
+        'list abandoned AI runs',
+        await db
+          .from('ai_runs')
+          .select('id,conversation_id,provider')
+          .eq('outcome', 'skipped')
+          .eq('reason', CLAIM_REASON)
+          .lt('created_at', before)
+          .limit(50),
+      )
+      return z
+        .array(z.object({ id: z.string(), conversation_id: z.string(), provider: z.string() }))
+        .parse(data)
+        .map((r) => ({ runId: r.id, conversationId: r.conversation_id, provider: r.provider }))
+    },
+
+    async autoReturnIdle() {
+      return z.number().parse(check('auto-return idle chats', await db.rpc('auto_return_idle')))
+    },
+
+    async flagStaleChannels(olderThanSeconds) {
+      // No SQL function owns this yet; set_channel_status would stamp a fresh heartbeat, hiding
+      // the staleness it reports. Only channels that claim to be up are touched.
+      const before = new Date(Date.now() - olderThanSeconds * 1000).toISOString()
+      const data = rows(
+        'flag stale channels',
+        await db
+          .from('channels')
+          .update({ status: 'disconnected', status_changed_at: new Date().toISOString() })
+          .in('status', ['ready', 'starting', 'qr'])
+          .lt('last_heartbeat_at', before)
+          .select('id'),
+      )
+      return data.length
+    },
+  }
+}

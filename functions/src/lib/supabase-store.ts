@@ -1,0 +1,282 @@
+/**
+ * @module
+ * The pipeline's store port over Supabase (service role). Rows are parsed with zod here, the one
+ * edge between SQL's snake_case and the pipeline's types; the rules themselves stay in SQL.
+ */
+import type { PostgrestError, SupabaseClient } from '@supabase/supabase-js'
+import { z } from 'zod'
+import type { PipelineStore } from '../pipeline/store.ts'
+import type { ChatMessage, Conversation, RunRecord, TenantSettings } from '../pipeline/types.ts'
+import { StoreError } from './errors.ts'
+
+const messageRow = z.object({
+  id: z.string(),
+  conversation_id: z.string(),
+  tenant_id: z.string(),
+  direction: z.enum(['in', 'out']),
+  author: z.enum(['customer', 'ai', 'agent', 'phone', 'system']),
+  body: z.string(),
+  type: z.string(),
+  created_at: z.string(),
+})
+const messageColumns = 'id,conversation_id,tenant_id,direction,author,body,type,created_at'
+
+const conversationRow = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  channel_id: z.string(),
+  mode: z.enum(['ai', 'human']),
+  status: z.enum(['open', 'closed']),
+  customer_name: z.string().nullable(),
+  customer_phone: z.string().nullable(),
+})
+
+const tenantRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  ai_provider: z.enum(['openai', 'http']),
+  ai_model: z.string(),
+  ai_http_url: z.string().nullable(),
+  system_prompt: z.string(),
+  language: z.enum(['es', 'en']),
+  debounce_seconds: z.number(),
+  context_messages: z.number(),
+  handoff_keywords: z.array(z.string()),
+  fallback_text: z.string(),
+  shopify_shop_domain: z.string().nullable(),
+})
+
+const secretsRow = z.object({
+  openai_api_key: z.string().nullish(),
+  shopify_access_token: z.string().nullish(),
+  ai_http_secret: z.string().nullish(),
+})
+
+const claimRow = z.object({ id: z.string(), created_at: z.string() })
+
+const enqueueRow = z.object({
+  enqueued: z.boolean(),
+  reason: z.string().optional(),
+  message_id: z.string().optional(),
+})
+
+/** Claims younger than this still count as a live run; older ones were abandoned (see the sweeper). */
+export const LIVE_CLAIM_SECONDS = 300
+export const CLAIM_REASON = 'claimed'
+
+function toMessage(row: z.output<typeof messageRow>): ChatMessage {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    tenantId: row.tenant_id,
+    direction: row.direction,
+    author: row.author,
+    body: row.body,
+    type: row.type,
+    createdAt: row.created_at,
+  }
+}
+
+export function check<T>(what: string, result: { data: T; error: PostgrestError | null }): T {
+  if (result.error) {
+    // PT4xx from Relevo's SQL functions: DETAIL is the stable code (team rules).
+    const code =
+      result.error.details && /^[a-z_]+$/.test(result.error.details) ? result.error.details : 'db_error'
+    throw new StoreError(code, `${what} failed: ${result.error.message}`, {
+      status: 502,
+      hint: result.error.hint ?? 'Check that Supabase is reachable and migrations are applied',
+      cause: result.error,
+    })
+  }
+  return result.data
+}
+
+/** A list query's rows (PostgREST gives an array whenever there is no error). */
+export function rows<T>(what: string, result: { data: T[] | null; error: PostgrestError | null }): T[] {
+  return check(what, result) ?? []
+}
+
+/** A `.single()` result, which exists whenever there is no error. */
+export function one<T>(
+  what: string,
+  result: { data: T | null; error: PostgrestError | null },
+): NonNullable<T> {
+  const data = check(what, result)
+  if (data === null || data === undefined)
+    throw new StoreError('db_error', `${what} returned nothing`, { status: 502 })
+  return data
+}
+
+export function createSupabaseStore(db: SupabaseClient): PipelineStore {
+  return {
+    async getMessage(id) {
+      const data = check(
+        'load message',
+        await db.from('messages').select(messageColumns).eq('id', id).maybeSingle(),
+      )
+      return data ? toMessage(messageRow.parse(data)) : null
+    },
+
+    async getConversation(id) {
+      const data = check(
+        'load conversation',
+        await db
+          .from('conversations')
+          .select('id,tenant_id,channel_id,mode,status,customer_name,customer_phone')
+          .eq('id', id)
+          .maybeSingle(),
+      )
+      if (!data) return null
+      const row = conversationRow.parse(data)
+      return {
+        id: row.id,
+        tenantId: row.tenant_id,
+        channelId: row.channel_id,
+        mode: row.mode,
+        status: row.status,
+        customerName: row.customer_name,
+        customerPhone: row.customer_phone,
+      } satisfies Conversation
+    },
+
+    async getTenant(id) {
+      const data = check(
+        'load tenant',
+        await db.from('tenants').select(Object.keys(tenantRow.shape).join(',')).eq('id', id).maybeSingle(),
+      )
+      if (!data) return null
+      const row = tenantRow.parse(data)
+      return {
+        id: row.id,
+        name: row.name,
+        aiProvider: row.ai_provider,
+        aiModel: row.ai_model,
+        aiHttpUrl: row.ai_http_url,
+        systemPrompt: row.system_prompt,
+        language: row.language,
+        debounceSeconds: row.debounce_seconds,
+        contextMessages: row.context_messages,
+        handoffKeywords: row.handoff_keywords,
+        fallbackText: row.fallback_text,
+        shopifyShopDomain: row.shopify_shop_domain,
+      } satisfies TenantSettings
+    },
+
+    async getTenantSecrets(tenantId) {
+      const row = secretsRow.parse(
+        check('load tenant secrets', await db.rpc('get_tenant_secrets', { p_tenant_id: tenantId })) ?? {},
+      )
+      return {
+        openaiApiKey: row.openai_api_key || null,
+        shopifyAccessToken: row.shopify_access_token || null,
+        aiHttpSecret: row.ai_http_secret || null,
+      }
+    },
+
+    async latestIncomingId(conversationId) {
+      const data = rows(
+        'find latest incoming message',
+        await db
+          .from('messages')
+          .select('id')
+          .eq('conversation_id', conversationId)
+          .eq('direction', 'in')
+          .order('created_at', { ascending: false })
+          .order('id', { ascending: false })
+          .limit(1),
+      )
+      return data[0]?.id ?? null
+    },
+
+    async recentMessages(conversationId, limit) {
+      const data = rows(
+        'load recent messages',
+        await db
+          .from('messages')
+          .select(messageColumns)
+          .eq('conversation_id', conversationId)
+          .eq('private', false)
+          .order('created_at', { ascending: false })
+          .order('id', { ascending: false })
+          .limit(limit),
+      )
+      return z.array(messageRow).parse(data).map(toMessage).reverse()
+    },
+
+    async claimRun(trigger, provider) {
+      const mine = claimRow.parse(
+        check(
+          'claim AI run',
+          await db
+            .from('ai_runs')
+            .insert({
+              tenant_id: trigger.tenantId,
+              conversation_id: trigger.conversationId,
+              trigger_message_id: trigger.id,
+              provider,
+              outcome: 'skipped',
+              reason: CLAIM_REASON,
+            })
+            .select('id,created_at')
+            .single(),
+        ),
+      )
+      const since = new Date(Date.now() - LIVE_CLAIM_SECONDS * 1000).toISOString()
+      const others = rows(
+        'check rival AI runs',
+        await db
+          .from('ai_runs')
+          .select('id,created_at,outcome,reason')
+          .eq('trigger_message_id', trigger.id)
+          .neq('id', mine.id)
+          .or(`outcome.in.(replied,handoff),and(reason.eq.${CLAIM_REASON},created_at.gt.${since})`),
+      )
+      // The earliest live claim wins; a finished reply or handoff always wins.
+      const beaten = others.some(
+        (o) =>
+          o.reason !== CLAIM_REASON ||
+          o.created_at < mine.created_at ||
+          (o.created_at === mine.created_at && o.id < mine.id),
+      )
+      return { runId: mine.id, won: !beaten }
+    },
+
+    async releaseRun(runId) {
+      check('release AI run', await db.from('ai_runs').delete().eq('id', runId))
+    },
+
+    async finishRun(runId, record: RunRecord) {
+      check(
+        'record AI run',
+        await db
+          .from('ai_runs')
+          .update({
+            provider: record.provider,
+            model: record.model,
+            prompt_tokens: record.promptTokens,
+            completion_tokens: record.completionTokens,
+            latency_ms: record.latencyMs,
+            tools: record.tools,
+            outcome: record.outcome,
+            reason: record.reason,
+            reply_message_id: record.replyMessageId,
+          })
+          .eq('id', runId),
+      )
+    },
+
+    async enqueueReply(triggerMessageId, body) {
+      const row = enqueueRow.parse(
+        check(
+          'enqueue AI reply',
+          await db.rpc('enqueue_ai_reply', { p_trigger_message_id: triggerMessageId, p_body: body }),
+        ),
+      )
+      return { enqueued: row.enqueued, reason: row.reason ?? null, messageId: row.message_id ?? null }
+    },
+
+    async handoff(conversationId, reason) {
+      check('hand off', await db.rpc('ai_handoff', { p_conversation_id: conversationId, p_reason: reason }))
+    },
+  }
+}

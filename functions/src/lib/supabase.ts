@@ -1,0 +1,36 @@
+/**
+ * @module
+ * Per-request Supabase clients built from `c.env` (Workers have no process-wide env, and a
+ * client must never outlive the request whose JWT it carries).
+ */
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import { type Config, requireServiceKey } from './config.ts'
+import { ConfigError } from './errors.ts'
+
+export type Fetch = typeof fetch
+
+const noSession = { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
+
+/** The service role: bypasses RLS, so only the pipeline, the sweeper and ops routes use it. */
+export function serviceClient(config: Config, fetchImpl?: Fetch): SupabaseClient {
+  const key = requireServiceKey(config)
+  return createClient(config.SUPABASE_URL, key, {
+    auth: noSession,
+    global: fetchImpl ? { fetch: fetchImpl } : {},
+  })
+}
+
+/**
+ * A client acting as the caller: PostgREST verifies the JWT and RLS decides what it sees, so the
+ * monitoring API never filters tenants by hand.
+ */
+export function userClient(config: Config, accessToken: string, fetchImpl?: Fetch): SupabaseClient {
+  if (!config.SUPABASE_ANON_KEY) {
+    throw new ConfigError('SUPABASE_ANON_KEY is not set', 'Add SUPABASE_ANON_KEY to [vars] or .dev.vars')
+  }
+  return createClient(config.SUPABASE_URL, config.SUPABASE_ANON_KEY, {
+    auth: noSession,
+    accessToken: async () => accessToken,
+    global: fetchImpl ? { fetch: fetchImpl } : {},
+  })
+}

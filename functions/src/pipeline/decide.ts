@@ -1,0 +1,94 @@
+/**
+ * @module
+ * One claimed AI decision: handoff keywords → provider (or "not configured") → enqueue through the
+ * race-safe SQL function. Returns what to record in ai_runs.
+ */
+import type { Logger } from '../lib/logger.ts'
+import { type AiProvider, ProviderError } from '../providers/types.ts'
+import { buildContext, pendingCustomerTexts } from './build-context.ts'
+import { findHandoffKeyword } from './handoff-keywords.ts'
+import type { PipelineStore } from './store.ts'
+import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSettings } from './types.ts'
+
+export interface ProviderRequest {
+  tenant: TenantSettings
+  secrets: TenantSecrets
+  conversation: Conversation
+}
+
+/** Builds the tenant's provider, or null when the AI is not configured (no key, no URL). */
+export type ProviderFor = (request: ProviderRequest) => AiProvider | null
+
+export interface DecideInput {
+  store: PipelineStore
+  providerFor: ProviderFor
+  logger: Logger
+  now: () => number
+  tenant: TenantSettings
+  conversation: Conversation
+  trigger: ChatMessage
+}
+
+type Decision = Omit<RunRecord, 'latencyMs'>
+
+export async function decide(input: DecideInput): Promise<Decision> {
+  const { store, tenant, conversation, trigger } = input
+  const base: Decision = {
+    provider: tenant.aiProvider,
+    model: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    tools: [],
+    outcome: 'handoff',
+    reason: null,
+    replyMessageId: null,
+  }
+  const handoff = async (
+    reason: string,
+    outcome: Decision['outcome'] = 'handoff',
+    extra: Partial<Decision> = {},
+  ) => {
+    await store.handoff(conversation.id, reason)
+    return { ...base, ...extra, outcome, reason }
+  }
+
+  const [secrets, messages] = await Promise.all([
+    store.getTenantSecrets(tenant.id),
+    store.recentMessages(conversation.id, tenant.contextMessages),
+  ])
+  const pending = pendingCustomerTexts(messages)
+  const keyword = findHandoffKeyword(pending.length ? pending : [trigger.body], tenant.handoffKeywords)
+  if (keyword) return handoff('customer_asked_for_human')
+
+  const provider = input.providerFor({ tenant, secrets, conversation })
+  if (!provider) return handoff('ai_not_configured')
+  base.provider = provider.name
+  base.model = provider.model
+
+  const context = buildContext({ tenant, conversation, messages, trigger, now: new Date(input.now()) })
+  let result: Awaited<ReturnType<AiProvider['generate']>>
+  try {
+    result = await provider.generate(context)
+  } catch (error) {
+    if (!(error instanceof ProviderError)) throw error
+    input.logger.warn(
+      { code: error.code, conversationId: conversation.id },
+      'AI provider failed; handing off',
+    )
+    return handoff(`provider_failed: ${error.code}`, 'failed')
+  }
+  const used: Partial<Decision> = {
+    model: result.model ?? provider.model,
+    promptTokens: result.usage.promptTokens,
+    completionTokens: result.usage.completionTokens,
+    tools: result.tools,
+  }
+  if (result.decision.kind === 'handoff') return handoff(result.decision.reason, 'handoff', used)
+
+  const enqueued = await store.enqueueReply(trigger.id, result.decision.text)
+  if (!enqueued.enqueued) {
+    // Takeover, a newer message or another run won while the model was thinking (rule 2).
+    return { ...base, ...used, outcome: 'dropped', reason: enqueued.reason }
+  }
+  return { ...base, ...used, outcome: 'replied', replyMessageId: enqueued.messageId }
+}

@@ -1,0 +1,94 @@
+/**
+ * @module
+ * The AI pipeline for one incoming message (from the webhook or the sweeper): skip unless the chat
+ * is in `ai` mode, wait out the debounce window, answer only the latest message of a burst, claim
+ * the run so that duplicates do not call the model twice, decide, and record an ai_runs row.
+ */
+import type { Logger } from '../lib/logger.ts'
+import { decide, type ProviderFor } from './decide.ts'
+import type { PipelineStore } from './store.ts'
+import type { RunResult } from './types.ts'
+
+export interface PipelineDeps {
+  store: PipelineStore
+  providerFor: ProviderFor
+  logger: Logger
+  sleep: (ms: number) => Promise<void>
+  now: () => number
+}
+
+/** How long to wait before answering: the rest of the debounce window counted from the message's arrival. */
+export function debounceWaitMs(createdAt: string, debounceSeconds: number, now: number): number {
+  const window = debounceSeconds * 1000
+  const due = Date.parse(createdAt) + window
+  // Clamp: a skewed database clock must neither skip nor stretch the window.
+  return Math.max(0, Math.min(window, due - now))
+}
+
+export async function runPipeline(triggerMessageId: string, deps: PipelineDeps): Promise<RunResult> {
+  const { store, logger } = deps
+  const log = logger.child({ triggerMessageId })
+  const skip = (reason: string): RunResult => {
+    log.debug({ reason }, 'AI run skipped')
+    return { triggerMessageId, outcome: 'skipped', reason, recorded: false }
+  }
+
+  const trigger = await store.getMessage(triggerMessageId)
+  if (trigger?.direction !== 'in') return skip('not_an_incoming_message')
+  const first = await store.getConversation(trigger.conversationId)
+  if (first?.mode !== 'ai' || first.status !== 'open') return skip('not_ai_mode')
+  const tenant = await store.getTenant(trigger.tenantId)
+  if (!tenant) return skip('tenant_not_found')
+
+  const wait = debounceWaitMs(trigger.createdAt, tenant.debounceSeconds, deps.now())
+  if (wait > 0) await deps.sleep(wait)
+  // A burst gets one answer: only the run of its latest message goes on.
+  if ((await store.latestIncomingId(trigger.conversationId)) !== trigger.id) return skip('superseded')
+  const conversation = await store.getConversation(trigger.conversationId)
+  if (conversation?.mode !== 'ai') return skip('not_ai_mode')
+
+  const claim = await store.claimRun(trigger, tenant.aiProvider)
+  if (!claim.won) {
+    await store.releaseRun(claim.runId)
+    return skip('duplicate')
+  }
+
+  const started = deps.now()
+  try {
+    const decision = await decide({ ...deps, tenant, conversation, trigger })
+    await store.finishRun(claim.runId, { ...decision, latencyMs: deps.now() - started })
+    log.info(
+      {
+        conversationId: conversation.id,
+        outcome: decision.outcome,
+        reason: decision.reason,
+        ms: deps.now() - started,
+      },
+      'AI run finished',
+    )
+    return { triggerMessageId, outcome: decision.outcome, reason: decision.reason, recorded: true }
+  } catch (error) {
+    // Not a provider failure (those are handled in decide): the store or a bug. Never a silent
+    // drop: a person gets the chat, and the run says why.
+    const code = (error as { code?: string }).code ?? 'internal_error'
+    log.error({ err: error, conversationId: conversation.id }, 'AI run crashed; handing off')
+    const reason = `pipeline_error: ${code}`
+    await store
+      .handoff(conversation.id, reason)
+      .catch((e: unknown) => log.error({ err: e }, 'handoff failed too'))
+    await store
+      .finishRun(claim.runId, {
+        provider: tenant.aiProvider,
+        model: null,
+        promptTokens: 0,
+        completionTokens: 0,
+        tools: [],
+        latencyMs: deps.now() - started,
+        outcome: 'failed',
+        reason,
+        replyMessageId: null,
+      })
+      .catch((e: unknown) => log.error({ err: e }, 'recording the failed run failed too'))
+    return { triggerMessageId, outcome: 'failed', reason, recorded: true }
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * @module
+ * The port the pipeline needs from the database. The real adapter (lib/supabase-store.ts) calls
+ * the SQL functions that own the handoff and delivery rules; tests also use a memory fake.
+ */
+import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSettings } from './types.ts'
+
+export interface EnqueueResult {
+  enqueued: boolean
+  /** Why it was refused: not_ai_mode | newer_message | already_answered. */
+  reason: string | null
+  messageId: string | null
+}
+
+export interface UnansweredMessage {
+  messageId: string
+  conversationId: string
+  tenantId: string
+}
+
+export interface RunClaim {
+  runId: string
+  /** false when another live run for the same trigger got there first. */
+  won: boolean
+}
+
+export interface PipelineStore {
+  getMessage(messageId: string): Promise<ChatMessage | null>
+  getConversation(conversationId: string): Promise<Conversation | null>
+  getTenant(tenantId: string): Promise<TenantSettings | null>
+  getTenantSecrets(tenantId: string): Promise<TenantSecrets>
+  /** The id of the newest incoming message of the conversation. */
+  latestIncomingId(conversationId: string): Promise<string | null>
+  /** The last `limit` non-private messages, oldest first. */
+  recentMessages(conversationId: string, limit: number): Promise<ChatMessage[]>
+  /** Inserts an ai_runs row as a claim; `won` says whether this run may call the model. */
+  claimRun(trigger: ChatMessage, provider: string): Promise<RunClaim>
+  /** Removes a claim that lost (nothing was decided, so nothing to record). */
+  releaseRun(runId: string): Promise<void>
+  finishRun(runId: string, record: RunRecord): Promise<void>
+  /** rpc enqueue_ai_reply: refused when the chat left ai mode, a newer message came, or it was answered. */
+  enqueueReply(triggerMessageId: string, body: string): Promise<EnqueueResult>
+  /** rpc ai_handoff: mode human, needs-attention with the reason, the tenant's fallback text queued. */
+  handoff(conversationId: string, reason: string): Promise<void>
+}
+
+/** What the scheduled sweeper needs besides the pipeline. */
+export interface MaintenanceStore {
+  /** rpc unanswered_ai_messages: the sweeper's work list. */
+  unansweredMessages(minAgeSeconds: number, limit: number): Promise<UnansweredMessage[]>
+  /** Claims older than `olderThanSeconds` that never finished (the Worker was evicted mid-run). */
+  abandonedRuns(
+    olderThanSeconds: number,
+  ): Promise<{ runId: string; conversationId: string; provider: string }[]>
+  /** rpc auto_return_idle: human chats idle past the tenant's minutes go back to the AI. */
+  autoReturnIdle(): Promise<number>
+  /** Marks channels whose connector stopped sending heartbeats as disconnected; returns how many. */
+  flagStaleChannels(olderThanSeconds: number): Promise<number>
+}

@@ -1,0 +1,78 @@
+/**
+ * @module
+ * What the AI pipeline reasons about, in camelCase (the store adapter maps from SQL's snake_case).
+ */
+
+export type MessageAuthor = 'customer' | 'ai' | 'agent' | 'phone' | 'system'
+export type RunOutcome = 'replied' | 'handoff' | 'dropped' | 'failed' | 'skipped'
+
+export interface ChatMessage {
+  id: string
+  conversationId: string
+  tenantId: string
+  direction: 'in' | 'out'
+  author: MessageAuthor
+  body: string
+  type: string
+  createdAt: string
+}
+
+export interface Conversation {
+  id: string
+  tenantId: string
+  channelId: string
+  mode: 'ai' | 'human'
+  status: 'open' | 'closed'
+  customerName: string | null
+  customerPhone: string | null
+}
+
+export interface TenantSettings {
+  id: string
+  name: string
+  aiProvider: 'openai' | 'http'
+  aiModel: string
+  aiHttpUrl: string | null
+  systemPrompt: string
+  language: 'es' | 'en'
+  debounceSeconds: number
+  contextMessages: number
+  handoffKeywords: string[]
+  fallbackText: string
+  shopifyShopDomain: string | null
+}
+
+/** Per-tenant secrets from `get_tenant_secrets` (service role only). */
+export interface TenantSecrets {
+  openaiApiKey: string | null
+  shopifyAccessToken: string | null
+  aiHttpSecret: string | null
+}
+
+/** One tool call the model made, as stored in `ai_runs.tools` (arguments, never results: they may hold PII). */
+export interface ToolCallRecord {
+  name: string
+  ok: boolean
+  ms: number
+}
+
+export interface RunRecord {
+  provider: string
+  model: string | null
+  promptTokens: number
+  completionTokens: number
+  latencyMs: number
+  tools: ToolCallRecord[]
+  outcome: RunOutcome
+  reason: string | null
+  replyMessageId: string | null
+}
+
+/** What one pipeline run decided, for the webhook logs, the sweeper and the tests. */
+export interface RunResult {
+  triggerMessageId: string
+  outcome: RunOutcome
+  reason: string | null
+  /** Whether an ai_runs row was written (pre-claim skips write none, see run-pipeline.ts). */
+  recorded: boolean
+}

@@ -1,0 +1,129 @@
+/**
+ * @module
+ * The `openai` provider: Chat Completions with a bounded tool loop. Chat Completions rather than
+ * the Responses API because every OpenAI-compatible server (vLLM, llama.cpp, Ollama, LiteLLM)
+ * implements it; `OPENAI_BASE_URL` points the SDK at any of them (reference notes §4.3).
+ */
+import OpenAI from 'openai'
+import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions'
+import type { ToolCallRecord } from '../pipeline/types.ts'
+import type { Tool } from '../tools/types.ts'
+import { buildPrompt } from './prompt.ts'
+import { type AiContext, type AiProvider, ProviderError, type ProviderResult } from './types.ts'
+
+export interface OpenAiProviderOptions {
+  apiKey: string
+  baseURL?: string
+  model: string
+  tools: Tool[]
+  /** Per request. The SDK default is 10 minutes, useless inside a 30 s waitUntil. */
+  timeoutMs: number
+  maxRetries: number
+  /** Model rounds; the last one is forced to answer in text. */
+  maxSteps?: number
+  fetch?: typeof fetch
+}
+
+const MAX_REPLY = 4096
+
+export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider {
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL ?? 'https://api.openai.com/v1',
+    timeout: options.timeoutMs,
+    maxRetries: options.maxRetries,
+    // Never pass the bare global: Workers throw "Illegal invocation" on an unbound fetch.
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+  })
+  const maxSteps = options.maxSteps ?? 5
+  const byName = new Map(options.tools.map((t) => [t.name, t]))
+  const toolDefs: ChatCompletionTool[] = options.tools.map((t) => ({
+    type: 'function',
+    function: { name: t.name, description: t.description, parameters: t.parameters },
+  }))
+
+  return {
+    name: 'openai',
+    model: options.model,
+    async generate(context: AiContext): Promise<ProviderResult> {
+      const messages: ChatCompletionMessageParam[] = buildPrompt(context)
+      const usage = { promptTokens: 0, completionTokens: 0 }
+      const calls: ToolCallRecord[] = []
+      for (let step = 0; step < maxSteps; step++) {
+        const last = step === maxSteps - 1
+        const response = await complete(client, {
+          model: options.model,
+          messages,
+          ...(toolDefs.length ? { tools: toolDefs, tool_choice: last ? 'none' : 'auto' } : {}),
+        })
+        usage.promptTokens += response.usage?.prompt_tokens ?? 0
+        usage.completionTokens += response.usage?.completion_tokens ?? 0
+        const message = response.choices[0]?.message
+        if (!message) throw new ProviderError('provider_bad_answer', 'The model returned no choices')
+        const toolCalls = (message.tool_calls ?? []).filter((tc) => tc.type === 'function')
+        if (toolCalls.length === 0) {
+          const text = message.content?.trim()
+          if (!text) throw new ProviderError('provider_empty_reply', 'The model returned an empty reply')
+          return {
+            decision: { kind: 'reply', text: text.slice(0, MAX_REPLY) },
+            model: response.model,
+            usage,
+            tools: calls,
+          }
+        }
+        // The assistant turn must be replayed with its tool_calls, then one tool message per call id.
+        messages.push({ role: 'assistant', content: message.content ?? null, tool_calls: toolCalls })
+        for (const call of toolCalls) {
+          const started = Date.now()
+          const tool = byName.get(call.function.name)
+          let output: unknown
+          let ok = true
+          try {
+            if (!tool) throw new Error(`unknown tool ${call.function.name}`)
+            const result = await tool.run(JSON.parse(call.function.arguments || '{}'))
+            if (result.handoff) {
+              calls.push({ name: call.function.name, ok: true, ms: Date.now() - started })
+              return {
+                decision: { kind: 'handoff', reason: result.handoff.reason },
+                model: response.model,
+                usage,
+                tools: calls,
+              }
+            }
+            output = result.result
+          } catch (error) {
+            // A failing tool is the model's problem to explain, not a provider failure.
+            ok = false
+            output = { error: error instanceof Error ? error.message : 'tool failed' }
+          }
+          calls.push({ name: call.function.name, ok, ms: Date.now() - started })
+          messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(output) })
+        }
+      }
+      throw new ProviderError('provider_tool_loop', `No reply after ${maxSteps} model rounds`)
+    },
+  }
+}
+
+async function complete(client: OpenAI, body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming) {
+  try {
+    return await client.chat.completions.create(body)
+  } catch (error) {
+    if (error instanceof OpenAI.APIConnectionTimeoutError) {
+      throw new ProviderError('provider_timeout', 'The model did not answer in time', { cause: error })
+    }
+    if (error instanceof OpenAI.APIConnectionError) {
+      throw new ProviderError('provider_unreachable', 'Could not reach the model server', { cause: error })
+    }
+    if (error instanceof OpenAI.APIError) {
+      throw new ProviderError(
+        `provider_http_${error.status ?? 'error'}`,
+        `The model server answered ${error.status}`,
+        {
+          cause: error,
+        },
+      )
+    }
+    throw error
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * @module
+ * Builds the tenant's provider from its settings, its secrets and the deployment's env. Returns
+ * null when the AI is "not configured" (openai without any key, http without a URL): the pipeline
+ * then hands every chat to a person with the fallback text.
+ */
+import type { Config } from '../lib/config.ts'
+import type { ProviderRequest } from '../pipeline/decide.ts'
+import { handoffTool } from '../tools/handoff-tool.ts'
+import { shopifyAdminFor } from '../tools/shopify/shopify-for-tenant.ts'
+import { shopifyTools } from '../tools/shopify/shopify-tools.ts'
+import { createHttpProvider } from './http-provider.ts'
+import { createOpenAiProvider } from './openai-provider.ts'
+import type { AiProvider } from './types.ts'
+
+export function selectProvider(
+  request: ProviderRequest,
+  config: Config,
+  outbound?: typeof fetch,
+): AiProvider | null {
+  const { tenant, secrets, conversation } = request
+  if (tenant.aiProvider === 'http') {
+    if (!tenant.aiHttpUrl) return null
+    return createHttpProvider({
+      url: tenant.aiHttpUrl,
+      secret: secrets.aiHttpSecret ?? config.AI_HTTP_SECRET ?? null,
+      timeoutMs: config.AI_HTTP_TIMEOUT_MS,
+      ...(outbound ? { fetch: outbound } : {}),
+    })
+  }
+  const apiKey = secrets.openaiApiKey ?? config.OPENAI_API_KEY
+  if (!apiKey) return null
+  // With the deployment's key, OPENAI_MODEL wins: a local OpenAI-compatible server serves one
+  // model whatever the tenant row says. A tenant's own key uses the tenant's model.
+  const model = !secrets.openaiApiKey && config.OPENAI_MODEL ? config.OPENAI_MODEL : tenant.aiModel
+  const admin = shopifyAdminFor(tenant.shopifyShopDomain, secrets, config)
+  const tools = admin
+    ? [
+        ...shopifyTools({
+          admin,
+          customerPhone: conversation.customerPhone,
+          checkout: config.SHOPIFY_CHECKOUT,
+        }),
+        handoffTool,
+      ]
+    : [handoffTool]
+  return createOpenAiProvider({
+    apiKey,
+    model,
+    tools,
+    timeoutMs: config.OPENAI_TIMEOUT_MS,
+    maxRetries: config.OPENAI_MAX_RETRIES,
+    ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
+    ...(outbound ? { fetch: outbound } : {}),
+  })
+}

@@ -1,0 +1,56 @@
+/**
+ * @module
+ * The provider port: given the context of a chat, decide a reply or a handoff. Each adapter owns
+ * its timeouts and retries and throws `ProviderError` once they are exhausted.
+ */
+import { RelevoError, type RelevoErrorOptions } from '../lib/errors.ts'
+import type { MessageAuthor, ToolCallRecord } from '../pipeline/types.ts'
+
+export interface ContextMessage {
+  id: string
+  author: MessageAuthor
+  body: string
+  createdAt: string
+}
+
+export interface AiContext {
+  tenant: { id: string; name: string; language: 'es' | 'en'; systemPrompt: string }
+  conversation: { id: string; channelId: string }
+  customer: { name: string | null; phone: string | null }
+  /** Oldest first; the last customer messages are the ones to answer. */
+  messages: ContextMessage[]
+  triggerMessageId: string
+  /** Short facts about the store for the prompt (name, shop domain, date). */
+  storeFacts: string[]
+}
+
+export interface ProviderUsage {
+  promptTokens: number
+  completionTokens: number
+}
+
+export type ProviderDecision = { kind: 'reply'; text: string } | { kind: 'handoff'; reason: string }
+
+export interface ProviderResult {
+  decision: ProviderDecision
+  model: string | null
+  usage: ProviderUsage
+  tools: ToolCallRecord[]
+}
+
+export interface AiProvider {
+  readonly name: 'openai' | 'http'
+  readonly model: string | null
+  generate(context: AiContext): Promise<ProviderResult>
+}
+
+/** The provider failed after its retries (timeout, 5xx, bad answer): rule 5 hands the chat off. */
+export class ProviderError extends RelevoError {
+  constructor(code: string, message: string, options: RelevoErrorOptions = {}) {
+    super(code, message, {
+      status: 502,
+      hint: 'The chat was handed to a person; check the provider',
+      ...options,
+    })
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * @module
+ * The dashboard's product panel: GET /api/shopify/products?q= and GET /api/shopify/orders/:name.
+ * Agent JWT required; the store is always the caller's tenant's (read under RLS), and its
+ * credentials are read with the service role, never returned.
+ */
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { type AuthEnv, requireCaller } from '../lib/auth.ts'
+import { readConfig } from '../lib/config.ts'
+import { InputError, RelevoError } from '../lib/errors.ts'
+import type { AppDeps } from '../lib/services.ts'
+import { serviceClient } from '../lib/supabase.ts'
+import { check, createSupabaseStore } from '../lib/supabase-store.ts'
+import { summarizeOrder } from '../tools/shopify/order-summary.ts'
+import {
+  ORDER_BY_NAME,
+  orderByNameData,
+  quoteSearch,
+  SEARCH_PRODUCTS,
+  searchProductsData,
+} from '../tools/shopify/queries.ts'
+import { shopifyAdminFor } from '../tools/shopify/shopify-for-tenant.ts'
+import { productSummary } from '../tools/shopify/shopify-tools.ts'
+
+const productQuery = z.object({ q: z.string().trim().min(1).max(200) })
+const orderName = z
+  .string()
+  .trim()
+  .regex(/^#?[\w-]{1,40}$/)
+
+export function shopifyRoutes(deps: AppDeps) {
+  const app = new Hono<AuthEnv>()
+  const auth = requireCaller({
+    admin: false,
+    ops: false,
+    ...(deps.supabaseFetch ? { supabaseFetch: deps.supabaseFetch } : {}),
+  })
+
+  async function adminFor(c: { env: AuthEnv['Bindings']; var: { caller: AuthEnv['Variables']['caller'] } }) {
+    const caller = c.var.caller
+    if (caller.kind !== 'agent')
+      throw new RelevoError('agent_required', 'Agent token required', { status: 403 })
+    const config = readConfig(c.env)
+    const tenant = check(
+      'load tenant',
+      await caller.db.from('tenants').select('shopify_shop_domain').eq('id', caller.tenantId).maybeSingle(),
+    )
+    const secrets = await createSupabaseStore(serviceClient(config, deps.supabaseFetch)).getTenantSecrets(
+      caller.tenantId,
+    )
+    const admin = shopifyAdminFor(tenant?.shopify_shop_domain ?? null, secrets, config)
+    if (!admin) {
+      throw new RelevoError('shopify_not_configured', 'No Shopify store is connected to this tenant', {
+        status: 409,
+        hint: 'An admin sets the shop domain and the Admin token in Settings',
+      })
+    }
+    return admin
+  }
+
+  app.get('/products', auth, async (c) => {
+    const parsed = productQuery.safeParse(c.req.query())
+    if (!parsed.success) throw new InputError('invalid_query', 'q (1 to 200 characters) is required')
+    const admin = await adminFor(c)
+    const data = searchProductsData.parse(
+      await admin.graphql(SEARCH_PRODUCTS, { q: `${quoteSearch(parsed.data.q)} status:active`, first: 10 }),
+    )
+    return c.json({ products: data.products.nodes.map((p) => productSummary(admin.shop, p)) })
+  })
+
+  app.get('/orders/:name', auth, async (c) => {
+    const parsed = orderName.safeParse(c.req.param('name'))
+    if (!parsed.success) throw new InputError('invalid_order_name', 'Order name looks like 1001 or #1001')
+    const admin = await adminFor(c)
+    const name = `#${parsed.data.replace(/^#/, '')}`
+    const data = orderByNameData.parse(await admin.graphql(ORDER_BY_NAME, { q: `name:${quoteSearch(name)}` }))
+    const order = data.orders.nodes[0]
+    if (!order)
+      return c.json({ code: 'order_not_found', message: `No order ${name} in the last 60 days` }, 404)
+    return c.json({ order: summarizeOrder(order) })
+  })
+  return app
+}

@@ -1,0 +1,60 @@
+/**
+ * @module
+ * POST /webhooks/db — Supabase's database webhook for new incoming messages. Checks the shared
+ * secret (anything else is 401 and nothing happens), validates the body, answers 202 at once and
+ * runs the pipeline in `waitUntil` (idempotency lives in the pipeline's claim and in SQL).
+ */
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { Bindings } from '../lib/config.ts'
+import { AuthError, InputError } from '../lib/errors.ts'
+import { secretEquals } from '../lib/secret-equal.ts'
+import { type AppDeps, services } from '../lib/services.ts'
+import { runPipeline } from '../pipeline/run-pipeline.ts'
+
+/** Supabase's payload: {type, table, schema, record, old_record}; we read only what we route on. */
+export const webhookBody = z.object({
+  type: z.enum(['INSERT', 'UPDATE', 'DELETE']),
+  table: z.string(),
+  schema: z.string(),
+  record: z
+    .object({ id: z.uuid(), direction: z.enum(['in', 'out']), conversation_id: z.uuid() })
+    .loose()
+    .nullable(),
+  old_record: z.unknown().nullable().optional(),
+})
+
+export function webhookRoutes(deps: AppDeps) {
+  const app = new Hono<{ Bindings: Bindings }>()
+  app.post('/db', async (c) => {
+    const svc = services(c.env, deps)
+    if (!(await secretEquals(c.req.header('x-relevo-webhook-secret'), svc.config.WEBHOOK_SECRET))) {
+      throw new AuthError('invalid_webhook_secret', 'Missing or wrong X-Relevo-Webhook-Secret', {
+        status: 401,
+        hint: 'Set the same secret in private.webhook_config and WEBHOOK_SECRET',
+      })
+    }
+    const json = await c.req.json().catch((cause: unknown) => {
+      throw new InputError('invalid_json', 'Body is not JSON', { cause })
+    })
+    const parsed = webhookBody.safeParse(json)
+    if (!parsed.success) {
+      const where = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')
+      throw new InputError('invalid_webhook', `Not a Supabase database webhook body (${where})`, {
+        hint: 'Expected {type, table, schema, record, old_record} for an INSERT on public.messages',
+      })
+    }
+    const { type, table, schema, record } = parsed.data
+    if (type !== 'INSERT' || table !== 'messages' || schema !== 'public' || record?.direction !== 'in') {
+      return c.json({ accepted: false, reason: 'not_an_incoming_message' }, 202)
+    }
+    const messageId = record.id
+    c.executionCtx.waitUntil(
+      runPipeline(messageId, svc).catch((error: unknown) => {
+        svc.logger.error({ err: error, triggerMessageId: messageId }, 'AI pipeline failed before its claim')
+      }),
+    )
+    return c.json({ accepted: true, message_id: messageId }, 202)
+  })
+  return app
+}

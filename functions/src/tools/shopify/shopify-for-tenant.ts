@@ -1,0 +1,33 @@
+/**
+ * @module
+ * Which Shopify credentials serve a tenant: its own Admin token (private.tenant_secrets), else the
+ * deployment's client-credentials app, else the deployment's Admin token. No shop domain, or no
+ * credential at all, means the store is not configured and the shop tools are not offered.
+ */
+import type { Config } from '../../lib/config.ts'
+import type { TenantSecrets } from '../../pipeline/types.ts'
+import { createShopifyAdmin, type ShopifyAdmin, type ShopifyCredentials } from './admin-client.ts'
+
+export function shopifyCredentials(secrets: TenantSecrets, config: Config): ShopifyCredentials | null {
+  if (secrets.shopifyAccessToken) return { kind: 'admin_token', accessToken: secrets.shopifyAccessToken }
+  if (config.SHOPIFY_CLIENT_ID && config.SHOPIFY_CLIENT_SECRET) {
+    return {
+      kind: 'client_credentials',
+      clientId: config.SHOPIFY_CLIENT_ID,
+      clientSecret: config.SHOPIFY_CLIENT_SECRET,
+    }
+  }
+  if (config.SHOPIFY_ADMIN_TOKEN) return { kind: 'admin_token', accessToken: config.SHOPIFY_ADMIN_TOKEN }
+  return null
+}
+
+export function shopifyAdminFor(
+  shop: string | null,
+  secrets: TenantSecrets,
+  config: Config,
+): ShopifyAdmin | null {
+  if (!shop) return null
+  const credentials = shopifyCredentials(secrets, config)
+  if (!credentials) return null
+  return createShopifyAdmin({ shop, credentials, apiVersion: config.SHOPIFY_API_VERSION })
+}
