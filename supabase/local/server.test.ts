@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import { startTestStandIn, type TestStandIn } from './testing/stand-in.ts'
 
 const TABLE = `
@@ -105,5 +106,22 @@ describe('gateway, CORS and JWTs', () => {
     const { error, status } = await env.client().schema('auth').from('users').select()
     expect(status).toBe(406)
     expect(error?.code).toBe('PGRST106')
+  })
+
+  it('routes WebSocket upgrades on /realtime/v1/websocket to realtime', async () => {
+    const client = env.client()
+    const status = await new Promise<string>((resolve) => {
+      client.channel('room:1').subscribe((state) => {
+        if (state !== 'CLOSED') resolve(state)
+      })
+    })
+    expect(status).toBe('SUBSCRIBED')
+    await client.removeAllChannels()
+    const refused = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(`${env.url.replace('http', 'ws')}/realtime/v1/elsewhere`)
+      socket.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+      socket.on('error', () => resolve(-1))
+    })
+    expect(refused).toBe(404)
   })
 })
