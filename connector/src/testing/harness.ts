@@ -32,6 +32,7 @@ export async function startHarness(
     sim?: SimulatorTransport
     leaseSeconds?: number
     maxAttempts?: number
+    pollMs?: number
   } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'relevo-connector-')))
@@ -44,7 +45,7 @@ export async function startHarness(
     logger,
     bufferPath: join(dir, 'buffer.jsonl'),
     checkpointPath: join(dir, 'checkpoint.json'),
-    outboxPollMs: 100,
+    outboxPollMs: options.pollMs ?? 100,
     outboxLeaseSeconds: options.leaseSeconds ?? 30,
     outboxMaxAttempts: options.maxAttempts ?? 3,
     heartbeatMs: 100,

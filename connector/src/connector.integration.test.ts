@@ -1,0 +1,267 @@
+/**
+ * The connector end to end: simulator transport → SupabaseStore (supabase-js, service role)
+ * → the local stand-in → Relevo's SQL functions on PGlite. One database for the file; each
+ * test uses its own customer number.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { StoreUnavailableError } from './store/errors.ts'
+import type { MessageStore } from './store/message-store.ts'
+import { channelId, type Harness, removeDir, startHarness } from './testing/harness.ts'
+import { startBackend, type TestBackend } from './testing/stand-in.ts'
+import { waitFor } from './testing/wait-for.ts'
+
+let backend: TestBackend
+const running: Harness[] = []
+beforeAll(async () => {
+  backend = await startBackend()
+})
+afterEach(async () => {
+  for (const h of running.splice(0)) {
+    await h.stop()
+    await removeDir(h.dir)
+  }
+})
+afterAll(async () => {
+  await backend.close()
+})
+
+async function start(
+  store: MessageStore = backend.store('test'),
+  options: Parameters<typeof startHarness>[1] = {},
+) {
+  const h = await startHarness(store, options)
+  running.push(h)
+  return h
+}
+
+interface Row {
+  id: string
+  author: string
+  direction: string
+  status: string
+  body: string
+  wa_message_id: string | null
+  attempts: number
+  error: string | null
+  conversation_id: string
+}
+async function rows(chatId: string): Promise<Row[]> {
+  const result = await backend.db.query<Row>(
+    `select m.id, m.author, m.direction, m.status, m.body, m.wa_message_id, m.attempts, m.error, m.conversation_id
+     from public.messages m join public.conversations c on c.id = m.conversation_id
+     where c.wa_chat_id = $1 and not m.private order by m.created_at, m.id`,
+    [chatId],
+  )
+  return result.rows
+}
+async function conversation(chatId: string) {
+  const result = await backend.db.query<{
+    id: string
+    mode: string
+    customer_name: string | null
+    customer_phone: string | null
+  }>('select id, mode, customer_name, customer_phone from public.conversations where wa_chat_id = $1', [
+    chatId,
+  ])
+  return result.rows[0]
+}
+async function channel() {
+  const result = await backend.db.query<{
+    status: string
+    qr: string | null
+    qr_expires_at: string | null
+    phone: string | null
+  }>('select status, qr, qr_expires_at, phone from public.channels where id = $1', [channelId])
+  return result.rows[0]
+}
+/** A customer message, then an AI reply queued for it through enqueue_ai_reply (service role). */
+async function aiReply(h: Harness, phone: string, body: string): Promise<string> {
+  await h.post('/simulator/messages', { from: phone, name: 'Cliente', body: 'Hola' })
+  const [trigger] = await waitFor(() => rows(`${phone}@c.us`).then((r) => (r.length ? r : null)), 'ingest')
+  const { data, error } = await backend
+    .service()
+    .rpc('enqueue_ai_reply', { p_trigger_message_id: trigger?.id, p_body: body })
+  if (error) throw error
+  return (data as { message_id: string }).message_id
+}
+
+describe('connector against the local Supabase stand-in', () => {
+  it('turns a customer message into one row, and the same WhatsApp id twice into still one', async () => {
+    const h = await start()
+    const message = {
+      from: '5215510000001',
+      name: 'Lucía',
+      body: 'Hola',
+      id: 'false_5215510000001@c.us_3EB0A1',
+    }
+    await h.post('/simulator/messages', message)
+    await h.post('/simulator/messages', message)
+    await h.connector.ingest.idle()
+    const stored = await rows('5215510000001@c.us')
+    expect(stored).toHaveLength(1)
+    expect(stored[0]).toMatchObject({ author: 'customer', direction: 'in', status: 'received', body: 'Hola' })
+    expect(await conversation('5215510000001@c.us')).toMatchObject({
+      customer_name: 'Lucía',
+      customer_phone: '5215510000001',
+      mode: 'ai',
+    })
+  })
+
+  it('delivers a queued AI reply once, pushed by realtime, then sent → delivered → read on acks', async () => {
+    // Polling every minute: only the realtime broadcast can deliver within the test.
+    const h = await start(backend.store('push'), { pollMs: 60_000 })
+    const id = await aiReply(h, '5215510000002', 'Sí, tenemos talla M')
+    await waitFor(() => h.sim.outbox().find((d) => d.body === 'Sí, tenemos talla M'), 'delivery to the phone')
+    const reply = await waitFor(
+      async () => (await rows('5215510000002@c.us')).find((r) => r.id === id && r.status === 'sent'),
+      'sent',
+    )
+    expect(reply.wa_message_id).toBe(h.sim.outbox()[0]?.waMessageId)
+    await h.connector.ingest.idle()
+    // Our own send echoed as fromMe is a duplicate, not a phone takeover.
+    expect((await rows('5215510000002@c.us')).map((r) => r.author)).toEqual(['customer', 'ai'])
+    expect((await conversation('5215510000002@c.us'))?.mode).toBe('ai')
+    await h.post('/simulator/acks', { waMessageId: reply.wa_message_id, status: 'delivered' })
+    await waitFor(
+      async () => (await rows('5215510000002@c.us')).some((r) => r.status === 'delivered'),
+      'delivered',
+    )
+    await h.post('/simulator/acks', { waMessageId: reply.wa_message_id, status: 'read' })
+    await waitFor(async () => (await rows('5215510000002@c.us')).some((r) => r.status === 'read'), 'read')
+    expect(h.sim.outbox()).toHaveLength(1)
+  })
+
+  it('sends an agent reply queued with send_agent_message, in order', async () => {
+    const h = await start()
+    await h.post('/simulator/messages', { from: '5215510000003', body: 'Hola' })
+    const conv = await waitFor(() => conversation('5215510000003@c.us'), 'conversation')
+    const agent = await backend.agent()
+    for (const body of ['Hola, soy Ana', 'Reviso tu pedido']) {
+      const { error } = await agent.rpc('send_agent_message', { p_conversation_id: conv.id, p_body: body })
+      expect(error).toBeNull()
+    }
+    await waitFor(() => h.sim.outbox().length === 2, 'two deliveries')
+    expect(h.sim.outbox().map((d) => d.body)).toEqual(['Hola, soy Ana', 'Reviso tu pedido'])
+    await waitFor(
+      async () => (await rows('5215510000003@c.us')).filter((r) => r.status === 'sent').length === 2,
+      'both sent',
+    )
+  })
+
+  it('records a phone-typed message as author phone and puts the conversation in human mode', async () => {
+    const h = await start()
+    await h.post('/simulator/messages', { from: '5215510000004', body: 'Hola' })
+    await h.post('/simulator/phone-messages', { to: '5215510000004', body: 'Te atiendo yo' })
+    await h.connector.ingest.idle()
+    expect((await rows('5215510000004@c.us')).map((r) => [r.author, r.direction, r.status])).toEqual([
+      ['customer', 'in', 'received'],
+      ['phone', 'out', 'sent'],
+    ])
+    expect((await conversation('5215510000004@c.us'))?.mode).toBe('human')
+  })
+
+  it('retries a failing send, then ends failed with the error', async () => {
+    const h = await start(backend.store('fail'), { maxAttempts: 2 })
+    h.sim.failNextSends(5, true)
+    const id = await aiReply(h, '5215510000005', 'no va a llegar')
+    // mark_failed waits 2^attempts s before the retry: about 2 s here.
+    const failed = await waitFor(
+      async () => (await rows('5215510000005@c.us')).find((r) => r.id === id && r.status === 'failed'),
+      'failed',
+    )
+    expect(failed).toMatchObject({ attempts: 2, error: 'Simulated send failure' })
+    expect(h.sim.outbox()).toHaveLength(0)
+  })
+
+  it('buffers while the database is unreachable and replays in order, nothing lost or doubled', async () => {
+    const h = await start()
+    await backend.down()
+    for (const body of ['uno', 'dos', 'tres'])
+      await h.post('/simulator/messages', { from: '5215510000006', body })
+    await h.connector.ingest.idle()
+    expect(h.connector.health().bufferDepth).toBe(3)
+    await backend.up()
+    await waitFor(() => h.connector.health().bufferDepth === 0, 'replay')
+    expect((await rows('5215510000006@c.us')).map((r) => r.body)).toEqual(['uno', 'dos', 'tres'])
+  })
+
+  it('writes status qr with the QR text and expiry, then ready after the scan', async () => {
+    const h = await start(backend.store('qr'), { linked: false })
+    await h.connector.session.flush()
+    const qr = await channel()
+    expect(qr).toMatchObject({ status: 'qr' })
+    expect(qr?.qr).toMatch(/^2@/)
+    expect(qr?.qr_expires_at).not.toBeNull()
+    await h.post('/simulator/session/scan', {})
+    await h.connector.session.flush()
+    expect(await channel()).toMatchObject({ status: 'ready', qr: null, phone: '5215500000000' })
+  })
+})
+
+describe('a connector killed mid-send', () => {
+  /** A store that, once killed, fails every call: the process is gone and writes nothing more. */
+  function killable(store: MessageStore, killOn: (method: string) => boolean = () => true) {
+    const state = { killed: false }
+    const proxy = new Proxy(store, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver)
+        if (typeof value !== 'function') return value
+        return (...args: unknown[]) =>
+          state.killed && killOn(String(prop))
+            ? Promise.reject(new StoreUnavailableError('process killed'))
+            : value.apply(target, args)
+      },
+    })
+    return { store: proxy, state }
+  }
+
+  it('loses nothing: after the lease expires another connector sends it exactly once', async () => {
+    const a = killable(backend.store('worker-a'))
+    const first = await start(a.store, { leaseSeconds: 5 })
+    first.sim.holdSends()
+    const id = await aiReply(first, '5215510000007', 'mensaje en vuelo')
+    await waitFor(
+      async () => (await rows('5215510000007@c.us')).find((r) => r.id === id && r.status === 'sending'),
+      'claimed',
+    )
+    a.state.killed = true
+    await first.stop()
+    running.splice(running.indexOf(first), 1)
+    const second = await start(backend.store('worker-b'), { leaseSeconds: 5, sim: first.sim, dir: first.dir })
+    const sent = await waitFor(
+      async () => (await rows('5215510000007@c.us')).find((r) => r.id === id && r.status === 'sent'),
+      'resent after lease expiry',
+    )
+    expect(sent.attempts).toBe(2)
+    expect(second.sim.outbox().filter((d) => d.body === 'mensaje en vuelo')).toHaveLength(1)
+  })
+
+  it('never re-sends a message whose WhatsApp id was recorded, even from the buffer', async () => {
+    // Killed right after WhatsApp accepted the message, with the database unreachable for mark_sent:
+    // the id survives in the durable buffer and is recorded on restart before any claim.
+    const a = killable(backend.store('worker-c'), (method) => method === 'markSent')
+    a.state.killed = true
+    const first = await start(a.store, { leaseSeconds: 5 })
+    const id = await aiReply(first, '5215510000008', 'ya enviado')
+    // The sent id, then the echo of our own send queued behind it (so it replays as a duplicate).
+    await waitFor(() => first.connector.health().bufferDepth === 2, 'sent id and echo buffered')
+    await first.stop()
+    running.splice(running.indexOf(first), 1)
+    // Make the row look abandoned: its lease is long expired.
+    await backend.db.query(
+      `update public.messages set lease_expires_at = now() - interval '1 hour' where id = $1`,
+      [id],
+    )
+    const second = await start(backend.store('worker-d'), { leaseSeconds: 5, sim: first.sim, dir: first.dir })
+    const sent = await waitFor(
+      async () => (await rows('5215510000008@c.us')).find((r) => r.id === id && r.status === 'sent'),
+      'sent',
+    )
+    expect(sent.wa_message_id).toBe(first.sim.outbox().find((d) => d.body === 'ya enviado')?.waMessageId)
+    second.connector.outbox.wake()
+    await second.connector.ingest.idle()
+    expect(second.sim.outbox().filter((d) => d.body === 'ya enviado')).toHaveLength(1)
+    expect(second.connector.health().bufferDepth).toBe(0)
+    expect((await rows('5215510000008@c.us')).map((r) => r.author)).toEqual(['customer', 'ai'])
+  })
+})
