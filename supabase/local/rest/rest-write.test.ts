@@ -46,6 +46,12 @@ describe.each(backends)('REST writes through supabase-js (%s)', (backend) => {
     ])
   })
 
+  it('inserts nothing for an empty array', async () => {
+    const before = (await service.from('tags').select('*', { count: 'exact', head: true })).count
+    expect((await service.from('tags').insert([]).select()).data).toEqual([])
+    expect((await service.from('tags').select('*', { count: 'exact', head: true })).count).toBe(before)
+  })
+
   it('returns one object for insert().select().single()', async () => {
     const { data } = await service.from('tags').insert({ name: 'pink', hits: 2 }).select().single()
     expect(data).toEqual({ name: 'pink', color: null, hits: 2 })

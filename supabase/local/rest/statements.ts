@@ -63,6 +63,8 @@ export function insertStatement(
   if (query.limit !== undefined || query.offset !== undefined) {
     throw badRequest('limit and offset on INSERT are not supported by the local stand-in')
   }
+  // An empty array inserts nothing (not one row of defaults).
+  if (body.length === 0) return emptyResult(options.representation)
   const keys = query.columns ?? [...new Set(body.flatMap((row) => Object.keys(row)))]
   for (const key of keys) if (!table.columns.includes(key)) throw columnNotFound(key, table.name)
   const params = new Params()
