@@ -5,7 +5,22 @@
 create function private.fail(p_status integer, p_code text, p_message text, p_hint text default null)
 returns void language plpgsql as $$
 begin
+  -- RAISE rejects a null option (SQLSTATE 22004), so the hint is only given when there is one.
+  if p_hint is null then
+    raise exception using errcode = 'PT' || p_status::text, message = p_message, detail = p_code;
+  end if;
   raise exception using errcode = 'PT' || p_status::text, message = p_message, detail = p_code, hint = p_hint;
+end
+$$;
+
+-- A required id argument: null is a 400 with DETAIL invalid_argument, never a silent no-op or a 404.
+create function private.require_id(p_value uuid, p_name text) returns uuid
+language plpgsql as $$
+begin
+  if p_value is null then
+    perform private.fail(400, 'invalid_argument', p_name || ' is required');
+  end if;
+  return p_value;
 end
 $$;
 
@@ -126,12 +141,14 @@ create policy "agents delete canned replies" on public.canned_replies
   for delete to authenticated using ((select private.is_tenant_member(tenant_id)));
 
 -- Private topics: an agent may join and track presence on its own tenant's topic only.
+-- The row's own topic must be the joined one too, so that no other tenant's broadcast rows
+-- are readable through the table (Realtime probes with rows of the joined topic).
 create policy "agents receive their tenant feed" on realtime.messages
   for select to authenticated
-  using (realtime.topic() = 'tenant:' || (select private.current_tenant_id())::text);
+  using (topic = (select realtime.topic()) and topic = 'tenant:' || (select private.current_tenant_id())::text);
 create policy "agents share presence in their tenant" on realtime.messages
   for insert to authenticated
-  with check (realtime.topic() = 'tenant:' || (select private.current_tenant_id())::text);
+  with check (topic = (select realtime.topic()) and topic = 'tenant:' || (select private.current_tenant_id())::text);
 
 -- Grants: writes from the dashboard go through functions; direct writes only where RLS says.
 revoke all on all tables in schema public from anon, authenticated;
@@ -144,6 +161,8 @@ grant insert, update, delete on public.canned_replies to authenticated;
 grant all on all tables in schema public to service_role;
 grant usage on schema private to service_role;
 
+-- Functions created in private by later migrations are not executable by API roles either.
+alter default privileges in schema private revoke execute on functions from public;
 revoke execute on all functions in schema private from public, anon, authenticated;
 grant usage on schema private to authenticated;
 grant execute on function private.is_tenant_member(uuid), private.is_tenant_admin(uuid), private.current_tenant_id()

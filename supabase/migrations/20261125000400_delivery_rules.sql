@@ -22,6 +22,10 @@ begin
   if length(coalesce(p_body, '')) > 65536 then
     perform private.fail(400, 'invalid_body', 'Message body longer than WhatsApp allows (65536 characters)');
   end if;
+  if coalesce(p_type, 'text') not in ('text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'unsupported') then
+    perform private.fail(400, 'invalid_argument', 'Unknown message type ' || p_type,
+      'Map the transport''s type to text, image, audio, video, document, sticker, location or unsupported');
+  end if;
   select * into chan from public.channels where id = p_channel_id;
   if not found then
     perform private.fail(404, 'channel_not_found', 'Channel not found', 'Check CHANNEL_ID of the connector');
@@ -124,7 +128,8 @@ begin
   if p_channel_id is null or coalesce(p_worker, '') = '' then
     perform private.fail(400, 'invalid_argument', 'channel id and worker name are required');
   end if;
-  if p_limit not between 1 and 100 or p_lease_seconds not between 5 and 3600 then
+  if p_limit is null or p_lease_seconds is null or p_limit not between 1 and 100
+     or p_lease_seconds not between 5 and 3600 then
     perform private.fail(400, 'invalid_argument', 'limit must be 1..100 and lease 5..3600 seconds');
   end if;
   return query
@@ -150,6 +155,7 @@ language plpgsql security definer set search_path = '' as $$
 declare
   msg public.messages;
 begin
+  perform private.require_id(p_message_id, 'message id');
   select * into msg from public.messages where id = p_message_id and direction = 'out' and not private for update;
   if not found then
     perform private.fail(404, 'message_not_found', 'No outgoing message with that id');
@@ -166,6 +172,11 @@ declare
 begin
   if coalesce(p_wa_message_id, '') = '' then
     perform private.fail(400, 'invalid_argument', 'WhatsApp message id is required');
+  end if;
+  if exists (select 1 from public.messages where channel_id = msg.channel_id and wa_message_id = p_wa_message_id
+             and id <> msg.id) then
+    perform private.fail(409, 'wa_message_id_taken', 'Another message of this channel has that WhatsApp id',
+      'Record the id WhatsApp returned for this send; an echo of it may have been ingested as a phone message');
   end if;
   update public.messages
   set wa_message_id = p_wa_message_id, sent_at = coalesce(sent_at, now()), lease_expires_at = null, error = null,
@@ -186,7 +197,7 @@ begin
   if msg.status <> 'sending' then
     return msg;
   end if;
-  if not coalesce(p_retryable, true) or msg.attempts >= p_max_attempts then
+  if not coalesce(p_retryable, true) or msg.attempts >= coalesce(p_max_attempts, 5) then
     update public.messages set status = 'failed', error = left(coalesce(p_error, 'unknown error'), 1000),
       lease_expires_at = null
     where id = msg.id returning * into msg;
@@ -206,8 +217,9 @@ declare
   rank_of constant jsonb := '{"sending": 0, "sent": 1, "delivered": 2, "read": 3}';
   changed integer;
 begin
-  if p_status not in ('sent', 'delivered', 'read') then
-    perform private.fail(400, 'invalid_argument', 'ack status must be sent, delivered or read');
+  perform private.require_id(p_channel_id, 'channel id');
+  if p_status is null or p_status not in ('sent', 'delivered', 'read') or coalesce(p_wa_message_id, '') = '' then
+    perform private.fail(400, 'invalid_argument', 'ack needs a WhatsApp id and status sent, delivered or read');
   end if;
   update public.messages
   set status = p_status,
@@ -227,6 +239,7 @@ declare
   me public.agents := private.require_agent();
   msg public.messages;
 begin
+  perform private.require_id(p_message_id, 'message id');
   update public.messages set status = 'queued', attempts = 0, error = null, next_attempt_at = now()
   where id = p_message_id and tenant_id = me.tenant_id and status = 'failed'
   returning * into msg;
@@ -245,6 +258,10 @@ create function public.set_channel_status(
 declare
   chan public.channels;
 begin
+  perform private.require_id(p_channel_id, 'channel id');
+  if p_status is null then
+    perform private.fail(400, 'invalid_argument', 'channel status is required');
+  end if;
   update public.channels
   set status = p_status,
       status_changed_at = case when status is distinct from p_status then now() else status_changed_at end,
@@ -270,6 +287,7 @@ language plpgsql security definer set search_path = '' as $$
 declare
   chan public.channels;
 begin
+  perform private.require_id(p_channel_id, 'channel id');
   update public.channels set last_heartbeat_at = now() where id = p_channel_id returning * into chan;
   if chan.id is null then
     perform private.fail(404, 'channel_not_found', 'Channel not found', 'Check CHANNEL_ID of the connector');
@@ -288,6 +306,7 @@ begin
   if me.role <> 'admin' then
     perform private.fail(403, 'admin_only', 'Only admins can re-link a WhatsApp number');
   end if;
+  perform private.require_id(p_channel_id, 'channel id');
   update public.channels set relink_requested_at = now() where id = p_channel_id and tenant_id = me.tenant_id
   returning * into chan;
   if chan.id is null then

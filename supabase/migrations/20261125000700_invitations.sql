@@ -93,6 +93,7 @@ begin
   if me.role <> 'admin' then
     perform private.fail(403, 'admin_only', 'Only admins can revoke invitations');
   end if;
+  perform private.require_id(p_invitation_id, 'invitation id');
   update public.invitations set revoked_at = now()
   where id = p_invitation_id and tenant_id = me.tenant_id and accepted_at is null and revoked_at is null;
   if not found then
