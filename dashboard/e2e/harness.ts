@@ -24,11 +24,17 @@ const run = promisify(execFile)
  */
 export async function startRig() {
   await access(CHROMIUM).catch(() => {
-    throw new Error(`Chromium not found at ${CHROMIUM}. Install it: apt-get install -y chromium (or set CHROMIUM_PATH).`)
+    throw new Error(
+      `Chromium not found at ${CHROMIUM}. Install it: apt-get install -y chromium (or set CHROMIUM_PATH).`,
+    )
   })
-  await run(process.execPath, [join('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], {
-    cwd: dashboardDir,
-  })
+  await run(
+    process.execPath,
+    [join('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'],
+    {
+      cwd: dashboardDir,
+    },
+  )
   const db = await openDatabase()
   await applyMigrations(db, { seed: true })
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })

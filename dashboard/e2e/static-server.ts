@@ -15,7 +15,10 @@ const TYPES: Record<string, string> = {
 /** Serves the static build on 127.0.0.1:0 the way a static host does: files, else the SPA fallback. */
 export async function serveStatic(root: string): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '')
+    const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
+      /^(\.\.[/\\])+/,
+      '',
+    )
     let file = join(root, path)
     const info = await stat(file).catch(() => null)
     if (!info?.isFile()) file = join(root, 'index.html')

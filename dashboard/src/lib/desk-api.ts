@@ -16,7 +16,11 @@ export function createDeskApi(db: SupabaseClient) {
   return {
     conversations: () =>
       rows<Conversation[]>(
-        db.from('conversations').select('*').order('last_message_at', { ascending: false, nullsFirst: false }).limit(500),
+        db
+          .from('conversations')
+          .select('*')
+          .order('last_message_at', { ascending: false, nullsFirst: false })
+          .limit(500),
       ),
     conversation: (id: string) =>
       rows<Conversation | null>(db.from('conversations').select('*').eq('id', id).maybeSingle()),
@@ -35,10 +39,14 @@ export function createDeskApi(db: SupabaseClient) {
       return new Set(found.map((m) => m.conversation_id))
     },
     aiRuns: (conversationId: string) =>
-      rows<AiRun[]>(db.from('ai_runs').select('*').eq('conversation_id', conversationId).order('created_at').limit(200)),
+      rows<AiRun[]>(
+        db.from('ai_runs').select('*').eq('conversation_id', conversationId).order('created_at').limit(200),
+      ),
     agents: () => rows<Agent[]>(db.from('agents').select('*').order('display_name')),
-    agent: (userId: string) => rows<Agent | null>(db.from('agents').select('*').eq('user_id', userId).maybeSingle()),
-    cannedReplies: () => rows<CannedReply[]>(db.from('canned_replies').select('id, shortcut, body').order('shortcut')),
+    agent: (userId: string) =>
+      rows<Agent | null>(db.from('agents').select('*').eq('user_id', userId).maybeSingle()),
+    cannedReplies: () =>
+      rows<CannedReply[]>(db.from('canned_replies').select('id, shortcut, body').order('shortcut')),
 
     takeover: (id: string) => rpc<Conversation>('takeover', { p_conversation_id: id }),
     handback: (id: string) => rpc<Conversation>('handback', { p_conversation_id: id }),

@@ -3,7 +3,10 @@ import { toDeskError } from './desk-error.ts'
 
 describe('toDeskError', () => {
   it('keeps the stable code from DETAIL of a Relevo SQL error', () => {
-    const err = toDeskError({ message: 'A message needs 1 to 4096 characters', code: 'PT400', details: 'invalid_body' }, 400)
+    const err = toDeskError(
+      { message: 'A message needs 1 to 4096 characters', code: 'PT400', details: 'invalid_body' },
+      400,
+    )
     expect(err).toMatchObject({ code: 'invalid_body', retryable: false, authExpired: false })
   })
 

@@ -30,9 +30,12 @@ interface PostgrestLikeError {
 export function toDeskError(error: PostgrestLikeError, status: number): DeskError {
   const authExpired = status === 401 || error.code === 'PGRST301' || error.code === 'PGRST303'
   const retryable = !authExpired && (status === 0 || status >= 500)
-  if (authExpired) return new DeskError('session_expired', error.message ?? 'Session expired', false, true, { cause: error })
-  if (retryable) return new DeskError('network', error.message ?? 'Server unreachable', true, false, { cause: error })
-  const detail = typeof error.details === 'string' && /^[a-z_]+$/.test(error.details) ? error.details : undefined
+  if (authExpired)
+    return new DeskError('session_expired', error.message ?? 'Session expired', false, true, { cause: error })
+  if (retryable)
+    return new DeskError('network', error.message ?? 'Server unreachable', true, false, { cause: error })
+  const detail =
+    typeof error.details === 'string' && /^[a-z_]+$/.test(error.details) ? error.details : undefined
   const code = detail ?? (error.code || 'unknown')
   return new DeskError(code, error.message ?? 'Supabase request failed', false, false, { cause: error })
 }

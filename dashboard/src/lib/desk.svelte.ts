@@ -44,10 +44,15 @@ export class Desk {
       (m) => this.activeChat?.applyMessage(m),
       () => void this.auth.sessionExpired(),
     )
-    this.feed = new TenantFeed(db, this.me.tenant_id, { user_id: this.me.user_id, name: this.me.display_name }, {
-      onChange: (change) => this.onChange(change),
-      onResubscribed: () => void this.refresh(),
-    })
+    this.feed = new TenantFeed(
+      db,
+      this.me.tenant_id,
+      { user_id: this.me.user_id, name: this.me.display_name },
+      {
+        onChange: (change) => this.onChange(change),
+        onResubscribed: () => void this.refresh(),
+      },
+    )
   }
 
   async start(): Promise<void> {
@@ -62,7 +67,8 @@ export class Desk {
     await this.feed.stop()
   }
 
-  nameOf = (agentId: string | null): string | undefined => this.agents.find((a) => a.user_id === agentId)?.display_name
+  nameOf = (agentId: string | null): string | undefined =>
+    this.agents.find((a) => a.user_id === agentId)?.display_name
 
   openChat(conversationId: string): ChatStore {
     const chat = new ChatStore(this.api, conversationId)
@@ -107,7 +113,11 @@ export class Desk {
 
   private async refresh(): Promise<void> {
     await this.guard(async () => {
-      const [agents, canned] = await Promise.all([this.api.agents(), this.api.cannedReplies(), this.inbox.load()])
+      const [agents, canned] = await Promise.all([
+        this.api.agents(),
+        this.api.cannedReplies(),
+        this.inbox.load(),
+      ])
       this.agents = agents
       this.canned = canned
       await this.activeChat?.load()
@@ -131,6 +141,7 @@ export class Desk {
   }
 
   private onOnline = () => {
+    this.feed.markOnline()
     void this.queue.flush()
   }
 

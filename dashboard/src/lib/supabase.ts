@@ -10,6 +10,8 @@ export const LOCAL_SUPABASE_URL = 'http://127.0.0.1:54321'
 export const LOCAL_ANON_KEY =
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6ImFub24iLCJleHAiOjE5ODM4MTI5OTZ9.CRXP1A7WOeoJeXxjNni43kdQwgnWNReilDMblYTn_I0'
 
+export const SESSION_STORAGE_KEY = 'relevo.auth'
+
 export interface SupabaseConfig {
   url: string
   anonKey: string
@@ -38,7 +40,7 @@ export function getSupabase(): SupabaseClient {
   const runtime = typeof window === 'undefined' ? undefined : window.__RELEVO_ENV__
   const config = resolveConfig(runtime, import.meta.env as Record<string, string | undefined>)
   client = createClient(config.url, config.anonKey, {
-    auth: { persistSession: true, autoRefreshToken: true, storageKey: 'relevo.auth' },
+    auth: { persistSession: true, autoRefreshToken: true, storageKey: SESSION_STORAGE_KEY },
   })
   return client
 }

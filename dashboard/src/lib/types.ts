@@ -4,7 +4,15 @@
 export type Mode = 'ai' | 'human'
 export type ConversationStatus = 'open' | 'closed'
 export type Author = 'customer' | 'ai' | 'agent' | 'phone' | 'system'
-export type DeliveryStatus = 'received' | 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed' | 'cancelled'
+export type DeliveryStatus =
+  | 'received'
+  | 'queued'
+  | 'sending'
+  | 'sent'
+  | 'delivered'
+  | 'read'
+  | 'failed'
+  | 'cancelled'
 export type Role = 'admin' | 'agent'
 
 export interface Conversation {

@@ -18,7 +18,10 @@ export class AuthStore {
   error = $state<MessageKey | null>(null)
   private signingOut = false
 
-  constructor(private readonly db: SupabaseClient) {}
+  constructor(
+    private readonly db: SupabaseClient,
+    private readonly hadStoredSession = false,
+  ) {}
 
   async init(): Promise<void> {
     this.db.auth.onAuthStateChange((event, session) => {
@@ -31,6 +34,8 @@ export class AuthStore {
       }
     })
     const { data } = await this.db.auth.getSession()
+    // A session stored by an earlier visit that supabase-js could not refresh is an expiry.
+    if (!data.session && this.hadStoredSession) this.expired = true
     await this.adopt(data.session)
   }
 

@@ -21,12 +21,18 @@ describe('describeEvent', () => {
   })
 
   it('says when a takeover came from sending, or from the phone', () => {
-    expect(en(event('takeover', { agent_name: 'Ana', by_sending: true }, 'ana'))).toBe('Ana replied and took over')
-    expect(en(event('takeover', { by_phone: true, actor_kind: 'phone' }))).toBe('Answered from the phone: manual mode')
+    expect(en(event('takeover', { agent_name: 'Ana', by_sending: true }, 'ana'))).toBe(
+      'Ana replied and took over',
+    )
+    expect(en(event('takeover', { by_phone: true, actor_kind: 'phone' }))).toBe(
+      'Answered from the phone: manual mode',
+    )
   })
 
   it('finds the name of a handback from the agents list', () => {
-    expect(en(event('handback', { previous_mode: 'human' }, 'leo'))).toBe('Leo handed the chat back to the AI')
+    expect(en(event('handback', { previous_mode: 'human' }, 'leo'))).toBe(
+      'Leo handed the chat back to the AI',
+    )
   })
 
   it('shows the handoff reason and assignments', () => {
@@ -36,7 +42,9 @@ describe('describeEvent', () => {
     expect(en(event('assign', { agent_name: 'Ana', assignee_id: 'leo', assignee_name: 'Leo' }, 'ana'))).toBe(
       'Ana assigned the chat to Leo',
     )
-    expect(es(event('assign', { agent_name: 'Ana', assignee_id: null }, 'ana'))).toBe('Ana quitó la asignación')
+    expect(es(event('assign', { agent_name: 'Ana', assignee_id: null }, 'ana'))).toBe(
+      'Ana quitó la asignación',
+    )
   })
 
   it('falls back to "someone" for an unknown actor', () => {

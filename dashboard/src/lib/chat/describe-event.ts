@@ -14,7 +14,11 @@ function text(media: Message['media'], key: string): string | undefined {
  * as one localized sentence: "Ana took over", "La IA pasó el chat a una persona: …".
  * Names come from the event details, else from the agents list (handback stores only the id).
  */
-export function describeEvent(msg: Message, t: Translate, nameOf: (agentId: string | null) => string | undefined): string {
+export function describeEvent(
+  msg: Message,
+  t: Translate,
+  nameOf: (agentId: string | null) => string | undefined,
+): string {
   const name = text(msg.media, 'agent_name') ?? nameOf(msg.agent_id) ?? t('event.someone')
   switch (msg.body) {
     case 'takeover':

@@ -110,7 +110,9 @@ function parseSaved(text: string): PendingSend[] {
     if (!Array.isArray(parsed)) return []
     return parsed.filter(
       (i): i is PendingSend =>
-        typeof i?.clientRef === 'string' && typeof i.conversationId === 'string' && typeof i.body === 'string',
+        typeof i?.clientRef === 'string' &&
+        typeof i.conversationId === 'string' &&
+        typeof i.body === 'string',
     )
   } catch {
     return []

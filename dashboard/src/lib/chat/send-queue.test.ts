@@ -24,7 +24,12 @@ function fakeServer() {
       if (server.reject) throw server.reject
       const existing = stored.get(clientRef)
       if (existing) return existing
-      const msg = { id: `m${stored.size + 1}`, conversation_id: conversationId, body, client_ref: clientRef } as Message
+      const msg = {
+        id: `m${stored.size + 1}`,
+        conversation_id: conversationId,
+        body,
+        client_ref: clientRef,
+      } as Message
       stored.set(clientRef, msg)
       return msg
     },

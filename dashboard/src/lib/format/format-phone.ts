@@ -23,5 +23,10 @@ export function customerLabel(conv: {
   customer_phone: string | null
   wa_chat_id: string
 }): string {
-  return conv.customer_name?.trim() || formatPhone(conv.customer_phone) || formatPhone(conv.wa_chat_id) || conv.wa_chat_id
+  return (
+    conv.customer_name?.trim() ||
+    formatPhone(conv.customer_phone) ||
+    formatPhone(conv.wa_chat_id) ||
+    conv.wa_chat_id
+  )
 }

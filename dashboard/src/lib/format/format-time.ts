@@ -20,7 +20,9 @@ export function formatListTime(iso: string | null, locale: Locale, now: Date, ye
 }
 
 export function formatClock(iso: string, locale: Locale): string {
-  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false }).format(new Date(iso))
+  return new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hour12: false }).format(
+    new Date(iso),
+  )
 }
 
 export function formatFull(iso: string, locale: Locale): string {

@@ -17,7 +17,9 @@ describe('formatPhone', () => {
 
 describe('customerLabel', () => {
   it('prefers the name, then the phone, then the chat id', () => {
-    expect(customerLabel({ customer_name: ' Lucía ', customer_phone: '5215512345678', wa_chat_id: 'x' })).toBe('Lucía')
+    expect(
+      customerLabel({ customer_name: ' Lucía ', customer_phone: '5215512345678', wa_chat_id: 'x' }),
+    ).toBe('Lucía')
     expect(customerLabel({ customer_name: '', customer_phone: '5215512345678', wa_chat_id: 'x' })).toBe(
       '+52155 1234 5678',
     )
@@ -29,7 +31,9 @@ describe('formatListTime', () => {
   const now = new Date(2026, 10, 25, 15, 30)
   it('shows the clock today, "yesterday" the day before, a date before that', () => {
     expect(formatListTime(new Date(2026, 10, 25, 9, 5).toISOString(), 'es', now, 'Ayer')).toBe('09:05')
-    expect(formatListTime(new Date(2026, 10, 24, 23, 59).toISOString(), 'en', now, 'Yesterday')).toBe('Yesterday')
+    expect(formatListTime(new Date(2026, 10, 24, 23, 59).toISOString(), 'en', now, 'Yesterday')).toBe(
+      'Yesterday',
+    )
     expect(formatListTime(new Date(2026, 10, 2, 8, 0).toISOString(), 'en', now, 'Yesterday')).toBe('Nov 2')
   })
 

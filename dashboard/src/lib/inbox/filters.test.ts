@@ -29,7 +29,11 @@ const cases: [string, Partial<Conversation>, string[]][] = [
   ['open ai chat', {}, ['all', 'unassigned', 'ai']],
   ['mine, manual', { mode: 'human', assigned_agent_id: ME }, ['all', 'mine', 'manual']],
   ['someone else, manual', { mode: 'human', assigned_agent_id: 'other' }, ['all', 'manual']],
-  ['handed off, waiting', { mode: 'human', needs_attention: true }, ['all', 'unassigned', 'manual', 'attention']],
+  [
+    'handed off, waiting',
+    { mode: 'human', needs_attention: true },
+    ['all', 'unassigned', 'manual', 'attention'],
+  ],
   ['closed', { status: 'closed', assigned_agent_id: ME }, ['closed']],
 ]
 

@@ -28,7 +28,10 @@ export function matchesFilter(conv: Conversation, filter: InboxFilter, myId: str
 }
 
 function normalize(text: string): string {
-  return text.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase()
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
 }
 
 /**

@@ -58,8 +58,9 @@ describe('InboxStore', () => {
   })
 
   it('adds chats whose older messages match the text search', async () => {
-    const inbox = store([conv('ana', '2026-11-25T10:00:00Z'), conv('bob', '2026-11-25T11:00:00Z')], async (q) =>
-      q === 'camiseta' ? new Set(['ana']) : new Set(),
+    const inbox = store(
+      [conv('ana', '2026-11-25T10:00:00Z'), conv('bob', '2026-11-25T11:00:00Z')],
+      async (q) => (q === 'camiseta' ? new Set(['ana']) : new Set()),
     )
     await inbox.load()
     await inbox.search('camiseta')

@@ -35,7 +35,8 @@ export function summarizePresence(
     for (const meta of metas) {
       if (!isMeta(meta)) continue
       if (!byUser.has(meta.user_id)) byUser.set(meta.user_id, meta)
-      if (meta.user_id === myId || !conversationId || meta.viewing_conversation_id !== conversationId) continue
+      if (meta.user_id === myId || !conversationId || meta.viewing_conversation_id !== conversationId)
+        continue
       viewers.set(meta.user_id, meta)
       if (meta.typing) typers.set(meta.user_id, meta)
     }

@@ -69,7 +69,8 @@ export class TenantFeed {
   /** Updates what this tab tells the others (which chat it looks at, whether it types). */
   track(patch: Partial<Pick<PresenceMeta, 'viewing_conversation_id' | 'typing'>>): void {
     const next = { ...this.me, ...patch }
-    if (next.viewing_conversation_id === this.me.viewing_conversation_id && next.typing === this.me.typing) return
+    if (next.viewing_conversation_id === this.me.viewing_conversation_id && next.typing === this.me.typing)
+      return
     this.me = next
     if (this.status === 'live') void this.channel?.track({ ...this.me })
   }
@@ -77,6 +78,14 @@ export class TenantFeed {
   /** The browser says it lost the network: show it now rather than after the socket times out. */
   markOffline(): void {
     this.status = 'offline'
+  }
+
+  /** The browser is back online: if the socket survived, the feed is live again (and reloads what it may have missed). */
+  markOnline(): void {
+    if (this.status === 'offline' && this.channel?.state === 'joined') {
+      this.status = 'live'
+      this.handlers.onResubscribed()
+    }
   }
 
   async stop(): Promise<void> {
