@@ -1,0 +1,226 @@
+/**
+ * @module
+ * An in-memory fake of the store ports for workerd tests, following the SQL functions' rules
+ * (enqueue_ai_reply's refusals, ai_handoff's fallback). The Node integration suite runs the same
+ * scenarios against the real SQL through the local stand-in.
+ */
+import type { EnqueueResult, MaintenanceStore, PipelineStore } from '../pipeline/store.ts'
+import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSettings } from '../pipeline/types.ts'
+
+export interface StoredMessage extends ChatMessage {
+  status: string
+  inReplyTo: string | null
+}
+
+export interface StoredRun extends Partial<RunRecord> {
+  id: string
+  triggerMessageId: string
+  conversationId: string
+  createdAt: string
+  outcome: RunRecord['outcome']
+  reason: string | null
+}
+
+export const TENANT_ID = '00000000-0000-4000-8000-000000000001'
+export const CHANNEL_ID = '00000000-0000-4000-8000-000000000101'
+
+export function demoTenant(overrides: Partial<TenantSettings> = {}): TenantSettings {
+  return {
+    id: TENANT_ID,
+    name: 'Demo Store',
+    aiProvider: 'openai',
+    aiModel: 'gpt-4o-mini',
+    aiHttpUrl: null,
+    systemPrompt: 'Eres el asistente de ventas de Demo Store.',
+    language: 'es',
+    debounceSeconds: 0,
+    contextMessages: 20,
+    handoffKeywords: ['humano', 'persona', 'agente', 'human', 'person', 'agent'],
+    fallbackText: 'Te comunico con una persona de nuestro equipo.',
+    shopifyShopDomain: null,
+    ...overrides,
+  }
+}
+
+export class MemoryStore implements PipelineStore, MaintenanceStore {
+  messages: StoredMessage[] = []
+  conversations = new Map<string, Conversation & { needsAttention: boolean; attentionReason: string | null }>()
+  tenants = new Map<string, TenantSettings>()
+  secrets = new Map<string, TenantSecrets>()
+  runs: StoredRun[] = []
+  private clock = Date.parse('2026-11-25T12:00:00Z')
+  private ids = 0
+
+  constructor(tenant: TenantSettings = demoTenant(), secrets: Partial<TenantSecrets> = {}) {
+    this.tenants.set(tenant.id, tenant)
+    this.secrets.set(tenant.id, { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null, ...secrets })
+  }
+
+  private id(prefix: string): string {
+    return `00000000-0000-4000-${prefix}-${String(++this.ids).padStart(12, '0')}`
+  }
+
+  private tick(): string {
+    this.clock += 1000
+    return new Date(this.clock).toISOString()
+  }
+
+  addConversation(phone = '5215512345678', name: string | null = 'Ana'): Conversation {
+    const conv = {
+      id: this.id('a000'),
+      tenantId: TENANT_ID,
+      channelId: CHANNEL_ID,
+      mode: 'ai' as const,
+      status: 'open' as const,
+      customerName: name,
+      customerPhone: phone,
+      needsAttention: false,
+      attentionReason: null,
+    }
+    this.conversations.set(conv.id, conv)
+    return conv
+  }
+
+  /** A customer message, as ingest_message would store it. */
+  receive(conversationId: string, body: string): StoredMessage {
+    const msg: StoredMessage = {
+      id: this.id('b000'),
+      conversationId,
+      tenantId: TENANT_ID,
+      direction: 'in',
+      author: 'customer',
+      body,
+      type: 'text',
+      createdAt: this.tick(),
+      status: 'received',
+      inReplyTo: null,
+    }
+    this.messages.push(msg)
+    return msg
+  }
+
+  /** An agent's takeover (rule 2): mode human, queued AI messages cancelled. */
+  takeover(conversationId: string): void {
+    const conv = this.conversations.get(conversationId)
+    if (!conv) throw new Error('no conversation')
+    conv.mode = 'human'
+    for (const m of this.messages) {
+      if (m.conversationId === conversationId && m.author === 'ai' && m.status === 'queued') m.status = 'cancelled'
+    }
+  }
+
+  outbox(conversationId?: string): StoredMessage[] {
+    return this.messages.filter(
+      (m) => m.direction === 'out' && m.status === 'queued' && (!conversationId || m.conversationId === conversationId),
+    )
+  }
+
+  async getMessage(id: string) {
+    return this.messages.find((m) => m.id === id) ?? null
+  }
+  async getConversation(id: string) {
+    return this.conversations.get(id) ?? null
+  }
+  async getTenant(id: string) {
+    return this.tenants.get(id) ?? null
+  }
+  async getTenantSecrets(id: string) {
+    return this.secrets.get(id) ?? { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null }
+  }
+  async latestIncomingId(conversationId: string) {
+    return this.messages.filter((m) => m.conversationId === conversationId && m.direction === 'in').at(-1)?.id ?? null
+  }
+  async recentMessages(conversationId: string, limit: number) {
+    return this.messages.filter((m) => m.conversationId === conversationId).slice(-limit)
+  }
+
+  async claimRun(trigger: ChatMessage, provider: string) {
+    const run: StoredRun = {
+      id: this.id('c000'),
+      triggerMessageId: trigger.id,
+      conversationId: trigger.conversationId,
+      createdAt: this.tick(),
+      provider,
+      outcome: 'skipped',
+      reason: 'claimed',
+    }
+    const beaten = this.runs.some(
+      (r) => r.triggerMessageId === trigger.id && (r.reason === 'claimed' || r.outcome === 'replied' || r.outcome === 'handoff'),
+    )
+    this.runs.push(run)
+    return { runId: run.id, won: !beaten }
+  }
+  async releaseRun(runId: string) {
+    this.runs = this.runs.filter((r) => r.id !== runId)
+  }
+  async finishRun(runId: string, record: RunRecord) {
+    const run = this.runs.find((r) => r.id === runId)
+    if (run) Object.assign(run, record)
+  }
+
+  async enqueueReply(triggerId: string, body: string): Promise<EnqueueResult> {
+    const trigger = this.messages.find((m) => m.id === triggerId)
+    if (!trigger) throw new Error('message_not_found')
+    const conv = this.conversations.get(trigger.conversationId)
+    const refuse = (reason: string) => ({ enqueued: false, reason, messageId: null })
+    if (conv?.mode !== 'ai') return refuse('not_ai_mode')
+    const later = this.messages.filter((m) => m.conversationId === conv.id && m.createdAt > trigger.createdAt)
+    if (later.some((m) => m.direction === 'in')) return refuse('newer_message')
+    const answered = this.messages.some(
+      (m) =>
+        m.conversationId === conv.id &&
+        m.direction === 'out' &&
+        m.status !== 'cancelled' &&
+        (m.inReplyTo === trigger.id || m.createdAt > trigger.createdAt),
+    )
+    if (answered) return refuse('already_answered')
+    const reply = this.outgoing(conv.id, 'ai', body, trigger.id)
+    return { enqueued: true, reason: null, messageId: reply.id }
+  }
+
+  private outgoing(conversationId: string, author: 'ai' | 'system', body: string, inReplyTo: string | null) {
+    const msg: StoredMessage = {
+      id: this.id('d000'),
+      conversationId,
+      tenantId: TENANT_ID,
+      direction: 'out',
+      author,
+      body,
+      type: 'text',
+      createdAt: this.tick(),
+      status: 'queued',
+      inReplyTo,
+    }
+    this.messages.push(msg)
+    return msg
+  }
+
+  async handoff(conversationId: string, reason: string) {
+    const conv = this.conversations.get(conversationId)
+    if (!conv) throw new Error('conversation_not_found')
+    conv.needsAttention = true
+    conv.attentionReason = reason
+    if (conv.mode === 'human') return
+    conv.mode = 'human'
+    this.takeover(conversationId)
+    this.outgoing(conversationId, 'system', this.tenants.get(conv.tenantId)?.fallbackText ?? '', null)
+  }
+
+  async unansweredMessages() {
+    return [...this.conversations.values()].flatMap((c) => {
+      const last = this.messages.filter((m) => m.conversationId === c.id).at(-1)
+      if (c.mode !== 'ai' || !last || last.direction !== 'in') return []
+      if (this.runs.some((r) => r.triggerMessageId === last.id)) return []
+      return [{ messageId: last.id, conversationId: c.id, tenantId: c.tenantId }]
+    })
+  }
+  async abandonedRuns() {
+    return []
+  }
+  async autoReturnIdle() {
+    return 0
+  }
+  async flagStaleChannels() {
+    return 0
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * @module
+ * A scripted OpenAI-compatible server as a fetch function: it answers POST /v1/chat/completions
+ * in the Chat Completions wire format (id, object, choices[].message.tool_calls, finish_reason,
+ * usage), checks the bearer key, and can fail (HTTP errors) or hang until the client aborts.
+ * The same handler is served over node:http for the Node integration tests and the benchmark.
+ */
+
+export interface WireMessage {
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool'
+  content: string | null
+  tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[]
+  tool_call_id?: string
+}
+
+export interface WireRequest {
+  model: string
+  messages: WireMessage[]
+  tools?: { type: 'function'; function: { name: string; description?: string; parameters: unknown } }[]
+  tool_choice?: string
+}
+
+export type DoubleTurn =
+  | { content: string }
+  | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }
+  | { status: number; message: string }
+  | { hang: true }
+
+export type ScriptStep = DoubleTurn | ((request: WireRequest) => DoubleTurn)
+
+export interface OpenAiDouble {
+  fetch: typeof fetch
+  handle(request: Request): Promise<Response>
+  requests: WireRequest[]
+}
+
+let seq = 0
+
+function completion(request: WireRequest, turn: { content: string } | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }) {
+  const promptTokens = JSON.stringify(request.messages).length >> 2
+  const id = ++seq
+  const toolCalls =
+    'toolCalls' in turn
+      ? turn.toolCalls.map((call, i) => ({
+          id: `call_${id}_${i}`,
+          type: 'function' as const,
+          function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+        }))
+      : undefined
+  const content = 'content' in turn ? turn.content : null
+  return {
+    id: `chatcmpl-double${id}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: request.model,
+    system_fingerprint: 'fp_double',
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+        logprobs: null,
+        finish_reason: toolCalls ? 'tool_calls' : 'stop',
+      },
+    ],
+    usage: {
+      prompt_tokens: promptTokens,
+      completion_tokens: (content?.length ?? 20) >> 2,
+      total_tokens: promptTokens + ((content?.length ?? 20) >> 2),
+    },
+  }
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'x-request-id': 'req_double' } })
+
+export function createOpenAiDouble(script: ScriptStep[], options: { apiKey?: string } = {}): OpenAiDouble {
+  const requests: WireRequest[] = []
+  const apiKey = options.apiKey ?? 'sk-test'
+  let step = 0
+  async function handle(request: Request): Promise<Response> {
+    const path = new URL(request.url).pathname
+    if (request.method !== 'POST' || !path.endsWith('/chat/completions')) {
+      return json({ error: { message: `Unknown route ${path}`, type: 'invalid_request_error', param: null, code: null } }, 404)
+    }
+    if (request.headers.get('authorization') !== `Bearer ${apiKey}`) {
+      return json({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }, 401)
+    }
+    const body = (await request.json()) as WireRequest
+    requests.push(body)
+    const next = script[Math.min(step++, script.length - 1)]
+    if (!next) return json({ error: { message: 'empty script', type: 'server_error', param: null, code: null } }, 500)
+    const turn = typeof next === 'function' ? next(body) : next
+    if ('hang' in turn) {
+      // Like a stuck server: no answer until the client gives up (the SDK's timeout aborts).
+      return new Promise((_, reject) => {
+        request.signal.addEventListener('abort', () => reject(request.signal.reason ?? new Error('aborted')))
+      })
+    }
+    if ('status' in turn) {
+      return json({ error: { message: turn.message, type: 'server_error', param: null, code: null } }, turn.status)
+    }
+    return json(completion(body, turn))
+  }
+  return {
+    handle,
+    requests,
+    fetch: (input, init) => handle(new Request(input, init)),
+  }
+}
+
+/** The content the tool loop sent back for a tool, parsed (the double's view of the wire). */
+export function toolResult(request: WireRequest, name: string): unknown {
+  const calls = request.messages.flatMap((m) => m.tool_calls ?? [])
+  const call = calls.find((c) => c.function.name === name)
+  const answer = request.messages.find((m) => m.role === 'tool' && m.tool_call_id === call?.id)
+  return answer?.content ? JSON.parse(answer.content) : undefined
+}
