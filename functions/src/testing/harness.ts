@@ -31,6 +31,7 @@ export function harness(options: HarnessOptions = {}) {
     stores: () => ({ store, maintenance: store }),
     outbound: options.outbound ?? openai.fetch,
     sleep: options.sleep ?? (async () => {}),
+    now: () => store.now(),
     logger: createLogger('silent'),
   }
   const env: Bindings = {

@@ -60,6 +60,11 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
     return `00000000-0000-4000-${prefix}-${String(++this.ids).padStart(12, '0')}`
   }
 
+  /** The store's clock: messages are stamped one second apart, so tests control "now". */
+  now(): number {
+    return this.clock
+  }
+
   private tick(): string {
     this.clock += 1000
     return new Date(this.clock).toISOString()

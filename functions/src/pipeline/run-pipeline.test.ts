@@ -1,0 +1,217 @@
+import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { harness } from '../testing/harness.ts'
+import { toolResult, type WireRequest } from '../testing/openai-double.ts'
+import { createShopifyDouble, type ShopifyDouble } from '../testing/shopify-double.ts'
+import { debounceWaitMs } from './run-pipeline.ts'
+
+const SHOP = { shopifyShopDomain: 'demo-store.myshopify.com' }
+const SHOP_SECRETS = { shopifyAccessToken: 'shpat_test' }
+
+let shopify: ShopifyDouble
+beforeEach(() => {
+  shopify = createShopifyDouble()
+  // shopify-api captures fetch when its adapter loads; this is its documented override (notes §3.4).
+  setAbstractFetchFunc(shopify.fetch)
+})
+
+/** The double's second turn: a reply built only from what search_products returned on the wire. */
+function replyFromSearch(request: WireRequest) {
+  const result = toolResult(request, 'search_products') as {
+    products: { title: string; price: { amount: string; currencyCode: string }; url: string }[]
+  }
+  const p = result.products[0]
+  return { content: p ? `${p.title}: ${p.price.amount} ${p.price.currencyCode} ${p.url}` : 'No lo encontré' }
+}
+
+describe('AI pipeline with the OpenAI and Shopify doubles', () => {
+  it('answers a product question through search_products with name, price and link', async () => {
+    const h = harness({
+      tenant: SHOP,
+      secrets: SHOP_SECRETS,
+      script: [{ toolCalls: [{ name: 'search_products', arguments: { query: 'taza azul' } }] }, replyFromSearch],
+    })
+    const conv = h.store.addConversation()
+    const msg = h.store.receive(conv.id, '¿Tienen la taza azul?')
+    const result = await h.run(msg.id)
+    expect(result).toMatchObject({ outcome: 'replied', recorded: true })
+    expect(h.store.outbox(conv.id)[0]?.body).toBe(
+      'Taza Azul Talavera: 249.00 MXN https://demo-store.myshopify.com/products/taza-azul-talavera',
+    )
+    expect(shopify.calls).toEqual([
+      { operation: 'SearchProducts', variables: { q: '"taza azul" status:active', first: 5 } },
+    ])
+    const first = h.openai.requests[0]
+    expect(first?.tools?.map((t) => t.function.name)).toEqual([
+      'search_products',
+      'get_product',
+      'order_status',
+      'create_checkout_link',
+      'handoff_to_human',
+    ])
+    expect(first?.messages[0]).toMatchObject({ role: 'system' })
+    expect(first?.messages[0]?.content).toContain('Customer name: Ana')
+    expect(first?.messages.at(-1)).toEqual({ role: 'user', content: '¿Tienen la taza azul?' })
+    expect(h.store.runs[0]?.tools).toEqual([expect.objectContaining({ name: 'search_products', ok: true })])
+  })
+
+  it('does not offer shop tools when no Shopify store is configured', async () => {
+    const h = harness()
+    const msg = h.store.receive(h.store.addConversation().id, 'hola')
+    await h.run(msg.id)
+    expect(h.openai.requests[0]?.tools?.map((t) => t.function.name)).toEqual(['handoff_to_human'])
+  })
+
+  it('gives order status only to the phone the order was placed with', async () => {
+    const script = [
+      { toolCalls: [{ name: 'order_status', arguments: { order_number: '1001', email: null } }] },
+      (r: WireRequest) => ({ content: JSON.stringify(toolResult(r, 'order_status')) }),
+    ]
+    const owner = harness({ tenant: SHOP, secrets: SHOP_SECRETS, script })
+    const msgA = owner.store.receive(owner.store.addConversation('5215512345678').id, '¿Dónde está mi pedido 1001?')
+    await owner.run(msgA.id)
+    const seen = JSON.parse(owner.store.outbox()[0]?.body ?? '{}')
+    expect(seen).toMatchObject({ verified: true, fulfillment: 'FULFILLED', order_number: '#1001' })
+    expect(seen.shipments[0].tracking[0]).toMatchObject({ company: 'Estafeta', number: 'EST123456789MX' })
+
+    const stranger = harness({ tenant: SHOP, secrets: SHOP_SECRETS, script })
+    const msgB = stranger.store.receive(stranger.store.addConversation('5219998887766').id, 'pedido 1001')
+    await stranger.run(msgB.id)
+    const hidden = JSON.parse(stranger.store.outbox()[0]?.body ?? '{}')
+    expect(hidden).toMatchObject({ found: true, verified: false })
+    expect(JSON.stringify(hidden)).not.toContain('Estafeta')
+  })
+
+  it('builds a cart permalink from variant ids', async () => {
+    const h = harness({
+      tenant: SHOP,
+      secrets: SHOP_SECRETS,
+      script: [
+        {
+          toolCalls: [
+            { name: 'create_checkout_link', arguments: { items: [{ variant_id: 'gid://shopify/ProductVariant/40001', quantity: 2 }] } },
+          ],
+        },
+        (r: WireRequest) => ({ content: (toolResult(r, 'create_checkout_link') as { url: string }).url }),
+      ],
+    })
+    const msg = h.store.receive(h.store.addConversation().id, 'quiero 2 tazas')
+    await h.run(msg.id)
+    expect(h.store.outbox()[0]?.body).toBe('https://demo-store.myshopify.com/cart/40001:2')
+  })
+
+  it('hands off with the fallback text when the customer asks for a person, without calling the model', async () => {
+    const h = harness()
+    const conv = h.store.addConversation()
+    const msg = h.store.receive(conv.id, 'Quiero hablar con un HUMANO por favor')
+    const result = await h.run(msg.id)
+    expect(result).toMatchObject({ outcome: 'handoff', reason: 'customer_asked_for_human' })
+    expect(h.openai.requests).toHaveLength(0)
+    expect(h.store.conversations.get(conv.id)).toMatchObject({ mode: 'human', needsAttention: true })
+    expect(h.store.outbox(conv.id)).toEqual([
+      expect.objectContaining({ author: 'system', body: 'Te comunico con una persona de nuestro equipo.' }),
+    ])
+  })
+
+  it("hands off when the model calls handoff_to_human, with the model's reason", async () => {
+    const h = harness({ script: [{ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'refund request' } }] }] })
+    const conv = h.store.addConversation()
+    const msg = h.store.receive(conv.id, 'me cobraron dos veces')
+    expect(await h.run(msg.id)).toMatchObject({ outcome: 'handoff', reason: 'tool: refund request' })
+    expect(h.store.conversations.get(conv.id)?.attentionReason).toBe('tool: refund request')
+    expect(h.store.outbox(conv.id).map((m) => m.author)).toEqual(['system'])
+  })
+
+  it('hands off with the fallback when the provider keeps failing after its retries', async () => {
+    const h = harness({ script: [{ status: 500, message: 'The server had an error' }] })
+    const conv = h.store.addConversation()
+    const msg = h.store.receive(conv.id, 'hola')
+    const result = await h.run(msg.id)
+    expect(result).toMatchObject({ outcome: 'failed', reason: 'provider_failed: provider_http_500' })
+    expect(h.openai.requests).toHaveLength(2) // first try + OPENAI_MAX_RETRIES=1
+    expect(h.store.conversations.get(conv.id)).toMatchObject({ mode: 'human', needsAttention: true })
+    expect(h.store.outbox(conv.id).map((m) => m.author)).toEqual(['system'])
+  })
+
+  it('hands off when the provider times out', async () => {
+    const h = harness({ script: [{ hang: true }], env: { OPENAI_MAX_RETRIES: '0', OPENAI_TIMEOUT_MS: '100' } })
+    const conv = h.store.addConversation()
+    const msg = h.store.receive(conv.id, 'hola')
+    expect(await h.run(msg.id)).toMatchObject({ outcome: 'failed', reason: 'provider_failed: provider_timeout' })
+    expect(h.store.outbox(conv.id).map((m) => m.body)).toEqual(['Te comunico con una persona de nuestro equipo.'])
+  })
+
+  it('hands every chat to a person when the AI is not configured', async () => {
+    const h = harness({ env: { OPENAI_API_KEY: '' } })
+    const conv = h.store.addConversation()
+    const msg = h.store.receive(conv.id, 'hola')
+    expect(await h.run(msg.id)).toMatchObject({ outcome: 'handoff', reason: 'ai_not_configured' })
+    expect(h.openai.requests).toHaveLength(0)
+    expect(h.store.conversations.get(conv.id)?.mode).toBe('human')
+  })
+
+  it("uses the tenant's own key when the deployment has none", async () => {
+    const h = harness({ env: { OPENAI_API_KEY: '' }, secrets: { openaiApiKey: 'sk-test' } })
+    const msg = h.store.receive(h.store.addConversation().id, 'hola')
+    expect(await h.run(msg.id)).toMatchObject({ outcome: 'replied' })
+  })
+
+  it('drops the reply when an agent takes over while the model is generating', async () => {
+    let conversationId = ''
+    const h = harness({
+      script: [
+        () => {
+          h.store.takeover(conversationId) // the agent presses "Manual" mid-generation
+          return { content: 'respuesta tardía' }
+        },
+      ],
+    })
+    const conv = h.store.addConversation()
+    conversationId = conv.id
+    const msg = h.store.receive(conv.id, 'hola')
+    const result = await h.run(msg.id)
+    expect(result).toMatchObject({ outcome: 'dropped', reason: 'not_ai_mode' })
+    expect(h.store.messages.filter((m) => m.author === 'ai')).toHaveLength(0)
+    expect(h.store.runs[0]).toMatchObject({ outcome: 'dropped', reason: 'not_ai_mode' })
+  })
+
+  it('skips conversations in human mode without recording a run', async () => {
+    const h = harness()
+    const conv = h.store.addConversation()
+    h.store.takeover(conv.id)
+    const msg = h.store.receive(conv.id, 'hola')
+    expect(await h.run(msg.id)).toMatchObject({ outcome: 'skipped', reason: 'not_ai_mode', recorded: false })
+    expect(h.store.runs).toHaveLength(0)
+  })
+
+  it('answers a burst of three messages once, after the debounce window, with all three in context', async () => {
+    const gates: (() => void)[] = []
+    const h = harness({
+      tenant: { debounceSeconds: 4 },
+      sleep: () => new Promise<void>((resolve) => gates.push(resolve)),
+      script: [{ content: 'Te respondo todo junto' }],
+    })
+    const conv = h.store.addConversation()
+    const runs = ['hola', 'busco una taza', 'azul'].map((text) => h.run(h.store.receive(conv.id, text).id))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(gates).toHaveLength(3) // every run is waiting out the window
+    for (const open of gates) open()
+    const results = await Promise.all(runs)
+    expect(results.map((r) => r.outcome)).toEqual(['skipped', 'skipped', 'replied'])
+    expect(results.slice(0, 2).map((r) => r.reason)).toEqual(['superseded', 'superseded'])
+    expect(h.store.outbox(conv.id).map((m) => m.body)).toEqual(['Te respondo todo junto'])
+    const userTurns = h.openai.requests[0]?.messages.filter((m) => m.role === 'user').map((m) => m.content)
+    expect(userTurns).toEqual(['hola', 'busco una taza', 'azul'])
+  })
+})
+
+describe('debounceWaitMs', () => {
+  it('waits the rest of the window counted from arrival, never more than the window', () => {
+    const created = '2026-11-25T12:00:00.000Z'
+    const t = Date.parse(created)
+    expect(debounceWaitMs(created, 4, t + 1000)).toBe(3000)
+    expect(debounceWaitMs(created, 4, t + 9000)).toBe(0)
+    expect(debounceWaitMs(created, 4, t - 60_000)).toBe(4000)
+    expect(debounceWaitMs(created, 0, t)).toBe(0)
+  })
+})
