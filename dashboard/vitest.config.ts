@@ -11,6 +11,7 @@ export default defineProject({
     include: ['src/**/*.test.ts', 'e2e/**/*.test.ts'],
     exclude: ['node_modules/**', 'build/**'],
     environment: 'node',
+    globalSetup: ['e2e/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },

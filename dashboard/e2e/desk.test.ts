@@ -24,11 +24,12 @@ describe('the agents desk', () => {
   it('shows a customer message live, without reload, at the top with an unread badge', async () => {
     await rig.customerWrites('5215500000001', 'Old Chat', 'earlier question')
     await row(admin, 'Old Chat').waitFor()
-    conversationId = await rig.customerWrites(
+    const written = await rig.customerWrites(
       '5215512345678',
       'Lucía Pérez',
       '¿Tienen la camiseta en talla M?',
     )
+    conversationId = written.conversationId
     const lucia = row(admin, 'Lucía Pérez')
     await lucia.waitFor()
     await expect(lucia.getByTestId('unread-badge').textContent()).resolves.toBe('1')
@@ -150,5 +151,62 @@ describe('the agents desk', () => {
     await admin.getByTestId('composer').waitFor()
     await expect(admin.getByTestId('composer').inputValue()).resolves.toBe('borrador sin enviar')
     expect(new URL(admin.url()).pathname).toBe(`/inbox/${conversationId}`)
+  })
+
+  it('keeps private notes apart and fills a canned reply with /', async () => {
+    await admin.getByRole('button', { name: 'Note' }).click()
+    const composer = admin.getByTestId('composer')
+    await composer.fill('Cliente VIP, ofrecer envío gratis')
+    await composer.press('Enter')
+    await admin.getByTestId('message').filter({ hasText: 'Cliente VIP' }).getByText('Private note').waitFor()
+    const note = await rig.db.query<{ private: boolean; type: string; status: string }>(
+      'select private, type, status from public.messages where conversation_id = $1 and body like $2',
+      [conversationId, 'Cliente VIP%'],
+    )
+    expect(note.rows).toEqual([{ private: true, type: 'note', status: 'received' }])
+
+    await admin.getByRole('button', { name: 'Reply' }).click()
+    await composer.fill('/env')
+    await admin.getByTestId('canned-menu').getByText('/envio').waitFor()
+    await composer.press('Enter')
+    await expect(composer.inputValue()).resolves.toBe('Los envíos tardan de 2 a 5 días hábiles.')
+    await composer.fill('')
+  })
+
+  it('shows what the AI did under its reply', async () => {
+    const trigger = await rig.customerWrites('5215577777777', 'Mario Ruiz', 'Busco tenis para correr')
+    await rig.aiReplies(trigger, 'Tenemos 3 modelos para correr: …', [
+      { name: 'search_products', ok: true, ms: 120, count: 3 },
+    ])
+    await row(admin, 'Mario Ruiz').click()
+    const reply = admin.getByTestId('message').filter({ hasText: 'Tenemos 3 modelos' })
+    await expect(reply.getAttribute('data-author')).resolves.toBe('ai')
+    await reply.getByText('What the AI did').click()
+    await reply.getByText('Tools: search_products').waitFor()
+    await reply.getByText('3 products found').waitFor()
+  })
+
+  it('filters by needs-attention with its reason, searches by phone, and moves with the keyboard', async () => {
+    await rig.aiHandsOff(conversationId, 'customer asked for a person')
+    await admin.locator('[data-filter="attention"]').click()
+    const attention = admin.getByTestId('conversation-row')
+    await attention.filter({ hasText: 'customer asked for a person' }).waitFor()
+    await expect(attention.locator('.name').allTextContents()).resolves.toEqual(['Lucía Pérez'])
+
+    await admin.locator('[data-filter="all"]').click()
+    const search = admin.getByRole('searchbox')
+    await search.fill('55 0000 0001')
+    await expect(admin.getByTestId('conversation-row').locator('.name').allTextContents()).resolves.toEqual([
+      'Old Chat',
+    ])
+    await search.fill('')
+    await admin.getByTestId('conversation-row').nth(2).waitFor()
+    await search.press('ArrowDown')
+    await admin.keyboard.press('ArrowDown')
+    const second = admin.getByTestId('conversation-row').nth(1)
+    await expect(second.evaluate((el) => el === document.activeElement)).resolves.toBe(true)
+    await admin.keyboard.press('Enter')
+    const id = await second.getAttribute('data-conversation-id')
+    await admin.waitForURL(`**/inbox/${id}`)
   })
 })

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process'
 import { access } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
 import { applyMigrations, openDatabase } from '@relevo/supabase/db'
 import { startStandIn } from '@relevo/supabase/local'
 import { createClient } from '@supabase/supabase-js'
@@ -16,11 +14,10 @@ export const ADMIN = { email: 'admin@demo.relevo.test', password: 'relevo-demo',
 export const ANA = { email: 'ana@demo.relevo.test', password: 'relevo-demo', name: 'Ana' }
 
 const dashboardDir = fileURLToPath(new URL('..', import.meta.url))
-const run = promisify(execFile)
 
 /**
  * End-to-end rig: the local stand-in over in-memory PGlite with the seed, the dashboard's static
- * build served on a random port, and Debian Chromium. A missing Chromium is an error, never a skip.
+ * build (made by global-setup.ts) served on a random port, and Debian Chromium. A missing Chromium is an error, never a skip.
  */
 export async function startRig() {
   await access(CHROMIUM).catch(() => {
@@ -28,13 +25,6 @@ export async function startRig() {
       `Chromium not found at ${CHROMIUM}. Install it: apt-get install -y chromium (or set CHROMIUM_PATH).`,
     )
   })
-  await run(
-    process.execPath,
-    [join('node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'],
-    {
-      cwd: dashboardDir,
-    },
-  )
   const db = await openDatabase()
   await applyMigrations(db, { seed: true })
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
@@ -78,7 +68,7 @@ export async function startRig() {
 
   let waSeq = 0
   /** A customer writes on WhatsApp: what the connector does on an incoming message. */
-  async function customerWrites(phone: string, name: string, body: string): Promise<string> {
+  async function customerWrites(phone: string, name: string, body: string): Promise<Ingested> {
     const { data, error } = await service.rpc('ingest_message', {
       p_channel_id: CHANNEL,
       p_wa_message_id: `wamid.e2e.${Date.now()}.${++waSeq}`,
@@ -89,7 +79,36 @@ export async function startRig() {
       p_customer_phone: phone,
     })
     if (error) throw new Error(`ingest_message failed: ${error.message}`)
-    return (data as { conversation_id: string }).conversation_id
+    const result = data as { conversation_id: string; message_id: string }
+    return { conversationId: result.conversation_id, messageId: result.message_id }
+  }
+
+  /** The AI answers a customer message (as functions/ does) and records what it did. */
+  async function aiReplies(
+    trigger: Ingested,
+    body: string,
+    tools: Record<string, unknown>[],
+  ): Promise<string> {
+    const { data, error } = await service.rpc('enqueue_ai_reply', {
+      p_trigger_message_id: trigger.messageId,
+      p_body: body,
+    })
+    const result = data as { enqueued: boolean; message_id?: string } | null
+    if (error || !result?.message_id)
+      throw new Error(`enqueue_ai_reply failed: ${error?.message ?? JSON.stringify(data)}`)
+    await db.query(
+      `insert into public.ai_runs (tenant_id, conversation_id, trigger_message_id, reply_message_id, provider, model,
+         latency_ms, tools, outcome)
+       values ($1, $2, $3, $4, 'openai', 'gpt-4o-mini', 840, $5::jsonb, 'replied')`,
+      [TENANT, trigger.conversationId, trigger.messageId, result.message_id, JSON.stringify(tools)],
+    )
+    return result.message_id
+  }
+
+  /** The AI hands the chat to a person (rule 5). */
+  async function aiHandsOff(conversationId: string, reason: string): Promise<void> {
+    const { error } = await service.rpc('ai_handoff', { p_conversation_id: conversationId, p_reason: reason })
+    if (error) throw new Error(`ai_handoff failed: ${error.message}`)
   }
 
   return {
@@ -101,6 +120,8 @@ export async function startRig() {
     newPage,
     signIn,
     customerWrites,
+    aiReplies,
+    aiHandsOff,
     async close() {
       await browser.close()
       await site.close()
@@ -111,6 +132,10 @@ export async function startRig() {
 }
 
 export type Rig = Awaited<ReturnType<typeof startRig>>
+export interface Ingested {
+  conversationId: string
+  messageId: string
+}
 
 function join(...parts: string[]): string {
   return parts.join('/').replace(/\/+/g, '/')
