@@ -73,6 +73,7 @@ const messageRow = z.object({
 export function listenDatabaseBroadcasts(db: Database, hub: Hub, log: Logger): Promise<() => Promise<void>> {
   let queue: Promise<void> = Promise.resolve()
   return db.listen('realtime_messages', (id) => {
+    const at = hub.tick()
     queue = queue
       .then(async () => {
         const result = await db.query(
@@ -91,7 +92,7 @@ export function listenDatabaseBroadcasts(db: Database, hub: Hub, log: Logger): P
           payload: { type: 'broadcast', event: event ?? '', payload, meta: { id: row.data.id } },
         })
         for (const join of hub.joinsOf(`realtime:${topic}`)) {
-          if (join.private === isPrivate && join.canRead.broadcast) join.conn.send(frame)
+          if (join.since < at && join.private === isPrivate && join.canRead.broadcast) join.conn.send(frame)
         }
       })
       .catch((error: unknown) => log.error({ err: error }, 'database broadcast failed'))

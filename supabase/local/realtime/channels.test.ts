@@ -23,12 +23,12 @@ describe('private channels, broadcast from the database and client broadcast', (
 
   it('lets a member join its tenant topic and denies the other tenant and anon with Supabase reasons', async () => {
     const member = await stack.client(await stack.tokenFor(USER_A))
-    expect(await subscribe(member.channel('tenant:' + TENANT_A, { config: { private: true } }))).toEqual({
+    expect(await subscribe(member.channel(`tenant:${TENANT_A}`, { config: { private: true } }))).toEqual({
       status: 'SUBSCRIBED',
     })
     for (const token of [await stack.tokenFor(USER_B), undefined]) {
       const outsider = await stack.client(token)
-      const channel = outsider.channel('tenant:' + TENANT_A, { config: { private: true } })
+      const channel = outsider.channel(`tenant:${TENANT_A}`, { config: { private: true } })
       expect(await subscribe(channel)).toEqual({
         status: 'CHANNEL_ERROR',
         error: `Unauthorized: You do not have permissions to read from this Channel topic: tenant:${TENANT_A}`,
@@ -43,7 +43,7 @@ describe('private channels, broadcast from the database and client broadcast', (
       const seen: Broadcast[] = []
       const channel = supabase
         .channel(`tenant:${tenant}`, { config: { private: isPrivate } })
-        .on('broadcast', { event: '*' }, (message) => seen.push(message as Broadcast))
+        .on('broadcast', { event: '*' }, (message) => seen.push(message as unknown as Broadcast))
       expect((await subscribe(channel)).status).toBe('SUBSCRIBED')
       return seen
     }
@@ -66,7 +66,9 @@ describe('private channels, broadcast from the database and client broadcast', (
     expect(publicListener).toEqual([])
 
     // A public message (private = false) reaches public channels of the topic and no private ones.
-    await stack.db.query(`select realtime.send('{"hello":"world"}'::jsonb, 'greeting', $1, false)`, [`tenant:${TENANT_A}`])
+    await stack.db.query(`select realtime.send('{"hello":"world"}'::jsonb, 'greeting', $1, false)`, [
+      `tenant:${TENANT_A}`,
+    ])
     expect(await eventually(() => publicListener[0], 5_000, 'public message')).toMatchObject({
       event: 'greeting',
       payload: { hello: 'world' },
@@ -83,14 +85,16 @@ describe('private channels, broadcast from the database and client broadcast', (
     const atPeer: Broadcast[] = []
     const senderChannel = sender
       .channel(topic, { config: { private: true, broadcast: { self: true, ack: true } } })
-      .on('broadcast', { event: 'typing' }, (m) => fromSender.push(m as Broadcast))
+      .on('broadcast', { event: 'typing' }, (m) => fromSender.push(m as unknown as Broadcast))
     const peerChannel = peer
       .channel(topic, { config: { private: true } })
-      .on('broadcast', { event: 'typing' }, (m) => atPeer.push(m as Broadcast))
+      .on('broadcast', { event: 'typing' }, (m) => atPeer.push(m as unknown as Broadcast))
     expect((await subscribe(senderChannel)).status).toBe('SUBSCRIBED')
     expect((await subscribe(peerChannel)).status).toBe('SUBSCRIBED')
 
-    expect(await senderChannel.send({ type: 'broadcast', event: 'typing', payload: { who: 'a1' } })).toBe('ok')
+    expect(await senderChannel.send({ type: 'broadcast', event: 'typing', payload: { who: 'a1' } })).toBe(
+      'ok',
+    )
     await eventually(() => atPeer[0], 5_000, 'peer receives')
     await eventually(() => fromSender[0], 5_000, 'sender receives its own message (self)')
     expect(atPeer[0]).toMatchObject({ event: 'typing', payload: { who: 'a1' } })
@@ -114,7 +118,9 @@ describe('private channels, broadcast from the database and client broadcast', (
     await eventually(() => (statuses.includes('SUBSCRIBED') ? true : undefined), 5_000, 'subscribed')
     await supabase.realtime.setAuth(await stack.tokenFor(USER_B))
     await eventually(() => (statuses.includes('CLOSED') ? true : undefined), 5_000, 'closed after token swap')
-    expect(system.map((m) => m.message)).toContain(`You no longer have permission to read from this Channel topic: ${topic}`)
+    expect(system.map((m) => m.message)).toContain(
+      `You no longer have permission to read from this Channel topic: ${topic}`,
+    )
 
     const shortLived = await stack.client(await stack.tokenFor(USER_A, 2))
     const expiring: string[] = []
@@ -123,7 +129,11 @@ describe('private channels, broadcast from the database and client broadcast', (
       .channel(topic, { config: { private: true } })
       .on('system', {}, (m) => expiringSystem.push(m as { message: string }))
       .subscribe((status) => expiring.push(status))
-    await eventually(() => (expiring.includes('SUBSCRIBED') ? true : undefined), 5_000, 'short-lived subscribed')
+    await eventually(
+      () => (expiring.includes('SUBSCRIBED') ? true : undefined),
+      5_000,
+      'short-lived subscribed',
+    )
     await eventually(() => (expiring.includes('CLOSED') ? true : undefined), 6_000, 'closed at expiry')
     expect(expiringSystem[0]?.message).toMatch(/^Token has expired/)
   })

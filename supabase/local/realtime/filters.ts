@@ -106,6 +106,8 @@ export function matchesConditions(
         return results[0] !== null && (results[0] as number) >= 0
       case 'in':
         return results.includes(0)
+      default:
+        return false
     }
   })
 }

@@ -33,6 +33,8 @@ export interface ChannelJoin {
   /** Write access is probed lazily on the first send or track, as Supabase does. */
   canWrite: { broadcast?: boolean; presence?: boolean }
   presenceCalls: number[]
+  /** Hub clock at join: database events received before it are not this join's to see. */
+  since: number
   expiryTimer?: NodeJS.Timeout | undefined
 }
 
@@ -42,15 +44,22 @@ type LeaveListener = (join: ChannelJoin) => void
 export class Hub {
   private readonly topics = new Map<string, Set<ChannelJoin>>()
   private readonly leaveListeners: LeaveListener[] = []
+  private clock = 0
+
+  /** A logical clock that orders joins against database events as they arrive. */
+  tick(): number {
+    return ++this.clock
+  }
 
   onLeave(listener: LeaveListener): void {
     this.leaveListeners.push(listener)
   }
 
   add(join: ChannelJoin): void {
+    join.since = this.tick()
     join.conn.joins.set(join.topic, join)
-    let joins = this.topics.get(join.topic)
-    if (!joins) this.topics.set(join.topic, (joins = new Set()))
+    const joins = this.topics.get(join.topic) ?? new Set()
+    this.topics.set(join.topic, joins)
     joins.add(join)
   }
 

@@ -111,6 +111,7 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
     canRead,
     canWrite: {},
     presenceCalls: [],
+    since: 0,
   }
   ctx.hub.add(join)
   scheduleExpiry(ctx, join)

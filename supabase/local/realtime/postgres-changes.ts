@@ -40,8 +40,9 @@ export class PostgresChanges {
     await this.syncTriggers()
     return this.db.listen('realtime_changes', (payload) => {
       const commitTimestamp = new Date().toISOString()
+      const at = this.hub.tick()
       this.queue = this.queue
-        .then(() => this.dispatch(payload, commitTimestamp))
+        .then(() => this.dispatch(payload, commitTimestamp, at))
         .catch((error: unknown) => this.log.error({ err: error }, 'postgres_changes dispatch failed'))
     })
   }
@@ -60,11 +61,11 @@ export class PostgresChanges {
     if (missing) await this.syncTriggers()
   }
 
-  private async dispatch(payload: string, commitTimestamp: string): Promise<void> {
+  private async dispatch(payload: string, commitTimestamp: string, at: number): Promise<void> {
     const parsed = changeNotice.safeParse(JSON.parse(payload))
     if (!parsed.success) return void this.log.warn('ignored a malformed change notice')
     const change = parsed.data
-    const subscribers = this.subscribersOf(change)
+    const subscribers = this.subscribersOf(change, at)
     if (subscribers.length === 0) return
     const table = `${change.schema}.${change.table}`
     if (change.oversized || !change.pk) {
@@ -85,9 +86,8 @@ export class PostgresChanges {
       const key = JSON.stringify(claims)
       let decision = decisions.get(key)
       if (!decision) {
-        let visibility = visibilities.get(claims.role)
-        if (!visibility)
-          visibilities.set(claims.role, (visibility = visibilityFor(this.db, info, claims.role)))
+        const visibility = visibilities.get(claims.role) ?? visibilityFor(this.db, info, claims.role)
+        visibilities.set(claims.role, visibility)
         decision = visibility.then((v) => rowVisible(this.db, info, v, row, claims))
         decisions.set(key, decision)
       }
@@ -129,9 +129,11 @@ export class PostgresChanges {
     return result.rows[0]?.record ?? null
   }
 
-  private subscribersOf(change: ChangeNotice): { join: ChannelJoin; bindings: PgBinding[] }[] {
+  /** Joins with a binding for this change, among those joined before the change arrived. */
+  private subscribersOf(change: ChangeNotice, at: number): { join: ChannelJoin; bindings: PgBinding[] }[] {
     const found: { join: ChannelJoin; bindings: PgBinding[] }[] = []
     for (const join of this.hub.all()) {
+      if (join.since > at) continue
       const bindings = join.bindings.filter(
         (b) =>
           (b.schema === change.schema || b.schema === '*') &&

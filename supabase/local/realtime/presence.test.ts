@@ -1,5 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eventually, sleep, startStack, subscribe, TENANT_A, TENANT_B, type TestStack, USER_A, USER_A2, USER_B } from './test-support.ts'
+import {
+  eventually,
+  sleep,
+  startStack,
+  subscribe,
+  TENANT_A,
+  TENANT_B,
+  type TestStack,
+  USER_A,
+  USER_A2,
+  USER_B,
+} from './test-support.ts'
 
 describe('presence through supabase-js', () => {
   let stack: TestStack
@@ -10,7 +21,9 @@ describe('presence through supabase-js', () => {
 
   async function agent(user: string, tenant: string) {
     const supabase = await stack.client(await stack.tokenFor(user))
-    const channel = supabase.channel(`tenant:${tenant}`, { config: { private: true, presence: { key: user } } })
+    const channel = supabase.channel(`tenant:${tenant}`, {
+      config: { private: true, presence: { key: user } },
+    })
     const leaves: string[] = []
     channel.on('presence', { event: 'leave' }, ({ key }) => leaves.push(key))
     channel.on('presence', { event: 'sync' }, () => {})
@@ -43,7 +56,14 @@ describe('presence through supabase-js', () => {
     const watcher = await agent(USER_A2, TENANT_A)
     await eventually(() => (watcher.keys().length === 2 ? true : undefined), 5_000, 'both visible')
     expect(await a1.channel.track({ status: 'busy' })).toBe('ok')
-    await eventually(() => (watcher.channel.presenceState()[USER_A]?.[0]?.status === 'busy' ? true : undefined), 5_000, 'busy')
+    await eventually(
+      () =>
+        (watcher.channel.presenceState()[USER_A]?.[0] as { status?: string } | undefined)?.status === 'busy'
+          ? true
+          : undefined,
+      5_000,
+      'busy',
+    )
     expect(watcher.channel.presenceState()[USER_A]).toHaveLength(1)
     expect(await a1.channel.untrack()).toBe('ok')
     await eventually(() => (watcher.keys().length === 1 ? true : undefined), 5_000, 'untracked')

@@ -34,8 +34,8 @@ export class Presence {
   }
 
   track(join: ChannelJoin, payload: Record<string, unknown>): void {
-    let entries = this.topics.get(join.topic)
-    if (!entries) this.topics.set(join.topic, (entries = new Map()))
+    const entries = this.topics.get(join.topic) ?? new Map<ChannelJoin, Entry>()
+    this.topics.set(join.topic, entries)
     const previous = entries.get(join)
     // Re-tracking the same payload is a no-op, as in Phoenix.Presence.update.
     if (previous && sameMeta(previous.meta, payload)) return
