@@ -161,8 +161,6 @@ grant insert, update, delete on public.canned_replies to authenticated;
 grant all on all tables in schema public to service_role;
 grant usage on schema private to service_role;
 
--- Functions created in private by later migrations are not executable by API roles either.
-alter default privileges in schema private revoke execute on functions from public;
 revoke execute on all functions in schema private from public, anon, authenticated;
 grant usage on schema private to authenticated;
 grant execute on function private.is_tenant_member(uuid), private.is_tenant_admin(uuid), private.current_tenant_id()

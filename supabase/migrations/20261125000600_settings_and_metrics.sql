@@ -139,3 +139,8 @@ grant execute on function public.takeover(uuid), public.handback(uuid), public.s
   public.tenant_secrets_status(), public.dashboard_metrics(timestamptz, timestamptz)
   to authenticated;
 grant execute on all functions in schema public to service_role;
+-- Private helpers of all migrations so far: only what RLS policies call is executable by agents.
+-- (Per-schema default privileges cannot revoke PUBLIC's default EXECUTE, so this is explicit.)
+revoke execute on all functions in schema private from public, anon, authenticated;
+grant execute on function private.is_tenant_member(uuid), private.is_tenant_admin(uuid), private.current_tenant_id()
+  to authenticated;

@@ -1,0 +1,343 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readAccess, writeAccess } from '../local/realtime/channel-auth.ts'
+import type { Database, Queryable } from '../src/db/index.ts'
+import { expectDenied, expectRelevoError } from './support/errors.ts'
+import {
+  asAnon,
+  asService,
+  asUser,
+  createTenant,
+  fingerprint,
+  ingest,
+  row,
+  type TenantFixture,
+} from './support/fixtures.ts'
+import { backends } from './support/test-database.ts'
+
+// Row level security and grants with two users in two tenants: what each may do, and that
+// nothing of tenant B is readable or writable by tenant A through any table or function.
+
+const tenantTables = [
+  'channels',
+  'conversations',
+  'messages',
+  'ai_runs',
+  'audit_log',
+  'canned_replies',
+  'invitations',
+]
+const allTables = ['tenants', 'agents', ...tenantTables]
+
+/** A row for `table` that belongs to tenant `t`, as the insert an attacker would try. */
+function insertInto(table: string, t: TenantFixture, conversationId: string): [string, unknown[]] {
+  const inserts: Record<string, [string, unknown[]]> = {
+    tenants: [`insert into public.tenants (name) values ('Intruder')`, []],
+    agents: [
+      `insert into public.agents (user_id, tenant_id, display_name, email) values ($1, $2, 'x', 'x@x.test')`,
+      [t.agentId, t.tenantId],
+    ],
+    channels: ['insert into public.channels (tenant_id) values ($1)', [t.tenantId]],
+    conversations: [
+      `insert into public.conversations (tenant_id, channel_id, wa_chat_id) values ($1, $2, 'x@c.us')`,
+      [t.tenantId, t.channelId],
+    ],
+    messages: [
+      `insert into public.messages (tenant_id, channel_id, conversation_id, direction, author, status, body)
+       values ($1, $2, $3, 'out', 'agent', 'queued', 'spoofed')`,
+      [t.tenantId, t.channelId, conversationId],
+    ],
+    ai_runs: [
+      `insert into public.ai_runs (tenant_id, conversation_id, provider, outcome) values ($1, $2, 'openai', 'replied')`,
+      [t.tenantId, conversationId],
+    ],
+    audit_log: [
+      `insert into public.audit_log (tenant_id, actor_kind, action) values ($1, 'agent', 'forged')`,
+      [t.tenantId],
+    ],
+    canned_replies: [
+      `insert into public.canned_replies (tenant_id, shortcut, body) values ($1, 'x', 'x')`,
+      [t.tenantId],
+    ],
+    invitations: [
+      `insert into public.invitations (tenant_id, email, token_hash) values ($1, 'x@x.test', 'h')`,
+      [t.tenantId],
+    ],
+  }
+  const insert = inserts[table]
+  if (!insert) throw new Error(`no insert for ${table}`)
+  return insert
+}
+
+const count = (tx: Queryable, table: string, tenantId: string) =>
+  row<{ n: number }>(
+    tx,
+    `select count(*)::int as n from public.${table} where ${table === 'tenants' ? 'id' : 'tenant_id'} = $1`,
+    [tenantId],
+  ).then((r) => r.n)
+
+/** Denied means: an error 42501, or no row touched. Either way B must be unchanged (checked by the caller). */
+async function deniedOrNoop(attempt: Promise<{ affectedRows: number }>): Promise<void> {
+  const outcome = await attempt.then(
+    (result) => ({ affected: result.affectedRows, code: null as string | null }),
+    (error: { code?: string }) => ({ affected: 0, code: error.code ?? 'unknown' }),
+  )
+  expect(outcome.affected).toBe(0)
+  expect([null, '42501']).toContain(outcome.code)
+}
+
+describe.each(backends)('row level security on $kind', (backend) => {
+  let db: Database
+  let a: TenantFixture
+  let b: TenantFixture
+  let convA: string
+  let convB: string
+  beforeAll(async () => {
+    db = await backend.open()
+    a = await createTenant(db, 'A')
+    b = await createTenant(db, 'B')
+    for (const t of [a, b]) {
+      const msg = await ingest(db, t.channelId)
+      if (t === a) convA = msg.conversation_id
+      else convB = msg.conversation_id
+      await asUser(db, t.agentId, (tx) =>
+        tx.query(`select public.send_agent_message($1, 'hola')`, [msg.conversation_id]),
+      )
+      await asUser(db, t.adminId, (tx) =>
+        tx.query(`select public.create_invitation('new-${t.tenantId}@x.test')`),
+      )
+      await db.query(
+        `insert into public.ai_runs (tenant_id, conversation_id, provider, outcome) values ($1, $2, 'openai', 'replied')`,
+        [t.tenantId, msg.conversation_id],
+      )
+      await db.query(
+        `insert into public.canned_replies (tenant_id, shortcut, body) values ($1, 'hi', 'Hola')`,
+        [t.tenantId],
+      )
+    }
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  it.each(allTables)('%s: an admin of A sees its own rows and none of B', async (table) => {
+    const seen = await asUser(db, a.adminId, async (tx) => ({
+      own: await count(tx, table, a.tenantId),
+      other: await count(tx, table, b.tenantId),
+    }))
+    expect(seen.own).toBeGreaterThan(0)
+    expect(seen.other).toBe(0)
+  })
+
+  it.each(allTables)('%s: A cannot insert, update or delete rows of B', async (table) => {
+    const before = await fingerprint(db)
+    const where = table === 'tenants' ? 'id = $1' : 'tenant_id = $1'
+    for (const user of [a.adminId, a.agentId]) {
+      const [insertSql, insertParams] = insertInto(table, b, convB)
+      await deniedOrNoop(asUser(db, user, (tx) => tx.query(insertSql, insertParams)))
+      // Writable columns get a new value; elsewhere any update at all must be refused.
+      const column = { tenants: 'name', agents: 'display_name', canned_replies: 'body' }[table] ?? 'tenant_id'
+      const value = column === 'tenant_id' ? 'tenant_id' : `'changed'`
+      await deniedOrNoop(
+        asUser(db, user, (tx) =>
+          tx.query(`update public.${table} set ${column} = ${value} where ${where}`, [b.tenantId]),
+        ),
+      )
+      await deniedOrNoop(
+        asUser(db, user, (tx) => tx.query(`delete from public.${table} where ${where}`, [b.tenantId])),
+      )
+    }
+    expect(await fingerprint(db)).toBe(before)
+  })
+
+  it.each([...allTables, 'realtime.messages'])('%s: anon reads nothing', async (table) => {
+    const name = table.includes('.') ? table : `public.${table}`
+    const outcome = await asAnon(db, (tx) => tx.query(`select * from ${name}`)).then(
+      (r) => r.rows.length,
+      (error: { code?: string }) => error.code,
+    )
+    expect([0, '42501']).toContain(outcome)
+  })
+
+  it('anon can call no function; authenticated only the dashboard ones', async () => {
+    const executable = async (role: string, schema: string) =>
+      (
+        await db.query<{ name: string }>(
+          `select p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+           where n.nspname = $2 and has_function_privilege($1, p.oid, 'execute') order by 1`,
+          [role, schema],
+        )
+      ).rows.map((r) => r.name)
+    expect(await executable('anon', 'public')).toEqual([])
+    expect(await executable('anon', 'private')).toEqual([])
+    expect(await executable('authenticated', 'public')).toEqual([
+      'accept_invitation',
+      'add_note',
+      'assign_conversation',
+      'create_invitation',
+      'dashboard_metrics',
+      'handback',
+      'mark_conversation_read',
+      'request_relink',
+      'retry_message',
+      'revoke_invitation',
+      'send_agent_message',
+      'set_conversation_status',
+      'set_tenant_secrets',
+      'takeover',
+      'tenant_secrets_status',
+    ])
+    expect(await executable('authenticated', 'private')).toEqual([
+      'current_tenant_id',
+      'is_tenant_admin',
+      'is_tenant_member',
+    ])
+  })
+
+  it.each([
+    ['ingest_message', `select public.ingest_message($1, 'wa-x', 'x@c.us', false, 'hola')`],
+    ['enqueue_ai_reply', `select public.enqueue_ai_reply($1, 'hola')`],
+    ['claim_outbox', `select public.claim_outbox($1, 'w')`],
+    ['mark_sent', `select public.mark_sent($1, 'wa')`],
+    ['ai_handoff', `select public.ai_handoff($1, 'x')`],
+    ['get_tenant_secrets', 'select public.get_tenant_secrets($1)'],
+    ['auto_return_idle', 'select public.auto_return_idle() where $1::uuid is not null'],
+  ])('an agent cannot call the service function %s', async (_name, sql) => {
+    await expectDenied(asUser(db, a.adminId, (tx) => tx.query(sql, [b.channelId])))
+  })
+
+  it('agents and admins never read secrets; admins set them and see only whether they are set', async () => {
+    await asUser(db, a.adminId, (tx) =>
+      tx.query(`select public.set_tenant_secrets(p_openai_api_key => 'sk-test-a')`),
+    )
+    for (const user of [a.adminId, a.agentId]) {
+      await expectDenied(asUser(db, user, (tx) => tx.query('select * from private.tenant_secrets')))
+      await expectDenied(asUser(db, user, (tx) => tx.query('select * from private.webhook_config')))
+    }
+    const status = await asUser(db, a.agentId, (tx) =>
+      row<{ s: unknown }>(tx, 'select public.tenant_secrets_status() as s'),
+    )
+    expect(status.s).toEqual({ openai_api_key: true, shopify_access_token: false, ai_http_secret: false })
+    const other = await asUser(db, b.adminId, (tx) =>
+      row<{ s: unknown }>(tx, 'select public.tenant_secrets_status() as s'),
+    )
+    expect(other.s).toEqual({ openai_api_key: false, shopify_access_token: false, ai_http_secret: false })
+    const forService = await asService(db, (tx) =>
+      row<{ s: unknown }>(tx, 'select public.get_tenant_secrets($1) as s', [a.tenantId]),
+    )
+    expect(forService.s).toMatchObject({ openai_api_key: 'sk-test-a' })
+  })
+
+  it('only admins change settings, and the change is audited', async () => {
+    const update = (user: string) =>
+      asUser(db, user, (tx) =>
+        tx.query('update public.tenants set debounce_seconds = 9 where id = $1', [a.tenantId]),
+      )
+    expect((await update(a.agentId)).affectedRows).toBe(0)
+    expect((await update(a.adminId)).affectedRows).toBe(1)
+    const audit = await row<{ actor_id: string; fields: string[] }>(
+      db,
+      `select actor_id, details -> 'fields' as fields from public.audit_log
+       where tenant_id = $1 and action = 'settings_changed' order by id desc limit 1`,
+      [a.tenantId],
+    )
+    expect(audit).toEqual({ actor_id: a.adminId, fields: ['debounce_seconds'] })
+  })
+
+  it('agents cannot read the audit log; admins read only their own', async () => {
+    expect(await asUser(db, a.agentId, (tx) => count(tx, 'audit_log', a.tenantId))).toBe(0)
+    expect(await asUser(db, a.adminId, (tx) => count(tx, 'audit_log', a.tenantId))).toBeGreaterThan(0)
+  })
+
+  it('no one changes their own role or tenant; admins manage the others of their tenant', async () => {
+    const before = await fingerprint(db)
+    await expectRelevoError(
+      asUser(db, a.adminId, (tx) =>
+        tx.query(`update public.agents set role = 'agent' where user_id = $1`, [a.adminId]),
+      ),
+      403,
+      'own_role_immutable',
+    )
+    const selfPromotion = await asUser(db, a.agentId, (tx) =>
+      tx.query(`update public.agents set role = 'admin' where user_id = $1`, [a.agentId]),
+    )
+    expect(selfPromotion.affectedRows).toBe(0)
+    for (const user of [a.adminId, a.agentId]) {
+      await expectDenied(
+        asUser(db, user, (tx) =>
+          tx.query('update public.agents set tenant_id = $1 where user_id = $2', [b.tenantId, user]),
+        ),
+      )
+    }
+    expect(await fingerprint(db)).toBe(before)
+    const renamed = await asUser(db, a.adminId, (tx) =>
+      tx.query(`update public.agents set display_name = 'Ana B.' where user_id = $1`, [a.agentId]),
+    )
+    expect(renamed.affectedRows).toBe(1)
+  })
+
+  it('an agent deactivated by an admin loses access at once', async () => {
+    const t = await createTenant(db, 'C')
+    await ingest(db, t.channelId)
+    expect(await asUser(db, t.agentId, (tx) => count(tx, 'conversations', t.tenantId))).toBe(1)
+    await asUser(db, t.adminId, (tx) =>
+      tx.query('update public.agents set active = false where user_id = $1', [t.agentId]),
+    )
+    expect(await asUser(db, t.agentId, (tx) => count(tx, 'conversations', t.tenantId))).toBe(0)
+    expect(await asUser(db, t.agentId, (tx) => count(tx, 'tenants', t.tenantId))).toBe(0)
+  })
+
+  it('realtime: an agent joins only its tenant topic and reads only its rows', async () => {
+    const claimsA = { role: 'authenticated' as const, sub: a.agentId }
+    expect(await readAccess(db, claimsA, `tenant:${a.tenantId}`)).toEqual({ broadcast: true, presence: true })
+    expect(await readAccess(db, claimsA, `tenant:${b.tenantId}`)).toEqual({
+      broadcast: false,
+      presence: false,
+    })
+    expect(await readAccess(db, claimsA, `channel:${a.channelId}`)).toEqual({
+      broadcast: false,
+      presence: false,
+    })
+    expect(await readAccess(db, { role: 'anon' }, `tenant:${a.tenantId}`)).toEqual({
+      broadcast: false,
+      presence: false,
+    })
+    expect(await writeAccess(db, claimsA, `tenant:${a.tenantId}`, 'presence')).toBe(true)
+    expect(await writeAccess(db, claimsA, `tenant:${b.tenantId}`, 'presence')).toBe(false)
+    // Even with its own topic joined, B's feed rows stay invisible through the table.
+    const rows = await asUser(db, a.agentId, async (tx) => {
+      await tx.query(`select set_config('realtime.topic', $1, true)`, [`tenant:${a.tenantId}`])
+      return row<{ own: number; other: number }>(
+        tx,
+        `select count(*) filter (where topic = $1)::int as own, count(*) filter (where topic <> $1)::int as other
+         from realtime.messages`,
+        [`tenant:${a.tenantId}`],
+      )
+    })
+    expect(rows.own).toBeGreaterThan(0)
+    expect(rows.other).toBe(0)
+  })
+
+  it('dashboard functions never reach another tenant (see bad-input for every function)', async () => {
+    const before = await fingerprint(db)
+    for (const sql of [
+      'select public.takeover($1)',
+      'select public.handback($1)',
+      'select public.mark_conversation_read($1)',
+    ]) {
+      await expectRelevoError(
+        asUser(db, a.adminId, (tx) => tx.query(sql, [convB])),
+        404,
+        'conversation_not_found',
+      )
+    }
+    expect(await fingerprint(db)).toBe(before)
+    const metrics = await asUser(db, a.adminId, (tx) =>
+      row<{ m: { open_conversations: number } }>(
+        tx,
+        `select public.dashboard_metrics(now() - interval '1 day', now() + interval '1 day') as m`,
+      ),
+    )
+    expect(metrics.m.open_conversations).toBe(1)
+    expect(convA).toBeTruthy()
+  })
+})
