@@ -4,6 +4,7 @@
  */
 const benches: [name: string, run: () => Promise<void>][] = [
   ['rest', async () => (await import('./rest.ts')).runRestBench()],
+  ['sql', async () => (await import('./sql.ts')).runSqlBench()],
 ]
 
 const only = process.argv[2]
