@@ -102,6 +102,19 @@ describe('gateway, CORS and JWTs', () => {
     expect(await response.json()).toBe(sub)
   })
 
+  it('sets the request settings PostgREST sets: search path, method, path, headers; UTC', async () => {
+    // plpgsql resolves gen_salt (in schema extensions) at call time, with the request's search_path.
+    await env.db.exec(`create function public.request_info() returns json language plpgsql stable as $$
+      begin
+        return json_build_object('method', current_setting('request.method'), 'path', current_setting('request.path'),
+          'client', current_setting('request.headers')::json ->> 'x-client-info',
+          'salt', length(gen_salt('bf')), 'zone', current_setting('TimeZone'));
+      end $$;`)
+    const { data } = await env.client().rpc('request_info')
+    expect(data).toMatchObject({ method: 'POST', path: '/rpc/request_info', salt: 29, zone: 'UTC' })
+    expect((data as { client: string }).client).toMatch(/^supabase-js/)
+  })
+
   it('rejects schemas that are not exposed with 406 PGRST106', async () => {
     const { error, status } = await env.client().schema('auth').from('users').select()
     expect(status).toBe(406)

@@ -1,8 +1,8 @@
 import { decodeJwt, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestStandIn, type TestStandIn } from '../testing/stand-in.ts'
+import { backends, startTestStandIn, type TestStandIn } from '../testing/stand-in.ts'
 
-describe('auth (GoTrue subset) through supabase-js', () => {
+describe.each(backends)('auth (GoTrue subset) through supabase-js (%s)', (backend) => {
   let env: TestStandIn
   const signIn = (email: string, password: string) =>
     env.client().auth.signInWithPassword({ email, password })
@@ -15,7 +15,7 @@ describe('auth (GoTrue subset) through supabase-js', () => {
   }
 
   beforeAll(async () => {
-    env = await startTestStandIn('pglite')
+    env = await startTestStandIn(backend)
     // Users created the way a Supabase seed.sql does it: a pgcrypto bcrypt hash in auth.users.
     await env.db.exec(`
       insert into auth.users (id, email, encrypted_password, email_confirmed_at, raw_app_meta_data)
@@ -156,7 +156,7 @@ describe('auth (GoTrue subset) through supabase-js', () => {
   })
 
   it('issues access tokens with the configured lifetime', async () => {
-    const short = await startTestStandIn('pglite', '', { accessTokenTtlSeconds: 120 })
+    const short = await startTestStandIn(backend, '', { accessTokenTtlSeconds: 120 })
     try {
       const { data } = await short
         .client()

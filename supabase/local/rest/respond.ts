@@ -1,4 +1,5 @@
-import { notSingle } from './errors.ts'
+import type { Context } from 'hono'
+import { notSingle, PostgrestError } from './errors.ts'
 
 /** One row from a statement in statements.ts / rpc.ts. */
 export interface ResultRow {
@@ -37,4 +38,50 @@ export function rowsResponse(
 
 export function contentType(single: boolean): string {
   return single ? 'application/vnd.pgrst.object+json; charset=utf-8' : 'application/json; charset=utf-8'
+}
+
+/** The answer to a write: the rows with return=representation, else an empty 201/204. */
+export function write(
+  row: ResultRow,
+  representation: boolean,
+  single: boolean,
+  count: boolean,
+  status: number,
+): RestResponse {
+  if (representation) return rowsResponse(row, { single, count, status })
+  const range = count ? `*/${row.n}` : '*/*'
+  // Minimal return: 201 for inserts, 204 for updates and deletes, with no body.
+  return { status: status === 201 ? 201 : 204, body: null, headers: { 'Content-Range': range } }
+}
+
+export function invalidBody(message: string): PostgrestError {
+  return new PostgrestError(400, { code: 'PGRST102', details: null, hint: null, message })
+}
+
+export function rangeNotSatisfiable(offset: number, total: number): PostgrestError {
+  return new PostgrestError(416, {
+    code: 'PGRST103',
+    details: `An offset of ${offset} was requested, but there are only ${total} rows.`,
+    hint: null,
+    message: 'Requested range not satisfiable',
+  })
+}
+
+/**
+ * Transaction settings PostgREST adds besides role and claims: the search path with Supabase's
+ * extra `extensions` schema, the request's method, path and headers, and UTC like Supabase's
+ * databases so that both backends print timestamps alike.
+ */
+export function requestSettings(c: Context): Record<string, string> {
+  const headers: Record<string, string> = {}
+  c.req.raw.headers.forEach((value, name) => {
+    headers[name] = value
+  })
+  return {
+    search_path: 'public, extensions',
+    TimeZone: 'UTC',
+    'request.method': c.req.method,
+    'request.path': c.req.path.replace(/^\/rest\/v1/, ''),
+    'request.headers': JSON.stringify(headers),
+  }
 }

@@ -8,7 +8,16 @@ import type { Claims } from '../keys.ts'
 import { readJsonBody } from './body.ts'
 import { badRequest, fromDatabaseError, isDatabaseError, PostgrestError, tableNotFound } from './errors.ts'
 import { parsePrefer, parseQuery, profileSchema, wantsObject } from './request.ts'
-import { contentType, type RestResponse, type ResultRow, rowsResponse } from './respond.ts'
+import {
+  contentType,
+  invalidBody,
+  type RestResponse,
+  type ResultRow,
+  rangeNotSatisfiable,
+  requestSettings,
+  rowsResponse,
+  write,
+} from './respond.ts'
 import { resolveFunction, rpcStatement } from './rpc.ts'
 import type { SchemaCache } from './schema-cache.ts'
 import { qualified, T } from './sql.ts'
@@ -38,7 +47,7 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
   // Run one statement as the request's role; Postgres errors become PostgREST's.
   async function run(c: Ctx, respond: (tx: Queryable) => Promise<RestResponse>): Promise<Response> {
     const claims: Claims = c.get('claims')
-    const result = await asRole(options.db, claims, respond).catch((error: unknown) => {
+    const result = await asRole(options.db, claims, respond, requestSettings(c)).catch((error: unknown) => {
       throw isDatabaseError(error) ? fromDatabaseError(error, claims.role === 'anon') : error
     })
     const body = c.req.method === 'HEAD' ? null : result.body
@@ -158,38 +167,12 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
   return app
 }
 
-function write(
-  row: ResultRow,
-  representation: boolean,
-  single: boolean,
-  count: boolean,
-  status: number,
-): RestResponse {
-  if (representation) return rowsResponse(row, { single, count, status })
-  const range = count ? `*/${row.n}` : '*/*'
-  // Minimal return: 201 for inserts, 204 for updates and deletes, with no body.
-  return { status: status === 201 ? 201 : 204, body: null, headers: { 'Content-Range': range } }
-}
-
 function offsetOf(offset: number | undefined): { offset?: number } {
   return offset === undefined ? {} : { offset }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function invalidBody(message: string): PostgrestError {
-  return new PostgrestError(400, { code: 'PGRST102', details: null, hint: null, message })
-}
-
-function rangeNotSatisfiable(offset: number, total: number): PostgrestError {
-  return new PostgrestError(416, {
-    code: 'PGRST103',
-    details: `An offset of ${offset} was requested, but there are only ${total} rows.`,
-    hint: null,
-    message: 'Requested range not satisfiable',
-  })
 }
 
 // CSV, plans and other media types are not produced; saying so beats answering JSON.

@@ -66,8 +66,18 @@ async function openTestDatabase(backend: Backend): Promise<{ db: Database; drop:
     async drop() {
       const client = new pg.Client({ connectionString: pgUrl })
       await client.connect()
-      await client.query(`drop database if exists ${name} with (force)`)
-      await client.end()
+      try {
+        // pg's pool.end() resolves before its connections have closed; wait for them rather than
+        // terminating them with (force), which would surface as errors in the closing clients.
+        for (let attempt = 0; ; attempt++) {
+          const busy = await client.query('select 1 from pg_stat_activity where datname = $1', [name])
+          if (busy.rows.length === 0 || attempt === 50) break
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+        await client.query(`drop database if exists ${name} with (force)`)
+      } finally {
+        await client.end()
+      }
     },
   }
 }
