@@ -34,6 +34,7 @@ export interface Health {
   transport: WhatsAppTransport['name']
   phone: string | null
   lastHeartbeatAt: string | null
+  databaseReachable: boolean | null
   lastError: string | null
   bufferDepth: number
   sendsInFlight: number
@@ -109,6 +110,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
         transport: o.transport.name,
         phone: snap.phone,
         lastHeartbeatAt: snap.lastHeartbeatAt,
+        databaseReachable: snap.databaseReachable,
         lastError: snap.lastError,
         bufferDepth: buffer.depth,
         sendsInFlight: pending.size,

@@ -1,9 +1,10 @@
 /**
  * @module
  * Ingest: every message and ack the transport reports goes to the database through the
- * idempotent SQL functions, in arrival order (one serial queue). While the database is
- * unreachable, entries go to the durable buffer and are replayed in order on recovery; once
- * the buffer holds anything, new entries queue behind it so order is kept.
+ * idempotent SQL functions. Order is kept per chat (one queue per chat; chats run in
+ * parallel, up to `concurrency` writes at once). While the database is unreachable, entries
+ * go to the durable buffer and are replayed in order on recovery; once the buffer holds
+ * anything, new entries queue behind it so order is kept.
  */
 import type { Logger } from 'pino'
 import type { BufferedEntry, DurableBuffer } from '../buffer/durable-buffer.ts'
@@ -21,11 +22,16 @@ export interface IngestFlowOptions {
   /** First replay retry delay; doubles up to `maxRetryMs`. */
   retryMs?: number
   maxRetryMs?: number
+  /** Writes in flight at once across chats. */
+  concurrency?: number
 }
 
 export class IngestFlow {
   private readonly o: Required<IngestFlowOptions>
-  private queue: Promise<unknown> = Promise.resolve()
+  private readonly queues = new Map<string, Promise<void>>()
+  private replaying: Promise<void> | null = null
+  private inFlight = 0
+  private readonly waiting: Array<() => void> = []
   private retryTimer: NodeJS.Timeout | null = null
   private retryDelay: number
   private stopped = false
@@ -33,13 +39,13 @@ export class IngestFlow {
   duplicates = 0
 
   constructor(options: IngestFlowOptions) {
-    this.o = { retryMs: 500, maxRetryMs: 30_000, ...options }
+    this.o = { retryMs: 500, maxRetryMs: 30_000, concurrency: 16, ...options }
     this.retryDelay = this.o.retryMs
   }
 
   /** A message from the transport (customer, phone, or the echo of our own send). */
   message(message: InboundMessage): Promise<void> {
-    return this.enqueue(async () => {
+    return this.enqueue(message.chatId, async () => {
       // Our own sends come back as fromMe: let them record their id first (PendingSends).
       if (message.fromMe) await this.o.pending.settled()
       await this.apply({
@@ -60,7 +66,7 @@ export class IngestFlow {
   }
 
   ack(waMessageId: string, status: AckStatus): Promise<void> {
-    return this.enqueue(async () => {
+    return this.enqueue('acks', async () => {
       // An ack can beat mark_sent; record_ack only finds the row once the id is recorded.
       await this.o.pending.settled()
       await this.apply({ kind: 'ack', waMessageId, status })
@@ -75,12 +81,16 @@ export class IngestFlow {
 
   /** Replays what a previous run left in the buffer. */
   resume(): Promise<void> {
-    return this.enqueue(() => this.replay())
+    return this.replay().catch((error: unknown) => {
+      this.o.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'replay failed')
+    })
   }
 
   /** Resolves when everything queued so far was stored or buffered. */
-  idle(): Promise<void> {
-    return this.enqueue(async () => undefined)
+  async idle(): Promise<void> {
+    while (this.queues.size > 0 || this.replaying) {
+      await Promise.all([...this.queues.values(), this.replaying])
+    }
   }
 
   stop(): Promise<void> {
@@ -108,8 +118,16 @@ export class IngestFlow {
     }
   }
 
+  /** One replay at a time, however many chats ask for it. */
+  private replay(): Promise<void> {
+    this.replaying ??= this.replayBuffer().finally(() => {
+      this.replaying = null
+    })
+    return this.replaying
+  }
+
   /** Replays the buffer oldest-first; stops at the first unreachable error and retries later. */
-  private async replay(): Promise<void> {
+  private async replayBuffer(): Promise<void> {
     while (this.o.buffer.depth > 0) {
       const batch = await this.o.buffer.peek(100)
       let done = 0
@@ -163,11 +181,30 @@ export class IngestFlow {
     this.retryTimer.unref()
   }
 
-  private enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.queue.then(task).catch((error: unknown) => {
-      this.o.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'ingest failed')
+  /** Runs `task` after the previous task of the same chat, within the global concurrency limit. */
+  private enqueue(key: string, task: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(key) ?? Promise.resolve()
+    const run = previous
+      .then(() => this.slot(task))
+      .catch((error: unknown) => {
+        this.o.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'ingest failed')
+      })
+    this.queues.set(key, run)
+    void run.then(() => {
+      if (this.queues.get(key) === run) this.queues.delete(key)
     })
-    this.queue = run
     return run
+  }
+
+  private async slot(task: () => Promise<void>): Promise<void> {
+    while (this.inFlight >= this.o.concurrency)
+      await new Promise<void>((resolve) => this.waiting.push(resolve))
+    this.inFlight += 1
+    try {
+      await task()
+    } finally {
+      this.inFlight -= 1
+      this.waiting.shift()?.()
+    }
   }
 }

@@ -76,7 +76,9 @@ export class OutboxWorker {
     this.stopping = true
     if (this.pollTimer) clearInterval(this.pollTimer)
     await this.draining
-    await this.unsubscribe?.().catch(() => undefined)
+    // Leaving a realtime channel waits for the server; do not let a dead server hold shutdown.
+    const unsubscribed = this.unsubscribe?.().catch(() => undefined)
+    await Promise.race([unsubscribed, new Promise((resolve) => setTimeout(resolve, 2000).unref())])
   }
 
   private async drain(): Promise<void> {

@@ -27,6 +27,8 @@ export interface SessionSnapshot {
   qr: { text: string; expiresAt: string } | null
   phone: string | null
   lastHeartbeatAt: string | null
+  /** Whether the last heartbeat reached the database (null before the first one). */
+  databaseReachable: boolean | null
   lastError: string | null
   reconnectAttempts: number
 }
@@ -38,6 +40,7 @@ export class SessionManager {
     qr: null,
     phone: null,
     lastHeartbeatAt: null,
+    databaseReachable: null,
     lastError: null,
     reconnectAttempts: 0,
   }
@@ -87,9 +90,10 @@ export class SessionManager {
       if (this.unsavedStatus) this.setStatus(this.unsavedStatus)
       await this.statusChain
       const { relinkRequested } = await this.o.store.heartbeat()
-      this.state = { ...this.state, lastHeartbeatAt: new Date().toISOString() }
+      this.state = { ...this.state, lastHeartbeatAt: new Date().toISOString(), databaseReachable: true }
       if (relinkRequested && this.state.status !== 'qr') await this.relink('re-link requested by an admin')
     } catch (error) {
+      this.state = { ...this.state, databaseReachable: false }
       this.o.logger.warn({ err: (error as Error).message }, 'heartbeat failed')
     }
   }

@@ -1,0 +1,212 @@
+/**
+ * Connector benchmark → bench/results/connector.json:
+ * 1. ingest throughput and latency, simulator → SupabaseStore → stand-in → SQL (real Postgres when available);
+ * 2. queued → sent latency with polling off (every send is pushed by realtime);
+ * 3. idle RSS of the real connector process (src/main.ts) on the simulator transport, and its SIGTERM exit;
+ * 4. Chromium RSS/PSS while whatsapp-web.js is starting (page load held open by a silent proxy).
+ */
+import { spawn } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { createServer, type Socket } from 'node:net'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pino from 'pino'
+import { SupabaseStore } from '../src/store/supabase-store.ts'
+import { channelId, startHarness } from '../src/testing/harness.ts'
+import { waitFor } from '../src/testing/wait-for.ts'
+import { WhatsAppWebTransport } from '../src/whatsapp/whatsapp-web.ts'
+import { type BenchBackend, startBenchBackend } from './backend.ts'
+import { percentile, processesMemoryMiB, processMemoryMiB } from './memory.ts'
+
+const N = Number(process.env.BENCH_MESSAGES ?? 2000)
+const SENDS = Number(process.env.BENCH_SENDS ?? 50)
+const round = (n: number) => Math.round(n * 100) / 100
+
+function timedStore(backend: BenchBackend, workerId: string, latencies: number[]): SupabaseStore {
+  const store = new SupabaseStore({
+    url: backend.url,
+    serviceRoleKey: backend.keys.serviceRoleKey,
+    channelId,
+    workerId,
+    logger: pino({ level: 'silent' }),
+  })
+  const ingest = store.ingestMessage.bind(store)
+  store.ingestMessage = async (input) => {
+    const t = performance.now()
+    try {
+      return await ingest(input)
+    } finally {
+      latencies.push(performance.now() - t)
+    }
+  }
+  return store
+}
+
+async function ingestThroughput(backend: BenchBackend) {
+  const latencies: number[] = []
+  const h = await startHarness(timedStore(backend, 'bench-ingest', latencies), { pollMs: 60_000 })
+  const t0 = performance.now()
+  for (let i = 0; i < N; i++) {
+    await h.post('/simulator/messages', {
+      from: `52155${String(i % 50).padStart(8, '0')}`,
+      body: `mensaje ${i}`,
+    })
+  }
+  await h.connector.ingest.idle()
+  const seconds = (performance.now() - t0) / 1000
+  await h.stop()
+  await rm(h.dir, { recursive: true, force: true })
+  const sorted = latencies.sort((a, b) => a - b)
+  return {
+    messages: N,
+    chats: 50,
+    seconds: round(seconds),
+    messagesPerSecond: round(N / seconds),
+    ingestLatencyMs: {
+      p50: round(percentile(sorted, 50)),
+      p99: round(percentile(sorted, 99)),
+      max: round(sorted.at(-1) ?? 0),
+    },
+    ingested: h.connector.health().ingested,
+  }
+}
+
+async function queuedToSent(backend: BenchBackend) {
+  const h = await startHarness(timedStore(backend, 'bench-send', []), { pollMs: 60_000 })
+  const service = (await import('@supabase/supabase-js')).createClient(
+    backend.url,
+    backend.keys.serviceRoleKey,
+    {
+      auth: { persistSession: false },
+    },
+  )
+  const latencies: number[] = []
+  for (let i = 0; i < SENDS; i++) {
+    const phone = `52166${String(i).padStart(8, '0')}`
+    await h.post('/simulator/messages', { from: phone, body: 'hola' })
+    await h.connector.ingest.idle()
+    const { rows } = await backend.db.query<{ id: string }>(
+      `select m.id from public.messages m join public.conversations c on c.id = m.conversation_id where c.wa_chat_id = $1`,
+      [`${phone}@c.us`],
+    )
+    const before = h.sim.outbox().length
+    const t = performance.now()
+    const { error } = await service.rpc('enqueue_ai_reply', {
+      p_trigger_message_id: rows[0]?.id ?? '',
+      p_body: 'respuesta',
+    })
+    if (error) throw error
+    await waitFor(() => h.sim.outbox().length > before, 'delivery')
+    latencies.push(performance.now() - t)
+  }
+  await h.stop()
+  await rm(h.dir, { recursive: true, force: true })
+  const sorted = latencies.sort((a, b) => a - b)
+  return {
+    sends: SENDS,
+    pollingMs: 60_000,
+    latencyMs: { p50: round(percentile(sorted, 50)), p95: round(percentile(sorted, 95)) },
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as { port: number }).port
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function connectorProcessRss(backend: BenchBackend) {
+  const port = await freePort()
+  const dataDir = await mkdtemp(join(tmpdir(), 'relevo-bench-proc-'))
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: new URL('..', import.meta.url),
+    env: {
+      ...process.env,
+      SUPABASE_URL: backend.url,
+      SUPABASE_SERVICE_ROLE_KEY: backend.keys.serviceRoleKey,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: 'ignore',
+  })
+  await waitFor(
+    () =>
+      fetch(`http://127.0.0.1:${port}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    'connector /health',
+    60_000,
+  )
+  await new Promise((resolve) => setTimeout(resolve, 3000))
+  const idle = await processMemoryMiB(child.pid ?? 0)
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  const t = performance.now()
+  child.kill('SIGTERM')
+  const code = await exit
+  await rm(dataDir, { recursive: true, force: true })
+  return {
+    idleRssMiB: round(idle.rssMiB),
+    idlePssMiB: round(idle.pssMiB),
+    sigtermExitCode: code,
+    sigtermMs: Math.round(performance.now() - t),
+  }
+}
+
+async function chromiumMemory() {
+  // A proxy that accepts and never answers keeps page.goto (and so Chromium) waiting.
+  const held: Socket[] = []
+  const proxy = createServer((socket) => held.push(socket))
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
+  const dir = await mkdtemp(join(tmpdir(), 'relevo-bench-chromium-'))
+  const transport = new WhatsAppWebTransport({
+    sessionPath: join(dir, 'session'),
+    chromiumPath: process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium',
+    cachePath: join(dir, 'cache'),
+    webVersion: null,
+    webVersionUrl: null,
+    groupsEnabled: false,
+    logger: pino({ level: 'silent' }),
+    startTimeoutMs: 8000,
+    extraChromiumArgs: [`--proxy-server=http://127.0.0.1:${(proxy.address() as { port: number }).port}`],
+  })
+  const starting = transport.start().catch((error: Error) => error.message)
+  await new Promise((resolve) => setTimeout(resolve, 5000))
+  const during = await processesMemoryMiB(dir)
+  const startError = await starting
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  const after = await processesMemoryMiB(dir)
+  for (const socket of held) socket.destroy()
+  proxy.close()
+  await rm(dir, { recursive: true, force: true })
+  return {
+    note: 'whatsapp-web.js starting, page load held open; real WhatsApp Web adds to this (reference notes: 500-750 MB per client reported)',
+    processes: during.procs,
+    rssSumMiB: round(during.rssMiB),
+    pssSumMiB: round(during.pssMiB),
+    startError,
+    processesLeftAfterFailure: after.procs,
+  }
+}
+
+const backend = await startBenchBackend()
+try {
+  const results = {
+    at: new Date().toISOString(),
+    machine: { cpus: cpus().length, node: process.version },
+    backend: backend.kind,
+    ingest: await ingestThroughput(backend),
+    queuedToSent: await queuedToSent(backend),
+    connectorProcess: await connectorProcessRss(backend),
+    chromium: process.env.BENCH_SKIP_CHROMIUM ? null : await chromiumMemory(),
+  }
+  const out = new URL('./results/', import.meta.url)
+  await mkdir(out, { recursive: true })
+  await writeFile(new URL('connector.json', out), `${JSON.stringify(results, null, 2)}\n`)
+  console.log(JSON.stringify(results, null, 2))
+} finally {
+  await backend.close()
+}
