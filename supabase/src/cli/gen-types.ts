@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { applyMigrations, openDatabase } from '../db/index.ts'
+import { applyMigrations, openDatabase, type Queryable } from '../db/index.ts'
 import { introspectSchema } from './gen-types/introspect.ts'
 import { renderTypes } from './gen-types/render.ts'
 
@@ -14,13 +14,18 @@ const outputFile = fileURLToPath(new URL('../../types/database.ts', import.meta.
 const exposedSchemas = ['public']
 const postgrestVersion = '12'
 
+/** Types of an already migrated database (PGlite or Postgres give the same file). */
+export async function renderDatabaseTypes(db: Queryable): Promise<string> {
+  const models = []
+  for (const schema of exposedSchemas) models.push(await introspectSchema(db, schema))
+  return renderTypes(models, postgrestVersion)
+}
+
 export async function generateTypes(): Promise<string> {
   const db = await openDatabase()
   try {
     await applyMigrations(db)
-    const models = []
-    for (const schema of exposedSchemas) models.push(await introspectSchema(db, schema))
-    return renderTypes(models, postgrestVersion)
+    return await renderDatabaseTypes(db)
   } finally {
     await db.close()
   }

@@ -160,10 +160,10 @@ async function readRelations(
       one_to_one: boolean
     }>(
       `select k.conrelid::int as relid, k.conname as name,
-              array(select a.attname from unnest(k.conkey) with ordinality u(n, i)
+              array(select a.attname::text from unnest(k.conkey) with ordinality u(n, i)
                     join pg_catalog.pg_attribute a on a.attrelid = k.conrelid and a.attnum = u.n order by u.i) as columns,
               r.relname as referenced,
-              array(select a.attname from unnest(k.confkey) with ordinality u(n, i)
+              array(select a.attname::text from unnest(k.confkey) with ordinality u(n, i)
                     join pg_catalog.pg_attribute a on a.attrelid = k.confrelid and a.attnum = u.n order by u.i)
                 as referenced_columns,
               exists (select 1 from pg_catalog.pg_index x where x.indrelid = k.conrelid and x.indisunique
@@ -221,7 +221,7 @@ async function readFunctions(
       returns: number
       returns_set: boolean
     }>(
-      `select p.proname as name, p.proargnames as arg_names, p.proargmodes::text[] as arg_modes,
+      `select p.proname as name, p.proargnames::text[] as arg_names, p.proargmodes::text[] as arg_modes,
               coalesce(p.proallargtypes, p.proargtypes::oid[])::int[] as arg_types,
               p.proargtypes::oid[]::int[] as in_types, p.pronargdefaults::int as n_defaults,
               p.prorettype::int as returns, p.proretset as returns_set
@@ -258,7 +258,7 @@ async function readFunctions(
 async function readEnums(db: Queryable, schema: string): Promise<SchemaModel['enums']> {
   const rows = (
     await db.query<{ name: string; labels: string[] }>(
-      `select t.typname as name, array_agg(e.enumlabel order by e.enumsortorder) as labels
+      `select t.typname as name, array_agg(e.enumlabel::text order by e.enumsortorder) as labels
        from pg_catalog.pg_type t
        join pg_catalog.pg_namespace n on n.oid = t.typnamespace
        join pg_catalog.pg_enum e on e.enumtypid = t.oid
