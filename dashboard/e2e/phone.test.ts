@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type SimulatedPhone, startSimulatedPhone } from './connector-process.ts'
+import { ADMIN, type Rig, startRig } from './harness.ts'
+
+// The whole path with the real connector on its simulator: a customer's phone writes, the agent
+// sees it live, takes over, replies, and the reply arrives on the customer's phone.
+let rig: Rig
+let phone: SimulatedPhone
+
+beforeAll(async () => {
+  rig = await startRig()
+  phone = await startSimulatedPhone(rig.standIn.url, rig.standIn.keys.serviceRoleKey)
+})
+
+afterAll(async () => {
+  await phone?.stop()
+  await rig?.close()
+})
+
+/** Polls until the customer's phone has a message with this body (the outbox is asynchronous). */
+async function phoneReceives(body: string): Promise<{ chatId: string; body: string; ack: string }> {
+  for (;;) {
+    const found = (await phone.received()).find((m) => m.body === body)
+    if (found) return found
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+}
+
+describe('customer phone ↔ agent desk through the connector simulator', () => {
+  it('a customer message appears live; the agent takes over and the reply reaches the phone', async () => {
+    const page = await rig.newPage('en')
+    await rig.signIn(page, ADMIN)
+    await phone.customerWrites('5215544445555', 'Paula Soto', 'Hola, ¿abren el domingo?')
+    const row = page.getByTestId('conversation-row').filter({ hasText: 'Paula Soto' })
+    await row.waitFor()
+    await row.click()
+    await page.getByText('Hola, ¿abren el domingo?').waitFor()
+
+    await page.getByRole('button', { name: 'Take over' }).click()
+    await row.getByTestId('holder-badge').filter({ hasText: 'Admin Demo' }).waitFor()
+
+    await page.getByTestId('composer').fill('Sí, de 10 a 14 h')
+    await page.getByTestId('composer').press('Enter')
+    const delivered = await phoneReceives('Sí, de 10 a 14 h')
+    expect(delivered.chatId).toBe('5215544445555@c.us')
+    // The connector recorded the WhatsApp id: the agent sees the message as sent (or further).
+    await page
+      .getByTestId('message')
+      .filter({ hasText: 'Sí, de 10 a 14 h' })
+      .locator('[data-status="sent"], [data-status="delivered"], [data-status="read"]')
+      .waitFor()
+
+    await page.getByRole('button', { name: 'Hand back to AI' }).click()
+    await row.getByTestId('holder-badge').filter({ hasText: /^AI$/ }).waitFor()
+    expect((await phone.received()).filter((m) => m.body === 'Sí, de 10 a 14 h')).toHaveLength(1)
+  })
+})
