@@ -53,7 +53,7 @@ export function createSupabaseMaintenance(db: SupabaseClient): MaintenanceStore 
         await db
           .from('channels')
           .update({ status: 'disconnected', status_changed_at: new Date().toISOString() })
-          .in('status', ['ready', 'starting', 'qr'])
+          .or('status.eq.ready,status.eq.starting,status.eq.qr') // not `in`: see lib/metrics.ts
           .lt('last_heartbeat_at', before)
           .select('id'),
       )

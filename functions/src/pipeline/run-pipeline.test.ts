@@ -29,7 +29,10 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
     const h = harness({
       tenant: SHOP,
       secrets: SHOP_SECRETS,
-      script: [{ toolCalls: [{ name: 'search_products', arguments: { query: 'taza azul' } }] }, replyFromSearch],
+      script: [
+        { toolCalls: [{ name: 'search_products', arguments: { query: 'taza azul' } }] },
+        replyFromSearch,
+      ],
     })
     const conv = h.store.addConversation()
     const msg = h.store.receive(conv.id, '¿Tienen la taza azul?')
@@ -68,7 +71,10 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
       (r: WireRequest) => ({ content: JSON.stringify(toolResult(r, 'order_status')) }),
     ]
     const owner = harness({ tenant: SHOP, secrets: SHOP_SECRETS, script })
-    const msgA = owner.store.receive(owner.store.addConversation('5215512345678').id, '¿Dónde está mi pedido 1001?')
+    const msgA = owner.store.receive(
+      owner.store.addConversation('5215512345678').id,
+      '¿Dónde está mi pedido 1001?',
+    )
     await owner.run(msgA.id)
     const seen = JSON.parse(owner.store.outbox()[0]?.body ?? '{}')
     expect(seen).toMatchObject({ verified: true, fulfillment: 'FULFILLED', order_number: '#1001' })
@@ -89,7 +95,10 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
       script: [
         {
           toolCalls: [
-            { name: 'create_checkout_link', arguments: { items: [{ variant_id: 'gid://shopify/ProductVariant/40001', quantity: 2 }] } },
+            {
+              name: 'create_checkout_link',
+              arguments: { items: [{ variant_id: 'gid://shopify/ProductVariant/40001', quantity: 2 }] },
+            },
           ],
         },
         (r: WireRequest) => ({ content: (toolResult(r, 'create_checkout_link') as { url: string }).url }),
@@ -114,7 +123,9 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
   })
 
   it("hands off when the model calls handoff_to_human, with the model's reason", async () => {
-    const h = harness({ script: [{ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'refund request' } }] }] })
+    const h = harness({
+      script: [{ toolCalls: [{ name: 'handoff_to_human', arguments: { reason: 'refund request' } }] }],
+    })
     const conv = h.store.addConversation()
     const msg = h.store.receive(conv.id, 'me cobraron dos veces')
     expect(await h.run(msg.id)).toMatchObject({ outcome: 'handoff', reason: 'tool: refund request' })
@@ -134,11 +145,19 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
   })
 
   it('hands off when the provider times out', async () => {
-    const h = harness({ script: [{ hang: true }], env: { OPENAI_MAX_RETRIES: '0', OPENAI_TIMEOUT_MS: '100' } })
+    const h = harness({
+      script: [{ hang: true }],
+      env: { OPENAI_MAX_RETRIES: '0', OPENAI_TIMEOUT_MS: '100' },
+    })
     const conv = h.store.addConversation()
     const msg = h.store.receive(conv.id, 'hola')
-    expect(await h.run(msg.id)).toMatchObject({ outcome: 'failed', reason: 'provider_failed: provider_timeout' })
-    expect(h.store.outbox(conv.id).map((m) => m.body)).toEqual(['Te comunico con una persona de nuestro equipo.'])
+    expect(await h.run(msg.id)).toMatchObject({
+      outcome: 'failed',
+      reason: 'provider_failed: provider_timeout',
+    })
+    expect(h.store.outbox(conv.id).map((m) => m.body)).toEqual([
+      'Te comunico con una persona de nuestro equipo.',
+    ])
   })
 
   it('hands every chat to a person when the AI is not configured', async () => {

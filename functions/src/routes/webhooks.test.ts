@@ -1,4 +1,4 @@
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { createExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { harness, WEBHOOK_SECRET } from '../testing/harness.ts'
 
@@ -16,7 +16,12 @@ describe('POST /webhooks/db', () => {
 
   it('refuses a request without the secret header', async () => {
     const h = harness()
-    const response = await h.app.request('/webhooks/db', { method: 'POST', body: '{}' }, h.env, createExecutionContext())
+    const response = await h.app.request(
+      '/webhooks/db',
+      { method: 'POST', body: '{}' },
+      h.env,
+      createExecutionContext(),
+    )
     expect(response.status).toBe(401)
   })
 

@@ -46,7 +46,10 @@ export function harness(options: HarnessOptions = {}) {
   }
   const app = createApp(deps)
 
-  async function webhook(message: Pick<StoredMessage, 'id' | 'conversationId' | 'direction'>, secret = WEBHOOK_SECRET) {
+  async function webhook(
+    message: Pick<StoredMessage, 'id' | 'conversationId' | 'direction'>,
+    secret = WEBHOOK_SECRET,
+  ) {
     const ctx = createExecutionContext()
     const response = await app.request(
       '/webhooks/db',

@@ -5,7 +5,13 @@
  * scenarios against the real SQL through the local stand-in.
  */
 import type { EnqueueResult, MaintenanceStore, PipelineStore } from '../pipeline/store.ts'
-import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSettings } from '../pipeline/types.ts'
+import type {
+  ChatMessage,
+  Conversation,
+  RunRecord,
+  TenantSecrets,
+  TenantSettings,
+} from '../pipeline/types.ts'
 
 export interface StoredMessage extends ChatMessage {
   status: string
@@ -44,7 +50,10 @@ export function demoTenant(overrides: Partial<TenantSettings> = {}): TenantSetti
 
 export class MemoryStore implements PipelineStore, MaintenanceStore {
   messages: StoredMessage[] = []
-  conversations = new Map<string, Conversation & { needsAttention: boolean; attentionReason: string | null }>()
+  conversations = new Map<
+    string,
+    Conversation & { needsAttention: boolean; attentionReason: string | null }
+  >()
   tenants = new Map<string, TenantSettings>()
   secrets = new Map<string, TenantSecrets>()
   runs: StoredRun[] = []
@@ -53,7 +62,12 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
 
   constructor(tenant: TenantSettings = demoTenant(), secrets: Partial<TenantSecrets> = {}) {
     this.tenants.set(tenant.id, tenant)
-    this.secrets.set(tenant.id, { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null, ...secrets })
+    this.secrets.set(tenant.id, {
+      openaiApiKey: null,
+      shopifyAccessToken: null,
+      aiHttpSecret: null,
+      ...secrets,
+    })
   }
 
   private id(prefix: string): string {
@@ -110,13 +124,17 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
     if (!conv) throw new Error('no conversation')
     conv.mode = 'human'
     for (const m of this.messages) {
-      if (m.conversationId === conversationId && m.author === 'ai' && m.status === 'queued') m.status = 'cancelled'
+      if (m.conversationId === conversationId && m.author === 'ai' && m.status === 'queued')
+        m.status = 'cancelled'
     }
   }
 
   outbox(conversationId?: string): StoredMessage[] {
     return this.messages.filter(
-      (m) => m.direction === 'out' && m.status === 'queued' && (!conversationId || m.conversationId === conversationId),
+      (m) =>
+        m.direction === 'out' &&
+        m.status === 'queued' &&
+        (!conversationId || m.conversationId === conversationId),
     )
   }
 
@@ -133,7 +151,10 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
     return this.secrets.get(id) ?? { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null }
   }
   async latestIncomingId(conversationId: string) {
-    return this.messages.filter((m) => m.conversationId === conversationId && m.direction === 'in').at(-1)?.id ?? null
+    return (
+      this.messages.filter((m) => m.conversationId === conversationId && m.direction === 'in').at(-1)?.id ??
+      null
+    )
   }
   async recentMessages(conversationId: string, limit: number) {
     return this.messages.filter((m) => m.conversationId === conversationId).slice(-limit)
@@ -150,7 +171,9 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
       reason: 'claimed',
     }
     const beaten = this.runs.some(
-      (r) => r.triggerMessageId === trigger.id && (r.reason === 'claimed' || r.outcome === 'replied' || r.outcome === 'handoff'),
+      (r) =>
+        r.triggerMessageId === trigger.id &&
+        (r.reason === 'claimed' || r.outcome === 'replied' || r.outcome === 'handoff'),
     )
     this.runs.push(run)
     return { runId: run.id, won: !beaten }

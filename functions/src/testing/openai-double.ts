@@ -36,7 +36,10 @@ export interface OpenAiDouble {
 
 let seq = 0
 
-function completion(request: WireRequest, turn: { content: string } | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }) {
+function completion(
+  request: WireRequest,
+  turn: { content: string } | { toolCalls: { name: string; arguments: Record<string, unknown> }[] },
+) {
   const promptTokens = JSON.stringify(request.messages).length >> 2
   const id = ++seq
   const toolCalls =
@@ -57,7 +60,12 @@ function completion(request: WireRequest, turn: { content: string } | { toolCall
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content, refusal: null, ...(toolCalls ? { tool_calls: toolCalls } : {}) },
+        message: {
+          role: 'assistant',
+          content,
+          refusal: null,
+          ...(toolCalls ? { tool_calls: toolCalls } : {}),
+        },
         logprobs: null,
         finish_reason: toolCalls ? 'tool_calls' : 'stop',
       },
@@ -71,7 +79,10 @@ function completion(request: WireRequest, turn: { content: string } | { toolCall
 }
 
 const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', 'x-request-id': 'req_double' } })
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json', 'x-request-id': 'req_double' },
+  })
 
 export function createOpenAiDouble(script: ScriptStep[], options: { apiKey?: string } = {}): OpenAiDouble {
   const requests: WireRequest[] = []
@@ -80,15 +91,31 @@ export function createOpenAiDouble(script: ScriptStep[], options: { apiKey?: str
   async function handle(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname
     if (request.method !== 'POST' || !path.endsWith('/chat/completions')) {
-      return json({ error: { message: `Unknown route ${path}`, type: 'invalid_request_error', param: null, code: null } }, 404)
+      return json(
+        {
+          error: { message: `Unknown route ${path}`, type: 'invalid_request_error', param: null, code: null },
+        },
+        404,
+      )
     }
     if (request.headers.get('authorization') !== `Bearer ${apiKey}`) {
-      return json({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }, 401)
+      return json(
+        {
+          error: {
+            message: 'Incorrect API key provided',
+            type: 'invalid_request_error',
+            param: null,
+            code: 'invalid_api_key',
+          },
+        },
+        401,
+      )
     }
     const body = (await request.json()) as WireRequest
     requests.push(body)
     const next = script[Math.min(step++, script.length - 1)]
-    if (!next) return json({ error: { message: 'empty script', type: 'server_error', param: null, code: null } }, 500)
+    if (!next)
+      return json({ error: { message: 'empty script', type: 'server_error', param: null, code: null } }, 500)
     const turn = typeof next === 'function' ? next(body) : next
     if ('hang' in turn) {
       // Like a stuck server: no answer until the client gives up (the SDK's timeout aborts).
@@ -97,7 +124,10 @@ export function createOpenAiDouble(script: ScriptStep[], options: { apiKey?: str
       })
     }
     if ('status' in turn) {
-      return json({ error: { message: turn.message, type: 'server_error', param: null, code: null } }, turn.status)
+      return json(
+        { error: { message: turn.message, type: 'server_error', param: null, code: null } },
+        turn.status,
+      )
     }
     return json(completion(body, turn))
   }

@@ -30,10 +30,7 @@ const json = (body: unknown, status = 200) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
 
 function words(q: string): string[] {
-  return (q.match(/"([^"]*)"/)?.[1] ?? q.replace(/\w+:\S+/g, ''))
-    .toLowerCase()
-    .split(/\s+/)
-    .filter(Boolean)
+  return (q.match(/"([^"]*)"/)?.[1] ?? q.replace(/\w+:\S+/g, '')).toLowerCase().split(/\s+/).filter(Boolean)
 }
 
 function answer(operation: string, variables: Record<string, unknown>): unknown {
@@ -41,7 +38,9 @@ function answer(operation: string, variables: Record<string, unknown>): unknown 
     case 'SearchProducts': {
       const wanted = words(String(variables.q ?? ''))
       const found = products.filter((p) => wanted.some((w) => p.title.toLowerCase().includes(w)))
-      return { products: { nodes: found.slice(0, Number(variables.first ?? 5)).map(({ description, ...p }) => p) } }
+      return {
+        products: { nodes: found.slice(0, Number(variables.first ?? 5)).map(({ description, ...p }) => p) },
+      }
     }
     case 'GetProduct':
       return { product: products.find((p) => p.id === variables.id) ?? null }
@@ -75,34 +74,59 @@ export function createShopifyDouble(options: ShopifyDoubleOptions = {}): Shopify
   async function handle(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname
     if (request.method === 'POST' && path === '/admin/oauth/access_token') {
-      const body = (await request.json()) as { client_id?: string; client_secret?: string; grant_type?: string }
-      if (body.grant_type !== 'client_credentials' || body.client_id !== options.client?.id || body.client_secret !== options.client?.secret) {
+      const body = (await request.json()) as {
+        client_id?: string
+        client_secret?: string
+        grant_type?: string
+      }
+      if (
+        body.grant_type !== 'client_credentials' ||
+        body.client_id !== options.client?.id ||
+        body.client_secret !== options.client?.secret
+      ) {
         return json({ error: 'invalid_client', error_description: 'Client authentication failed' }, 401)
       }
       const token = `shpca_${issuedTokens.length + 1}`
       issuedTokens.push(token)
       tokens.add(token)
-      return json({ access_token: token, scope: 'read_products,read_orders,write_draft_orders', expires_in: 86399 })
+      return json({
+        access_token: token,
+        scope: 'read_products,read_orders,write_draft_orders',
+        expires_in: 86399,
+      })
     }
     if (request.method !== 'POST' || !/^\/admin\/api\/[\w-]+\/graphql\.json$/.test(path)) {
       return json({ errors: 'Not Found' }, 404)
     }
     if (!tokens.has(request.headers.get('x-shopify-access-token') ?? '')) {
-      return json({ errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' }, 401)
+      return json(
+        { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' },
+        401,
+      )
     }
-    const { query, variables = {} } = (await request.json()) as { query: string; variables?: Record<string, unknown> }
+    const { query, variables = {} } = (await request.json()) as {
+      query: string
+      variables?: Record<string, unknown>
+    }
     const operation = query.match(/(?:query|mutation)\s+(\w+)/)?.[1] ?? 'anonymous'
     calls.push({ operation, variables })
     if (throttle > 0) {
       throttle--
       return json({
-        errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' } }],
+        errors: [
+          {
+            message: 'Throttled',
+            extensions: { code: 'THROTTLED', documentation: 'https://shopify.dev/api/usage/rate-limits' },
+          },
+        ],
         extensions: { cost: cost(0) },
       })
     }
     const data = answer(operation, variables)
     if (data === undefined) {
-      return json({ errors: [{ message: `Unknown operation ${operation}`, extensions: { code: 'undefinedField' } }] })
+      return json({
+        errors: [{ message: `Unknown operation ${operation}`, extensions: { code: 'undefinedField' } }],
+      })
     }
     return json({ data, extensions: { cost: cost(1990) } })
   }

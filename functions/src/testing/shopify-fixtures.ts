@@ -81,7 +81,9 @@ export const orders = [
         displayStatus: 'IN_TRANSIT',
         estimatedDeliveryAt: '2026-11-27T00:00:00Z',
         deliveredAt: null,
-        trackingInfo: [{ company: 'Estafeta', number: 'EST123456789MX', url: 'https://rastreo.example/EST123456789MX' }],
+        trackingInfo: [
+          { company: 'Estafeta', number: 'EST123456789MX', url: 'https://rastreo.example/EST123456789MX' },
+        ],
       },
     ],
   },

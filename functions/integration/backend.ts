@@ -1,0 +1,128 @@
+/**
+ * @module
+ * The real chain for integration tests: the local Supabase stand-in over in-memory PGlite with
+ * Relevo's migrations and seed, its database webhook pointed at the functions app served on
+ * 127.0.0.1:0, and the OpenAI double on its own port (the SDK talks real HTTP to it).
+ */
+import { applyMigrations, type Database, openDatabase } from '@relevo/supabase/db'
+import { type ApiKeys, createApiKeys, type StandIn, startStandIn } from '@relevo/supabase/local'
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import pino from 'pino'
+import { createApp } from '../src/app.ts'
+import type { Bindings } from '../src/lib/config.ts'
+import { createLogger } from '../src/lib/logger.ts'
+import type { AppDeps } from '../src/lib/services.ts'
+import { createOpenAiDouble, type OpenAiDouble, type ScriptStep } from '../src/testing/openai-double.ts'
+import { type Served, serve, type TrackedContext, trackedContext } from './serve.ts'
+
+export const TENANT_ID = '00000000-0000-4000-8000-000000000001'
+export const CHANNEL_ID = '00000000-0000-4000-8000-000000000101'
+export const WEBHOOK_SECRET = 'local-webhook-secret'
+export const OPS_TOKEN = 'ops-token-for-tests'
+
+export interface Backend {
+  db: Database
+  keys: ApiKeys
+  standIn: StandIn
+  openai: OpenAiDouble
+  env: Bindings
+  functions: Served
+  tracked: TrackedContext
+  service: SupabaseClient
+  /** A customer writes on WhatsApp: the connector's ingest_message. */
+  ingest(
+    body: string,
+    options?: { waId?: string; phone?: string; name?: string },
+  ): Promise<{ messageId: string; conversationId: string }>
+  /** Waits until delivered webhooks and the pipeline work they started have finished. */
+  settle(): Promise<void>
+  signIn(email: string): Promise<string>
+  close(): Promise<void>
+}
+
+export interface BackendOptions {
+  script?: ScriptStep[]
+  env?: Partial<Bindings>
+  deps?: Partial<AppDeps>
+}
+
+let waSeq = 0
+
+export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
+  const db = await openDatabase()
+  await applyMigrations(db, { seed: true })
+  await db.query('update public.tenants set debounce_seconds = 0 where id = $1', [TENANT_ID])
+  const keys = await createApiKeys()
+  const standIn = await startStandIn({
+    db,
+    keys,
+    logger: pino({ level: 'silent' }),
+    port: 0,
+    host: '127.0.0.1',
+  })
+  const openai = createOpenAiDouble(options.script ?? [{ content: 'Hola, soy la IA' }])
+  const openaiServer = await serve(openai.handle)
+  const env: Bindings = {
+    SUPABASE_URL: standIn.url,
+    SUPABASE_ANON_KEY: keys.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,
+    WEBHOOK_SECRET,
+    OPS_TOKEN,
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: `${openaiServer.url}/v1`,
+    OPENAI_MAX_RETRIES: '0',
+    OPENAI_TIMEOUT_MS: '2000',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  }
+  const tracked = trackedContext()
+  const app = createApp({ logger: createLogger('silent'), ...options.deps })
+  const functions = await serve((request) => Promise.resolve(app.fetch(request, env, tracked.ctx)))
+  await db.query(`update private.webhook_config set url = $1 where name = 'incoming_message'`, [
+    `${functions.url}/webhooks/db`,
+  ])
+  const service = createClient(standIn.url, keys.serviceRoleKey, { auth: { persistSession: false } })
+
+  return {
+    db,
+    keys,
+    standIn,
+    openai,
+    env,
+    functions,
+    tracked,
+    service,
+    async ingest(body, o = {}) {
+      const phone = o.phone ?? '5215512345678'
+      const { data, error } = await service.rpc('ingest_message', {
+        p_channel_id: CHANNEL_ID,
+        p_wa_message_id: o.waId ?? `wamid.TEST${++waSeq}`,
+        p_wa_chat_id: `${phone}@c.us`,
+        p_from_me: false,
+        p_body: body,
+        p_customer_name: o.name ?? 'Cliente',
+        p_customer_phone: phone,
+      })
+      if (error) throw error
+      return { messageId: data.message_id, conversationId: data.conversation_id }
+    },
+    async settle() {
+      for (let i = 0; i < 3; i++) {
+        await standIn.webhooks?.idle()
+        await tracked.idle()
+      }
+    },
+    async signIn(email) {
+      const client = createClient(standIn.url, keys.anonKey, { auth: { persistSession: false } })
+      const { data, error } = await client.auth.signInWithPassword({ email, password: 'relevo-demo' })
+      if (error || !data.session) throw error ?? new Error('no session')
+      return data.session.access_token
+    },
+    async close() {
+      await functions.close()
+      await openaiServer.close()
+      await standIn.close()
+      await db.close()
+    },
+  }
+}
