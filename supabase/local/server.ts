@@ -32,9 +32,20 @@ export interface ServerOptions {
 export function createApp(options: ServerOptions): Hono<StandInEnv> {
   const app = new Hono<StandInEnv>()
   app.use('*', cors(CORS_OPTIONS))
-  app.use('*', async (c, next) => {
+  app.use('*', async function requestLog(c, next) {
+    const started = performance.now()
     c.set('logger', options.logger)
     await next()
+    // Debug only; the query string (filter values are data) is left out.
+    options.logger.debug(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    )
   })
   app.use(
     '*',

@@ -35,7 +35,8 @@ export async function requireUser(
   keys: ApiKeys,
 ): Promise<{ user: UserJson; sessionId: string; claims: Claims }> {
   const claims = await bearerClaims(c, keys)
-  if (typeof claims.sub !== 'string') throw badJwt('invalid claim: missing sub claim')
+  if (typeof claims.sub !== 'string')
+    throw new AuthApiError(403, 'bad_jwt', 'invalid claim: missing sub claim')
   const sessionId = typeof claims.session_id === 'string' ? claims.session_id : ''
   if (!sessionId || !(await sessionExists(db, sessionId))) {
     throw new AuthApiError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist')

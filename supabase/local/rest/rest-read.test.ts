@@ -61,6 +61,19 @@ describe.each(backends)('REST reads through supabase-js (%s)', (backend) => {
       ['nested and', (q) => q.or('and(done.eq.true,priority.gte.3),id.eq.1'), [1, 4]],
       ['json path', (q) => q.eq('meta->>status', 'done'), [2]],
       ['two filters on one column', (q) => q.gt('id', 1).lt('id', 4), [2, 3]],
+      // The shape functions/ uses: in-list and a timestamp (dots, colons) inside a logic tree.
+      [
+        'or with in and timestamp',
+        (q) => q.or('id.in.(1,2),and(done.eq.true,created_at.gt.2025-12-31T23:59:59.123Z)'),
+        [1, 2, 4],
+      ],
+      ['match', (q) => q.match({ done: true, priority: 2 }), [2]],
+      ['filter passthrough', (q) => q.filter('priority', 'in', '(1,3)'), [1, 4]],
+      ['textSearch', (q) => q.textSearch('title', 'milk'), [1]],
+      ['ilike any', (q) => q.ilikeAnyOf('title', ['buy%', 'call%']), [1, 2, 4]],
+      ['overlaps', (q) => q.overlaps('tags', ['work', 'phone']), [2, 3]],
+      ['containedBy', (q) => q.containedBy('tags', ['home', 'shop', 'phone']), [1, 2, 4]],
+      ['isdistinct', (q) => q.isDistinct('priority', 1), [2, 3, 4]],
     ]
     for (const [name, apply, expected] of cases) {
       const { data, error } = await apply(base())
