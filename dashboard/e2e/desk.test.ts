@@ -209,4 +209,33 @@ describe('the agents desk', () => {
     const id = await second.getAttribute('data-conversation-id')
     await admin.waitForURL(`**/inbox/${id}`)
   })
+
+  it('assigns, unassigns, closes and reopens, each shown at once and in the thread', async () => {
+    await admin.goto(`${rig.site.url}/inbox/${conversationId}`)
+    const assign = admin.getByRole('combobox', { name: 'Assign to' })
+    await assign.selectOption({ label: 'Assign to: Ana' })
+    await admin
+      .getByTestId('system-event')
+      .filter({ hasText: 'Admin Demo assigned the chat to Ana' })
+      .waitFor()
+    await row(admin, 'Lucía Pérez').getByTestId('holder-badge').filter({ hasText: 'Ana' }).waitFor()
+    await assign.selectOption({ label: 'Assign to: Nobody' })
+    await admin.getByTestId('system-event').filter({ hasText: 'Admin Demo removed the assignment' }).waitFor()
+
+    await admin.getByRole('button', { name: 'Close', exact: true }).click()
+    await admin
+      .getByTestId('system-event')
+      .filter({ hasText: 'Admin Demo closed the conversation' })
+      .waitFor()
+    await admin.locator('[data-filter="all"]').click()
+    await row(admin, 'Lucía Pérez').waitFor({ state: 'detached' })
+    await admin.locator('[data-filter="closed"]').click()
+    await row(admin, 'Lucía Pérez').waitFor()
+    await admin.getByRole('button', { name: 'Reopen' }).click()
+    await admin
+      .getByTestId('system-event')
+      .filter({ hasText: 'Admin Demo reopened the conversation' })
+      .waitFor()
+    await row(admin, 'Lucía Pérez').waitFor({ state: 'detached' })
+  })
 })

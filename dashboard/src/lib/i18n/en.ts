@@ -43,6 +43,7 @@ export const en: Record<MessageKey, string> = {
   'chat.typing': '{name} is typing here…',
   'chat.viewing': 'Also here: {names}',
   'chat.closed': 'Conversation closed',
+  'chat.messages': 'Messages',
   'author.customer': 'Customer',
   'author.ai': 'AI',
   'author.phone': 'Phone',

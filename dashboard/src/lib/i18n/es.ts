@@ -42,6 +42,7 @@ export const es = {
   'chat.typing': '{name} está escribiendo aquí…',
   'chat.viewing': 'También aquí: {names}',
   'chat.closed': 'Conversación cerrada',
+  'chat.messages': 'Mensajes',
   'author.customer': 'Cliente',
   'author.ai': 'IA',
   'author.phone': 'Teléfono',
