@@ -163,6 +163,19 @@ describe('connector flows on the simulator with a fake store', () => {
     expect(h.sim.currentState).toBe('qr')
   })
 
+  it('on stop finishes the send in flight and gives the rest of the claimed batch back', async () => {
+    const store = new MemoryStore()
+    const h = await startHarness(store)
+    h.sim.slowSends(300)
+    const rows = ['uno', 'dos', 'tres'].map((body) => store.enqueue('5215512345678@c.us', body))
+    await waitFor(() => h.connector.health().sendsInFlight === 1, 'a send in flight')
+    await h.stop()
+    await removeDir(h.dir)
+    expect(rows.map((r) => r.status)).toEqual(['sent', 'queued', 'queued'])
+    expect(rows[1]?.error).toMatch(/stopping/)
+    expect(h.sim.outbox().map((d) => d.body)).toEqual(['uno'])
+  })
+
   it('answers 400 with a message for invalid simulator requests', async () => {
     const h = await start(new MemoryStore())
     const bad = await h.post('/simulator/messages', { from: 'x', body: '' })

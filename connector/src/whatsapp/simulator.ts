@@ -54,6 +54,7 @@ export class SimulatorTransport implements WhatsAppTransport {
   private readonly typing: string[] = []
   private failures: { count: number; retryable: boolean } = { count: 0, retryable: true }
   private held: Array<() => void> | null = null
+  private sendDelayMs = 0
   private linked: boolean
   private state: SimulatorState = 'stopped'
   private readonly businessPhone: string
@@ -108,6 +109,7 @@ export class SimulatorTransport implements WhatsAppTransport {
       await new Promise<void>((resolve) => this.held?.push(resolve))
       throw new SendError('stopped', 'Transport stopped during send', true, 'Retry after restart')
     }
+    if (this.sendDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.sendDelayMs))
     const waMessageId = simulatedMessageId(true, chatId)
     this.deliveries.push({ waMessageId, chatId, body, ack: 'sent', at: new Date().toISOString() })
     // whatsapp-web.js emits message_create for our own send before sendMessage resolves.
@@ -167,6 +169,11 @@ export class SimulatorTransport implements WhatsAppTransport {
 
   failNextSends(count: number, retryable: boolean): void {
     this.failures = { count, retryable }
+  }
+
+  /** Each send takes this long (a slow browser), e.g. to stop the connector mid-send. */
+  slowSends(ms: number): void {
+    this.sendDelayMs = ms
   }
 
   /** Sends block until stop(): simulates a connector killed mid-send. */
