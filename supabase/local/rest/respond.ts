@@ -21,14 +21,15 @@ export interface RestResponse {
  */
 export function rowsResponse(
   row: ResultRow,
-  options: { single: boolean; count: boolean; offset?: number; status: number },
+  options: { single: boolean; count: boolean; offset?: number; limit?: number; status: number },
 ): RestResponse {
   if (options.single && row.n !== 1) throw notSingle(row.n)
   const total = options.count ? String(row.total ?? row.n) : '*'
   const first = options.offset ?? 0
   const range = row.n === 0 ? `*/${total}` : `${first}-${first + row.n - 1}/${total}`
-  // A counted read that returns only part of the rows is 206 Partial Content.
-  const partial = options.status === 200 && options.count && row.total !== undefined && row.n < row.total
+  // PostgREST's rangeStatus: 206 when the requested window is smaller than the counted total.
+  const window = options.limit === undefined ? Number.POSITIVE_INFINITY : options.limit
+  const partial = options.status === 200 && row.total !== undefined && window < row.total
   return {
     status: partial ? 206 : options.status,
     body: options.single ? (row.first ?? 'null') : (row.body ?? '[]'),

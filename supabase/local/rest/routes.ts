@@ -79,7 +79,7 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
       if (prefer.count && query.offset && row.total !== undefined && query.offset > row.total) {
         throw rangeNotSatisfiable(query.offset, row.total)
       }
-      return rowsResponse(row, { single, count: prefer.count, status: 200, ...offsetOf(query.offset) })
+      return rowsResponse(row, { single, count: prefer.count, status: 200, ...page(query) })
     })
   }
   app.on(['GET', 'HEAD'], '/:table', read)
@@ -156,7 +156,7 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
       const row = await first(tx, call.statement)
       if (call.shape === 'void') return { status: 204, body: null, headers: {} }
       if (call.shape === 'rows')
-        return rowsResponse(row, { single, count: prefer.count, status: 200, ...offsetOf(query.offset) })
+        return rowsResponse(row, { single, count: prefer.count, status: 200, ...page(query) })
       const body = call.shape === 'object' ? (row.first ?? 'null') : (row.body ?? 'null')
       return { status: 200, body, headers: { 'Content-Type': contentType(false) } }
     })
@@ -167,8 +167,12 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
   return app
 }
 
-function offsetOf(offset: number | undefined): { offset?: number } {
-  return offset === undefined ? {} : { offset }
+/** The requested window, for Content-Range and the 206 decision. */
+function page(query: { offset?: number; limit?: number }): { offset?: number; limit?: number } {
+  return {
+    ...(query.offset === undefined ? {} : { offset: query.offset }),
+    ...(query.limit === undefined ? {} : { limit: query.limit }),
+  }
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
