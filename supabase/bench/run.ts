@@ -4,6 +4,7 @@
  */
 const benches: [name: string, run: () => Promise<void>][] = [
   ['rest', async () => (await import('./rest.ts')).runRestBench()],
+  ['realtime', async () => (await import('./realtime.ts')).runRealtimeBench()],
   ['sql', async () => (await import('./sql.ts')).runSqlBench()],
 ]
 

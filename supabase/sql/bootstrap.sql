@@ -259,3 +259,44 @@ end
 $$;
 revoke execute on function realtime.capture_change() from public;
 revoke execute on function realtime.sync_capture_triggers() from public;
+
+-- Evaluates one row-visibility expression (built by the stand-in from the table's grants and
+-- SELECT policies) for many subscribers in one round trip: for each, it becomes the
+-- subscriber's role with its claims, as Supabase's realtime.apply_rls does per subscriber.
+-- No `set search_path`: the expression is pg_policies text, deparsed for the default path.
+-- Callers run it in a transaction they roll back, since the role and claims are set locally.
+create or replace function realtime.visible_to(check_sql text, row_data jsonb, roles text[], claims text[])
+returns boolean[] language plpgsql as $$
+declare
+  result boolean[] := '{}';
+  visible boolean;
+begin
+  -- One subtransaction for the whole batch; only when some subscriber's check fails (say, a
+  -- policy that raises) is the batch redone one subscriber at a time.
+  begin
+    for i in 1 .. coalesce(array_length(roles, 1), 0) loop
+      perform set_config('role', roles[i], true), set_config('request.jwt.claims', claims[i], true),
+        set_config('request.jwt.claim.role', roles[i], true),
+        set_config('request.jwt.claim.sub', coalesce(claims[i]::jsonb ->> 'sub', ''), true);
+      execute check_sql into visible using row_data;
+      result := result || coalesce(visible, false);
+    end loop;
+    return result;
+  exception when others then
+    result := '{}';
+  end;
+  for i in 1 .. coalesce(array_length(roles, 1), 0) loop
+    begin
+      perform set_config('role', roles[i], true), set_config('request.jwt.claims', claims[i], true),
+        set_config('request.jwt.claim.role', roles[i], true),
+        set_config('request.jwt.claim.sub', coalesce(claims[i]::jsonb ->> 'sub', ''), true);
+      execute check_sql into visible using row_data;
+    exception when others then
+      visible := false;
+    end;
+    result := result || coalesce(visible, false);
+  end loop;
+  return result;
+end
+$$;
+revoke execute on function realtime.visible_to(text, jsonb, text[], text[]) from public;

@@ -21,7 +21,8 @@ class Rollback<T> extends Error {
   }
 }
 
-async function rolledBack<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+/** Runs `fn` in a transaction that is always rolled back, and returns what `fn` returned. */
+export async function rolledBack<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
   try {
     await db.transaction(async (tx) => {
       throw new Rollback(await fn(tx))

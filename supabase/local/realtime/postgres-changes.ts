@@ -3,8 +3,8 @@ import { z } from 'zod'
 import type { Database } from '../../src/db/index.ts'
 import type { Claims } from '../keys.ts'
 import { type ChangeEvent, matchesConditions, type PgBinding } from './filters.ts'
-import { type ChannelJoin, type Hub, push } from './hub.ts'
-import { rowVisible, type Visibility, visibilityFor } from './row-visibility.ts'
+import type { ChannelJoin, Hub } from './hub.ts'
+import { PolicyCache, visibleToEach } from './row-visibility.ts'
 import { quoteIdent, type TableCatalog, type TableInfo } from './tables.ts'
 
 /** What realtime.capture_change() NOTIFYs on 'realtime_changes' (see supabase/sql/bootstrap.sql). */
@@ -28,13 +28,16 @@ type ChangeNotice = z.infer<typeof changeNotice>
 export class PostgresChanges {
   private queue: Promise<void> = Promise.resolve()
   private hooked = new Set<string>()
+  private readonly policies: PolicyCache
 
   constructor(
     private readonly db: Database,
     private readonly hub: Hub,
     private readonly tables: TableCatalog,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.policies = new PolicyCache(db)
+  }
 
   async start(): Promise<() => Promise<void>> {
     await this.syncTriggers()
@@ -79,37 +82,54 @@ export class PostgresChanges {
       )
     const info = await this.tables.fresh(change.schema, change.table, row)
     if (!info) return
-    // One policy lookup per role and one evaluation per distinct claims, as Supabase's apply_rls.
-    const visibilities = new Map<string, Promise<Visibility>>()
-    const decisions = new Map<string, Promise<boolean>>()
-    const visibleTo = (claims: Claims) => {
-      const key = JSON.stringify(claims)
-      let decision = decisions.get(key)
-      if (!decision) {
-        const visibility = visibilities.get(claims.role) ?? visibilityFor(this.db, info, claims.role)
-        visibilities.set(claims.role, visibility)
-        decision = visibility.then((v) => rowVisible(this.db, info, v, row, claims))
-        decisions.set(key, decision)
-      }
-      return decision
-    }
-    const visible = await Promise.all(subscribers.map(({ join }) => visibleTo(join.claims)))
+    const visible = await this.authorize(
+      info,
+      row,
+      subscribers.map(({ join }) => join.claims),
+    )
+    // Same data for every subscriber: serialize it once and splice in each join's topic and ids.
+    const data = JSON.stringify({
+      schema: change.schema,
+      table: change.table,
+      commit_timestamp: commitTimestamp,
+      type: change.type,
+      columns: info.columns,
+      ...(change.type !== 'DELETE' ? { record: row } : {}),
+      ...(change.type !== 'INSERT' ? { old_record: this.oldRecord(info, change) } : {}),
+      errors: null,
+    })
     subscribers.forEach(({ join, bindings }, index) => {
       if (!visible[index] || !this.hub.isCurrent(join)) return
       const ids = bindings.filter((b) => matchesConditions(b.conditions, row, info.types)).map((b) => b.id)
       if (ids.length === 0) return
-      const data: Record<string, unknown> = {
-        schema: change.schema,
-        table: change.table,
-        commit_timestamp: commitTimestamp,
-        type: change.type,
-        columns: info.columns,
-        errors: null,
-      }
-      if (change.type !== 'DELETE') data.record = row
-      if (change.type !== 'INSERT') data.old_record = this.oldRecord(info, change)
-      push(join, 'postgres_changes', { ids, data })
+      join.conn.send(
+        `[null,null,${JSON.stringify(join.topic)},"postgres_changes",{"ids":${JSON.stringify(ids)},"data":${data}}]`,
+      )
     })
+  }
+
+  /**
+   * One policy lookup and one evaluation round trip per role among the subscribers; subscribers
+   * with identical claims share a result. Returns a decision per subscriber, in order.
+   */
+  private async authorize(
+    info: TableInfo,
+    row: Record<string, unknown>,
+    claims: Claims[],
+  ): Promise<boolean[]> {
+    const keys = claims.map((c) => JSON.stringify(c))
+    const decided = new Map<string, boolean>()
+    const roles = new Set(claims.map((c) => c.role))
+    for (const role of roles) {
+      const distinct = new Map<string, Claims>()
+      claims.forEach((c, i) => {
+        if (c.role === role) distinct.set(keys[i] as string, c)
+      })
+      const visibility = await this.policies.visibility(info, role)
+      const results = await visibleToEach(this.db, info, visibility, row, [...distinct.values()])
+      for (const [i, key] of [...distinct.keys()].entries()) decided.set(key, results[i] === true)
+    }
+    return keys.map((key) => decided.get(key) === true)
   }
 
   /** A row too large for NOTIFY: read it back by primary key (as the owner; RLS is applied after). */

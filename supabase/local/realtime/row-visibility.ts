@@ -1,6 +1,6 @@
 import type { Database } from '../../src/db/index.ts'
 import type { Claims } from '../keys.ts'
-import { becomeUser } from './channel-auth.ts'
+import { rolledBack } from './channel-auth.ts'
 import { quoteIdent, type TableInfo } from './tables.ts'
 
 /** What a role may see of a table: nothing, everything, or rows passing a policy expression. */
@@ -44,23 +44,51 @@ export async function visibilityFor(db: Database, info: TableInfo, role: string)
   return `(${anyOf})${allOf}`
 }
 
-/** Evaluates a policy expression on one row as the subscriber; any error counts as not visible. */
-export async function rowVisible(
+/**
+ * Policies looked up per table and role, kept for a second: a change then costs one catalog
+ * query per second per role instead of one per change. A policy edited by a migration takes
+ * effect for realtime within that second.
+ */
+export class PolicyCache {
+  private readonly entries = new Map<string, { at: number; visibility: Promise<Visibility> }>()
+
+  constructor(
+    private readonly db: Database,
+    private readonly ttlMs = 1_000,
+  ) {}
+
+  visibility(info: TableInfo, role: string): Promise<Visibility> {
+    const key = `${info.sqlName}:${role}`
+    const entry = this.entries.get(key)
+    if (entry && Date.now() - entry.at < this.ttlMs) return entry.visibility
+    const visibility = visibilityFor(this.db, info, role)
+    this.entries.set(key, { at: Date.now(), visibility })
+    visibility.catch(() => this.entries.delete(key))
+    return visibility
+  }
+}
+
+/**
+ * Evaluates the visibility for many subscribers of one role on one row, in one round trip
+ * (realtime.visible_to in supabase/sql/bootstrap.sql switches to each subscriber's role and
+ * claims in turn). Any error for a subscriber counts as not visible.
+ */
+export async function visibleToEach(
   db: Database,
   info: TableInfo,
   visibility: Visibility,
   row: Record<string, unknown>,
-  claims: Claims,
-): Promise<boolean> {
-  if (typeof visibility === 'boolean') return visibility
+  claims: Claims[],
+): Promise<boolean[]> {
+  if (typeof visibility === 'boolean') return claims.map(() => visibility)
   // Aliasing the record as the table's own name lets the policy's column references resolve.
-  const sql = `select coalesce(${visibility}, false) as visible
+  const sql = `select coalesce(${visibility}, false)
                  from jsonb_populate_record(null::${info.sqlName}, $1::jsonb) as ${quoteIdent(info.table)}`
-  return db
-    .transaction(async (tx) => {
-      await becomeUser(tx, claims)
-      const result = await tx.query<{ visible: boolean }>(sql, [JSON.stringify(row)])
-      return result.rows[0]?.visible === true
-    })
-    .catch(() => false)
+  return rolledBack(db, async (tx) => {
+    const result = await tx.query<{ visible: boolean[] }>(
+      'select realtime.visible_to($1, $2::jsonb, $3::text[], $4::text[]) as visible',
+      [sql, JSON.stringify(row), claims.map((c) => c.role), claims.map((c) => JSON.stringify(c))],
+    )
+    return result.rows[0]?.visible ?? claims.map(() => false)
+  }).catch(() => claims.map(() => false))
 }
