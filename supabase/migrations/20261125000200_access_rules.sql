@@ -29,6 +29,14 @@ language sql stable security definer set search_path = '' as $$
   select tenant_id from public.agents where user_id = (select auth.uid()) and active
 $$;
 
+-- The caller's tenant when the caller is an active admin, else null. Policies compare
+-- tenant_id with (select …) of these two, which Postgres evaluates once per query (an
+-- initPlan) and can then use the tenant indexes; a per-row helper call would scan.
+create function private.current_admin_tenant_id() returns uuid
+language sql stable security definer set search_path = '' as $$
+  select tenant_id from public.agents where user_id = (select auth.uid()) and active and role = 'admin'
+$$;
+
 create function private.is_tenant_member(p_tenant_id uuid) returns boolean
 language sql stable security definer set search_path = '' as $$
   select exists (
@@ -109,36 +117,36 @@ alter table public.audit_log enable row level security;
 alter table public.canned_replies enable row level security;
 
 create policy "agents read their tenant" on public.tenants
-  for select to authenticated using ((select private.is_tenant_member(id)));
+  for select to authenticated using (id = (select private.current_tenant_id()));
 create policy "admins change their tenant settings" on public.tenants
-  for update to authenticated using ((select private.is_tenant_admin(id))) with check ((select private.is_tenant_admin(id)));
+  for update to authenticated using (id = (select private.current_admin_tenant_id())) with check (id = (select private.current_admin_tenant_id()));
 
 create policy "agents read their colleagues" on public.agents
-  for select to authenticated using ((select private.is_tenant_member(tenant_id)));
+  for select to authenticated using (tenant_id = (select private.current_tenant_id()));
 create policy "admins change agents of their tenant" on public.agents
   for update to authenticated
-  using ((select private.is_tenant_admin(tenant_id))) with check ((select private.is_tenant_admin(tenant_id)));
+  using (tenant_id = (select private.current_admin_tenant_id())) with check (tenant_id = (select private.current_admin_tenant_id()));
 
 create policy "agents read their channels" on public.channels
-  for select to authenticated using ((select private.is_tenant_member(tenant_id)));
+  for select to authenticated using (tenant_id = (select private.current_tenant_id()));
 create policy "agents read their conversations" on public.conversations
-  for select to authenticated using ((select private.is_tenant_member(tenant_id)));
+  for select to authenticated using (tenant_id = (select private.current_tenant_id()));
 create policy "agents read their messages" on public.messages
-  for select to authenticated using ((select private.is_tenant_member(tenant_id)));
+  for select to authenticated using (tenant_id = (select private.current_tenant_id()));
 create policy "agents read their AI runs" on public.ai_runs
-  for select to authenticated using ((select private.is_tenant_member(tenant_id)));
+  for select to authenticated using (tenant_id = (select private.current_tenant_id()));
 create policy "admins read their audit log" on public.audit_log
-  for select to authenticated using ((select private.is_tenant_admin(tenant_id)));
+  for select to authenticated using (tenant_id = (select private.current_admin_tenant_id()));
 
 create policy "agents read canned replies" on public.canned_replies
-  for select to authenticated using ((select private.is_tenant_member(tenant_id)));
+  for select to authenticated using (tenant_id = (select private.current_tenant_id()));
 create policy "agents add canned replies" on public.canned_replies
-  for insert to authenticated with check ((select private.is_tenant_member(tenant_id)));
+  for insert to authenticated with check (tenant_id = (select private.current_tenant_id()));
 create policy "agents edit canned replies" on public.canned_replies
   for update to authenticated
-  using ((select private.is_tenant_member(tenant_id))) with check ((select private.is_tenant_member(tenant_id)));
+  using (tenant_id = (select private.current_tenant_id())) with check (tenant_id = (select private.current_tenant_id()));
 create policy "agents delete canned replies" on public.canned_replies
-  for delete to authenticated using ((select private.is_tenant_member(tenant_id)));
+  for delete to authenticated using (tenant_id = (select private.current_tenant_id()));
 
 -- Private topics: an agent may join and track presence on its own tenant's topic only.
 -- The row's own topic must be the joined one too, so that no other tenant's broadcast rows
@@ -163,5 +171,5 @@ grant usage on schema private to service_role;
 
 revoke execute on all functions in schema private from public, anon, authenticated;
 grant usage on schema private to authenticated;
-grant execute on function private.is_tenant_member(uuid), private.is_tenant_admin(uuid), private.current_tenant_id()
-  to authenticated;
+grant execute on function private.is_tenant_member(uuid), private.is_tenant_admin(uuid), private.current_tenant_id(),
+  private.current_admin_tenant_id() to authenticated;

@@ -142,5 +142,5 @@ grant execute on all functions in schema public to service_role;
 -- Private helpers of all migrations so far: only what RLS policies call is executable by agents.
 -- (Per-schema default privileges cannot revoke PUBLIC's default EXECUTE, so this is explicit.)
 revoke execute on all functions in schema private from public, anon, authenticated;
-grant execute on function private.is_tenant_member(uuid), private.is_tenant_admin(uuid), private.current_tenant_id()
-  to authenticated;
+grant execute on function private.is_tenant_member(uuid), private.is_tenant_admin(uuid), private.current_tenant_id(),
+  private.current_admin_tenant_id() to authenticated;

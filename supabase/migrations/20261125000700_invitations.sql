@@ -106,7 +106,7 @@ $$;
 
 alter table public.invitations enable row level security;
 create policy "admins read their invitations" on public.invitations
-  for select to authenticated using ((select private.is_tenant_admin(tenant_id)));
+  for select to authenticated using (tenant_id = (select private.current_admin_tenant_id()));
 
 revoke all on public.invitations from anon, authenticated;
 grant select (id, tenant_id, email, role, invited_by, expires_at, accepted_at, accepted_by, revoked_at, created_at)

@@ -187,6 +187,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'tenant_secrets_status',
     ])
     expect(await executable('authenticated', 'private')).toEqual([
+      'current_admin_tenant_id',
       'current_tenant_id',
       'is_tenant_admin',
       'is_tenant_member',
