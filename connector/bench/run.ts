@@ -4,11 +4,13 @@
  * 2. queued → sent latency with polling off (every send is pushed by realtime);
  * 3. idle RSS of the real connector process (src/main.ts) on the simulator transport, and its SIGTERM exit;
  * 4. Chromium RSS/PSS while whatsapp-web.js is starting (page load held open by a silent proxy).
+ * For scale, `sqlCeiling` calls ingest_message straight on the database (no HTTP, no connector)
+ * with the same concurrency: the connector cannot ingest faster than that.
  */
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Socket } from 'node:net'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import { SupabaseStore } from '../src/store/supabase-store.ts'
@@ -69,6 +71,24 @@ async function ingestThroughput(backend: BenchBackend) {
     },
     ingested: h.connector.health().ingested,
   }
+}
+
+async function sqlCeiling(backend: BenchBackend) {
+  const n = 1000
+  const t = performance.now()
+  let next = 0
+  const worker = async () => {
+    while (next < n) {
+      const i = next++
+      await backend.db.query(`select public.ingest_message($1, $2, $3, false, 'hola')`, [
+        channelId,
+        `false_sql_${i}`,
+        `52177${String(i % 50).padStart(8, '0')}@c.us`,
+      ])
+    }
+  }
+  await Promise.all(Array.from({ length: 16 }, worker))
+  return { messages: n, concurrency: 16, messagesPerSecond: round(n / ((performance.now() - t) / 1000)) }
 }
 
 async function queuedToSent(backend: BenchBackend) {
@@ -196,9 +216,10 @@ const backend = await startBenchBackend()
 try {
   const results = {
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version },
+    machine: { cpus: cpus().length, node: process.version, loadAverage1mAtStart: round(loadavg()[0] ?? 0) },
     backend: backend.kind,
     ingest: await ingestThroughput(backend),
+    sqlCeiling: await sqlCeiling(backend),
     queuedToSent: await queuedToSent(backend),
     connectorProcess: await connectorProcessRss(backend),
     chromium: process.env.BENCH_SKIP_CHROMIUM ? null : await chromiumMemory(),

@@ -108,6 +108,13 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
     } finally {
       clearTimeout(timer)
     }
+    // Chromium crashed or was killed: the Node side would keep a dead handle ("detached Frame",
+    // wwebjs #5678). Report it so the session manager builds a new client.
+    client.pupBrowser?.on('disconnected', () => {
+      if (this.client !== client) return // our own stop()
+      this.client = null
+      this.emit({ kind: 'disconnected', reason: 'Chromium exited' })
+    })
   }
 
   async stop(): Promise<void> {
