@@ -21,6 +21,8 @@ export interface Preferences {
   representation: boolean
   resolution?: 'merge-duplicates' | 'ignore-duplicates'
   missingDefault: boolean
+  /** `handling=strict, max-affected=N` (postgrest-js `maxAffected()`): more rows is an error. */
+  maxAffected?: number
 }
 
 const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'on_conflict', 'columns'])
@@ -68,7 +70,12 @@ export function parsePrefer(header: string | undefined): Preferences {
     : tokens.has('resolution=ignore-duplicates')
       ? 'ignore-duplicates'
       : undefined
+  const max = [...tokens].find((token) => token.startsWith('max-affected='))?.slice('max-affected='.length)
+  // PostgREST only enforces max-affected with handling=strict.
+  const maxAffected =
+    tokens.has('handling=strict') && max !== undefined && /^\d+$/.test(max) ? Number(max) : undefined
   return {
+    ...(maxAffected === undefined ? {} : { maxAffected }),
     // planned/estimated counts come from the planner on PostgREST; exact is an honest stand-in.
     count: [...tokens].some((token) => token.startsWith('count=')),
     representation: tokens.has('return=representation'),

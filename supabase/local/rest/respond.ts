@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { notSingle, PostgrestError } from './errors.ts'
+import type { Preferences } from './request.ts'
 
 /** One row from a statement in statements.ts / rpc.ts. */
 export interface ResultRow {
@@ -46,9 +47,19 @@ export function write(
   row: ResultRow,
   representation: boolean,
   single: boolean,
-  count: boolean,
+  prefer: Preferences,
   status: number,
 ): RestResponse {
+  const count = prefer.count
+  // Thrown inside the transaction, so the write is rolled back (PGRST124).
+  if (prefer.maxAffected !== undefined && row.n > prefer.maxAffected) {
+    throw new PostgrestError(400, {
+      code: 'PGRST124',
+      details: `The query affects ${row.n} rows`,
+      hint: null,
+      message: 'Query result exceeds max-affected preference constraint',
+    })
+  }
   if (representation) return rowsResponse(row, { single, count, status })
   const range = count ? `*/${row.n}` : '*/*'
   // Minimal return: 201 for inserts, 204 for updates and deletes, with no body.

@@ -112,6 +112,28 @@ describe.each(backends)('REST writes through supabase-js (%s)', (backend) => {
     expect(counted).toMatchObject({ status: 204, count: 1 })
   })
 
+  it('enforces Prefer max-affected with handling=strict and rolls the write back', async () => {
+    // What postgrest-js maxAffected() sends (typed only for PostgREST 13 clients, so sent raw here).
+    await service.from('tags').insert([{ name: 'm1' }, { name: 'm2' }])
+    const patch = (max: number) =>
+      fetch(`${env.url}/rest/v1/tags?name=in.(m1,m2)`, {
+        method: 'PATCH',
+        headers: {
+          apikey: env.standIn.keys.serviceRoleKey,
+          'Content-Type': 'application/json',
+          Prefer: `handling=strict, max-affected=${max}`,
+        },
+        body: '{"hits":5}',
+      })
+    const tooMany = await patch(1)
+    expect(tooMany.status).toBe(400)
+    expect(await tooMany.json()).toMatchObject({ code: 'PGRST124', details: 'The query affects 2 rows' })
+    expect((await service.from('tags').select('hits').eq('name', 'm1').single()).data).toEqual({ hits: 0 })
+    expect((await patch(2)).status).toBe(204)
+    expect((await service.from('tags').select('hits').eq('name', 'm1').single()).data).toEqual({ hits: 5 })
+    await service.from('tags').delete().in('name', ['m1', 'm2'])
+  })
+
   it('refuses unfiltered updates and deletes like pg-safeupdate', async () => {
     const update = await service.from('tags').update({ hits: 0 }).neq('name', 'x').select()
     expect(update.error).toBeNull()

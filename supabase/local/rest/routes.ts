@@ -103,7 +103,7 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
       representation,
       ...(prefer.resolution ? { resolution: prefer.resolution } : {}),
     })
-    return run(c, async (tx) => write(await first(tx, statement), representation, single, prefer.count, 201))
+    return run(c, async (tx) => write(await first(tx, statement), representation, single, prefer, 201))
   })
 
   app.patch('/:table', async (c) => {
@@ -115,7 +115,7 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
     if (!isObject(body)) throw invalidBody('Update with a JSON object')
     const representation = prefer.representation || single
     const statement = updateStatement(body, { schema, table, query, representation })
-    return run(c, async (tx) => write(await first(tx, statement), representation, single, prefer.count, 200))
+    return run(c, async (tx) => write(await first(tx, statement), representation, single, prefer, 200))
   })
 
   app.delete('/:table', async (c) => {
@@ -125,7 +125,7 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
     const single = wantsObject(c.req.header('Accept'))
     const representation = prefer.representation || single
     const statement = deleteStatement({ schema, table, query, representation })
-    return run(c, async (tx) => write(await first(tx, statement), representation, single, prefer.count, 200))
+    return run(c, async (tx) => write(await first(tx, statement), representation, single, prefer, 200))
   })
 
   const rpc = async (c: Ctx) => {
