@@ -4,18 +4,21 @@
  * best-effort brake against floods from one address, not a global quota (that would need a
  * Durable Object or Cloudflare's rate-limit binding; see functions/README.md).
  */
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 
 export interface RateLimitOptions {
   limit: number
   windowMs: number
   now?: () => number
+  /** Requests that should not count (e.g. a webhook with the right secret: the database is no flood). */
+  skip?: (c: Context) => Promise<boolean>
 }
 
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler {
   const hits = new Map<string, { windowStart: number; count: number }>()
   const now = options.now ?? Date.now
   return async function rateLimiter(c, next) {
+    if (await options.skip?.(c)) return next()
     const ip =
       c.req.header('cf-connecting-ip') ?? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local'
     const t = now()

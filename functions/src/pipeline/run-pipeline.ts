@@ -35,16 +35,22 @@ export async function runPipeline(triggerMessageId: string, deps: PipelineDeps):
 
   const trigger = await store.getMessage(triggerMessageId)
   if (trigger?.direction !== 'in') return skip('not_an_incoming_message')
-  const first = await store.getConversation(trigger.conversationId)
+  // Independent reads in parallel: each is a round trip to PostgREST.
+  const [first, tenant] = await Promise.all([
+    store.getConversation(trigger.conversationId),
+    store.getTenant(trigger.tenantId),
+  ])
   if (first?.mode !== 'ai' || first.status !== 'open') return skip('not_ai_mode')
-  const tenant = await store.getTenant(trigger.tenantId)
   if (!tenant) return skip('tenant_not_found')
 
   const wait = debounceWaitMs(trigger.createdAt, tenant.debounceSeconds, deps.now())
   if (wait > 0) await deps.sleep(wait)
   // A burst gets one answer: only the run of its latest message goes on.
-  if ((await store.latestIncomingId(trigger.conversationId)) !== trigger.id) return skip('superseded')
-  const conversation = await store.getConversation(trigger.conversationId)
+  const [latest, conversation] = await Promise.all([
+    store.latestIncomingId(trigger.conversationId),
+    store.getConversation(trigger.conversationId),
+  ])
+  if (latest !== trigger.id) return skip('superseded')
   if (conversation?.mode !== 'ai') return skip('not_ai_mode')
 
   const claim = await store.claimRun(trigger, tenant.aiProvider)

@@ -88,3 +88,26 @@ describe('POST /webhooks/db', () => {
     expect(h.openai.requests).toHaveLength(1)
   })
 })
+
+describe('webhook rate limit', () => {
+  it('throttles a secret-guesser but never the database', async () => {
+    const h = harness()
+    const post = (secret: string) =>
+      h.app.request(
+        '/webhooks/db',
+        {
+          method: 'POST',
+          headers: { 'x-relevo-webhook-secret': secret, 'cf-connecting-ip': '198.51.100.7' },
+          body: '{',
+        },
+        h.env,
+        createExecutionContext(),
+      )
+    const guesses: number[] = []
+    for (let i = 0; i < 32; i++) guesses.push((await post(`guess-${i}`)).status)
+    expect(guesses.slice(0, 30).every((s) => s === 401)).toBe(true)
+    expect(guesses.slice(30)).toEqual([429, 429])
+    // The right secret still gets through from the same address (400: the body is not JSON).
+    expect((await post(WEBHOOK_SECRET)).status).toBe(400)
+  })
+})

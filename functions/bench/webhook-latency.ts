@@ -1,0 +1,158 @@
+/**
+ * Benchmark: webhook received → AI reply queued, with a zero-latency OpenAI double and no
+ * debounce (the window is the tenant's choice, not our cost). Two chains:
+ *  - memory:   the Hono app with the in-memory store (the Worker's own overhead);
+ *  - stand-in: the Hono app against the local Supabase stand-in over PGlite, so every claim,
+ *              read and enqueue_ai_reply is a real REST call into real SQL.
+ * Writes bench/results/webhook-latency.json. Run: pnpm --filter @relevo/functions bench
+ */
+import { writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import { startBackend } from '../integration/backend.ts'
+import { trackedContext } from '../integration/serve.ts'
+import { createApp } from '../src/app.ts'
+import type { Bindings } from '../src/lib/config.ts'
+import { createLogger } from '../src/lib/logger.ts'
+import { MemoryStore } from '../src/testing/memory-store.ts'
+import { createOpenAiDouble } from '../src/testing/openai-double.ts'
+
+const silent = createLogger('silent')
+
+function stats(samples: number[], elapsedMs: number) {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const at = (q: number) =>
+    Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(2))
+  return {
+    n: samples.length,
+    p50_ms: at(0.5),
+    p95_ms: at(0.95),
+    p99_ms: at(0.99),
+    max_ms: at(1),
+    mean_ms: Number((samples.reduce((a, b) => a + b, 0) / samples.length).toFixed(2)),
+    replies_per_second: Number(((samples.length / elapsedMs) * 1000).toFixed(1)),
+  }
+}
+
+function webhookRequest(secret: string, id: string, conversationId: string) {
+  return new Request('http://functions.local/webhooks/db', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-relevo-webhook-secret': secret },
+    body: JSON.stringify({
+      type: 'INSERT',
+      table: 'messages',
+      schema: 'public',
+      record: { id, conversation_id: conversationId, direction: 'in' },
+      old_record: null,
+    }),
+  })
+}
+
+type Fire = () => Promise<number>
+
+/** Runs `fires` with `concurrency` in flight; returns per-request latencies and wall time. */
+async function drive(fires: Fire[], concurrency: number) {
+  const samples: number[] = []
+  const started = performance.now()
+  let next = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < fires.length) {
+        const fire = fires[next++]
+        if (fire) samples.push(await fire())
+      }
+    }),
+  )
+  return { samples, elapsed: performance.now() - started }
+}
+
+async function memoryChain(n: number, concurrency: number) {
+  const store = new MemoryStore()
+  const openai = createOpenAiDouble([{ content: 'Hola' }])
+  const app = createApp({
+    stores: () => ({ store, maintenance: store }),
+    outbound: openai.fetch,
+    logger: silent,
+  })
+  const env: Bindings = {
+    SUPABASE_URL: 'http://127.0.0.1:54321',
+    WEBHOOK_SECRET: 's',
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: 'http://openai.double/v1',
+    LOG_LEVEL: 'silent',
+  }
+  const fires: Fire[] = Array.from({ length: n }, () => {
+    const conv = store.addConversation()
+    const msg = store.receive(conv.id, 'hola')
+    return async () => {
+      const tracked = trackedContext()
+      const t0 = performance.now()
+      const response = await app.fetch(webhookRequest('s', msg.id, conv.id), env, tracked.ctx)
+      await tracked.idle()
+      const ms = performance.now() - t0
+      if (response.status !== 202 || store.outbox(conv.id).length !== 1) throw new Error('no reply queued')
+      return ms
+    }
+  })
+  return drive(fires, concurrency)
+}
+
+async function standInChain(n: number, concurrency: number) {
+  const backend = await startBackend({ script: [{ content: 'Hola' }] })
+  try {
+    // We deliver the webhook ourselves, timed; the stand-in's own delivery is switched off.
+    await backend.db.query(`delete from private.webhook_config where name = 'incoming_message'`)
+    const app = createApp({ logger: silent })
+    const fires: Fire[] = []
+    for (let i = 0; i < n; i++) {
+      const { messageId, conversationId } = await backend.ingest('hola', {
+        phone: `52155${String(10000000 + i)}`,
+      })
+      fires.push(async () => {
+        const tracked = trackedContext()
+        const t0 = performance.now()
+        const response = await app.fetch(
+          webhookRequest(backend.env.WEBHOOK_SECRET ?? '', messageId, conversationId),
+          backend.env,
+          tracked.ctx,
+        )
+        await tracked.idle()
+        if (response.status !== 202) throw new Error(`status ${response.status}`)
+        return performance.now() - t0
+      })
+    }
+    const result = await drive(fires, concurrency)
+    const { rows } = await backend.db.query<{ n: number }>(
+      `select count(*)::int as n from public.messages where author = 'ai' and status = 'queued'`,
+    )
+    if (rows[0]?.n !== n) throw new Error(`expected ${n} AI replies queued, found ${rows[0]?.n}`)
+    return result
+  } finally {
+    await backend.close()
+  }
+}
+
+const scenarios = []
+for (const [name, run] of [
+  ['memory, sequential', () => memoryChain(2000, 1)],
+  ['memory, 8 in flight', () => memoryChain(2000, 8)],
+  ['stand-in (PGlite), sequential', () => standInChain(150, 1)],
+  ['stand-in (PGlite), 4 in flight', () => standInChain(150, 4)],
+] as const) {
+  const { samples, elapsed } = await run()
+  const result = { name, ...stats(samples, elapsed) }
+  console.log(JSON.stringify(result))
+  scenarios.push(result)
+}
+
+const report = {
+  benchmark: 'webhook received → AI reply queued (zero-latency model, debounce 0)',
+  date: new Date().toISOString(),
+  node: process.version,
+  cpus: os.cpus().length,
+  targets: { p50_ms: 50, p99_ms: 200 },
+  scenarios,
+}
+await writeFile(
+  new URL('./results/webhook-latency.json', import.meta.url),
+  `${JSON.stringify(report, null, 2)}\n`,
+)
