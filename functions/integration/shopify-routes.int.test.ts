@@ -1,0 +1,69 @@
+import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createShopifyDouble, type ShopifyDouble } from '../src/testing/shopify-double.ts'
+import { type Backend, startBackend, TENANT_ID } from './backend.ts'
+
+let b: Backend
+let shopify: ShopifyDouble
+beforeAll(async () => {
+  b = await startBackend()
+  shopify = createShopifyDouble({ tokens: ['shpat_tenant'] })
+  setAbstractFetchFunc(shopify.fetch)
+})
+afterAll(async () => {
+  await b?.close()
+})
+
+const get = async (path: string, email = 'ana@demo.relevo.test') =>
+  fetch(`${b.functions.url}${path}`, { headers: { authorization: `Bearer ${await b.signIn(email)}` } })
+
+describe("dashboard's Shopify panel", () => {
+  it('answers 409 while the tenant has no store connected', async () => {
+    const response = await get('/api/shopify/products?q=taza')
+    expect(response.status).toBe(409)
+    expect(await response.json()).toMatchObject({ code: 'shopify_not_configured' })
+  })
+
+  it("searches the tenant's store with the tenant's own token (set by an admin, never returned)", async () => {
+    await b.db.query(
+      `update public.tenants set shopify_shop_domain = 'demo-store.myshopify.com' where id = $1`,
+      [TENANT_ID],
+    )
+    const admin = await b.signIn('admin@demo.relevo.test')
+    const set = await fetch(`${b.standIn.url}/rest/v1/rpc/set_tenant_secrets`, {
+      method: 'POST',
+      headers: {
+        apikey: b.keys.anonKey,
+        authorization: `Bearer ${admin}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ p_shopify_access_token: 'shpat_tenant' }),
+    })
+    expect(set.status).toBeLessThan(300)
+    const response = await get('/api/shopify/products?q=taza')
+    expect(response.status).toBe(200)
+    const body = (await response.json()) as { products: { title: string; price: { amount: string } }[] }
+    expect(body.products).toEqual([
+      expect.objectContaining({
+        title: 'Taza Azul Talavera',
+        price: { amount: '249.00', currencyCode: 'MXN' },
+      }),
+    ])
+    expect(JSON.stringify(body)).not.toContain('shpat_')
+  })
+
+  it('looks up an order by name for an agent, and 404s an unknown one', async () => {
+    const found = await get('/api/shopify/orders/1001')
+    expect(found.status).toBe(200)
+    expect(await found.json()).toMatchObject({ order: { order_number: '#1001', fulfillment: 'FULFILLED' } })
+    expect((await get('/api/shopify/orders/9999')).status).toBe(404)
+    expect((await get('/api/shopify/orders/bad%20name!')).status).toBe(400)
+  })
+
+  it('requires an agent token: the ops token is not an agent of any store', async () => {
+    const response = await fetch(`${b.functions.url}/api/shopify/products?q=taza`, {
+      headers: { authorization: 'Bearer ops-token-for-tests' },
+    })
+    expect(response.status).toBe(403)
+  })
+})
