@@ -44,6 +44,24 @@ begin
   returning * into conv;
   perform 1 from public.conversations where id = conv.id for update;
 
+  -- WhatsApp Web reports the connector's own sends as from_me too, sometimes before mark_sent
+  -- has recorded the id. Such an echo is the outbox message being sent (same chat, same body,
+  -- claimed by a connector), not a phone takeover: record its WhatsApp id and report a duplicate.
+  if p_from_me then
+    select * into existing from public.messages m
+    where m.conversation_id = conv.id and m.direction = 'out' and not m.private and m.wa_message_id is null
+      and m.leased_by is not null and m.status in ('sending', 'cancelled') and m.body = coalesce(p_body, '')
+    order by m.created_at, m.id limit 1
+    for update;
+    if found then
+      update public.messages set wa_message_id = p_wa_message_id, status = 'sent', sent_at = coalesce(sent_at, now()),
+        lease_expires_at = null, error = null
+      where id = existing.id;
+      return jsonb_build_object('message_id', existing.id, 'conversation_id', conv.id, 'duplicate', true,
+        'author', existing.author);
+    end if;
+  end if;
+
   insert into public.messages (tenant_id, channel_id, conversation_id, direction, author, body, type, media, status,
     wa_message_id, sent_at)
   values (chan.tenant_id, chan.id, conv.id, case when p_from_me then 'out' else 'in' end::public.message_direction,

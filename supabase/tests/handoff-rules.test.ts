@@ -166,6 +166,32 @@ describe.each(backends)('handoff rules on $kind', (backend) => {
     expect(cancelled.status).toBe('cancelled')
   })
 
+  it("rule 3: the echo of the connector's own send is not a phone takeover, even before mark_sent", async () => {
+    const t = await createTenant(db)
+    const msg = await ingest(db, t.channelId, { chat: 'echo@c.us' })
+    const reply = await enqueueAi(db, msg.message_id, 'Tenemos envío gratis')
+    await asService(db, (tx) => tx.query(`select public.claim_outbox($1, 'w1')`, [t.channelId]))
+    const echo = await ingest(db, t.channelId, {
+      chat: 'echo@c.us',
+      fromMe: true,
+      body: 'Tenemos envío gratis',
+      waId: 'wa-echo-1',
+    })
+    expect(echo).toMatchObject({ message_id: reply.message_id, duplicate: true, author: 'ai' })
+    expect((await conversation(db, msg.conversation_id)).mode).toBe('ai')
+    // The connector's mark_sent that follows finds the id already recorded on the same row.
+    await asService(db, (tx) => tx.query(`select public.mark_sent($1, 'wa-echo-1')`, [reply.message_id]))
+    const sent = await row<{ status: string; wa_message_id: string }>(
+      db,
+      'select status, wa_message_id from public.messages where id = $1',
+      [reply.message_id],
+    )
+    expect(sent).toEqual({ status: 'sent', wa_message_id: 'wa-echo-1' })
+    // A different text typed on the phone right then is still a takeover.
+    await ingest(db, t.channelId, { chat: 'echo@c.us', fromMe: true, body: 'Yo te atiendo' })
+    expect((await conversation(db, msg.conversation_id)).mode).toBe('human')
+  })
+
   it('rule 4: handback with an unanswered customer message emits its webhook again and lets the AI answer it', async () => {
     const t = await createTenant(db)
     const msg = await ingest(db, t.channelId)
