@@ -196,6 +196,21 @@ describe('connector against the local Supabase stand-in', () => {
     await h.connector.session.flush()
     expect(await channel()).toMatchObject({ status: 'ready', qr: null, phone: '5215500000000' })
   })
+
+  it('logs out and shows a new QR when an admin requests a re-link, and clears the request', async () => {
+    const h = await start(backend.store('relink'))
+    await h.connector.session.flush()
+    const admin = await backend.agent('admin')
+    const { error } = await admin.rpc('request_relink', { p_channel_id: channelId })
+    expect(error).toBeNull()
+    await waitFor(async () => (await channel())?.status === 'qr', 'qr after relink')
+    const { rows } = await backend.db.query<{ relink_requested_at: string | null }>(
+      'select relink_requested_at from public.channels where id = $1',
+      [channelId],
+    )
+    expect(rows[0]?.relink_requested_at).toBeNull()
+    expect(h.sim.currentState).toBe('qr')
+  })
 })
 
 describe('a connector killed mid-send', () => {

@@ -49,6 +49,7 @@ export class SessionManager {
   private heartbeatTimer: NodeJS.Timeout | null = null
   private reconnectTimer: NodeJS.Timeout | null = null
   private stopped = false
+  private heartbeating = false
   private off: (() => void) | null = null
 
   constructor(options: SessionOptions) {
@@ -86,15 +87,21 @@ export class SessionManager {
 
   /** Heartbeat; also retries a status write that failed and acts on a re-link request. */
   async heartbeat(): Promise<void> {
+    // One at a time: a re-link takes longer than the interval and must not run twice.
+    if (this.heartbeating) return
+    this.heartbeating = true
     try {
       if (this.unsavedStatus) this.setStatus(this.unsavedStatus)
       await this.statusChain
       const { relinkRequested } = await this.o.store.heartbeat()
       this.state = { ...this.state, lastHeartbeatAt: new Date().toISOString(), databaseReachable: true }
-      if (relinkRequested && this.state.status !== 'qr') await this.relink('re-link requested by an admin')
+      // Also while showing a QR: the logged_out status is what clears the request in the database.
+      if (relinkRequested) await this.relink('re-link requested by an admin')
     } catch (error) {
       this.state = { ...this.state, databaseReachable: false }
       this.o.logger.warn({ err: (error as Error).message }, 'heartbeat failed')
+    } finally {
+      this.heartbeating = false
     }
   }
 

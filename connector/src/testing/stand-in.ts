@@ -14,8 +14,8 @@ export interface TestBackend {
   keys: ApiKeys
   url: string
   store(workerId: string): SupabaseStore
-  /** Signed in as the seed agent Ana. */
-  agent(): Promise<SupabaseClient>
+  /** Signed in as the seed agent Ana (or the seed admin). */
+  agent(who?: 'ana' | 'admin'): Promise<SupabaseClient>
   service(): SupabaseClient
   /** Takes the API down (the database becomes unreachable for the connector). */
   down(): Promise<void>
@@ -54,10 +54,10 @@ export async function startBackend(): Promise<TestBackend> {
         logger,
         requestTimeoutMs: 5000,
       }),
-    async agent() {
+    async agent(who = 'ana') {
       const supabase = client(keys.anonKey)
       const { error } = await supabase.auth.signInWithPassword({
-        email: 'ana@demo.relevo.test',
+        email: `${who}@demo.relevo.test`,
         password: 'relevo-demo',
       })
       if (error) throw error
