@@ -1,8 +1,9 @@
 /**
  * SQL throughput of the delivery rules, called as the connector calls them (service role, one
- * transaction per call): ingest_message, and the outbox loop claim_outbox + mark_sent. Runs on
- * PGlite and, when RELEVO_TEST_PG_URL is set, on a throw-away Postgres database, where the
- * claim loop also runs with several workers on separate connections. Writes bench/results/sql.json.
+ * transaction per call): ingest_message and the outbox loop claim_outbox + mark_sent; plus the
+ * dashboard's inbox page as an agent under RLS. Runs on PGlite and, when RELEVO_TEST_PG_URL is
+ * set, on a throw-away Postgres database, where the claim loop also runs with several workers on
+ * separate connections. Writes bench/results/sql.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -71,6 +72,29 @@ async function drainOutbox(db: Database, channelId: string, workers: number): Pr
   return sent
 }
 
+/** The dashboard's inbox query as an agent under RLS, with 20 000 chats in each of two tenants. */
+async function benchInbox(db: Database, backend: string): Promise<Result> {
+  const mine = await createTenant(db, 'Inbox mine')
+  const other = await createTenant(db, 'Inbox other')
+  for (const t of [mine, other]) {
+    await db.query(
+      `insert into public.conversations (tenant_id, channel_id, wa_chat_id, last_message_at)
+       select $1, $2, 'chat-' || i, now() - i * interval '1 second' from generate_series(1, 20000) i`,
+      [t.tenantId, t.channelId],
+    )
+  }
+  await db.query('analyze public.conversations')
+  const queries = 200
+  const timing = await timed(queries, async () => {
+    for (let i = 0; i < queries; i += 1) {
+      await asUser(db, mine.agentId, (tx) =>
+        tx.query('select * from public.conversations order by last_message_at desc nulls last limit 50'),
+      )
+    }
+  })
+  return { backend, scenario: 'inbox page (50 of 20k, RLS)', workers: 1, operations: queries, ...timing }
+}
+
 async function benchBackend(db: Database, backend: string): Promise<Result[]> {
   const results: Result[] = []
   const t = await createTenant(db, `Bench ${backend}`)
@@ -91,6 +115,7 @@ async function benchBackend(db: Database, backend: string): Promise<Result[]> {
     if (sent !== MESSAGES) throw new Error(`outbox drain sent ${sent} of ${MESSAGES}: a claim raced`)
     results.push({ backend, scenario: 'claim_outbox + mark_sent', workers, operations: MESSAGES, ...timing })
   }
+  results.push(await benchInbox(db, backend))
   return results
 }
 
@@ -113,7 +138,7 @@ export async function runSqlBench(): Promise<void> {
   await mkdir(new URL('./results/', import.meta.url), { recursive: true })
   await writeFile(new URL('./results/sql.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`)
   for (const r of results) {
-    console.log(`${r.backend.padEnd(8)} ${r.scenario.padEnd(26)} workers=${r.workers}  ${r.per_second} msg/s`)
+    console.log(`${r.backend.padEnd(8)} ${r.scenario.padEnd(28)} workers=${r.workers}  ${r.per_second}/s`)
   }
 }
 
