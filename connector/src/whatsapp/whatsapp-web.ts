@@ -70,7 +70,7 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
   readonly name = 'whatsapp-web'
   private readonly o: WhatsAppWebOptions
   private readonly listeners = new Set<TransportListener>()
-  private readonly lidToPhone = new Map<string, string>()
+  private readonly lidToPhone = new Map<string, Promise<string | null>>()
   private client: Client | null = null
 
   constructor(options: WhatsAppWebOptions) {
@@ -212,14 +212,23 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
     return pn ? { ...message, chatId: pn, customerPhone: phoneOf(pn) } : message
   }
 
-  private async resolveLid(lid: string): Promise<string | null> {
-    const known = this.lidToPhone.get(lid)
-    if (known) return known
+  /** One lookup per lid, shared by concurrent messages (which also keeps their order). */
+  private resolveLid(lid: string): Promise<string | null> {
+    let known = this.lidToPhone.get(lid)
+    if (!known) {
+      known = this.lookupLid(lid)
+      this.lidToPhone.set(lid, known)
+    }
+    return known
+  }
+
+  private async lookupLid(lid: string): Promise<string | null> {
     try {
       const [entry] = (await this.client?.getContactLidAndPhone([lid])) ?? []
-      if (entry?.pn) this.lidToPhone.set(lid, entry.pn)
+      if (!entry?.pn) this.lidToPhone.delete(lid) // try again on the next message
       return entry?.pn ?? null
     } catch (error) {
+      this.lidToPhone.delete(lid)
       this.o.logger.debug({ err: String(error) }, 'lid not resolved; keeping the lid as chat id')
       return null
     }
