@@ -9,15 +9,17 @@ insert into public.channels (id, tenant_id, kind, name)
 values ('00000000-0000-4000-8000-000000000101', '00000000-0000-4000-8000-000000000001', 'whatsapp_web',
   'Demo WhatsApp');
 
-insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data,
-  raw_user_meta_data)
+-- The token columns are '' rather than NULL: GoTrue cannot sign in a user whose tokens are NULL
+-- ("converting NULL to string is unsupported", supabase/auth#1940) when this seed runs on `supabase db reset`.
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data,
+  raw_user_meta_data, confirmation_token, recovery_token, email_change_token_new, email_change)
 values
-  ('00000000-0000-4000-8000-000000001001', 'authenticated', 'authenticated', 'admin@demo.relevo.test',
-   extensions.crypt('relevo-demo', extensions.gen_salt('bf', 10)), now(),
-   '{"provider": "email", "providers": ["email"]}', '{"display_name": "Admin Demo"}'),
-  ('00000000-0000-4000-8000-000000001002', 'authenticated', 'authenticated', 'ana@demo.relevo.test',
-   extensions.crypt('relevo-demo', extensions.gen_salt('bf', 10)), now(),
-   '{"provider": "email", "providers": ["email"]}', '{"display_name": "Ana"}');
+  ('00000000-0000-0000-0000-000000000000', '00000000-0000-4000-8000-000000001001', 'authenticated', 'authenticated',
+   'admin@demo.relevo.test', extensions.crypt('relevo-demo', extensions.gen_salt('bf', 10)), now(),
+   '{"provider": "email", "providers": ["email"]}', '{"display_name": "Admin Demo"}', '', '', '', ''),
+  ('00000000-0000-0000-0000-000000000000', '00000000-0000-4000-8000-000000001002', 'authenticated', 'authenticated',
+   'ana@demo.relevo.test', extensions.crypt('relevo-demo', extensions.gen_salt('bf', 10)), now(),
+   '{"provider": "email", "providers": ["email"]}', '{"display_name": "Ana"}', '', '', '', '');
 
 insert into auth.identities (provider_id, user_id, identity_data, provider)
 select id::text, id, jsonb_build_object('sub', id::text, 'email', email), 'email'

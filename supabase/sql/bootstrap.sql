@@ -46,6 +46,8 @@ create table if not exists auth.users (
   invited_at timestamptz,
   confirmation_token varchar(255),
   recovery_token varchar(255),
+  email_change_token_new varchar(255),
+  email_change varchar(255),
   last_sign_in_at timestamptz,
   raw_app_meta_data jsonb default '{}'::jsonb,
   raw_user_meta_data jsonb default '{}'::jsonb,
@@ -57,6 +59,9 @@ create table if not exists auth.users (
   deleted_at timestamptz,
   is_anonymous boolean not null default false
 );
+-- Columns added after the first local databases were made (`create table if not exists` skips them).
+alter table auth.users add column if not exists email_change_token_new varchar(255),
+  add column if not exists email_change varchar(255);
 create table if not exists auth.identities (
   id uuid primary key default gen_random_uuid(),
   provider_id text not null,
