@@ -73,14 +73,17 @@ export function createRealtime(options: CreateRealtimeOptions): Realtime {
       const vsn = url.searchParams.get('vsn')
       if (vsn !== '2.0.0') return rejectUpgrade(socket, 400, 'Only Phoenix serializer vsn 2.0.0 is supported')
       if (!apiKey) return rejectUpgrade(socket, 401, 'API key is missing')
-      Promise.all([claimsFor(apiKey, keys), ready]).then(
-        () => {
-          wss.handleUpgrade(req, socket, head, (ws) => {
-            const conn = acceptSocket(ctx, ws, apiKey)
-            connections.add(conn)
-            ws.on('close', () => connections.delete(conn))
-          })
-        },
+      const accept = () =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          const conn = acceptSocket(ctx, ws, apiKey)
+          connections.add(conn)
+          ws.on('close', () => connections.delete(conn))
+        })
+      claimsFor(apiKey, keys).then(
+        () =>
+          ready.then(accept, () =>
+            rejectUpgrade(socket, 503, 'Realtime is not available: change capture failed to start'),
+          ),
         () => rejectUpgrade(socket, 401, 'Invalid API key'),
       )
     },
@@ -94,10 +97,16 @@ export function createRealtime(options: CreateRealtimeOptions): Realtime {
   }
 }
 
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  503: 'Service Unavailable',
+}
+
 function rejectUpgrade(socket: Duplex, status: number, error: string): void {
   const body = JSON.stringify({ error })
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Bad Request'}\r\n` +
+    `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Error'}\r\n` +
       `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   )
 }

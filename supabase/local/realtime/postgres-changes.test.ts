@@ -179,6 +179,39 @@ describe('postgres_changes through supabase-js', () => {
     expect(seen[0]?.new).toEqual({ id: 1, title: 'first' })
   })
 
+  it('applies restrictive policies, shows REPLICA IDENTITY FULL old rows and reads back rows too big for NOTIFY', async () => {
+    await stack.db.exec(`
+      create table public.docs (id int primary key, tenant_id uuid not null, archived boolean not null default false, body text);
+      alter table public.docs enable row level security;
+      alter table public.docs replica identity full;
+      create policy "Members read their tenant's docs" on public.docs for select to authenticated
+        using (tenant_id in (select m.tenant_id from public.members m where m.user_id = (select auth.uid())));
+      create policy "Archived docs are hidden" on public.docs as restrictive for select to authenticated
+        using (not archived);
+      grant select on public.docs to authenticated;
+      alter publication supabase_realtime add table public.docs;`)
+    const supabase = await stack.client(await stack.tokenFor(USER_A))
+    const seen: Change[] = []
+    const channel = supabase
+      .channel('docs')
+      .on('postgres_changes', { event: '*', schema: 'public', table: 'docs' }, (c) =>
+        seen.push(c as unknown as Change),
+      )
+    expect(await subscribe(channel)).toEqual({ status: 'SUBSCRIBED' })
+    const big = 'x'.repeat(10_000)
+    await stack.db.query(`insert into public.docs (id, tenant_id, body) values (1, $1, 'small')`, [TENANT_A])
+    await stack.db.query(`update public.docs set body = $1 where id = 1`, [big])
+    // The big row is read back when handled: let that happen before the row changes again.
+    await eventually(() => (seen.length === 2 ? true : undefined), 5_000, 'the big update')
+    await stack.db.query(`update public.docs set archived = true where id = 1`)
+    await stack.db.query(`insert into public.docs (id, tenant_id, body) values (2, $1, 'last')`, [TENANT_A])
+    await eventually(() => (seen.some((c) => c.new.id === 2) ? true : undefined), 5_000, 'the last insert')
+    expect(seen.map((c) => `${c.eventType} ${c.new.id}`)).toEqual(['INSERT 1', 'UPDATE 1', 'INSERT 2'])
+    expect(seen[1]?.new.body).toBe(big)
+    // REPLICA IDENTITY FULL: the whole old row (here the old row is small enough to travel).
+    expect(seen[1]?.old).toMatchObject({ id: 1, body: 'small', archived: false })
+  })
+
   it('reports a bad filter as a system message and keeps the channel open', async () => {
     const supabase = await stack.client(await stack.tokenFor(USER_A))
     const system: { status: string; message: string }[] = []

@@ -44,9 +44,13 @@ export class PostgresChanges {
     return this.db.listen('realtime_changes', (payload) => {
       const commitTimestamp = new Date().toISOString()
       const at = this.hub.tick()
-      this.queue = this.queue
-        .then(() => this.dispatch(payload, commitTimestamp, at))
-        .catch((error: unknown) => this.log.error({ err: error }, 'postgres_changes dispatch failed'))
+      // Changes are authorized concurrently (a real Postgres checks several at once on its pool)
+      // but delivered strictly in the order they were committed.
+      const prepared = this.prepare(payload, commitTimestamp, at).catch((error: unknown) => {
+        this.log.error({ err: error }, 'postgres_changes dispatch failed')
+        return undefined
+      })
+      this.queue = this.queue.then(async () => (await prepared)?.())
     })
   }
 
@@ -64,7 +68,11 @@ export class PostgresChanges {
     if (missing) await this.syncTriggers()
   }
 
-  private async dispatch(payload: string, commitTimestamp: string, at: number): Promise<void> {
+  private async prepare(
+    payload: string,
+    commitTimestamp: string,
+    at: number,
+  ): Promise<(() => void) | undefined> {
     const parsed = changeNotice.safeParse(JSON.parse(payload))
     if (!parsed.success) return void this.log.warn('ignored a malformed change notice')
     const change = parsed.data
@@ -98,14 +106,15 @@ export class PostgresChanges {
       ...(change.type !== 'INSERT' ? { old_record: this.oldRecord(info, change) } : {}),
       errors: null,
     })
-    subscribers.forEach(({ join, bindings }, index) => {
-      if (!visible[index] || !this.hub.isCurrent(join)) return
-      const ids = bindings.filter((b) => matchesConditions(b.conditions, row, info.types)).map((b) => b.id)
-      if (ids.length === 0) return
-      join.conn.send(
-        `[null,null,${JSON.stringify(join.topic)},"postgres_changes",{"ids":${JSON.stringify(ids)},"data":${data}}]`,
-      )
-    })
+    return () =>
+      subscribers.forEach(({ join, bindings }, index) => {
+        if (!visible[index] || !this.hub.isCurrent(join)) return
+        const ids = bindings.filter((b) => matchesConditions(b.conditions, row, info.types)).map((b) => b.id)
+        if (ids.length === 0) return
+        join.conn.send(
+          `[null,null,${JSON.stringify(join.topic)},"postgres_changes",{"ids":${JSON.stringify(ids)},"data":${data}}]`,
+        )
+      })
   }
 
   /**
