@@ -264,6 +264,8 @@ begin
   if msg.id is null then
     perform private.fail(404, 'message_not_found', 'No failed message with that id in your tenant');
   end if;
+  insert into public.audit_log (tenant_id, actor_id, actor_kind, action, conversation_id, details)
+  values (me.tenant_id, me.user_id, 'agent', 'retry', msg.conversation_id, jsonb_build_object('message_id', msg.id));
   return msg;
 end
 $$;

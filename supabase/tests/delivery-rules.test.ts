@@ -96,7 +96,7 @@ describe.each(backends)('delivery rules on $kind', (backend) => {
         old_record: null,
         record: { id: msg.message_id, direction: 'in', author: 'customer', body: 'Precio?' },
       })
-      await vi.waitFor(() => expect(payloads).toContain(request.id))
+      await vi.waitFor(() => expect(payloads).toContain(request.id), { timeout: 10_000 })
     } finally {
       await unlisten()
     }
@@ -212,6 +212,12 @@ describe.each(backends)('delivery rules on $kind', (backend) => {
     expect((await status(db, id)).status).toBe('failed')
     await asUser(db, t.agentId, (tx) => tx.query('select public.retry_message($1)', [id]))
     expect(await status(db, id)).toMatchObject({ status: 'queued', attempts: 0, error: null })
+    const audit = await row<{ actor_id: string }>(
+      db,
+      `select actor_id from public.audit_log where action = 'retry' and details ->> 'message_id' = $1`,
+      [id],
+    )
+    expect(audit.actor_id).toBe(t.agentId)
   })
 
   it('acks only move forward: sent → delivered → read, never back', async () => {
