@@ -1,10 +1,21 @@
 import { badRequest, PostgrestError } from './errors.ts'
 import { type ColumnRef, parseColumnRef, splitTopLevel, unquote } from './syntax.ts'
 
-/** One entry of `?select=`: `*`, or a column with an optional alias and cast. */
+/** One entry of `?select=`: `*`, a column with an optional alias and cast, or an embedded resource. */
 export type SelectItem =
   | { kind: 'star' }
   | { kind: 'column'; column: ColumnRef; alias?: string; cast?: string }
+  | EmbedItem
+
+/** `alias:name!hint!inner(select)`; `relation` and the embed's own filters are filled in by embed.ts. */
+export interface EmbedItem {
+  kind: 'embed'
+  name: string
+  alias?: string
+  hint?: string
+  inner: boolean
+  select: SelectItem[]
+}
 
 export interface OrderTerm {
   column: ColumnRef
@@ -13,23 +24,15 @@ export interface OrderTerm {
 }
 
 /**
- * Parses `select=id,title:name,data->>status::int`. Embedded resources (`owner:profiles(name)`)
- * and aggregates need relationship knowledge the stand-in does not have, so they are refused
- * with PostgREST's "no relationship" code rather than answered wrongly.
+ * Parses `select=id,title:name,data->>status::int,owner:profiles!owner_id(name)`. Embeds are
+ * resolved against foreign keys later (embed.ts); aggregates like `count()` are refused.
  */
 export function parseSelect(text: string | null): SelectItem[] {
   if (text === null || text.trim() === '') return [{ kind: 'star' }]
   return splitTopLevel(text, ',').map((raw) => {
     const item = raw.trim()
     if (item === '*') return { kind: 'star' }
-    if (item.includes('(')) {
-      throw new PostgrestError(400, {
-        code: 'PGRST200',
-        details: `The local stand-in does not support embedded resources or aggregates ("${item}")`,
-        hint: 'Select the related rows with a second query',
-        message: 'Could not find a relationship for this embed in the schema cache',
-      })
-    }
+    if (item.endsWith(')') && item.includes('(')) return parseEmbed(item)
     const [withAlias, cast] = splitCast(item)
     const colon = aliasColon(withAlias)
     const alias = colon < 0 ? undefined : unquote(withAlias.slice(0, colon).trim())
@@ -42,6 +45,33 @@ export function parseSelect(text: string | null): SelectItem[] {
       ...(cast === undefined ? {} : { cast }),
     }
   })
+}
+
+function parseEmbed(item: string): EmbedItem {
+  const open = item.indexOf('(')
+  const head = item.slice(0, open).trim()
+  const colon = aliasColon(head)
+  const alias = colon < 0 ? undefined : unquote(head.slice(0, colon).trim())
+  const [name = '', ...modifiers] = (colon < 0 ? head : head.slice(colon + 1)).trim().split('!')
+  if (!/^[^.,:()"!]+$/.test(name) || alias === '') {
+    throw new PostgrestError(400, {
+      code: 'PGRST100',
+      details: null,
+      hint: null,
+      message: `"${item}" is not a valid embedded resource (aggregates are not supported by the local stand-in)`,
+    })
+  }
+  const inner = modifiers.includes('inner')
+  const hints = modifiers.filter((modifier) => modifier !== 'inner' && modifier !== 'left')
+  if (hints.length > 1) throw badRequest(`Only one hint is allowed in "${item}"`)
+  return {
+    kind: 'embed',
+    name,
+    inner,
+    select: parseSelect(item.slice(open + 1, -1)),
+    ...(alias === undefined ? {} : { alias }),
+    ...(hints[0] === undefined ? {} : { hint: hints[0] }),
+  }
 }
 
 // `alias:column` — the first single colon outside quotes that is not part of `::`.

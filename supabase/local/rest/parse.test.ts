@@ -64,6 +64,20 @@ describe('query grammar → SQL', () => {
       { kind: 'column', column: { name: 'data', path: [{ arrow: '->>', key: 'status' }] }, cast: 'int' },
       { kind: 'column', column: { name: 'my col', path: [] } },
     ])
+    expect(parseSelect('name,boss:people!manager_id!inner(name,team:teams(*))')).toEqual([
+      { kind: 'column', column: { name: 'name', path: [] } },
+      {
+        kind: 'embed',
+        name: 'people',
+        alias: 'boss',
+        hint: 'manager_id',
+        inner: true,
+        select: [
+          { kind: 'column', column: { name: 'name', path: [] } },
+          { kind: 'embed', name: 'teams', alias: 'team', inner: false, select: [{ kind: 'star' }] },
+        ],
+      },
+    ])
     expect(parseOrder('a.desc.nullslast,b')).toEqual([
       { column: { name: 'a', path: [] }, descending: true, nulls: 'last' },
       { column: { name: 'b', path: [] }, descending: false },
@@ -79,7 +93,8 @@ describe('query grammar → SQL', () => {
     rejects(() => parseLogic('or', 'a.eq.1'))
     rejects(() => parseLogic('or', '(a.eq.1,(b)'))
     rejects(() => parseLogic('or', '(a)'))
-    rejects(() => parseSelect('id,owner(name)'))
+    rejects(() => parseSelect('id,owner(name'))
+    rejects(() => parseSelect('id,a!b!c(name)'))
     rejects(() => parseSelect('id::int;drop'))
     rejects(() => parseOrder('a.asc.desc'))
   })

@@ -14,6 +14,15 @@ export interface RestQuery {
   columns?: string[]
   /** Query params that name RPC arguments (GET /rpc/fn?a=1). */
   args: Record<string, string>
+  /** Filters, order and page of embedded resources, by embed path (`owner`, `owner.team`). */
+  embedded: Record<string, EmbedQuery>
+}
+
+export interface EmbedQuery {
+  conditions: Condition[]
+  order: OrderTerm[]
+  limit?: number
+  offset?: number
 }
 
 export interface Preferences {
@@ -32,10 +41,12 @@ const LOGIC = new Set(['or', 'and', 'not.or', 'not.and'])
 export function parseQuery(params: URLSearchParams, argNames: ReadonlySet<string> = new Set()): RestQuery {
   const conditions: Condition[] = []
   const args: Record<string, string> = {}
+  const embedded: Record<string, EmbedQuery> = {}
   for (const [key, value] of params) {
     if (RESERVED.has(key) || key === 'apikey') continue
     if (argNames.has(key)) args[key] = value
     else if (LOGIC.has(key)) conditions.push(parseLogic(key, value))
+    else if (key.includes('.')) parseEmbedded(key, value, embedded)
     else conditions.push(parseFilter(key, value))
   }
   const limit = parseCount('limit', params.get('limit'))
@@ -47,11 +58,27 @@ export function parseQuery(params: URLSearchParams, argNames: ReadonlySet<string
     conditions,
     order: parseOrder(params.get('order')),
     args,
+    embedded,
     ...(limit === undefined ? {} : { limit }),
     ...(offset === undefined ? {} : { offset }),
     ...(onConflict ? { onConflict } : {}),
     ...(columns ? { columns } : {}),
   }
+}
+
+// `owner.name=eq.x`, `owner.or=(…)`, `owner.order=name`, `owner.team.limit=1`: they apply inside the embed.
+function parseEmbedded(key: string, value: string, embedded: Record<string, EmbedQuery>): void {
+  const logic = /^(.+)\.((?:not\.)?(?:or|and))$/.exec(key)
+  const [path, last] = logic
+    ? [logic[1] as string, logic[2] as string]
+    : [key.slice(0, key.lastIndexOf('.')), key.slice(key.lastIndexOf('.') + 1)]
+  const query = (embedded[path] ??= { conditions: [], order: [] })
+  if (logic) query.conditions.push(parseLogic(last, value))
+  else if (last === 'order') query.order.push(...parseOrder(value))
+  else if (last === 'limit' || last === 'offset') {
+    const count = parseCount(key, value)
+    if (count !== undefined) query[last] = count
+  } else query.conditions.push(parseFilter(last, value))
 }
 
 // `columns="a","b"` and `on_conflict=a,b`.

@@ -6,6 +6,7 @@ import { asRole } from '../as-role.ts'
 import type { StandInEnv } from '../context.ts'
 import type { Claims } from '../keys.ts'
 import { readJsonBody } from './body.ts'
+import { embedding, resolveEmbeds } from './embed.ts'
 import { badRequest, fromDatabaseError, isDatabaseError, PostgrestError, tableNotFound } from './errors.ts'
 import { parsePrefer, parseQuery, profileSchema, wantsObject } from './request.ts'
 import {
@@ -59,21 +60,24 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
     return rows[0] ?? { n: 0 }
   }
 
-  async function tableFor(c: Ctx, header: string) {
+  // The table, the parsed query with its embeds resolved over foreign keys, and how to render them.
+  async function tableRequest(c: Ctx, header: string) {
     const schema = profileSchema(c.req.header(header), options.schemas)
     const name = c.req.param('table') ?? ''
     const table = await cache.table(schema, name)
     if (!table) throw tableNotFound(schema, name)
-    return { schema, table }
+    const parsed = parseQuery(new URL(c.req.url).searchParams)
+    const select = await resolveEmbeds(cache, schema, table.name, parsed.select, parsed.embedded)
+    return { schema, table, query: { ...parsed, select }, embedding: embedding(schema) }
   }
 
   const read = async (c: Ctx) => {
     rejectMediaTypes(c)
-    const { schema, table } = await tableFor(c, 'Accept-Profile')
-    const query = parseQuery(new URL(c.req.url).searchParams)
+    const { schema, table, query, embedding } = await tableRequest(c, 'Accept-Profile')
     const prefer = parsePrefer(c.req.header('Prefer'))
     const single = wantsObject(c.req.header('Accept'))
-    const statement = readStatement(`${qualified(schema, table.name)} as ${T}`, query, prefer.count)
+    const from = `${qualified(schema, table.name)} as ${T}`
+    const statement = readStatement(from, query, prefer.count, undefined, embedding)
     return run(c, async (tx) => {
       const row = await first(tx, statement)
       if (prefer.count && query.offset && row.total !== undefined && query.offset > row.total) {
@@ -85,8 +89,7 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
   app.on(['GET', 'HEAD'], '/:table', read)
 
   app.post('/:table', async (c) => {
-    const { schema, table } = await tableFor(c, 'Content-Profile')
-    const query = parseQuery(new URL(c.req.url).searchParams)
+    const { schema, table, query, embedding } = await tableRequest(c, 'Content-Profile')
     const prefer = parsePrefer(c.req.header('Prefer'))
     const single = wantsObject(c.req.header('Accept'))
     const body = await readJsonBody(c)
@@ -101,30 +104,29 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
       table,
       query,
       representation,
+      embedding,
       ...(prefer.resolution ? { resolution: prefer.resolution } : {}),
     })
     return run(c, async (tx) => write(await first(tx, statement), representation, single, prefer, 201))
   })
 
   app.patch('/:table', async (c) => {
-    const { schema, table } = await tableFor(c, 'Content-Profile')
-    const query = parseQuery(new URL(c.req.url).searchParams)
+    const { schema, table, query, embedding } = await tableRequest(c, 'Content-Profile')
     const prefer = parsePrefer(c.req.header('Prefer'))
     const single = wantsObject(c.req.header('Accept'))
     const body = await readJsonBody(c)
     if (!isObject(body)) throw invalidBody('Update with a JSON object')
     const representation = prefer.representation || single
-    const statement = updateStatement(body, { schema, table, query, representation })
+    const statement = updateStatement(body, { schema, table, query, representation, embedding })
     return run(c, async (tx) => write(await first(tx, statement), representation, single, prefer, 200))
   })
 
   app.delete('/:table', async (c) => {
-    const { schema, table } = await tableFor(c, 'Content-Profile')
-    const query = parseQuery(new URL(c.req.url).searchParams)
+    const { schema, table, query, embedding } = await tableRequest(c, 'Content-Profile')
     const prefer = parsePrefer(c.req.header('Prefer'))
     const single = wantsObject(c.req.header('Accept'))
     const representation = prefer.representation || single
-    const statement = deleteStatement({ schema, table, query, representation })
+    const statement = deleteStatement({ schema, table, query, representation, embedding })
     return run(c, async (tx) => write(await first(tx, statement), representation, single, prefer, 200))
   })
 
@@ -143,6 +145,9 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
       ? new Set((await cache.functions(schema, name)).flatMap((f) => f.args.map((a) => a.name)))
       : undefined
     const query = parseQuery(params, known)
+    if (Object.keys(query.embedded).length > 0) {
+      throw badRequest('Filters on embedded resources are only supported when reading a table')
+    }
     const args = readOnly ? query.args : body
     if (!readOnly && !isObject(args) && !Array.isArray(args))
       throw invalidBody('RPC arguments must be a JSON object')

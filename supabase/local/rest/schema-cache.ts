@@ -29,9 +29,26 @@ export interface FunctionInfo {
   returnsComposite: boolean
 }
 
+/** A foreign key between two relations of the schema: `table(columns)` references `refTable(refColumns)`. */
+export interface ForeignKey {
+  name: string
+  table: string
+  columns: string[]
+  refTable: string
+  refColumns: string[]
+}
+
+/** How an embedded resource joins its parent: the child table, one or many rows, and column pairs. */
+export interface Relation {
+  table: string
+  many: boolean
+  on: { parent: string; child: string }[]
+}
+
 interface Snapshot {
   tables: Map<string, TableInfo>
   functions: Map<string, FunctionInfo[]>
+  foreignKeys: ForeignKey[]
 }
 
 const TABLES_SQL = `
@@ -60,6 +77,17 @@ join pg_namespace n on n.oid = p.pronamespace
 join pg_type rt on rt.oid = p.prorettype
 where n.nspname = $1 and p.prokind = 'f'`
 
+const FOREIGN_KEYS_SQL = `
+select c.conname as name, rel.relname as table_name, ref.relname as ref_table,
+  (select json_agg(a.attname order by k.ord) from unnest(c.conkey) with ordinality as k(attnum, ord)
+    join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum) as columns,
+  (select json_agg(a.attname order by k.ord) from unnest(c.confkey) with ordinality as k(attnum, ord)
+    join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.attnum) as ref_columns
+from pg_constraint c
+join pg_class rel on rel.oid = c.conrelid join pg_namespace n on n.oid = rel.relnamespace
+join pg_class ref on ref.oid = c.confrelid join pg_namespace rn on rn.oid = ref.relnamespace
+where c.contype = 'f' and n.nspname = $1 and rn.nspname = $1`
+
 interface FunctionRow {
   name: string
   returns_set: boolean
@@ -86,6 +114,11 @@ export class SchemaCache {
     return (await this.#lookup(schema, (s) => s.functions.get(name))) ?? []
   }
 
+  /** Foreign keys touching `table`; `fits` decides whether a reload is worth trying. */
+  async foreignKeys(schema: string, fits: (keys: ForeignKey[]) => boolean): Promise<ForeignKey[]> {
+    return (await this.#lookup(schema, (s) => (fits(s.foreignKeys) ? s.foreignKeys : undefined))) ?? []
+  }
+
   // A miss reloads once: the name may have been created after the last load.
   async #lookup<T>(schema: string, pick: (snapshot: Snapshot) => T | undefined): Promise<T | undefined> {
     const cached = this.#snapshots.get(schema)
@@ -103,7 +136,21 @@ export class SchemaCache {
       [schema],
     )
     const functions = await this.db.query<FunctionRow>(FUNCTIONS_SQL, [schema])
-    const snapshot: Snapshot = { tables: new Map(), functions: new Map() }
+    const keys = await this.db.query<{
+      name: string
+      table_name: string
+      ref_table: string
+      columns: string[]
+      ref_columns: string[]
+    }>(FOREIGN_KEYS_SQL, [schema])
+    const foreignKeys = keys.rows.map((row) => ({
+      name: row.name,
+      table: row.table_name,
+      columns: row.columns,
+      refTable: row.ref_table,
+      refColumns: row.ref_columns,
+    }))
+    const snapshot: Snapshot = { tables: new Map(), functions: new Map(), foreignKeys }
     for (const row of tables.rows) {
       snapshot.tables.set(row.name, { name: row.name, columns: row.columns, primaryKey: row.primary_key })
     }

@@ -1,5 +1,6 @@
+import { badRequest } from './errors.ts'
 import { BINARY_OPERATORS, type Condition, FTS_FUNCTIONS } from './parse-filter.ts'
-import type { OrderTerm, SelectItem } from './parse-select.ts'
+import type { EmbedItem, OrderTerm, SelectItem } from './parse-select.ts'
 import { type ColumnRef, defaultAlias } from './syntax.ts'
 
 /**
@@ -58,29 +59,37 @@ function typeSql(cast: string): string {
   return `${ident(TYPE_ALIASES[base] ?? base)}${array ? '[]' : ''}`
 }
 
-export function selectListSql(items: SelectItem[], params: Params): string {
+/** Renders an embedded resource as one select-list expression (see embed.ts). */
+export type EmbedRenderer = (item: EmbedItem, parent: string, params: Params) => string
+
+export function selectListSql(items: SelectItem[], params: Params, table = T, embed?: EmbedRenderer): string {
   return items
     .map((item) => {
-      if (item.kind === 'star') return `${T}.*`
-      const column = columnSql(item.column, params)
+      if (item.kind === 'star') return `${table}.*`
+      if (item.kind === 'embed') {
+        if (!embed)
+          throw badRequest(`Embedding "${item.name}" is only supported when reading or writing a table`)
+        return `${embed(item, table, params)} as ${ident(item.alias ?? item.name)}`
+      }
+      const column = columnSql(item.column, params, table)
       const value = item.cast ? `${column}::${typeSql(item.cast)}` : column
       return `${value} as ${ident(item.alias ?? defaultAlias(item.column))}`
     })
     .join(', ')
 }
 
-export function whereSql(conditions: Condition[], params: Params): string {
-  if (conditions.length === 0) return ''
-  return ` where ${conditions.map((condition) => conditionSql(condition, params)).join(' and ')}`
+export function whereSql(conditions: Condition[], params: Params, table = T, extra: string[] = []): string {
+  const parts = [...conditions.map((condition) => conditionSql(condition, params, table)), ...extra]
+  return parts.length === 0 ? '' : ` where ${parts.join(' and ')}`
 }
 
-function conditionSql(condition: Condition, params: Params): string {
+function conditionSql(condition: Condition, params: Params, table: string): string {
   if (condition.kind === 'logic') {
-    const children = condition.children.map((child) => conditionSql(child, params))
+    const children = condition.children.map((child) => conditionSql(child, params, table))
     const joined = children.length === 0 ? 'true' : `(${children.join(` ${condition.operator} `)})`
     return condition.negate ? `not ${joined}` : joined
   }
-  const column = columnSql(condition.column, params)
+  const column = columnSql(condition.column, params, table)
   const sql = operationSql(column, condition.operation, params)
   return condition.negate ? `not (${sql})` : `(${sql})`
 }
@@ -119,11 +128,11 @@ function operationSql(
   return `${column} ${BINARY_OPERATORS[operation.op]} ${params.add(operation.value)}`
 }
 
-export function orderSql(terms: OrderTerm[], params: Params): string {
+export function orderSql(terms: OrderTerm[], params: Params, table = T): string {
   if (terms.length === 0) return ''
   const list = terms.map((term) => {
     const nulls = term.nulls ? ` nulls ${term.nulls}` : ''
-    return `${columnSql(term.column, params)} ${term.descending ? 'desc' : 'asc'}${nulls}`
+    return `${columnSql(term.column, params, table)} ${term.descending ? 'desc' : 'asc'}${nulls}`
   })
   return ` order by ${list.join(', ')}`
 }

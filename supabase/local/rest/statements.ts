@@ -1,3 +1,4 @@
+import type { Embedding } from './embed.ts'
 import { badRequest, columnNotFound, PostgrestError } from './errors.ts'
 import type { RestQuery } from './request.ts'
 import type { TableInfo } from './schema-cache.ts'
@@ -15,18 +16,24 @@ export interface Statement {
 
 const AGGREGATE = `coalesce(json_agg(_r), '[]')::text as body, (json_agg(_r) -> 0)::text as first, count(*)::int as n`
 
-/** `from` is a FROM clause that names its row source `_t`; `params` already holds its values. */
+/**
+ * `from` is a FROM clause that names its row source `_t`; `params` already holds its values.
+ * `embedding` renders embedded resources (table sources only).
+ */
 export function readStatement(
   from: string,
   query: RestQuery,
   count: boolean,
   params = new Params(),
+  embedding?: Embedding,
 ): Statement {
-  const where = whereSql(query.conditions, params)
+  const inner = embedding?.innerJoins(query.select, T, params) ?? []
+  const where = whereSql(query.conditions, params, T, inner)
   const page = orderSql(query.order, params) + pageSql(query.limit, query.offset, params)
-  const inner = `select ${selectListSql(query.select, params)} from ${from}${where}${page}`
+  const select = selectListSql(query.select, params, T, embedding?.render)
+  const rows = `select ${select} from ${from}${where}${page}`
   const total = count ? `, (select count(*) from ${from}${where})::int as total` : ''
-  return { text: `select ${AGGREGATE}${total} from (${inner}) as _r`, params: params.values }
+  return { text: `select ${AGGREGATE}${total} from (${rows}) as _r`, params: params.values }
 }
 
 export interface WriteOptions {
@@ -35,6 +42,7 @@ export interface WriteOptions {
   query: RestQuery
   /** Return the written rows (Prefer: return=representation or .single()). */
   representation: boolean
+  embedding?: Embedding
 }
 
 /** Wraps a data-modifying statement so it returns rows shaped by `select=`, or only a count. */
@@ -46,7 +54,7 @@ function withReturning(write: string, options: WriteOptions, params: Params): St
       params: params.values,
     }
   }
-  const select = selectListSql(options.query.select, params)
+  const select = selectListSql(options.query.select, params, T, options.embedding?.render)
   // `order` sorts the returned representation, as it does on PostgREST.
   const order = orderSql(options.query.order, params)
   return {
