@@ -41,7 +41,8 @@ const LOGIC = new Set(['or', 'and', 'not.or', 'not.and'])
 export function parseQuery(params: URLSearchParams, argNames: ReadonlySet<string> = new Set()): RestQuery {
   const conditions: Condition[] = []
   const args: Record<string, string> = {}
-  const embedded: Record<string, EmbedQuery> = {}
+  // No prototype: a path like `__proto__.x` must be an ordinary (unknown) embed name.
+  const embedded: Record<string, EmbedQuery> = Object.create(null)
   for (const [key, value] of params) {
     if (RESERVED.has(key) || key === 'apikey') continue
     if (argNames.has(key)) args[key] = value
@@ -72,7 +73,8 @@ function parseEmbedded(key: string, value: string, embedded: Record<string, Embe
   const [path, last] = logic
     ? [logic[1] as string, logic[2] as string]
     : [key.slice(0, key.lastIndexOf('.')), key.slice(key.lastIndexOf('.') + 1)]
-  const query = (embedded[path] ??= { conditions: [], order: [] })
+  const query = embedded[path] ?? { conditions: [], order: [] }
+  embedded[path] = query
   if (logic) query.conditions.push(parseLogic(last, value))
   else if (last === 'order') query.order.push(...parseOrder(value))
   else if (last === 'limit' || last === 'offset') {

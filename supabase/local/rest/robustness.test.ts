@@ -24,6 +24,8 @@ const BAD_READS = [
   'id=fts(no_such_config).x',
   'title=match.(',
   'nope.nested=eq.1',
+  '__proto__.x=eq.1',
+  'constructor.order=id',
   'select="unterminated',
   'id=is.maybe',
 ]
