@@ -6,8 +6,8 @@
 #     -e SUPABASE_URL=https://<project>.supabase.co -e SUPABASE_SERVICE_ROLE_KEY=<service role key> \
 #     -e CHANNEL_ID=<channel uuid> -v relevo-wa-main:/data -p 127.0.0.1:3100:3100 relevo-connector
 #
-# Each RUN step below also runs outside Docker in CI (.ci): the same pnpm install/deploy
-# commands and `node --import tsx src/main.ts` on Debian Chromium.
+# There is no Docker engine in CI: connector/scripts/image-smoke.sh runs the same context, the
+# same pnpm install/deploy/strip steps and the same start command, then checks /health and SIGTERM.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
@@ -25,7 +25,6 @@ COPY supabase/package.json supabase/
 RUN pnpm install --frozen-lockfile --filter @relevo/connector...
 COPY tsconfig.base.json ./
 COPY connector/ connector/
-COPY supabase/types/ supabase/types/
 # A self-contained folder: connector sources + node_modules with production deps only.
 RUN pnpm --filter @relevo/connector deploy --prod /out \
  && rm -rf /out/bench /out/src/testing /out/vitest.config.ts \
