@@ -1,0 +1,127 @@
+// pnpm --filter @relevo/dashboard bench: the issue's dashboard benchmark, measured in Debian Chromium
+// against the stand-in over PGlite. Writes bench/results/dashboard.json.
+import { writeFile } from 'node:fs/promises'
+import buildOnce from '../e2e/global-setup.ts'
+import { ADMIN, startRig } from '../e2e/harness.ts'
+import { seedVolume } from './seed-volume.ts'
+
+const SAMPLES = 30
+
+function stats(values: number[]) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN
+  return { n: sorted.length, p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? Number.NaN }
+}
+
+await buildOnce()
+const rig = await startRig()
+try {
+  const seedStart = performance.now()
+  const { bigChatId } = await seedVolume(rig.db)
+  const seedMs = Math.round(performance.now() - seedStart)
+  const page = await rig.newPage('en', { width: 1280, height: 800 })
+  // Records when the first conversation row is attached, relative to navigation start.
+  await page.addInitScript(() => {
+    new MutationObserver((_m, observer) => {
+      if (document.querySelector('[data-testid="conversation-row"]')) {
+        ;(window as unknown as { firstRowAt: number }).firstRowAt = performance.now()
+        observer.disconnect()
+      }
+    }).observe(document, { childList: true, subtree: true })
+  })
+  await rig.signIn(page, ADMIN)
+
+  // Cold: full page load → first row (JS boot, session, queries, render). Render: conversations response → first row.
+  const firstRender: number[] = []
+  const renderAfterData: number[] = []
+  for (let i = 0; i < 5; i++) {
+    await page.goto(`${rig.site.url}/inbox`)
+    await page.getByTestId('conversation-row').first().waitFor()
+    const timing = await page.evaluate(() => {
+      const firstRowAt = (window as unknown as { firstRowAt: number }).firstRowAt
+      const data = performance
+        .getEntriesByType('resource')
+        .find((e) => e.name.includes('/rest/v1/conversations?')) as PerformanceResourceTiming | undefined
+      return { firstRowAt, dataAt: data?.responseEnd ?? Number.NaN }
+    })
+    firstRender.push(timing.firstRowAt)
+    renderAfterData.push(timing.firstRowAt - timing.dataAt)
+  }
+
+  // Filter switch: click → DOM updated and two frames painted, timed inside the page.
+  const filterSwitch: number[] = []
+  for (let i = 0; i < 10; i++) {
+    for (const filter of ['mine', 'attention', 'ai', 'all']) {
+      filterSwitch.push(
+        await page.evaluate(async (f) => {
+          const t0 = performance.now()
+          document.querySelector<HTMLButtonElement>(`[data-filter="${f}"]`)?.click()
+          await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
+          return performance.now() - t0
+        }, filter),
+      )
+    }
+  }
+
+  // Opening the 5,000-message chat (first page of 50 rendered), from a click in the list.
+  const openChat: number[] = []
+  for (let i = 0; i < 5; i++) {
+    await page.goto(`${rig.site.url}/inbox`)
+    await page.getByTestId('conversation-row').first().waitFor()
+    openChat.push(
+      await page.evaluate(async (id) => {
+        const t0 = performance.now()
+        document.querySelector<HTMLAnchorElement>(`a[data-conversation-id="${id}"]`)?.click()
+        while (document.querySelectorAll('[data-testid="message"]').length < 50) {
+          await new Promise((r) => requestAnimationFrame(r))
+        }
+        return performance.now() - t0
+      }, bigChatId),
+    )
+  }
+
+  // Database insert → visible in the open chat: the ingest RPC is timed from before the call.
+  await page.evaluate(() => {
+    const seen: Record<string, number> = {}
+    ;(window as unknown as { seen: Record<string, number> }).seen = seen
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('[data-testid="message"] .body')) {
+        const text = el.textContent ?? ''
+        if (text.startsWith('bench ') && !(text in seen)) seen[text] = Date.now()
+      }
+    }).observe(document.body, { childList: true, subtree: true })
+  })
+  const insertToVisible: number[] = []
+  for (let i = 0; i < SAMPLES; i++) {
+    const body = `bench ${i}`
+    const t0 = Date.now()
+    await rig.customerWrites('5215500000001', 'Cliente 1', body)
+    await page.waitForFunction((b) => (window as unknown as { seen: Record<string, number> }).seen[b], body)
+    const at = await page.evaluate(
+      (b) => (window as unknown as { seen: Record<string, number> }).seen[b] ?? 0,
+      body,
+    )
+    insertToVisible.push(at - t0)
+  }
+
+  const result = {
+    measuredAt: new Date().toISOString(),
+    environment: {
+      chromium: rig.browser.version(),
+      backend: 'stand-in over PGlite (in memory)',
+      node: process.version,
+    },
+    volume: { conversations: 10_000, messages: 200_000, bigChat: 5_000, seedMs, inboxLoads: 500 },
+    targets: { inboxFirstRenderMs: 300, filterSwitchMs: 300, openChatMs: 200, insertToVisibleP50Ms: 150 },
+    inboxColdLoadToFirstRowMs: stats(firstRender),
+    inboxRenderAfterDataMs: stats(renderAfterData),
+    filterSwitchMs: stats(filterSwitch),
+    openChat5000Ms: stats(openChat),
+    insertToVisibleMs: stats(insertToVisible),
+  }
+  const path = new URL('./results/dashboard.json', import.meta.url)
+  await writeFile(path, `${JSON.stringify(result, null, 2)}\n`)
+  console.log(JSON.stringify(result, null, 2))
+} finally {
+  await rig.close()
+}
