@@ -3,7 +3,7 @@
 -- Errors raised by Relevo's functions: HTTP status through PostgREST's PTxxx convention,
 -- a stable machine code in DETAIL and the next step in HINT.
 create function private.fail(p_status integer, p_code text, p_message text, p_hint text default null)
-returns void language plpgsql as $$
+returns void language plpgsql set search_path = '' as $$
 begin
   -- RAISE rejects a null option (SQLSTATE 22004), so the hint is only given when there is one.
   if p_hint is null then
@@ -15,7 +15,7 @@ $$;
 
 -- A required id argument: null is a 400 with DETAIL invalid_argument, never a silent no-op or a 404.
 create function private.require_id(p_value uuid, p_name text) returns uuid
-language plpgsql as $$
+language plpgsql set search_path = '' as $$
 begin
   if p_value is null then
     perform private.fail(400, 'invalid_argument', p_name || ' is required');
