@@ -5,7 +5,7 @@
  * never deleted); the AI latency histogram covers the runs of the last hour.
  */
 import type { SupabaseClient } from '@supabase/supabase-js'
-import { check, rows } from './supabase-store.ts'
+import { check, rows } from './postgrest.ts'
 
 const AUTHORS = ['customer', 'ai', 'agent', 'phone', 'system'] as const
 const OUTCOMES = ['replied', 'handoff', 'dropped', 'failed', 'skipped'] as const

@@ -5,7 +5,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { countRows } from './metrics.ts'
-import { rows } from './supabase-store.ts'
+import { rows } from './postgrest.ts'
 
 type Filter = { tenantId?: string | undefined }
 

@@ -5,7 +5,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { z } from 'zod'
 import type { MaintenanceStore } from '../pipeline/store.ts'
-import { CLAIM_REASON, check, rows } from './supabase-store.ts'
+import { check, rows } from './postgrest.ts'
+import { CLAIM_REASON } from './supabase-store.ts'
 
 const unansweredRow = z.object({ message_id: z.string(), conversation_id: z.string(), tenant_id: z.string() })
 

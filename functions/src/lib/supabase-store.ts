@@ -3,109 +3,25 @@
  * The pipeline's store port over Supabase (service role). Rows are parsed with zod here, the one
  * edge between SQL's snake_case and the pipeline's types; the rules themselves stay in SQL.
  */
-import type { PostgrestError, SupabaseClient } from '@supabase/supabase-js'
+import type { SupabaseClient } from '@supabase/supabase-js'
 import { z } from 'zod'
 import type { PipelineStore } from '../pipeline/store.ts'
-import type { ChatMessage, Conversation, RunRecord, TenantSettings } from '../pipeline/types.ts'
-import { StoreError } from './errors.ts'
-
-const messageRow = z.object({
-  id: z.string(),
-  conversation_id: z.string(),
-  tenant_id: z.string(),
-  direction: z.enum(['in', 'out']),
-  author: z.enum(['customer', 'ai', 'agent', 'phone', 'system']),
-  body: z.string(),
-  type: z.string(),
-  created_at: z.string(),
-})
-const messageColumns = 'id,conversation_id,tenant_id,direction,author,body,type,created_at'
-
-const conversationRow = z.object({
-  id: z.string(),
-  tenant_id: z.string(),
-  channel_id: z.string(),
-  mode: z.enum(['ai', 'human']),
-  status: z.enum(['open', 'closed']),
-  customer_name: z.string().nullable(),
-  customer_phone: z.string().nullable(),
-})
-
-const tenantRow = z.object({
-  id: z.string(),
-  name: z.string(),
-  ai_provider: z.enum(['openai', 'http']),
-  ai_model: z.string(),
-  ai_http_url: z.string().nullable(),
-  system_prompt: z.string(),
-  language: z.enum(['es', 'en']),
-  debounce_seconds: z.number(),
-  context_messages: z.number(),
-  handoff_keywords: z.array(z.string()),
-  fallback_text: z.string(),
-  shopify_shop_domain: z.string().nullable(),
-})
-
-const secretsRow = z.object({
-  openai_api_key: z.string().nullish(),
-  shopify_access_token: z.string().nullish(),
-  ai_http_secret: z.string().nullish(),
-})
-
-const claimRow = z.object({ id: z.string(), created_at: z.string() })
-
-const enqueueRow = z.object({
-  enqueued: z.boolean(),
-  reason: z.string().optional(),
-  message_id: z.string().optional(),
-})
+import type { Conversation, RunRecord, TenantSettings } from '../pipeline/types.ts'
+import { check, rows } from './postgrest.ts'
+import {
+  claimRow,
+  conversationRow,
+  enqueueRow,
+  messageColumns,
+  messageRow,
+  secretsRow,
+  tenantRow,
+  toMessage,
+} from './rows.ts'
 
 /** Claims younger than this still count as a live run; older ones were abandoned (see the sweeper). */
 export const LIVE_CLAIM_SECONDS = 300
 export const CLAIM_REASON = 'claimed'
-
-function toMessage(row: z.output<typeof messageRow>): ChatMessage {
-  return {
-    id: row.id,
-    conversationId: row.conversation_id,
-    tenantId: row.tenant_id,
-    direction: row.direction,
-    author: row.author,
-    body: row.body,
-    type: row.type,
-    createdAt: row.created_at,
-  }
-}
-
-export function check<T>(what: string, result: { data: T; error: PostgrestError | null }): T {
-  if (result.error) {
-    // PT4xx from Relevo's SQL functions: DETAIL is the stable code (team rules).
-    const code =
-      result.error.details && /^[a-z_]+$/.test(result.error.details) ? result.error.details : 'db_error'
-    throw new StoreError(code, `${what} failed: ${result.error.message}`, {
-      status: 502,
-      hint: result.error.hint ?? 'Check that Supabase is reachable and migrations are applied',
-      cause: result.error,
-    })
-  }
-  return result.data
-}
-
-/** A list query's rows (PostgREST gives an array whenever there is no error). */
-export function rows<T>(what: string, result: { data: T[] | null; error: PostgrestError | null }): T[] {
-  return check(what, result) ?? []
-}
-
-/** A `.single()` result, which exists whenever there is no error. */
-export function one<T>(
-  what: string,
-  result: { data: T | null; error: PostgrestError | null },
-): NonNullable<T> {
-  const data = check(what, result)
-  if (data === null || data === undefined)
-    throw new StoreError('db_error', `${what} returned nothing`, { status: 502 })
-  return data
-}
 
 export function createSupabaseStore(db: SupabaseClient): PipelineStore {
   return {

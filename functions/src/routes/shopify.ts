@@ -9,9 +9,10 @@ import { z } from 'zod'
 import { type AuthEnv, requireCaller } from '../lib/auth.ts'
 import { readConfig } from '../lib/config.ts'
 import { InputError, RelevoError } from '../lib/errors.ts'
+import { check } from '../lib/postgrest.ts'
 import type { AppDeps } from '../lib/services.ts'
 import { serviceClient } from '../lib/supabase.ts'
-import { check, createSupabaseStore } from '../lib/supabase-store.ts'
+import { createSupabaseStore } from '../lib/supabase-store.ts'
 import { summarizeOrder } from '../tools/shopify/order-summary.ts'
 import {
   ORDER_BY_NAME,

@@ -1,0 +1,71 @@
+/**
+ * @module
+ * zod shapes of the rows and RPC answers the pipeline reads: the one edge between SQL's
+ * snake_case and the pipeline's camelCase types.
+ */
+import { z } from 'zod'
+import type { ChatMessage } from '../pipeline/types.ts'
+
+export const messageRow = z.object({
+  id: z.string(),
+  conversation_id: z.string(),
+  tenant_id: z.string(),
+  direction: z.enum(['in', 'out']),
+  author: z.enum(['customer', 'ai', 'agent', 'phone', 'system']),
+  body: z.string(),
+  type: z.string(),
+  created_at: z.string(),
+})
+export const messageColumns = 'id,conversation_id,tenant_id,direction,author,body,type,created_at'
+
+export const conversationRow = z.object({
+  id: z.string(),
+  tenant_id: z.string(),
+  channel_id: z.string(),
+  mode: z.enum(['ai', 'human']),
+  status: z.enum(['open', 'closed']),
+  customer_name: z.string().nullable(),
+  customer_phone: z.string().nullable(),
+})
+
+export const tenantRow = z.object({
+  id: z.string(),
+  name: z.string(),
+  ai_provider: z.enum(['openai', 'http']),
+  ai_model: z.string(),
+  ai_http_url: z.string().nullable(),
+  system_prompt: z.string(),
+  language: z.enum(['es', 'en']),
+  debounce_seconds: z.number(),
+  context_messages: z.number(),
+  handoff_keywords: z.array(z.string()),
+  fallback_text: z.string(),
+  shopify_shop_domain: z.string().nullable(),
+})
+
+export const secretsRow = z.object({
+  openai_api_key: z.string().nullish(),
+  shopify_access_token: z.string().nullish(),
+  ai_http_secret: z.string().nullish(),
+})
+
+export const claimRow = z.object({ id: z.string(), created_at: z.string() })
+
+export const enqueueRow = z.object({
+  enqueued: z.boolean(),
+  reason: z.string().optional(),
+  message_id: z.string().optional(),
+})
+
+export function toMessage(row: z.output<typeof messageRow>): ChatMessage {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    tenantId: row.tenant_id,
+    direction: row.direction,
+    author: row.author,
+    body: row.body,
+    type: row.type,
+    createdAt: row.created_at,
+  }
+}
