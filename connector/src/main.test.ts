@@ -1,0 +1,100 @@
+/**
+ * main.ts as a real process: a buffered message survives `kill -9` and is stored by the next
+ * process on the same data dir; SIGTERM exits 0.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startBackend, type TestBackend } from './testing/stand-in.ts'
+import { waitFor } from './testing/wait-for.ts'
+
+let backend: TestBackend
+let dataDir = ''
+const children: ChildProcess[] = []
+beforeAll(async () => {
+  backend = await startBackend()
+  dataDir = await mkdtemp(join(tmpdir(), 'relevo-main-'))
+})
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+  await backend.close()
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+async function startProcess(): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort()
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: new URL('..', import.meta.url),
+    env: {
+      ...process.env,
+      SUPABASE_URL: backend.url,
+      SUPABASE_SERVICE_ROLE_KEY: backend.keys.serviceRoleKey,
+      WHATSAPP_TRANSPORT: 'simulator',
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+    },
+    stdio: 'ignore',
+  })
+  children.push(child)
+  const url = `http://127.0.0.1:${port}`
+  await waitFor(
+    () =>
+      fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    'connector process /health',
+    60_000,
+  )
+  return { child, url }
+}
+
+const health = async (url: string) => (await (await fetch(`${url}/health`)).json()) as { bufferDepth: number }
+const exited = (child: ChildProcess) =>
+  new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  )
+
+describe('the connector process', () => {
+  it('keeps buffered messages across kill -9 and stores them after restart; SIGTERM exits 0', async () => {
+    await backend.down()
+    const first = await startProcess()
+    for (const body of ['antes', 'del', 'crash']) {
+      const res = await fetch(`${first.url}/simulator/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: '5215520000001', body }),
+      })
+      expect(res.status).toBe(202)
+    }
+    await waitFor(async () => (await health(first.url)).bufferDepth === 3, 'three buffered messages')
+    const killed = exited(first.child)
+    first.child.kill('SIGKILL')
+    expect((await killed).signal).toBe('SIGKILL')
+
+    await backend.up()
+    const second = await startProcess()
+    await waitFor(async () => (await health(second.url)).bufferDepth === 0, 'replay after restart')
+    const { rows } = await backend.db.query<{ body: string }>(
+      `select m.body from public.messages m join public.conversations c on c.id = m.conversation_id
+       where c.wa_chat_id = '5215520000001@c.us' order by m.created_at, m.id`,
+    )
+    expect(rows.map((r) => r.body)).toEqual(['antes', 'del', 'crash'])
+
+    const stopped = exited(second.child)
+    second.child.kill('SIGTERM')
+    expect((await stopped).code).toBe(0)
+  })
+})
