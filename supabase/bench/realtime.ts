@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, loadavg } from 'node:os'
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { startStack, TENANT_A, type TestStack } from '../local/realtime/test-support.ts'
 
@@ -155,6 +156,9 @@ export async function runRealtimeBench(): Promise<void> {
     latency_messages: LATENCY_MESSAGES,
     latency_interval_ms: LATENCY_INTERVAL_MS,
     burst_messages: BURST_MESSAGES,
+    // The machine is shared: a load average above the core count means the numbers are pessimistic.
+    cpus: cpus().length,
+    load_average_at_start: loadavg().map((load) => Math.round(load * 10) / 10),
     backends: {} as Record<string, Record<string, Result[]>>,
   }
   report.backends.pglite = await benchBackend(undefined)

@@ -8,6 +8,7 @@ import {
   TENANT_B,
   type TestStack,
   USER_A,
+  USER_A2,
   USER_B,
 } from './test-support.ts'
 
@@ -210,6 +211,38 @@ describe('postgres_changes through supabase-js', () => {
     expect(seen[1]?.new.body).toBe(big)
     // REPLICA IDENTITY FULL: the whole old row (here the old row is small enough to travel).
     expect(seen[1]?.old).toMatchObject({ id: 1, body: 'small', archived: false })
+  })
+
+  it('treats a policy that raises for one subscriber as not visible to that one only', async () => {
+    await stack.db.exec(`
+      create function public.refuse_a2() returns boolean language plpgsql stable as $$
+      begin
+        if (select auth.uid()) = '${USER_A2}' then raise exception 'not for you'; end if;
+        return true;
+      end $$;
+      create table public.guarded (id int primary key, note text);
+      alter table public.guarded enable row level security;
+      create policy "Guarded rows" on public.guarded for select to authenticated using (public.refuse_a2());
+      grant select on public.guarded to authenticated;
+      alter publication supabase_realtime add table public.guarded;`)
+    const received = async (user: string) => {
+      const supabase = await stack.client(await stack.tokenFor(user))
+      const seen: Change[] = []
+      const channel = supabase
+        .channel(`guarded-${user}`)
+        .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'guarded' }, (c) =>
+          seen.push(c as unknown as Change),
+        )
+      expect(await subscribe(channel)).toEqual({ status: 'SUBSCRIBED' })
+      return seen
+    }
+    const a = await received(USER_A)
+    const a2 = await received(USER_A2)
+    const b = await received(USER_B)
+    await stack.db.query(`insert into public.guarded values (1, 'hello')`)
+    await eventually(() => (a.length === 1 && b.length === 1 ? true : undefined), 5_000, 'A and B receive')
+    await sleep(300)
+    expect(a2).toEqual([])
   })
 
   it('reports a bad filter as a system message and keeps the channel open', async () => {

@@ -4,7 +4,7 @@ import type { Database } from '../../src/db/index.ts'
 import type { Claims } from '../keys.ts'
 import { type ChangeEvent, matchesConditions, type PgBinding } from './filters.ts'
 import type { ChannelJoin, Hub } from './hub.ts'
-import { PolicyCache, visibleToEach } from './row-visibility.ts'
+import { PolicyCache, VisibilityChecks } from './row-visibility.ts'
 import { quoteIdent, type TableCatalog, type TableInfo } from './tables.ts'
 
 /** What realtime.capture_change() NOTIFYs on 'realtime_changes' (see supabase/sql/bootstrap.sql). */
@@ -29,6 +29,7 @@ export class PostgresChanges {
   private queue: Promise<void> = Promise.resolve()
   private hooked = new Set<string>()
   private readonly policies: PolicyCache
+  private readonly checks: VisibilityChecks
 
   constructor(
     private readonly db: Database,
@@ -37,6 +38,7 @@ export class PostgresChanges {
     private readonly log: Logger,
   ) {
     this.policies = new PolicyCache(db)
+    this.checks = new VisibilityChecks(db, log)
   }
 
   async start(): Promise<() => Promise<void>> {
@@ -135,7 +137,7 @@ export class PostgresChanges {
         if (c.role === role) distinct.set(keys[i] as string, c)
       })
       const visibility = await this.policies.visibility(info, role)
-      const results = await visibleToEach(this.db, info, visibility, row, [...distinct.values()])
+      const results = await this.checks.evaluate(info, visibility, row, [...distinct.values()])
       for (const [i, key] of [...distinct.keys()].entries()) decided.set(key, results[i] === true)
     }
     return keys.map((key) => decided.get(key) === true)
