@@ -131,6 +131,7 @@ async function standInChain(n: number, concurrency: number) {
   }
 }
 
+const loadBefore = Number(os.loadavg()[0]?.toFixed(2))
 const scenarios = []
 for (const [name, run] of [
   ['memory, sequential', () => memoryChain(2000, 1)],
@@ -149,6 +150,9 @@ const report = {
   date: new Date().toISOString(),
   node: process.version,
   cpus: os.cpus().length,
+  // The machine is shared: the load average says how much the numbers were disturbed.
+  loadavg_1m_before: loadBefore,
+  loadavg_1m_after: Number(os.loadavg()[0]?.toFixed(2)),
   targets: { p50_ms: 50, p99_ms: 200 },
   scenarios,
 }

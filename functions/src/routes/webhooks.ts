@@ -6,7 +6,7 @@
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
-import type { Bindings } from '../lib/config.ts'
+import { type Bindings, readConfig } from '../lib/config.ts'
 import { AuthError, InputError } from '../lib/errors.ts'
 import { secretEquals } from '../lib/secret-equal.ts'
 import { type AppDeps, services } from '../lib/services.ts'
@@ -27,8 +27,8 @@ export const webhookBody = z.object({
 export function webhookRoutes(deps: AppDeps) {
   const app = new Hono<{ Bindings: Bindings }>()
   app.post('/db', async (c) => {
-    const svc = services(c.env, deps)
-    if (!(await secretEquals(c.req.header('x-relevo-webhook-secret'), svc.config.WEBHOOK_SECRET))) {
+    // The secret first: a forged request must not learn anything about the deployment's config.
+    if (!(await secretEquals(c.req.header('x-relevo-webhook-secret'), readConfig(c.env).WEBHOOK_SECRET))) {
       throw new AuthError('invalid_webhook_secret', 'Missing or wrong X-Relevo-Webhook-Secret', {
         status: 401,
         hint: 'Set the same secret in private.webhook_config and WEBHOOK_SECRET',
@@ -49,6 +49,7 @@ export function webhookRoutes(deps: AppDeps) {
       return c.json({ accepted: false, reason: 'not_an_incoming_message' }, 202)
     }
     const messageId = record.id
+    const svc = services(c.env, deps)
     c.executionCtx.waitUntil(
       runPipeline(messageId, svc).catch((error: unknown) => {
         svc.logger.error({ err: error, triggerMessageId: messageId }, 'AI pipeline failed before its claim')
