@@ -94,6 +94,16 @@ describe('http provider', () => {
     expect(server.received).toHaveLength(1)
   })
 
+  it('times out a coordinator that never answers', async () => {
+    const hanging: typeof fetch = (input, init) =>
+      new Promise((_, reject) => {
+        const signal = new Request(input, init).signal
+        signal.addEventListener('abort', () => reject(signal.reason))
+      })
+    const provider = createHttpProvider({ url: 'https://coord.example/ai', secret: null, timeoutMs: 50, retries: 0, fetch: hanging })
+    await expect(provider.generate(context)).rejects.toMatchObject({ code: 'provider_timeout' })
+  })
+
   it('fails on an answer that is neither {reply} nor {handoff}', async () => {
     const server = coordinator([json({ text: 'wrong field' })])
     const provider = createHttpProvider({
