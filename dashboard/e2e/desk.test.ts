@@ -36,6 +36,7 @@ describe('the agents desk', () => {
     await expect(lucia.getByTestId('holder-badge').textContent()).resolves.toBe('AI')
     const names = await admin.getByTestId('conversation-row').locator('.name').allTextContents()
     expect(names.slice(0, 2)).toEqual(['Lucía Pérez', 'Old Chat'])
+    await admin.waitForFunction(() => document.title === '(2) Relevo')
   })
 
   it('takes over at once: the badge names the agent and the thread says so', async () => {
@@ -208,6 +209,10 @@ describe('the agents desk', () => {
     await admin.keyboard.press('Enter')
     const id = await second.getAttribute('data-conversation-id')
     await admin.waitForURL(`**/inbox/${id}`)
+    // The chat opens with the cursor in the composer; Escape goes back to its row in the list.
+    await admin.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'composer')
+    await admin.keyboard.press('Escape')
+    await expect(second.evaluate((el) => el === document.activeElement)).resolves.toBe(true)
   })
 
   it('assigns, unassigns, closes and reopens, each shown at once and in the thread', async () => {

@@ -3,6 +3,7 @@ import { toDeskError } from './desk-error.ts'
 import type { Agent, AiRun, CannedReply, Conversation, ConversationStatus, Message } from './types.ts'
 
 export const PAGE_SIZE = 50
+export const INBOX_PAGE = 500
 
 /** Every read and action the desk does, in one place: reads under RLS, actions through the SQL functions. */
 export function createDeskApi(db: SupabaseClient) {
@@ -14,14 +15,14 @@ export function createDeskApi(db: SupabaseClient) {
   const rpc = <T>(fn: string, args: Record<string, unknown>) => rows<T>(db.rpc(fn, args))
 
   return {
-    conversations: () =>
-      rows<Conversation[]>(
-        db
-          .from('conversations')
-          .select('*')
-          .order('last_message_at', { ascending: false, nullsFirst: false })
-          .limit(500),
-      ),
+    /** Most recent activity first, INBOX_PAGE at a time; `before` continues after the last one shown. */
+    conversations: (before?: string) => {
+      let q = db.from('conversations').select('*')
+      if (before) q = q.lt('last_message_at', before)
+      return rows<Conversation[]>(
+        q.order('last_message_at', { ascending: false, nullsFirst: false }).limit(INBOX_PAGE),
+      )
+    },
     conversation: (id: string) =>
       rows<Conversation | null>(db.from('conversations').select('*').eq('id', id).maybeSingle()),
     /** Newest page first; `before` pages back in time for "older messages on scroll". */

@@ -99,7 +99,6 @@ export const en: Record<MessageKey, string> = {
   'error.not_an_agent': 'Your account is not an agent.',
   'lang.label': 'Language',
   'time.yesterday': 'Yesterday',
-  'nav.skip': 'Skip to the conversation',
   'nav.inbox': 'Inbox',
   'nav.agents': 'Agents',
 }

@@ -98,7 +98,6 @@ export const es = {
   'error.not_an_agent': 'Tu cuenta no es agente.',
   'lang.label': 'Idioma',
   'time.yesterday': 'Ayer',
-  'nav.skip': 'Saltar a la conversación',
   'nav.inbox': 'Bandeja',
   'nav.agents': 'Agentes',
 } as const

@@ -1,4 +1,4 @@
-import type { DeskApi } from '../desk-api.ts'
+import { type DeskApi, INBOX_PAGE } from '../desk-api.ts'
 import type { Conversation } from '../types.ts'
 import { countUnread, type InboxFilter, matchesFilter, matchesSearch } from './filters.ts'
 import { upsertConversation } from './upsert.ts'
@@ -25,10 +25,32 @@ export class InboxStore {
     private readonly myId: () => string | null,
   ) {}
 
+  /** More conversations exist on the server than the pages loaded so far. */
+  hasMore = $state(false)
+  private loadingMore = false
+
   async load(): Promise<void> {
     const rows = await this.api.conversations()
     this.conversations = rows.reduce<Conversation[]>((list, row) => upsertConversation(list, row), [])
+    this.hasMore = rows.length === INBOX_PAGE
     this.loading = false
+  }
+
+  /** The next page of older conversations (the list asks when the agent scrolls past what it has). */
+  async loadMore(): Promise<void> {
+    const oldest = this.conversations.findLast((c) => c.last_message_at !== null)?.last_message_at
+    if (!this.hasMore || this.loadingMore || !oldest) return
+    this.loadingMore = true
+    try {
+      const rows = await this.api.conversations(oldest)
+      this.conversations = rows.reduce<Conversation[]>(
+        (list, row) => upsertConversation(list, row),
+        this.conversations,
+      )
+      this.hasMore = rows.length === INBOX_PAGE
+    } finally {
+      this.loadingMore = false
+    }
   }
 
   apply(row: Conversation): void {

@@ -80,3 +80,25 @@ describe('InboxStore', () => {
     expect([...inbox.textMatches]).toEqual(['bob'])
   })
 })
+
+describe('InboxStore paging', () => {
+  it('loads older pages after the oldest shown, until the server has no more', async () => {
+    const { INBOX_PAGE } = await import('../desk-api.ts')
+    const all = Array.from({ length: INBOX_PAGE + 3 }, (_, i) =>
+      conv(`c${i}`, new Date(Date.UTC(2026, 10, 25, 12, 0, 0) - i * 60_000).toISOString()),
+    )
+    const api = {
+      conversations: async (before?: string) =>
+        all.filter((c) => !before || (c.last_message_at ?? '') < before).slice(0, INBOX_PAGE),
+      searchMessages: async () => new Set<string>(),
+    }
+    const inbox = new InboxStore(api, () => 'me')
+    await inbox.load()
+    expect(inbox.conversations).toHaveLength(INBOX_PAGE)
+    expect(inbox.hasMore).toBe(true)
+    await inbox.loadMore()
+    expect(inbox.conversations).toHaveLength(INBOX_PAGE + 3)
+    expect(inbox.conversations.at(-1)?.id).toBe(`c${INBOX_PAGE + 2}`)
+    expect(inbox.hasMore).toBe(false)
+  })
+})
