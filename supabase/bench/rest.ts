@@ -4,6 +4,7 @@
  * set, on a throw-away database of that Postgres server. Writes bench/results/rest.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises'
+import { cpus, loadavg } from 'node:os'
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { type Backend, backends, startTestStandIn } from '../local/testing/stand-in.ts'
 
@@ -120,6 +121,9 @@ export async function runRestBench(): Promise<void> {
     node: process.version,
     client: '@supabase/supabase-js through HTTP on 127.0.0.1',
     concurrency: CONCURRENCY,
+    // The machine is shared; the load at start says how much to trust the tail latencies.
+    cpus: cpus().length,
+    load_average_1m: Math.round((loadavg()[0] ?? 0) * 100) / 100,
     backends: {},
   }
   for (const backend of backends) {
