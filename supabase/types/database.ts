@@ -1121,9 +1121,9 @@ export type Database = {
           p_limit?: number
         }
         Returns: {
-          "message_id": string
-          "conversation_id": string
-          "tenant_id": string
+          message_id: string
+          conversation_id: string
+          tenant_id: string
         }[]
       }
     }

@@ -146,7 +146,7 @@ function renderFunction(fn: FunctionModel, model: SchemaModel, level: number): s
   let returns: string
   if (fn.tableColumns) {
     const fields = fn.tableColumns.map(
-      (c) => `${indent(level + 2)}${key(c.name)}: ${tsType(c.type, schema)}\n`,
+      (c) => `${indent(level + 2)}${prop(c.name)}: ${tsType(c.type, schema)}\n`,
     )
     returns = `{\n${fields.join('')}${indent(level + 1)}}${fn.returnsSet ? '[]' : ''}`
   } else if (table) {
