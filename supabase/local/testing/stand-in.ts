@@ -31,8 +31,9 @@ export async function startTestStandIn(
   setupSql = '',
   options: Partial<StandInOptions> = {},
 ): Promise<TestStandIn> {
-  const { db, drop } = await openTestDatabase(backend)
-  await db.exec(await readFile(new URL('../../sql/bootstrap.sql', import.meta.url), 'utf8'))
+  const { db, drop, serialized } = await openTestDatabase(backend)
+  const bootstrap = await readFile(new URL('../../sql/bootstrap.sql', import.meta.url), 'utf8')
+  await serialized(() => db.exec(bootstrap))
   if (setupSql) await db.exec(setupSql)
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
   const standIn = await startStandIn({ db, logger, port: 0, host: '127.0.0.1', ...options })
@@ -50,8 +51,19 @@ export async function startTestStandIn(
   }
 }
 
-async function openTestDatabase(backend: Backend): Promise<{ db: Database; drop: () => Promise<void> }> {
-  if (backend === 'pglite') return { db: await openDatabase(), drop: async () => {} }
+interface TestDatabase {
+  db: Database
+  drop: () => Promise<void>
+  /** Runs `fn` while no other test process bootstraps the same server (roles are cluster-wide). */
+  serialized: (fn: () => Promise<void>) => Promise<void>
+}
+
+// Any constant works; it only has to be the same in every test process.
+const BOOTSTRAP_LOCK = 7_347_201
+
+async function openTestDatabase(backend: Backend): Promise<TestDatabase> {
+  if (backend === 'pglite')
+    return { db: await openDatabase(), drop: async () => {}, serialized: (fn) => fn() }
   if (!pgUrl) throw new Error('RELEVO_TEST_PG_URL is not set')
   const name = `relevo_test_${randomBytes(6).toString('hex')}`
   const admin = new pg.Client({ connectionString: pgUrl })
@@ -63,6 +75,17 @@ async function openTestDatabase(backend: Backend): Promise<{ db: Database; drop:
   const db = await openDatabase({ url: url.toString() })
   return {
     db,
+    // On a fresh CI server, test files start together and would race to create the same roles.
+    async serialized(fn) {
+      const lock = new pg.Client({ connectionString: pgUrl })
+      await lock.connect()
+      try {
+        await lock.query('select pg_advisory_lock($1)', [BOOTSTRAP_LOCK])
+        await fn()
+      } finally {
+        await lock.end()
+      }
+    },
     async drop() {
       const client = new pg.Client({ connectionString: pgUrl })
       await client.connect()
