@@ -100,7 +100,13 @@ describe('http provider', () => {
         const signal = new Request(input, init).signal
         signal.addEventListener('abort', () => reject(signal.reason))
       })
-    const provider = createHttpProvider({ url: 'https://coord.example/ai', secret: null, timeoutMs: 50, retries: 0, fetch: hanging })
+    const provider = createHttpProvider({
+      url: 'https://coord.example/ai',
+      secret: null,
+      timeoutMs: 50,
+      retries: 0,
+      fetch: hanging,
+    })
     await expect(provider.generate(context)).rejects.toMatchObject({ code: 'provider_timeout' })
   })
 
