@@ -117,8 +117,7 @@ export async function handleJoin(ctx: RealtimeContext, conn: Connection, frame: 
   scheduleExpiry(ctx, join)
   reply(conn, frame, 'ok', requested.length > 0 ? { postgres_changes: echoed } : {})
   conn.log.debug({ topic: frame.topic, private: isPrivate, bindings: bindings.length }, 'channel joined')
-  if (join.presenceEnabled && canRead.presence)
-    push(join, 'presence_state', ctx.presence.state(join.topic), true)
+  if (join.presenceEnabled && canRead.presence) push(join, 'presence_state', ctx.presence.state(join), true)
 
   if (requested.length === 0) return
   if (systemMessages.length === 0) systemMessages.push(pgSystem('ok', 'Subscribed to PostgreSQL', subTopic))

@@ -33,6 +33,13 @@ describe('presence through supabase-js', () => {
   }
 
   it('shows two agents online, then one after a disconnect, and nothing across tenants', async () => {
+    // Anon on the public channel of the same name must not see the private channel's presence.
+    const anon = await stack.client()
+    const anonDiffs: unknown[] = []
+    const anonChannel = anon
+      .channel(`tenant:${TENANT_A}`)
+      .on('presence', { event: 'join' }, (event) => anonDiffs.push(event))
+    expect((await subscribe(anonChannel)).status).toBe('SUBSCRIBED')
     const a1 = await agent(USER_A, TENANT_A)
     const a2 = await agent(USER_A2, TENANT_A)
     const b = await agent(USER_B, TENANT_B)
@@ -46,6 +53,9 @@ describe('presence through supabase-js', () => {
     expect(a1.keys()).toEqual([USER_A])
     expect(a1.leaves).toContain(USER_A2)
     expect(b.keys()).toEqual([USER_B])
+    expect(anonDiffs).toEqual([])
+    expect(anonChannel.presenceState()).toEqual({})
+    anon.realtime.disconnect()
     a1.supabase.realtime.disconnect()
     b.supabase.realtime.disconnect()
     await sleep(200)

@@ -23,9 +23,10 @@ export class Presence {
     hub.onLeave((join) => this.untrack(join))
   }
 
-  state(topic: string): PresenceMap {
+  /** The state `join` may see: its topic, and only the presences of joins of the same privacy. */
+  state(join: ChannelJoin): PresenceMap {
     const state: PresenceMap = {}
-    for (const { key, meta } of this.topics.get(topic)?.values() ?? []) {
+    for (const { key, meta } of this.topics.get(scope(join))?.values() ?? []) {
       const bucket = state[key] ?? { metas: [] }
       bucket.metas.push(meta)
       state[key] = bucket
@@ -34,29 +35,38 @@ export class Presence {
   }
 
   track(join: ChannelJoin, payload: Record<string, unknown>): void {
-    const entries = this.topics.get(join.topic) ?? new Map<ChannelJoin, Entry>()
-    this.topics.set(join.topic, entries)
+    const entries = this.topics.get(scope(join)) ?? new Map<ChannelJoin, Entry>()
+    this.topics.set(scope(join), entries)
     const previous = entries.get(join)
     // Re-tracking the same payload is a no-op, as in Phoenix.Presence.update.
     if (previous && sameMeta(previous.meta, payload)) return
     const meta: Meta = { ...payload, phx_ref: newRef() }
     if (previous) meta.phx_ref_prev = previous.meta.phx_ref
     entries.set(join, { join, key: join.presenceKey, meta })
-    this.diff(join.topic, { [join.presenceKey]: { metas: [meta] } }, previous ? single(previous) : {})
+    this.diff(join, { [join.presenceKey]: { metas: [meta] } }, previous ? single(previous) : {})
   }
 
   untrack(join: ChannelJoin): void {
-    const entries = this.topics.get(join.topic)
+    const entries = this.topics.get(scope(join))
     const previous = entries?.get(join)
     if (!entries || !previous) return
     entries.delete(join)
-    if (entries.size === 0) this.topics.delete(join.topic)
-    this.diff(join.topic, {}, single(previous))
+    if (entries.size === 0) this.topics.delete(scope(join))
+    this.diff(join, {}, single(previous))
   }
 
-  private diff(topic: string, joins: PresenceMap, leaves: PresenceMap): void {
-    for (const join of this.hub.joinsOf(topic)) push(join, 'presence_diff', { joins, leaves })
+  private diff(source: ChannelJoin, joins: PresenceMap, leaves: PresenceMap): void {
+    for (const join of this.hub.joinsOf(source.topic)) {
+      // Public and private channels of one name are separate; a private join whose policies
+      // allow broadcast but not presence hears no presence.
+      if (join.private === source.private && join.canRead.presence)
+        push(join, 'presence_diff', { joins, leaves })
+    }
   }
+}
+
+function scope(join: ChannelJoin): string {
+  return `${join.private ? 'private' : 'public'}:${join.topic}`
 }
 
 function single(entry: Entry): PresenceMap {
