@@ -11,7 +11,7 @@ import { type ApiKeys, createApiKeys } from './keys.ts'
 import { createRealtime } from './realtime/index.ts'
 import { SchemaCache } from './rest/schema-cache.ts'
 import { createHttpServer } from './server.ts'
-import { startWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.ts'
+import { type RetryPolicy, startWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.ts'
 
 export { type ApiKeys, createApiKeys } from './keys.ts'
 
@@ -27,6 +27,8 @@ export interface StandInOptions {
   maxBodyBytes?: number
   /** Deliver database webhooks (on by default). */
   webhooks?: boolean
+  /** How failed webhook deliveries are retried; see webhooks/dispatcher.ts for the default. */
+  webhookRetry?: RetryPolicy
 }
 
 export interface StandIn {
@@ -65,7 +67,14 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   })
   const address = server.address() as AddressInfo
   url = `http://${address.address}:${address.port}`
-  const webhooks = options.webhooks === false ? undefined : await startWebhookDispatcher({ db, logger })
+  const webhooks =
+    options.webhooks === false
+      ? undefined
+      : await startWebhookDispatcher({
+          db,
+          logger,
+          ...(options.webhookRetry ? { retry: options.webhookRetry } : {}),
+        })
   return {
     url,
     keys,

@@ -55,6 +55,7 @@ create table private.webhook_responses (
   content text,
   error_msg text,
   timed_out boolean not null default false,
+  attempts integer not null default 1,
   created_at timestamptz not null default now()
 );
 

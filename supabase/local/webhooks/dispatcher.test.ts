@@ -13,7 +13,8 @@ create table if not exists private.webhook_requests (
   timeout_ms int not null default 5000, created_at timestamptz not null default now());
 create table if not exists private.webhook_responses (
   request_id bigint primary key, status_code int, content text, error_msg text,
-  timed_out boolean not null default false, created_at timestamptz not null default now());
+  timed_out boolean not null default false, attempts int not null default 1,
+  created_at timestamptz not null default now());
 create table private.hook_target (url text not null, timeout_ms int not null default 5000);
 create table public.events (id int primary key, kind text not null, at timestamptz not null default '2026-01-02 03:04:05.678+00');
 create function private.queue_event_webhook() returns trigger language plpgsql security definer set search_path = '' as $$
@@ -52,8 +53,9 @@ describe.each(backends)('database webhooks (%s)', (backend) => {
         status_code: number | null
         error_msg: string | null
         timed_out: boolean
+        attempts: number
       }>(
-        'select request_id::text, status_code, error_msg, timed_out from private.webhook_responses order by request_id',
+        'select request_id::text, status_code, error_msg, timed_out, attempts from private.webhook_responses order by request_id',
       )
     ).rows
   const target = async (url: string, timeoutMs = 5000) => {
@@ -78,7 +80,9 @@ describe.each(backends)('database webhooks (%s)', (backend) => {
       })
     })
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve))
-    env = await startTestStandIn(backend, SCHEMA)
+    env = await startTestStandIn(backend, SCHEMA, {
+      webhookRetry: { attempts: 3, baseDelayMs: 20, maxDelayMs: 50 },
+    })
     await target(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`)
   })
   afterAll(async () => {
@@ -126,7 +130,7 @@ describe.each(backends)('database webhooks (%s)', (backend) => {
     expect(received).toEqual([])
   })
 
-  it('records failures and timeouts without retrying, like pg_net', async () => {
+  it('retries failures and timeouts with backoff, then records the final outcome', async () => {
     received = []
     respond = (res) => {
       res.statusCode = 500
@@ -134,14 +138,14 @@ describe.each(backends)('database webhooks (%s)', (backend) => {
     }
     await env.db.query(`insert into public.events (id, kind) values (3, 'failing')`)
     await settle()
-    expect(received).toHaveLength(1)
-    expect((await responses()).at(-1)).toMatchObject({ status_code: 500, timed_out: false })
+    expect(received).toHaveLength(3) // every attempt of the policy, then it gives up
+    expect((await responses()).at(-1)).toMatchObject({ status_code: 500, timed_out: false, attempts: 3 })
 
     respond = () => {} // never answers
-    await target(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/slow`, 200)
+    await target(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/slow`, 100)
     await env.db.query(`insert into public.events (id, kind) values (4, 'slow')`)
     await settle()
-    expect((await responses()).at(-1)).toMatchObject({ status_code: null, timed_out: true })
+    expect((await responses()).at(-1)).toMatchObject({ status_code: null, timed_out: true, attempts: 3 })
 
     await target('http://127.0.0.1:1/closed')
     await env.db.query(`insert into public.events (id, kind) values (5, 'unreachable')`)
@@ -149,10 +153,33 @@ describe.each(backends)('database webhooks (%s)', (backend) => {
     const last = (await responses()).at(-1)
     expect(last?.status_code).toBeNull()
     expect(last?.error_msg).toBeTruthy()
-    await new Promise((resolve) => setTimeout(resolve, 300))
-    expect(received).toHaveLength(2) // the 500 and the timeout; nothing was sent again
     respond = (res) => res.end('ok')
     await target(`http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`)
+  })
+
+  it('delivers once the target comes back, and never again after a 2xx or a 4xx', async () => {
+    received = []
+    let calls = 0
+    respond = (res) => {
+      calls += 1
+      res.statusCode = calls === 1 ? 503 : 200
+      res.end()
+    }
+    await env.db.query(`insert into public.events (id, kind) values (6, 'flaky')`)
+    await settle()
+    expect(received).toHaveLength(2)
+    expect((await responses()).at(-1)).toMatchObject({ status_code: 200, attempts: 2 })
+
+    received = []
+    respond = (res) => {
+      res.statusCode = 401
+      res.end('bad secret')
+    }
+    await env.db.query(`insert into public.events (id, kind) values (7, 'refused')`)
+    await settle()
+    expect(received).toHaveLength(1)
+    expect((await responses()).at(-1)).toMatchObject({ status_code: 401, attempts: 1 })
+    respond = (res) => res.end('ok')
   })
 
   it('on start, sends recent requests that have no response yet, and only those', async () => {

@@ -4,9 +4,12 @@ import type { Database } from '../../src/db/index.ts'
 /**
  * The local half of Supabase Database Webhooks (pg_net). The schema queues each request in
  * `private.webhook_requests` and NOTIFYs `relevo_webhooks` with its id; NOTIFY is delivered only
- * after commit, so a rolled-back write sends nothing, as with pg_net. Each request is POSTed once
- * with its own timeout and the outcome stored in `private.webhook_responses`: no retries, exactly
- * like pg_net (reference §4.2), so local tests do not over-trust delivery.
+ * after commit, so a rolled-back write sends nothing, as with pg_net. Each request is POSTed with
+ * its own timeout. Unlike pg_net (fire-and-forget), a request that fails to connect, times out or
+ * gets a 5xx/429 is retried with exponential backoff while the target is down (issue 3: locally the
+ * functions server often starts after the database). Every attempt is logged; the final outcome is
+ * stored in `private.webhook_responses`. Production still has pg_net's semantics, which is why the
+ * functions' sweeper exists.
  */
 export interface WebhookDispatcherOptions {
   db: Database
@@ -14,7 +17,18 @@ export interface WebhookDispatcherOptions {
   /** On start, requests younger than this without a response are sent (a restart does not drop them). */
   replayWindowMs?: number
   fetch?: typeof globalThis.fetch
+  retry?: RetryPolicy
 }
+
+export interface RetryPolicy {
+  /** Attempts in all, the first one included. */
+  attempts: number
+  baseDelayMs: number
+  maxDelayMs: number
+}
+
+// 0.5 s, 1 s, 2 s … capped at 30 s: about two minutes of retries before giving up.
+const DEFAULT_RETRY: RetryPolicy = { attempts: 9, baseDelayMs: 500, maxDelayMs: 30_000 }
 
 export interface WebhookDispatcher {
   /** Resolves when every delivery started so far has finished (tests, shutdown). */
@@ -36,7 +50,9 @@ export async function startWebhookDispatcher(options: WebhookDispatcherOptions):
   const { db, logger } = options
   const log = logger.child({ component: 'webhooks' })
   const send = options.fetch ?? globalThis.fetch
+  const retry = options.retry ?? DEFAULT_RETRY
   const inFlight = new Map<string, Promise<void>>()
+  const closing = new AbortController()
   let closed = false
 
   const deliver = (id: string): void => {
@@ -54,21 +70,46 @@ export async function startWebhookDispatcher(options: WebhookDispatcherOptions):
       )
       const request = rows[0]
       if (!request) return
-      const started = Date.now()
-      const outcome = await post(send, request)
+      const { outcome, attempts } = await postWithRetry(id, request)
       await db.query(
-        `insert into private.webhook_responses (request_id, status_code, content, error_msg, timed_out)
-         values ($1, $2, $3, $4, $5) on conflict (request_id) do nothing`,
-        [id, outcome.status ?? null, outcome.content ?? null, outcome.error ?? null, outcome.timedOut],
+        `insert into private.webhook_responses (request_id, status_code, content, error_msg, timed_out, attempts)
+         values ($1, $2, $3, $4, $5, $6) on conflict (request_id) do nothing`,
+        [
+          id,
+          outcome.status ?? null,
+          outcome.content ?? null,
+          outcome.error ?? null,
+          outcome.timedOut,
+          attempts,
+        ],
       )
-      log.info(
-        { requestId: id, status: outcome.status, timedOut: outcome.timedOut, ms: Date.now() - started },
-        'webhook sent',
-      )
-      if (outcome.error)
-        log.warn({ requestId: id, error: outcome.error }, 'webhook failed; not retried (as pg_net)')
+      if (isRetryable(outcome)) {
+        log.warn({ requestId: id, attempts, error: outcome.error, status: outcome.status }, 'webhook gave up')
+      }
     } catch (error) {
       log.error({ err: error, requestId: id }, 'webhook delivery could not be recorded')
+    }
+  }
+
+  async function postWithRetry(
+    id: string,
+    request: RequestRow,
+  ): Promise<{ outcome: Outcome; attempts: number }> {
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now()
+      const outcome = await post(send, request)
+      log.info(
+        {
+          requestId: id,
+          attempt,
+          status: outcome.status,
+          timedOut: outcome.timedOut,
+          ms: Date.now() - started,
+        },
+        'webhook delivery attempt',
+      )
+      if (!isRetryable(outcome) || attempt >= retry.attempts || closed) return { outcome, attempts: attempt }
+      await sleep(Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)), closing.signal)
     }
   }
 
@@ -81,6 +122,7 @@ export async function startWebhookDispatcher(options: WebhookDispatcherOptions):
     },
     async close() {
       closed = true
+      closing.abort()
       await unlisten()
       await Promise.allSettled([...inFlight.values()])
     },
@@ -103,6 +145,24 @@ async function replayPending(db: Database, windowMs: number, log: Logger): Promi
     log.info({ err: error }, 'no webhook queue to replay')
     return []
   }
+}
+
+/** Worth another try: the target was unreachable, too slow, overloaded or failing. */
+function isRetryable(outcome: Outcome): boolean {
+  return (
+    outcome.error !== undefined ||
+    (outcome.status !== undefined && (outcome.status >= 500 || outcome.status === 429))
+  )
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
 }
 
 interface Outcome {
