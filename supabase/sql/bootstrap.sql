@@ -2,18 +2,38 @@
 -- Postgres (embedded PGlite or a real server). Used only off Supabase; never pushed.
 -- Idempotent: it runs before every migration pass.
 
--- Roles (PostgREST switches to these per request; service_role bypasses RLS).
+-- Roles (PostgREST switches to these per request; service_role bypasses RLS). Roles are
+-- cluster-wide, so test processes bootstrapping separate databases of one server at the
+-- same time may race here: losing the race (duplicate, or "tuple concurrently updated")
+-- means another process did the same work, which is fine.
 do $$
+declare
+  spec text[];
+  member text;
 begin
-  if not exists (select from pg_roles where rolname = 'anon') then create role anon nologin noinherit; end if;
-  if not exists (select from pg_roles where rolname = 'authenticated') then create role authenticated nologin noinherit; end if;
-  if not exists (select from pg_roles where rolname = 'service_role') then create role service_role nologin noinherit bypassrls; end if;
-  if not exists (select from pg_roles where rolname = 'authenticator') then create role authenticator login noinherit; end if;
-  if not exists (select from pg_roles where rolname = 'supabase_admin') then create role supabase_admin nologin; end if;
+  foreach spec slice 1 in array array[
+    ['anon', 'nologin noinherit'], ['authenticated', 'nologin noinherit'],
+    ['service_role', 'nologin noinherit bypassrls'], ['authenticator', 'login noinherit'],
+    ['supabase_admin', 'nologin']
+  ] loop
+    if not exists (select from pg_roles where rolname = spec[1]) then
+      begin
+        execute format('create role %I %s', spec[1], spec[2]);
+      exception when duplicate_object or unique_violation or internal_error then null;
+      end;
+    end if;
+  end loop;
+  -- authenticator switches to the API roles, and so must the connecting user (the stand-in's pool).
+  foreach member in array array['authenticator', current_user] loop
+    if not (pg_has_role(member, 'anon', 'member') and pg_has_role(member, 'authenticated', 'member')
+            and pg_has_role(member, 'service_role', 'member')) then
+      begin
+        execute format('grant anon, authenticated, service_role to %I', member);
+      exception when duplicate_object or unique_violation or internal_error then null;
+      end;
+    end if;
+  end loop;
 end $$;
-grant anon, authenticated, service_role to authenticator;
--- The connecting user (owner of the stand-in's pool) must be able to SET ROLE to each API role.
-do $$ begin execute format('grant anon, authenticated, service_role to %I', current_user); end $$;
 
 grant usage on schema public to anon, authenticated, service_role;
 alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
