@@ -4,17 +4,16 @@
  * under RLS by a client carrying that token), or ops with OPS_TOKEN (service role). PostgREST
  * verifies the JWT on every query, so a forged token fails there; here we only read its `sub`.
  */
-import type { SupabaseClient } from '@supabase/supabase-js'
 import type { Context, MiddlewareHandler } from 'hono'
 import { z } from 'zod'
 import { type Bindings, readConfig } from './config.ts'
 import { AuthError } from './errors.ts'
 import { secretEquals } from './secret-equal.ts'
-import { serviceClient, userClient } from './supabase.ts'
+import { type Db, serviceClient, userClient } from './supabase.ts'
 
 export type Caller =
-  | { kind: 'ops'; db: SupabaseClient }
-  | { kind: 'agent'; db: SupabaseClient; userId: string; tenantId: string; role: 'admin' | 'agent' }
+  | { kind: 'ops'; db: Db }
+  | { kind: 'agent'; db: Db; userId: string; tenantId: string; role: 'admin' | 'agent' }
 
 export type AuthEnv = { Bindings: Bindings; Variables: { caller: Caller } }
 

@@ -4,8 +4,9 @@
  * memory, so in-process counters would be per-isolate fragments. Counters are row counts (rows are
  * never deleted); the AI latency histogram covers the runs of the last hour.
  */
-import type { SupabaseClient } from '@supabase/supabase-js'
+
 import { check, rows } from './postgrest.ts'
+import type { Db } from './supabase.ts'
 
 const AUTHORS = ['customer', 'ai', 'agent', 'phone', 'system'] as const
 const OUTCOMES = ['replied', 'handoff', 'dropped', 'failed', 'skipped'] as const
@@ -14,8 +15,8 @@ const LATENCY_BUCKETS_MS = [100, 250, 500, 1000, 2500, 5000, 10000, 20000, 30000
 
 /** `count=exact` with HEAD: PostgREST counts, no rows travel. `since` filters on `>=`. */
 export async function countRows(
-  db: SupabaseClient,
-  table: string,
+  db: Db,
+  table: 'messages' | 'conversations' | 'ai_runs' | 'audit_log' | 'channels',
   filters: Record<string, string | boolean | string[]>,
   since: Record<string, string> = {},
 ) {
@@ -33,7 +34,7 @@ export async function countRows(
   return result.count ?? 0
 }
 
-export async function renderMetrics(db: SupabaseClient): Promise<string> {
+export async function renderMetrics(db: Db): Promise<string> {
   const since = new Date(Date.now() - 3600 * 1000).toISOString()
   const [messages, runs, handoffs, pending, failed, channels, latencies] = await Promise.all([
     Promise.all(AUTHORS.map((author) => countRows(db, 'messages', { author, private: false }))),

@@ -3,13 +3,14 @@
  * The monitoring API's reads. Agents' clients carry their JWT, so RLS scopes every query to their
  * tenant; ops (service role) may narrow to one tenant with `tenantId`.
  */
-import type { SupabaseClient } from '@supabase/supabase-js'
+
 import { countRows } from './metrics.ts'
 import { rows } from './postgrest.ts'
+import type { Db } from './supabase.ts'
 
 type Filter = { tenantId?: string | undefined }
 
-export async function readStatus(db: SupabaseClient, filter: Filter, heartbeatStaleSeconds: number) {
+export async function readStatus(db: Db, filter: Filter, heartbeatStaleSeconds: number) {
   let channels = db
     .from('channels')
     .select('id,tenant_id,name,kind,phone,status,last_heartbeat_at,status_changed_at')
@@ -42,7 +43,7 @@ export interface ConversationQuery extends Filter {
   limit: number
 }
 
-export async function listConversations(db: SupabaseClient, q: ConversationQuery) {
+export async function listConversations(db: Db, q: ConversationQuery) {
   let query = db
     .from('conversations')
     .select(
@@ -57,7 +58,7 @@ export async function listConversations(db: SupabaseClient, q: ConversationQuery
   return rows('list conversations', await query)
 }
 
-export async function listAgents(db: SupabaseClient, filter: Filter) {
+export async function listAgents(db: Db, filter: Filter) {
   let query = db
     .from('agents')
     .select('user_id,tenant_id,display_name,email,role,active,created_at')

@@ -2,15 +2,16 @@
  * @module
  * The sweeper's store port over Supabase (service role).
  */
-import type { SupabaseClient } from '@supabase/supabase-js'
+
 import { z } from 'zod'
 import type { MaintenanceStore } from '../pipeline/store.ts'
 import { check, rows } from './postgrest.ts'
+import type { Db } from './supabase.ts'
 import { CLAIM_REASON } from './supabase-store.ts'
 
 const unansweredRow = z.object({ message_id: z.string(), conversation_id: z.string(), tenant_id: z.string() })
 
-export function createSupabaseMaintenance(db: SupabaseClient): MaintenanceStore {
+export function createSupabaseMaintenance(db: Db): MaintenanceStore {
   return {
     async unansweredMessages(minAgeSeconds, limit) {
       const data = check(

@@ -3,7 +3,7 @@
  * The pipeline's store port over Supabase (service role). Rows are parsed with zod here, the one
  * edge between SQL's snake_case and the pipeline's types; the rules themselves stay in SQL.
  */
-import type { SupabaseClient } from '@supabase/supabase-js'
+
 import { z } from 'zod'
 import type { PipelineStore } from '../pipeline/store.ts'
 import type { Conversation, RunRecord, TenantSettings } from '../pipeline/types.ts'
@@ -18,12 +18,13 @@ import {
   tenantRow,
   toMessage,
 } from './rows.ts'
+import type { Db } from './supabase.ts'
 
 /** Claims younger than this still count as a live run; older ones were abandoned (see the sweeper). */
 export const LIVE_CLAIM_SECONDS = 300
 export const CLAIM_REASON = 'claimed'
 
-export function createSupabaseStore(db: SupabaseClient): PipelineStore {
+export function createSupabaseStore(db: Db): PipelineStore {
   return {
     async getMessage(id) {
       const data = check(
@@ -172,7 +173,7 @@ export function createSupabaseStore(db: SupabaseClient): PipelineStore {
             prompt_tokens: record.promptTokens,
             completion_tokens: record.completionTokens,
             latency_ms: record.latencyMs,
-            tools: record.tools,
+            tools: record.tools.map((t) => ({ name: t.name, ok: t.ok, ms: t.ms })),
             outcome: record.outcome,
             reason: record.reason,
             reply_message_id: record.replyMessageId,
