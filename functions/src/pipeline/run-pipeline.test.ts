@@ -109,6 +109,61 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
     expect(h.store.outbox()[0]?.body).toBe('https://demo-store.myshopify.com/cart/40001:2')
   })
 
+  it('creates a draft-order invoice link when the deployment asks for draft orders', async () => {
+    const h = harness({
+      tenant: SHOP,
+      secrets: SHOP_SECRETS,
+      env: { SHOPIFY_CHECKOUT: 'draft_order' },
+      script: [
+        {
+          toolCalls: [
+            { name: 'create_checkout_link', arguments: { items: [{ variant_id: '40001', quantity: 1 }] } },
+          ],
+        },
+        (r: WireRequest) => ({ content: (toolResult(r, 'create_checkout_link') as { url: string }).url }),
+      ],
+    })
+    const msg = h.store.receive(h.store.addConversation().id, 'la quiero')
+    await h.run(msg.id)
+    expect(h.store.outbox()[0]?.body).toBe('https://demo-store.myshopify.com/73612345/invoices/inv9001')
+    expect(shopify.calls[0]).toMatchObject({
+      operation: 'CreateDraft',
+      variables: { input: { lineItems: [{ variantId: 'gid://shopify/ProductVariant/40001', quantity: 1 }] } },
+    })
+  })
+
+  it('gives product details through get_product, and says when a product does not exist', async () => {
+    const h = harness({
+      tenant: SHOP,
+      secrets: SHOP_SECRETS,
+      script: [
+        {
+          toolCalls: [
+            { name: 'get_product', arguments: { product_id: '1002' } },
+            { name: 'get_product', arguments: { product_id: 'gid://shopify/Product/999' } },
+          ],
+        },
+        (r: WireRequest) => ({
+          content: JSON.stringify(
+            r.messages.filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content ?? '{}')),
+          ),
+        }),
+      ],
+    })
+    const msg = h.store.receive(h.store.addConversation().id, '¿la camiseta roja?')
+    await h.run(msg.id)
+    const [shirt, missing] = JSON.parse(h.store.outbox()[0]?.body ?? '[]')
+    expect(shirt).toMatchObject({
+      found: true,
+      title: 'Camiseta Roja',
+      available: false,
+      url: 'https://demo-store.myshopify.com/products/camiseta-roja',
+    })
+    expect(shirt.description).toBe('Algodón orgánico.')
+    expect(missing).toEqual({ found: false })
+    expect(h.store.runs[0]?.tools?.map((t) => t.name)).toEqual(['get_product', 'get_product'])
+  })
+
   it('hands off with the fallback text when the customer asks for a person, without calling the model', async () => {
     const h = harness()
     const conv = h.store.addConversation()
