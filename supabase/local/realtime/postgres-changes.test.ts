@@ -245,6 +245,32 @@ describe('postgres_changes through supabase-js', () => {
     expect(a2).toEqual([])
   })
 
+  it('rejoins after a dropped connection and receives later changes', async () => {
+    const supabase = await stack.client(await stack.tokenFor(USER_A))
+    const statuses: string[] = []
+    const seen: Change[] = []
+    supabase
+      .channel('survivor')
+      .on(
+        'postgres_changes',
+        { event: 'INSERT', schema: 'public', table: 'notes', filter: 'body=eq.after-drop' },
+        (c) => seen.push(c as unknown as Change),
+      )
+      .subscribe((status) => statuses.push(status))
+    await eventually(() => (statuses.includes('SUBSCRIBED') ? true : undefined), 5_000, 'subscribed')
+    stack.dropSockets()
+    await eventually(() => (statuses.includes('CHANNEL_ERROR') ? true : undefined), 5_000, 'error on drop')
+    // realtime-js reconnects after 1 s and rejoins with a new join_ref; the reply re-binds the ids.
+    await eventually(
+      () => (statuses.lastIndexOf('SUBSCRIBED') > statuses.indexOf('CHANNEL_ERROR') ? true : undefined),
+      10_000,
+      'rejoined',
+    )
+    await stack.db.query(`insert into public.notes (tenant_id, body) values ($1, 'after-drop')`, [TENANT_A])
+    await eventually(() => seen[0], 5_000, 'change after rejoin')
+    expect(seen).toHaveLength(1)
+  })
+
   it('reports a bad filter as a system message and keeps the channel open', async () => {
     const supabase = await stack.client(await stack.tokenFor(USER_A))
     const system: { status: string; message: string }[] = []

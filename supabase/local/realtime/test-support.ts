@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import pg from 'pg'
 import { pino } from 'pino'
@@ -62,6 +63,8 @@ export interface TestStack {
   tokenFor(sub: string, expiresInSeconds?: number): Promise<string>
   /** A supabase-js client whose realtime token is `token` (a user JWT), or anon when absent. */
   client(token?: string): Promise<SupabaseClient>
+  /** Cuts every WebSocket's TCP connection, as a network drop would. */
+  dropSockets(): void
   close(): Promise<void>
 }
 
@@ -74,7 +77,12 @@ export async function startStack(options: Partial<RealtimeOptions> = {}): Promis
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
   const realtime = createRealtime({ db, keys, logger, joinErrorBackoffMs: 0, ...options })
   const server = createServer((_req, res) => res.writeHead(404).end())
-  server.on('upgrade', (req, socket, head) => realtime.handleUpgrade(req, socket, head))
+  const sockets = new Set<Duplex>()
+  server.on('upgrade', (req, socket, head) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+    realtime.handleUpgrade(req, socket, head)
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const clients: SupabaseClient[] = []
@@ -104,6 +112,9 @@ export async function startStack(options: Partial<RealtimeOptions> = {}): Promis
       }
       clients.push(supabase)
       return supabase
+    },
+    dropSockets() {
+      for (const socket of sockets) socket.destroy()
     },
     async close() {
       await Promise.all(clients.map((supabase) => supabase.removeAllChannels()))
