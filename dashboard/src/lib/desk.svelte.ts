@@ -2,13 +2,14 @@ import type { SupabaseClient } from '@supabase/supabase-js'
 import { getContext, setContext } from 'svelte'
 import type { AuthStore } from './auth/auth.svelte.ts'
 import { ChatStore } from './chat/chat.svelte.ts'
-import { createDrafts } from './chat/drafts.ts'
+import { createDrafts, type Drafts } from './chat/drafts.ts'
 import { SendQueue } from './chat/send-queue.svelte.ts'
 import { createDeskApi, type DeskApi } from './desk-api.ts'
 import { DeskError } from './desk-error.ts'
 import { InboxStore } from './inbox/inbox.svelte.ts'
 import { summarizePresence } from './realtime/presence.ts'
 import { TenantFeed } from './realtime/tenant-feed.svelte.ts'
+import { scopedStorage } from './scoped-storage.ts'
 import type { Agent, AiRun, CannedReply, Change, Conversation, Message } from './types.ts'
 
 /** Everything a signed-in agent's desk holds, wired to the tenant feed. One per session. */
@@ -17,7 +18,7 @@ export class Desk {
   readonly inbox: InboxStore
   readonly feed: TenantFeed
   readonly queue: SendQueue
-  readonly drafts = createDrafts(globalThis.localStorage)
+  readonly drafts: Drafts
   agents = $state<Agent[]>([])
   canned = $state<CannedReply[]>([])
   activeChat = $state<ChatStore | null>(null)
@@ -37,9 +38,11 @@ export class Desk {
     this.me = auth.agent
     this.api = createDeskApi(db)
     this.inbox = new InboxStore(this.api, () => this.me.user_id)
+    const storage = scopedStorage(globalThis.localStorage, `relevo.agent.${this.me.user_id}`)
+    this.drafts = createDrafts(storage)
     this.queue = new SendQueue(
       this.api,
-      globalThis.localStorage,
+      storage,
       undefined,
       (m) => this.activeChat?.applyMessage(m),
       () => void this.auth.sessionExpired(),
