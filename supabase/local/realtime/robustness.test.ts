@@ -114,6 +114,28 @@ describe('socket robustness and protocol details', () => {
     socket.ws.close()
   })
 
+  it('accepts sb_ keys, ignores sb_ access_token pushes and closes the channel on a bad token', async () => {
+    const socket = await rawSocket(stack, `apikey=${stack.keys.publishableKey}&vsn=2.0.0`)
+    socket.send(['1', '1', 'realtime:tokens', 'phx_join', { config: {} }])
+    expect((await socket.reply('1'))?.[4]).toEqual({ status: 'ok', response: {} })
+    socket.send(['1', '2', 'realtime:tokens', 'access_token', { access_token: stack.keys.publishableKey }])
+    socket.send([
+      '1',
+      '3',
+      'realtime:tokens',
+      'presence',
+      { type: 'presence', event: 'track', payload: { a: 1 } },
+    ])
+    expect((await socket.reply('3'))?.[4]).toEqual({ status: 'ok', response: {} })
+    socket.send(['1', '4', 'realtime:tokens', 'access_token', { access_token: 'not.a.jwt' }])
+    const close = await eventually(() => socket.received.find((m) => m.text?.[3] === 'phx_close')?.text)
+    expect(close).toEqual(['1', '1', 'realtime:tokens', 'phx_close', {}])
+    const system = socket.received.find((m) => m.text?.[3] === 'system')?.text
+    expect(system?.[4]).toMatchObject({ status: 'error', message: 'Invalid JWT Token' })
+    expect(socket.received.some((m) => m.text?.[1] === '2' || m.text?.[1] === '4')).toBe(false)
+    socket.ws.close()
+  })
+
   it('closes only the socket that sends garbage or an oversized frame', async () => {
     const healthy = await rawSocket(stack)
     const garbage = await rawSocket(stack)
