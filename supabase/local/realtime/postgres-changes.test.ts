@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { asRole } from '../as-role.ts'
 import {
   eventually,
   sleep,
@@ -76,6 +77,17 @@ describe('postgres_changes through supabase-js', () => {
     await eventually(() => (b.length >= 1 ? true : undefined), 5_000, 'the row of tenant B')
     await sleep(300)
     expect(b.map((change) => change.new.body)).toEqual(['for B'])
+  })
+
+  it('sees rows written by an authenticated user through RLS, not only by the owner', async () => {
+    const a = await listen(await stack.tokenFor(USER_A), 'a-user-writes', 'INSERT', 'body=eq.written by A2')
+    const b = await listen(await stack.tokenFor(USER_B), 'b-user-writes', 'INSERT', 'body=eq.written by A2')
+    await asRole(stack.db, { role: 'authenticated', sub: USER_A2 }, (tx) =>
+      tx.query(`insert into public.notes (tenant_id, body) values ($1, 'written by A2')`, [TENANT_A]),
+    )
+    await eventually(() => a[0], 5_000, 'the row written by A2')
+    await sleep(300)
+    expect(b).toEqual([])
   })
 
   it('applies eq, neq, lt, lte, gt, gte and in filters', async () => {

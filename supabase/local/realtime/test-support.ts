@@ -38,7 +38,10 @@ create index on public.notes (tenant_id);
 alter table public.notes enable row level security;
 create policy "Members read their tenant's notes" on public.notes for select to authenticated
   using (tenant_id in (select m.tenant_id from public.members m where m.user_id = (select auth.uid())));
+create policy "Members add notes to their tenant" on public.notes for insert to authenticated
+  with check (tenant_id in (select m.tenant_id from public.members m where m.user_id = (select auth.uid())));
 grant select, insert, update, delete on public.notes to authenticated;
+grant usage on sequence public.notes_id_seq to authenticated;
 alter publication supabase_realtime add table public.notes;
 
 create policy "Members read their tenant's topic" on realtime.messages for select to authenticated
