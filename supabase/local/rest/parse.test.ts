@@ -31,7 +31,10 @@ describe('query grammar → SQL', () => {
   })
 
   it('parses in-lists with quoted items, like wildcards and is', () => {
-    expect(sql('t', 'in.(a,"b,c",d)').values).toEqual([['a', 'b,c', 'd']])
+    expect(sql('t', 'in.(a,"b,c",d)')).toEqual({
+      text: ' where ("_t"."t" in ($1, $2, $3))',
+      values: ['a', 'b,c', 'd'],
+    })
     expect(sql('t', 'like.*milk*').values).toEqual(['%milk%'])
     expect(sql('t', 'not.is.null').text).toBe(' where not ("_t"."t" is null)')
     expect(sql('t', 'ilike(any).{a*,b*}')).toEqual({
@@ -51,9 +54,9 @@ describe('query grammar → SQL', () => {
   it('parses nested logic trees with quoted values', () => {
     const { text, values } = sql('or', '(a.eq.1,and(b.gt.2,c.not.in.(x,"y)")),d.eq."q,r")')
     expect(text).toBe(
-      ' where (("_t"."a" = $1) or (("_t"."b" > $2) and not ("_t"."c" = any($3))) or ("_t"."d" = $4))',
+      ' where (("_t"."a" = $1) or (("_t"."b" > $2) and not ("_t"."c" in ($3, $4))) or ("_t"."d" = $5))',
     )
-    expect(values).toEqual(['1', '2', ['x', 'y)'], 'q,r'])
+    expect(values).toEqual(['1', '2', 'x', 'y)', 'q,r'])
     expect(sql('not.and', '(a.eq.1,b.eq.2)').text).toBe(' where not (("_t"."a" = $1) and ("_t"."b" = $2))')
   })
 

@@ -163,4 +163,17 @@ describe.each(backends)('REST reads through supabase-js (%s)', (backend) => {
     expect(badLimit.status).toBe(400)
     expect((await anon.from('todos').select('id').eq('id', 1)).data).toEqual([{ id: 1 }])
   })
+
+  it('filters enum columns with in(), as functions/ does on conversation modes', async () => {
+    await env.db.exec(`
+      create type public.todo_mood as enum ('calm', 'busy', 'idle');
+      create table public.moods (id int primary key, mood public.todo_mood not null);
+      grant select on public.moods to anon;
+      insert into public.moods values (1, 'calm'), (2, 'busy'), (3, 'idle');
+      notify pgrst;`)
+    const { data, error } = await anon.from('moods').select('id').in('mood', ['calm', 'idle']).order('id')
+    expect(error).toBeNull()
+    expect(ids(data)).toEqual([1, 3])
+    expect(ids((await anon.from('moods').select('id').in('mood', [])).data)).toEqual([])
+  })
 })

@@ -101,7 +101,10 @@ function operationSql(
 ) {
   switch (operation.op) {
     case 'in':
-      return `${column} = any(${params.add(operation.values)})`
+      // One parameter per value, so each takes the column's type (an array parameter would need
+      // the element type spelled out, which PGlite cannot infer for enums). `in.()` matches nothing.
+      if (operation.values.length === 0) return 'false'
+      return `${column} in (${operation.values.map((value) => params.add(value)).join(', ')})`
     case 'is':
       return {
         null: `${column} is null`,
