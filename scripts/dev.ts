@@ -25,6 +25,7 @@ async function configFromEnv(): Promise<DevConfig> {
     serviceRoleKey: process.env.SUPABASE_SERVICE_ROLE_KEY ?? keys.serviceRoleKey,
     standIn: !external,
     webhookSecret: process.env.WEBHOOK_SECRET ?? 'local-webhook-secret',
+    opsToken: process.env.OPS_TOKEN ?? 'local-ops-token',
     channelId: process.env.CHANNEL_ID ?? SEED_CHANNEL_ID,
   }
 }
@@ -60,6 +61,16 @@ async function stopAll(code: number): Promise<void> {
   process.exit(code)
 }
 
+// `wrangler dev` never fires cron triggers by itself; production's "* * * * *" sweeper
+// (dropped webhooks, auto-return, stale heartbeats) is run through its local endpoint.
+function runCronEveryMinute(): void {
+  setInterval(() => {
+    fetch('http://127.0.0.1:8787/cdn-cgi/local/scheduled?cron=*+*+*+*+*').catch((error: unknown) =>
+      say(`cron tick failed: ${error instanceof Error ? error.message : String(error)}`),
+    )
+  }, 60_000).unref()
+}
+
 async function main(): Promise<void> {
   const config = await configFromEnv()
   for (const [name, port] of ports) {
@@ -82,6 +93,7 @@ async function main(): Promise<void> {
   if (config.standIn) await waitUntilReady(start(startPart(standInPart(config))), 120_000)
   const apps = appParts(config).map((spec) => start(startPart(spec)))
   await Promise.all(apps.map((part) => waitUntilReady(part, 120_000)))
+  runCronEveryMinute()
   printWelcome(config)
 }
 

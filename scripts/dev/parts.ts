@@ -9,6 +9,8 @@ export interface DevConfig {
   /** False when SUPABASE_URL points at a real project: then no stand-in is started. */
   standIn: boolean
   webhookSecret: string
+  /** For /metrics and the monitoring API without a user JWT. */
+  opsToken: string
   channelId: string
 }
 
@@ -47,7 +49,11 @@ export function appParts(config: DevConfig): PartSpec[] {
     '--var',
     `SUPABASE_SERVICE_ROLE_KEY:${config.serviceRoleKey}`,
     '--var',
+    `SUPABASE_ANON_KEY:${config.anonKey}`,
+    '--var',
     `WEBHOOK_SECRET:${config.webhookSecret}`,
+    '--var',
+    `OPS_TOKEN:${config.opsToken}`,
     ...optional('OPENAI_API_KEY'),
     ...optional('OPENAI_BASE_URL'),
     ...optional('OPENAI_MODEL'),

@@ -21,7 +21,7 @@ create trigger channels_broadcast after insert or update on public.channels
   for each row execute function private.broadcast_tenant_change();
 create trigger agents_broadcast after insert or update on public.agents
   for each row execute function private.broadcast_tenant_change();
-create trigger ai_runs_broadcast after insert on public.ai_runs
+create trigger ai_runs_broadcast after insert or update on public.ai_runs
   for each row execute function private.broadcast_tenant_change();
 
 -- Connector wake-up: a queued outgoing message is announced on channel:<channel_id>.
