@@ -28,7 +28,8 @@ export async function startRig() {
   const db = await openDatabase()
   await applyMigrations(db, { seed: true })
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
-  const standIn = await startStandIn({ db, logger, port: 0, host: '127.0.0.1', webhooks: false })
+  let standIn = await startStandIn({ db, logger, port: 0, host: '127.0.0.1', webhooks: false })
+  const port = Number(new URL(standIn.url).port)
   const site = await serveStatic(join(dashboardDir, 'build'))
   const browser: Browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -113,7 +114,22 @@ export async function startRig() {
 
   return {
     site,
-    standIn,
+    get standIn() {
+      return standIn
+    },
+    /** Takes Supabase away (REST, auth, realtime) while the database keeps its rows. */
+    stopStandIn: () => standIn.close(),
+    /** Brings it back on the same port with the same keys, as a restarted server would. */
+    async restartStandIn() {
+      standIn = await startStandIn({
+        db,
+        logger,
+        port,
+        host: '127.0.0.1',
+        keys: standIn.keys,
+        webhooks: false,
+      })
+    },
     db,
     browser,
     service,

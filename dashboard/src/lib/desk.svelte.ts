@@ -53,7 +53,7 @@ export class Desk {
       { user_id: this.me.user_id, name: this.me.display_name },
       {
         onChange: (change) => this.onChange(change),
-        onResubscribed: () => void this.refresh(),
+        onJoined: () => void this.refresh(),
       },
     )
   }

@@ -6,8 +6,11 @@ export type FeedStatus = 'connecting' | 'live' | 'offline'
 
 export interface FeedHandlers {
   onChange: (change: Change) => void
-  /** Called after a rejoin: events may have been missed while offline, so reload what is shown. */
-  onResubscribed: () => void
+  /**
+   * Called after every join, the first included: broadcast has no replay, so anything that changed
+   * between the initial load (or the outage) and the join would otherwise be missing. Reload what is shown.
+   */
+  onJoined: () => void
 }
 
 const RETRY_MS = [1_000, 2_000, 5_000, 10_000]
@@ -21,7 +24,6 @@ export class TenantFeed {
   status = $state<FeedStatus>('connecting')
   presence = $state<Record<string, unknown[]>>({})
   private channel: RealtimeChannel | undefined
-  private joinedOnce = false
   private attempt = 0
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   private stopped = false
@@ -57,8 +59,7 @@ export class TenantFeed {
           this.status = 'live'
           this.attempt = 0
           void channel.track({ ...this.me })
-          if (this.joinedOnce) this.handlers.onResubscribed()
-          this.joinedOnce = true
+          this.handlers.onJoined()
         } else if (state === 'CHANNEL_ERROR' || state === 'TIMED_OUT' || state === 'CLOSED') {
           this.status = 'offline'
           this.scheduleRetry()
@@ -84,7 +85,7 @@ export class TenantFeed {
   markOnline(): void {
     if (this.status === 'offline' && this.channel?.state === 'joined') {
       this.status = 'live'
-      this.handlers.onResubscribed()
+      this.handlers.onJoined()
     }
   }
 

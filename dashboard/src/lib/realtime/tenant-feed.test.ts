@@ -64,17 +64,17 @@ describe('TenantFeed', () => {
   function setup() {
     const fake = fakeClient()
     const changes: Change[] = []
-    let resubscribed = 0
+    let joined = 0
     const feed = new TenantFeed(
       fake.client,
       'tenant-1',
       { user_id: 'u1', name: 'Ana' },
       {
         onChange: (c) => changes.push(c),
-        onResubscribed: () => resubscribed++,
+        onJoined: () => joined++,
       },
     )
-    return { fake, feed, changes, resubscribed: () => resubscribed }
+    return { fake, feed, changes, joined: () => joined }
   }
 
   it('joins the private tenant topic with the user JWT and tracks presence once live', async () => {
@@ -106,11 +106,11 @@ describe('TenantFeed', () => {
     expect(changes.map((c) => c.operation)).toEqual(['INSERT', 'UPDATE'])
   })
 
-  it('goes offline on a channel error, rebuilds the channel after a backoff, and reloads after the rejoin', async () => {
-    const { fake, feed, resubscribed } = setup()
+  it('reloads after each join, goes offline on a channel error, and rebuilds the channel after a backoff', async () => {
+    const { fake, feed, joined } = setup()
     await feed.start()
     fake.channels[0]?.emit('SUBSCRIBED')
-    expect(resubscribed()).toBe(0)
+    expect(joined()).toBe(1)
 
     fake.channels[0]?.emit('CHANNEL_ERROR')
     expect(feed.status).toBe('offline')
@@ -120,7 +120,7 @@ describe('TenantFeed', () => {
 
     fake.channels[1]?.emit('SUBSCRIBED')
     expect(feed.status).toBe('live')
-    expect(resubscribed()).toBe(1)
+    expect(joined()).toBe(2)
   })
 
   it('backs off longer on repeated failures and ignores events from a replaced channel', async () => {
