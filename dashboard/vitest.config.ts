@@ -12,6 +12,8 @@ export default defineProject({
     exclude: ['node_modules/**', 'build/**'],
     environment: 'node',
     globalSetup: ['e2e/global-setup.ts'],
+    // One Chromium + stand-in at a time: the machine is small and shared, and waits stay honest.
+    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },
