@@ -4,9 +4,11 @@ import { formatListTime } from './format-time.ts'
 
 describe('formatPhone', () => {
   it('groups digits from the end with a leading +', () => {
-    expect(formatPhone('5215512345678')).toBe('+52155 1234 5678')
-    expect(formatPhone('5215512345678@c.us')).toBe('+52155 1234 5678')
-    expect(formatPhone('+34 600 11 22 33')).toBe('+346 0011 2233')
+    expect(formatPhone('5215512345678')).toBe('+52 155 1234 5678')
+    expect(formatPhone('5215512345678@c.us')).toBe('+52 155 1234 5678')
+    expect(formatPhone('14155550123')).toBe('+1 415 555 0123')
+    expect(formatPhone('+44 7700 900123')).toBe('+44 770 090 0123')
+    expect(formatPhone('593991234567')).toBe('+593 99123 4567')
   })
 
   it('returns nothing for @lid ids and missing phones', () => {
@@ -21,7 +23,7 @@ describe('customerLabel', () => {
       customerLabel({ customer_name: ' Lucía ', customer_phone: '5215512345678', wa_chat_id: 'x' }),
     ).toBe('Lucía')
     expect(customerLabel({ customer_name: '', customer_phone: '5215512345678', wa_chat_id: 'x' })).toBe(
-      '+52155 1234 5678',
+      '+52 155 1234 5678',
     )
     expect(customerLabel({ customer_name: null, customer_phone: null, wa_chat_id: '99@lid' })).toBe('99@lid')
   })
