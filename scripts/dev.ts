@@ -1,10 +1,11 @@
 // `./relevo dev`: the whole system on this machine, one console, Ctrl-C stops it all.
 // Embedded default: the Supabase stand-in over PGlite, wrangler dev, vite, and the
 // connector with the WhatsApp simulator. SUPABASE_URL + keys point it at a real project.
+import { mkdir, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { createApiKeys } from '../supabase/local/keys.ts'
 import { prefix, type RunningPart, startPart, stopPart, waitUntilReady } from './dev/part.ts'
-import { appParts, type DevConfig, ports, standInPart } from './dev/parts.ts'
+import { appParts, type DevConfig, functionsEnv, ports, standInPart } from './dev/parts.ts'
 import { assertPortFree } from './dev/ports.ts'
 
 const SEED_CHANNEL_ID = '00000000-0000-4000-8000-000000000101'
@@ -18,8 +19,10 @@ async function configFromEnv(): Promise<DevConfig> {
       'SUPABASE_URL is set: also set SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY (project settings → API)',
     )
   }
+  const root = fileURLToPath(new URL('..', import.meta.url))
   return {
-    root: fileURLToPath(new URL('..', import.meta.url)),
+    root,
+    functionsEnvFile: `${root}.relevo/functions.env`,
     supabaseUrl: external ?? 'http://127.0.0.1:54321',
     anonKey: process.env.SUPABASE_ANON_KEY ?? keys.anonKey,
     serviceRoleKey: process.env.SUPABASE_SERVICE_ROLE_KEY ?? keys.serviceRoleKey,
@@ -90,6 +93,8 @@ async function main(): Promise<void> {
     return part
   }
 
+  await mkdir(`${config.root}.relevo`, { recursive: true })
+  await writeFile(config.functionsEnvFile, functionsEnv(config), { mode: 0o600 })
   if (config.standIn) await waitUntilReady(start(startPart(standInPart(config))), 120_000)
   const apps = appParts(config).map((spec) => start(startPart(spec)))
   await Promise.all(apps.map((part) => waitUntilReady(part, 120_000)))

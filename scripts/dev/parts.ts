@@ -11,6 +11,8 @@ export interface DevConfig {
   webhookSecret: string
   /** For /metrics and the monitoring API without a user JWT. */
   opsToken: string
+  /** The functions' secrets, in a file so they never show in a command line or a log. */
+  functionsEnvFile: string
   channelId: string
 }
 
@@ -40,24 +42,8 @@ export function standInPart(config: DevConfig): PartSpec {
 }
 
 export function appParts(config: DevConfig): PartSpec[] {
-  const optional = (name: string) => (process.env[name] ? [`--var`, `${name}:${process.env[name]}`] : [])
   const functions = packagePart(config, 'functions', 35, 'functions', 'http://127.0.0.1:8787/health', {})
-  functions.args.push(
-    '--',
-    '--var',
-    `SUPABASE_URL:${config.supabaseUrl}`,
-    '--var',
-    `SUPABASE_SERVICE_ROLE_KEY:${config.serviceRoleKey}`,
-    '--var',
-    `SUPABASE_ANON_KEY:${config.anonKey}`,
-    '--var',
-    `WEBHOOK_SECRET:${config.webhookSecret}`,
-    '--var',
-    `OPS_TOKEN:${config.opsToken}`,
-    ...optional('OPENAI_API_KEY'),
-    ...optional('OPENAI_BASE_URL'),
-    ...optional('OPENAI_MODEL'),
-  )
+  functions.args.push('--env-file', config.functionsEnvFile)
   return [
     functions,
     packagePart(config, 'connector', 33, 'connector', 'http://127.0.0.1:3100/health', {
@@ -79,3 +65,21 @@ export const ports: Array<[name: string, port: number]> = [
   ['dashboard', 5173],
   ['connector', 3100],
 ]
+
+/** The functions' variables and secrets for `wrangler dev --env-file`. */
+export function functionsEnv(config: DevConfig): string {
+  const vars: Record<string, string | undefined> = {
+    SUPABASE_URL: config.supabaseUrl,
+    SUPABASE_ANON_KEY: config.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: config.serviceRoleKey,
+    WEBHOOK_SECRET: config.webhookSecret,
+    OPS_TOKEN: config.opsToken,
+    OPENAI_API_KEY: process.env.OPENAI_API_KEY,
+    OPENAI_BASE_URL: process.env.OPENAI_BASE_URL,
+    OPENAI_MODEL: process.env.OPENAI_MODEL,
+  }
+  return Object.entries(vars)
+    .filter(([, value]) => value)
+    .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+    .join('\n')
+}
