@@ -20,9 +20,11 @@ async function configFromEnv(): Promise<DevConfig> {
     )
   }
   const root = fileURLToPath(new URL('..', import.meta.url))
+  const stateDir = process.env.RELEVO_STATE_DIR ?? `${root}.relevo`
   return {
     root,
-    functionsEnvFile: `${root}.relevo/functions.env`,
+    stateDir,
+    functionsEnvFile: `${stateDir}/functions.env`,
     supabaseUrl: external ?? 'http://127.0.0.1:54321',
     anonKey: process.env.SUPABASE_ANON_KEY ?? keys.anonKey,
     serviceRoleKey: process.env.SUPABASE_SERVICE_ROLE_KEY ?? keys.serviceRoleKey,
@@ -43,7 +45,9 @@ function printWelcome(config: DevConfig): void {
   say(
     '  Dashboard   http://127.0.0.1:5173   (admin@demo.relevo.test / relevo-demo, agent ana@demo.relevo.test)',
   )
-  say(`  Supabase    ${config.supabaseUrl}${config.standIn ? '   (local stand-in, data in .relevo/db)' : ''}`)
+  say(
+    `  Supabase    ${config.supabaseUrl}${config.standIn ? `   (local stand-in, data in ${config.stateDir}/db)` : ''}`,
+  )
   say('  Functions   http://127.0.0.1:8787   Connector http://127.0.0.1:3100 (QR at /qr)')
   say(`  ${ai}`)
   say('  Play the customer:')
@@ -93,7 +97,7 @@ async function main(): Promise<void> {
     return part
   }
 
-  await mkdir(`${config.root}.relevo`, { recursive: true })
+  await mkdir(config.stateDir, { recursive: true })
   await writeFile(config.functionsEnvFile, functionsEnv(config), { mode: 0o600 })
   if (config.standIn) await waitUntilReady(start(startPart(standInPart(config))), 120_000)
   const apps = appParts(config).map((spec) => start(startPart(spec)))

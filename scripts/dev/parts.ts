@@ -3,6 +3,8 @@ import type { PartSpec } from './part.ts'
 /** Where the local system lives; every value can be overridden by the environment. */
 export interface DevConfig {
   root: string
+  /** Local state: the stand-in's database, the connector's buffer and session, the functions' env file. */
+  stateDir: string
   supabaseUrl: string
   anonKey: string
   serviceRoleKey: string
@@ -50,6 +52,7 @@ export function appParts(config: DevConfig): PartSpec[] {
       SUPABASE_URL: config.supabaseUrl,
       SUPABASE_SERVICE_ROLE_KEY: config.serviceRoleKey,
       CHANNEL_ID: config.channelId,
+      DATA_DIR: `${config.stateDir}/connector`,
       WHATSAPP_TRANSPORT: process.env.WHATSAPP_TRANSPORT ?? 'simulator',
     }),
     packagePart(config, 'dashboard', 32, 'dashboard', 'http://127.0.0.1:5173/', {

@@ -4,6 +4,7 @@
  * serves REST, Auth, Realtime and database webhooks, and prints URL and keys like `supabase status`.
  */
 import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
 import { applyMigrations, openDatabase } from '../src/db/index.ts'
@@ -16,7 +17,9 @@ async function main(): Promise<void> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' })
   const port = Number(process.env.STAND_IN_PORT ?? 54321)
   const host = process.env.STAND_IN_HOST ?? '127.0.0.1'
-  const dataDir = fileURLToPath(new URL('../../.relevo/db', import.meta.url))
+  // RELEVO_STATE_DIR moves all local state (tests use a fresh folder); <repo>/.relevo by default.
+  const stateDir = process.env.RELEVO_STATE_DIR ?? fileURLToPath(new URL('../../.relevo', import.meta.url))
+  const dataDir = join(stateDir, 'db')
   const url = process.env.DATABASE_URL
   if (!url) await mkdir(dataDir, { recursive: true })
   const db = await openDatabase({ url, dataDir })
