@@ -224,6 +224,24 @@ describe('the agents desk', () => {
       .filter({ hasText: 'Admin Demo assigned the chat to Ana' })
       .waitFor()
     await row(admin, 'Lucía Pérez').getByTestId('holder-badge').filter({ hasText: 'Ana' }).waitFor()
+
+    // The Agents page: who is online, and each agent's open chats, one click away.
+    await admin.getByRole('link', { name: /^Agents/ }).click()
+    const anaRow = admin.getByTestId('agent-row').filter({ hasText: 'Ana' })
+    await expect(anaRow.getAttribute('data-online')).resolves.toBe('false')
+    await expect(
+      admin.getByTestId('agent-row').filter({ hasText: 'Admin Demo' }).getAttribute('data-online'),
+    ).resolves.toBe('true')
+    await anaRow.getByRole('link', { name: '1 open chats' }).click()
+    await admin.getByText("Ana's chats").waitFor()
+    await expect(admin.getByTestId('conversation-row').locator('.name').allTextContents()).resolves.toEqual([
+      'Lucía Pérez',
+    ])
+    await row(admin, 'Lucía Pérez').click()
+    await admin.waitForURL(`**/inbox/${conversationId}?agent=*`)
+    await admin.getByText('Show all').click()
+    await admin.waitForURL(`**/inbox`)
+    await row(admin, 'Lucía Pérez').click()
     await assign.selectOption({ label: 'Assign to: Nobody' })
     await admin.getByTestId('system-event').filter({ hasText: 'Admin Demo removed the assignment' }).waitFor()
 

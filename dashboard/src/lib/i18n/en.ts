@@ -90,6 +90,8 @@ export const en: Record<MessageKey, string> = {
   'agents.none': 'Nobody else online',
   'agents.openChats': '{n} open chats',
   'agents.you': '(you)',
+  'agents.chatsOf': "{name}'s chats",
+  'agents.clear': 'Show all',
   'conn.offline': 'Connection lost. Retrying…',
   'conn.queued': '{n} queued messages will be sent when the connection returns.',
   'conn.back': 'Connection restored',

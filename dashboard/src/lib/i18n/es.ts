@@ -89,6 +89,8 @@ export const es = {
   'agents.none': 'Nadie más en línea',
   'agents.openChats': '{n} chats abiertos',
   'agents.you': '(tú)',
+  'agents.chatsOf': 'Chats de {name}',
+  'agents.clear': 'Ver todos',
   'conn.offline': 'Sin conexión. Reintentando…',
   'conn.queued': '{n} mensajes en cola se enviarán al volver la conexión.',
   'conn.back': 'Conexión restablecida',

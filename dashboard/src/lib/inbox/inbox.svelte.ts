@@ -8,6 +8,8 @@ export class InboxStore {
   conversations = $state<Conversation[]>([])
   filter = $state<InboxFilter>('all')
   query = $state('')
+  /** Only the chats assigned to this agent (from the Agents page), or everyone's. */
+  assignee = $state<string | null>(null)
   loading = $state(true)
   /** Conversations whose older messages match the query (server search), beyond name/phone/preview. */
   textMatches = $state<ReadonlySet<string>>(new Set())
@@ -16,6 +18,7 @@ export class InboxStore {
     this.conversations.filter(
       (c) =>
         matchesFilter(c, this.filter, this.myId()) &&
+        (this.assignee === null || c.assigned_agent_id === this.assignee) &&
         (matchesSearch(c, this.query) || this.textMatches.has(c.id)),
     ),
   )
