@@ -1,5 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { getContext, setContext } from 'svelte'
+import { takeFirstInboxPage } from './app-state.svelte.ts'
 import type { AuthStore } from './auth/auth.svelte.ts'
 import { ChatStore } from './chat/chat.svelte.ts'
 import { createDrafts, type Drafts } from './chat/drafts.ts'
@@ -119,7 +120,7 @@ export class Desk {
       const [agents, canned] = await Promise.all([
         this.api.agents(),
         this.api.cannedReplies(),
-        this.inbox.load(),
+        this.inbox.load(takeFirstInboxPage(this.me.user_id)),
       ])
       this.agents = agents
       this.canned = canned

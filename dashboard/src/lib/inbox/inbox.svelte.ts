@@ -32,8 +32,9 @@ export class InboxStore {
   hasMore = $state(false)
   private loadingMore = false
 
-  async load(): Promise<void> {
-    const rows = await this.api.conversations()
+  /** `prefetched` is a first page already on its way (app start); without it, or if it failed, query now. */
+  async load(prefetched?: Promise<Conversation[] | undefined>): Promise<void> {
+    const rows = (await prefetched) ?? (await this.api.conversations())
     this.conversations = rows.reduce<Conversation[]>((list, row) => upsertConversation(list, row), [])
     this.hasMore = rows.length === INBOX_PAGE
     this.loading = false
