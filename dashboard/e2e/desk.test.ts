@@ -74,12 +74,25 @@ describe('the agents desk', () => {
     await expect(composer.inputValue()).resolves.toBe('')
   })
 
-  it('keeps Shift+Enter as a new line and refuses an overlong message', async () => {
+  it('keeps Shift+Enter as a new line and refuses an empty or overlong message', async () => {
     const composer = admin.getByTestId('composer')
     await composer.fill('line one')
     await composer.press('Shift+Enter')
     await composer.pressSequentially('line two')
     await expect(composer.inputValue()).resolves.toBe('line one\nline two')
+    const before = await rig.db.query(
+      'select count(*)::int as n from public.messages where conversation_id = $1',
+      [conversationId],
+    )
+    await composer.fill('   ')
+    await expect(admin.getByRole('button', { name: 'Send' }).isDisabled()).resolves.toBe(true)
+    await composer.press('Enter')
+    await expect(admin.getByTestId('pending-message').count()).resolves.toBe(0)
+    const after = await rig.db.query(
+      'select count(*)::int as n from public.messages where conversation_id = $1',
+      [conversationId],
+    )
+    expect(after.rows).toEqual(before.rows)
     await composer.fill('x'.repeat(4097))
     await admin.getByRole('alert').filter({ hasText: 'At most 4096 characters' }).waitFor()
     await expect(admin.getByRole('button', { name: 'Send' }).isDisabled()).resolves.toBe(true)
