@@ -4,6 +4,13 @@ import { defineConfig } from 'vitest/config'
 // two: route and pipeline tests inside workerd, and Node-side integration against the stand-in.
 export default defineConfig({
   test: {
-    projects: ['supabase', 'connector', 'functions', 'functions/vitest.integration.config.ts', 'dashboard', 'e2e'],
+    projects: [
+      'supabase',
+      'connector',
+      'functions',
+      'functions/vitest.integration.config.ts',
+      'dashboard',
+      'e2e',
+    ],
   },
 })
