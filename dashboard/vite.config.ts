@@ -8,5 +8,11 @@ export default defineConfig({
   plugins: [sveltekit({ adapter: adapter({ fallback: 'index.html', strict: false }) })],
   // PUBLIC_SUPABASE_URL / PUBLIC_SUPABASE_ANON_KEY reach import.meta.env (src/lib/supabase.ts).
   envPrefix: ['VITE_', 'PUBLIC_'],
-  server: { host: '127.0.0.1', port: 5173, strictPort: true },
+  server: {
+    host: '127.0.0.1',
+    port: 5173,
+    strictPort: true,
+    // Tests build the app into build/ while `vite dev` may be serving (e2e/): no reloads for that.
+    watch: { ignored: ['**/build/**', '**/screenshots/**', '**/bench/results/**'] },
+  },
 })
