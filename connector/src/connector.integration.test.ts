@@ -100,6 +100,11 @@ describe('connector against the local Supabase stand-in', () => {
     const stored = await rows('5215510000001@c.us')
     expect(stored).toHaveLength(1)
     expect(stored[0]).toMatchObject({ author: 'customer', direction: 'in', status: 'received', body: 'Hola' })
+    const stamped = await backend.db.query<{ stamped: boolean }>(
+      'select wa_timestamp is not null as stamped from public.messages where id = $1',
+      [stored[0]?.id],
+    )
+    expect(stamped.rows[0]?.stamped).toBe(true) // WhatsApp's own time travels with the message
     expect(await conversation('5215510000001@c.us')).toMatchObject({
       customer_name: 'Lucía',
       customer_phone: '5215510000001',

@@ -109,6 +109,7 @@ create table public.messages (
   leased_by text,
   error text,
   wa_message_id text,
+  wa_timestamp timestamptz,
   in_reply_to uuid references public.messages (id) on delete set null,
   client_ref text check (client_ref is null or length(client_ref) <= 100),
   created_at timestamptz not null default now(),
@@ -120,6 +121,8 @@ create table public.messages (
   check (direction = 'in' or author <> 'customer'),
   check (not private or status = 'received')
 );
+comment on column public.messages.wa_timestamp is
+  'When WhatsApp says the message was sent (the phone''s clock); created_at is when Relevo stored it and orders the thread.';
 comment on table public.messages is
   'Every message of a chat. direction in = from the customer; out with status queued..read is the outbox the connector sends. '
   'private rows (agent notes, system events) are never sent and keep status received.';

@@ -3,11 +3,12 @@
 -- the service role; never by agents.
 
 -- Ingest one WhatsApp message; the same WhatsApp id twice is one row (rule: idempotent ingest).
+-- p_sent_at is WhatsApp's own timestamp (kept in wa_timestamp; catch-up ingests old messages late).
 -- from_me = typed on the business phone (not sent by the connector): author phone, a takeover (rule 3).
 create function public.ingest_message(
   p_channel_id uuid, p_wa_message_id text, p_wa_chat_id text, p_from_me boolean, p_body text,
   p_customer_name text default null, p_customer_phone text default null,
-  p_type text default 'text', p_media jsonb default null
+  p_type text default 'text', p_media jsonb default null, p_sent_at timestamptz default null
 ) returns jsonb language plpgsql security definer set search_path = '' as $$
 declare
   chan public.channels;
@@ -63,12 +64,12 @@ begin
   end if;
 
   insert into public.messages (tenant_id, channel_id, conversation_id, direction, author, body, type, media, status,
-    wa_message_id, sent_at)
+    wa_message_id, wa_timestamp, sent_at)
   values (chan.tenant_id, chan.id, conv.id, case when p_from_me then 'out' else 'in' end::public.message_direction,
     case when p_from_me then 'phone' else 'customer' end::public.message_author,
     coalesce(p_body, ''), coalesce(p_type, 'text'), p_media,
     case when p_from_me then 'sent' else 'received' end::public.message_status,
-    p_wa_message_id, case when p_from_me then now() end)
+    p_wa_message_id, p_sent_at, case when p_from_me then coalesce(p_sent_at, now()) end)
   on conflict (channel_id, wa_message_id) do nothing
   returning * into msg;
   if msg.id is null then

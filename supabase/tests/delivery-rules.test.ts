@@ -67,6 +67,27 @@ describe.each(backends)('delivery rules on $kind', (backend) => {
     expect(counts).toEqual({ messages: 1, unread: 1, hooks: 1 })
   })
 
+  it("ingest keeps WhatsApp's own timestamp beside the time Relevo stored the message", async () => {
+    const t = await createTenant(db)
+    const sentAt = '2026-11-20T10:00:00.000Z'
+    const ingested = await asService(db, async (tx) => {
+      const { rows } = await tx.query<{ result: { message_id: string } }>(
+        `select public.ingest_message(p_channel_id => $1, p_wa_message_id => 'wa-ts-1', p_wa_chat_id => 'ts@c.us',
+           p_from_me => false, p_body => 'late catch-up', p_sent_at => $2) as result`,
+        [t.channelId, sentAt],
+      )
+      return rows[0]?.result
+    })
+    const stored = await row<{ wa_timestamp: string; fresh: boolean }>(
+      db,
+      `select to_char(wa_timestamp at time zone 'utc', 'YYYY-MM-DD"T"HH24:MI:SS') as wa_timestamp,
+              created_at > now() - interval '1 hour' as fresh
+       from public.messages where id = $1`,
+      [ingested?.message_id],
+    )
+    expect(stored).toEqual({ wa_timestamp: '2026-11-20T10:00:00', fresh: true })
+  })
+
   it('the same WhatsApp id on another channel is another message', async () => {
     const a = await createTenant(db)
     const b = await createTenant(db)

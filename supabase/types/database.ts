@@ -436,6 +436,7 @@ export type Database = {
           tenant_id: string
           type: string
           wa_message_id: string | null
+          wa_timestamp: string | null
         }
         Insert: {
           agent_id?: string | null
@@ -462,6 +463,7 @@ export type Database = {
           tenant_id: string
           type?: string
           wa_message_id?: string | null
+          wa_timestamp?: string | null
         }
         Update: {
           agent_id?: string | null
@@ -488,6 +490,7 @@ export type Database = {
           tenant_id?: string
           type?: string
           wa_message_id?: string | null
+          wa_timestamp?: string | null
         }
         Relationships: [
           {
@@ -637,6 +640,7 @@ export type Database = {
           tenant_id: string
           type: string
           wa_message_id: string | null
+          wa_timestamp: string | null
         }
         SetofOptions: {
           from: "*"
@@ -751,6 +755,7 @@ export type Database = {
           tenant_id: string
           type: string
           wa_message_id: string | null
+          wa_timestamp: string | null
         }[]
         SetofOptions: {
           from: "*"
@@ -828,6 +833,7 @@ export type Database = {
           p_customer_phone?: string
           p_type?: string
           p_media?: Json
+          p_sent_at?: string
         }
         Returns: Json
       }
@@ -869,6 +875,7 @@ export type Database = {
           tenant_id: string
           type: string
           wa_message_id: string | null
+          wa_timestamp: string | null
         }
         SetofOptions: {
           from: "*"
@@ -907,6 +914,7 @@ export type Database = {
           tenant_id: string
           type: string
           wa_message_id: string | null
+          wa_timestamp: string | null
         }
         SetofOptions: {
           from: "*"
@@ -958,6 +966,7 @@ export type Database = {
           tenant_id: string
           type: string
           wa_message_id: string | null
+          wa_timestamp: string | null
         }
         SetofOptions: {
           from: "*"
@@ -1003,6 +1012,7 @@ export type Database = {
           tenant_id: string
           type: string
           wa_message_id: string | null
+          wa_timestamp: string | null
         }
         SetofOptions: {
           from: "*"

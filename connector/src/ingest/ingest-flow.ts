@@ -60,6 +60,7 @@ export class IngestFlow {
           customerPhone: message.customerPhone,
           type: message.type,
           media: message.media,
+          sentAt: message.timestamp.toISOString(),
         },
       })
     })

@@ -18,6 +18,8 @@ export interface IngestInput {
   customerPhone: string | null
   type: MessageType
   media: MediaMeta | null
+  /** WhatsApp's own timestamp (ISO); absent in entries buffered by older versions. */
+  sentAt?: string | null
 }
 
 export interface IngestResult {

@@ -93,6 +93,7 @@ export class SupabaseStore implements MessageStore {
       p_customer_phone: input.customerPhone ?? undefined,
       p_type: input.type,
       p_media: (input.media ?? undefined) as Json | undefined,
+      p_sent_at: input.sentAt ?? undefined,
     })
     const row = ingestResult.parse(unwrap('ingest_message', outcome))
     return {
