@@ -26,6 +26,8 @@ export class Desk {
   /** The last failed action, as an error code the UI translates. */
   errorCode = $state<string | null>(null)
   readonly me: Agent
+  /** Other screens (metrics, connection, alerts) follow the same feed instead of opening a second channel. */
+  private readonly listeners = new Set<DeskListener>()
 
   presenceSummary = $derived.by(() =>
     summarizePresence(this.feed.presence, this.me.user_id, this.activeChat?.conversationId ?? null),
@@ -54,7 +56,10 @@ export class Desk {
       { user_id: this.me.user_id, name: this.me.display_name },
       {
         onChange: (change) => this.onChange(change),
-        onJoined: () => void this.refresh(),
+        onJoined: () => {
+          void this.refresh()
+          for (const l of this.listeners) l.onJoined?.()
+        },
       },
     )
   }
@@ -69,6 +74,12 @@ export class Desk {
     removeEventListener('online', this.onOnline)
     removeEventListener('offline', this.onOffline)
     await this.feed.stop()
+  }
+
+  /** Follows every feed change and rejoin; returns the unsubscribe. */
+  listen(listener: DeskListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
   }
 
   nameOf = (agentId: string | null): string | undefined =>
@@ -130,6 +141,7 @@ export class Desk {
   }
 
   private onChange(change: Change): void {
+    for (const l of this.listeners) l.onChange?.(change)
     const row = change.record
     if (!row) return
     if (change.table === 'conversations') {
@@ -141,6 +153,11 @@ export class Desk {
     else if (change.table === 'agents') {
       const agent = row as unknown as Agent
       this.agents = [...this.agents.filter((a) => a.user_id !== agent.user_id), agent]
+      // An admin deactivated this agent: RLS already hides everything; leave the desk at once.
+      if (agent.user_id === this.me.user_id && !agent.active) {
+        this.auth.error = 'auth.deactivated'
+        void this.auth.signOut()
+      }
     }
   }
 
@@ -150,6 +167,11 @@ export class Desk {
   }
 
   private onOffline = () => this.feed.markOffline()
+}
+
+export interface DeskListener {
+  onChange?: (change: Change) => void
+  onJoined?: () => void
 }
 
 const KEY = Symbol('desk')

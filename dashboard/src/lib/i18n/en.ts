@@ -1,6 +1,8 @@
+import { adminEn } from './admin.en.ts'
 import type { MessageKey } from './es.ts'
 
 export const en: Record<MessageKey, string> = {
+  ...adminEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

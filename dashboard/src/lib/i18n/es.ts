@@ -1,5 +1,8 @@
+import { adminEs } from './admin.es.ts'
+
 // Spanish is the source dictionary: every other language must have exactly these keys.
 export const es = {
+  ...adminEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',

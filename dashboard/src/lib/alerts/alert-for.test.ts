@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import type { Change } from '../types.ts'
+import { alertFor, tabTitle } from './alert-for.ts'
+
+const conv = (needs: boolean, status = 'open') => ({
+  id: 'c1',
+  customer_name: 'Lucía',
+  customer_phone: '521',
+  needs_attention: needs,
+  status,
+})
+const change = (table: string, record: object, old: object | null): Change =>
+  ({ operation: 'UPDATE', table, schema: 'public', record, old_record: old }) as unknown as Change
+
+describe('alertFor', () => {
+  it('alerts when an open chat starts needing a person, not while it still does', () => {
+    expect(alertFor(change('conversations', conv(true), conv(false)))).toEqual({
+      kind: 'attention',
+      conversationId: 'c1',
+      name: 'Lucía',
+    })
+    expect(alertFor(change('conversations', conv(true), null))?.kind).toBe('attention')
+    expect(alertFor(change('conversations', conv(true), conv(true)))).toBeNull()
+    expect(alertFor(change('conversations', conv(false), conv(true)))).toBeNull()
+    expect(alertFor(change('conversations', conv(true, 'closed'), conv(false)))).toBeNull()
+  })
+
+  it('alerts when a number disconnects or logs out, once per drop', () => {
+    const chan = (status: string) => ({ id: 'ch', status, phone: '5215500000000', name: 'WhatsApp' })
+    expect(alertFor(change('channels', chan('disconnected'), chan('ready')))).toEqual({
+      kind: 'channel',
+      channelId: 'ch',
+      status: 'disconnected',
+      name: '5215500000000',
+    })
+    expect(alertFor(change('channels', chan('logged_out'), chan('qr')))?.kind).toBe('channel')
+    expect(alertFor(change('channels', chan('disconnected'), chan('disconnected')))).toBeNull()
+    expect(alertFor(change('channels', chan('ready'), chan('disconnected')))).toBeNull()
+    expect(alertFor(change('messages', chan('disconnected'), null))).toBeNull()
+  })
+})
+
+describe('tabTitle', () => {
+  it('puts chats waiting for a person before unread ones', () => {
+    expect(tabTitle(0, 0)).toBe('Relevo')
+    expect(tabTitle(2, 0)).toBe('(2) Relevo')
+    expect(tabTitle(5, 2)).toBe('⚠ 2 · (5) Relevo')
+  })
+})

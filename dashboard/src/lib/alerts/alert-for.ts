@@ -1,0 +1,38 @@
+import type { Channel } from '../admin/types.ts'
+import type { Change, Conversation } from '../types.ts'
+
+export type Alert =
+  | { kind: 'attention'; conversationId: string; name: string }
+  | { kind: 'channel'; channelId: string; status: 'disconnected' | 'logged_out'; name: string }
+
+/**
+ * Which feed changes call for a person: a chat that starts needing attention (not one that
+ * still does) and a number that drops (disconnected or logged out, not again while it stays so).
+ */
+export function alertFor(change: Change): Alert | null {
+  const row = change.record
+  if (!row) return null
+  const old = change.old_record
+  if (change.table === 'conversations') {
+    const conv = row as unknown as Conversation
+    const was = (old as unknown as Conversation | null)?.needs_attention ?? false
+    if (!conv.needs_attention || was || conv.status !== 'open') return null
+    return {
+      kind: 'attention',
+      conversationId: conv.id,
+      name: conv.customer_name || conv.customer_phone || '',
+    }
+  }
+  if (change.table === 'channels') {
+    const chan = row as unknown as Channel
+    const was = (old as unknown as Channel | null)?.status
+    if ((chan.status !== 'disconnected' && chan.status !== 'logged_out') || was === chan.status) return null
+    return { kind: 'channel', channelId: chan.id, status: chan.status, name: chan.phone || chan.name }
+  }
+  return null
+}
+
+/** "⚠ 2 · (5) Relevo": chats waiting for a person first, then unread ones. */
+export function tabTitle(unread: number, attention: number): string {
+  return `${attention > 0 ? `⚠ ${attention} · ` : ''}${unread > 0 ? `(${unread}) ` : ''}Relevo`
+}

@@ -1,0 +1,29 @@
+import type { Channel } from '../admin/types.ts'
+
+/**
+ * The connector heartbeats every few seconds (HEARTBEAT_MS, 5 s by default); a minute of silence
+ * means it stopped, lost the network or the database, whatever status the row still shows.
+ */
+export const STALE_AFTER_MS = 60_000
+
+export type ChannelHealth = { kind: 'live' } | { kind: 'stale'; silentMinutes: number } | { kind: 'never' }
+
+export function channelHealth(channel: Pick<Channel, 'last_heartbeat_at'>, now: number): ChannelHealth {
+  if (!channel.last_heartbeat_at) return { kind: 'never' }
+  const silentMs = now - new Date(channel.last_heartbeat_at).getTime()
+  if (silentMs < STALE_AFTER_MS) return { kind: 'live' }
+  return { kind: 'stale', silentMinutes: Math.max(1, Math.floor(silentMs / 60_000)) }
+}
+
+/** The QR is shown only while the connector asks for one and has not let it expire. */
+export function showsQr(channel: Pick<Channel, 'status' | 'qr' | 'qr_expires_at'>, now: number): boolean {
+  if (channel.status !== 'qr' || !channel.qr) return false
+  return !channel.qr_expires_at || new Date(channel.qr_expires_at).getTime() > now
+}
+
+/** A feed row replaces the shown one (same id), newest status wins; new channels are appended. */
+export function upsertChannel(list: Channel[], row: Channel): Channel[] {
+  const index = list.findIndex((c) => c.id === row.id)
+  if (index === -1) return [...list, row]
+  return list.map((c, i) => (i === index ? row : c))
+}
