@@ -112,6 +112,21 @@ describe('connector against the local Supabase stand-in', () => {
     })
   })
 
+  it('shows "typing…" to the customer when functions claims an AI run for the chat', async () => {
+    const h = await start()
+    await h.post('/simulator/messages', { from: '5215510000009', name: 'Iker', body: '¿Hay stock?' })
+    await h.connector.ingest.idle()
+    const conv = await conversation('5215510000009@c.us')
+    await waitFor(() => h.connector.health().status === 'ready', 'the session is ready')
+    // What functions' claimRun inserts (the ai_runs row is the run's claim).
+    await backend.db.query(
+      `insert into public.ai_runs (tenant_id, conversation_id, provider, outcome, reason)
+       select tenant_id, id, 'openai', 'skipped', 'claimed' from public.conversations where id = $1`,
+      [conv?.id],
+    )
+    await waitFor(() => h.sim.typingChats().includes('5215510000009@c.us'), 'typing shown in the chat')
+  })
+
   it('delivers a queued AI reply once, pushed by realtime, then sent → delivered → read on acks', async () => {
     // Polling every minute: only the realtime broadcast can deliver within the test.
     const h = await start(backend.store('push'), { pollMs: 60_000 })

@@ -66,6 +66,15 @@ describe('connector flows on the simulator with a fake store', () => {
     expect(h.sim.outbox()).toHaveLength(1)
   })
 
+  it('shows "typing…" in the chat the AI starts composing for', async () => {
+    const store = new MemoryStore()
+    const h = await start(store)
+    await waitFor(() => h.connector.health().status === 'ready', 'the session is ready')
+    store.announceAiComposing('5215512345678@c.us')
+    await waitFor(() => h.sim.typingChats().length > 0, 'typing shown')
+    expect(h.sim.typingChats()).toEqual(['5215512345678@c.us'])
+  })
+
   it('keeps the order of several queued messages within a chat', async () => {
     const store = new MemoryStore()
     const h = await start(store)

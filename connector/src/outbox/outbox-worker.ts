@@ -47,12 +47,25 @@ export class OutboxWorker {
     this.pollTimer = setInterval(() => this.wake(), this.o.pollMs)
     this.pollTimer.unref()
     try {
-      this.unsubscribe = await this.o.store.onOutboxQueued(() => this.wake())
+      this.unsubscribe = await this.o.store.onOutboxQueued(
+        () => this.wake(),
+        (chatId) => this.showTyping(chatId),
+      )
     } catch (error) {
       // Realtime is an optimisation; the sweep still delivers.
       this.o.logger.warn({ err: (error as Error).message }, 'outbox realtime unavailable, polling only')
     }
     this.wake()
+  }
+
+  /** "typing…" in the customer's chat while the AI composes; cosmetic, so failures only log. */
+  private showTyping(chatId: string): void {
+    if (this.stopping || !this.o.isReady()) return
+    this.o.transport
+      .sendStateTyping(chatId)
+      .catch((error: unknown) =>
+        this.o.logger.debug({ err: (error as Error).message, chatId }, 'typing state not shown'),
+      )
   }
 
   /** Drains the outbox now; coalesces wake-ups that arrive while a drain runs. */

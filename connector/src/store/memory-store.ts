@@ -50,6 +50,7 @@ export class MemoryStore implements MessageStore {
   /** Seconds per 2^attempts backoff step (the SQL uses 1; tests use 0). */
   backoffScale = 0
   private wake: (() => void) | null = null
+  private composing: ((chatId: string) => void) | null = null
   private seq = 0
 
   ingestMessage(input: IngestInput): Promise<IngestResult> {
@@ -162,11 +163,21 @@ export class MemoryStore implements MessageStore {
     return this.call(() => ({ relinkRequested: this.relinkRequested }))
   }
 
-  async onOutboxQueued(wake: () => void): Promise<() => Promise<void>> {
+  async onOutboxQueued(
+    wake: () => void,
+    aiComposing?: (chatId: string) => void,
+  ): Promise<() => Promise<void>> {
     this.wake = wake
+    this.composing = aiComposing ?? null
     return async () => {
       this.wake = null
+      this.composing = null
     }
+  }
+
+  /** Test helper: what announce_ai_composing() does when functions claims an AI run. */
+  announceAiComposing(chatId: string): void {
+    this.composing?.(chatId)
   }
 
   private conversation(chatId: string, name: string | null): MemoryConversation {

@@ -56,6 +56,9 @@ export interface MessageStore {
   setChannelStatus(input: ChannelStatusInput): Promise<void>
   /** Heartbeat; tells whether an admin asked to re-link the number. */
   heartbeat(): Promise<{ relinkRequested: boolean }>
-  /** Wakes the outbox when a message is queued (realtime); returns an unsubscribe. */
-  onOutboxQueued(wake: () => void): Promise<() => Promise<void>>
+  /**
+   * Wakes the outbox when a message is queued (realtime) and, when given, says which chat the
+   * AI started composing a reply for (to show "typing…"); returns an unsubscribe.
+   */
+  onOutboxQueued(wake: () => void, aiComposing?: (chatId: string) => void): Promise<() => Promise<void>>
 }

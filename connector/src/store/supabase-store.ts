@@ -173,12 +173,20 @@ export class SupabaseStore implements MessageStore {
     return { relinkRequested: row.relink_requested }
   }
 
-  async onOutboxQueued(wake: () => void): Promise<() => Promise<void>> {
-    // Private topic channel:<id>: announce_outbox() sends event 'outbox' there; the service
-    // role may join private topics. A missed event only delays a send (the outbox also polls).
+  async onOutboxQueued(
+    wake: () => void,
+    aiComposing?: (chatId: string) => void,
+  ): Promise<() => Promise<void>> {
+    // Private topic channel:<id>: announce_outbox() sends event 'outbox' there, and
+    // announce_ai_composing() 'ai_composing'; the service role may join private topics. A missed
+    // event only delays a send (the outbox also polls) or skips a "typing…".
     const channel = this.client
       .channel(`channel:${this.channelId}`, { config: { private: true } })
       .on('broadcast', { event: 'outbox' }, () => wake())
+      .on('broadcast', { event: 'ai_composing' }, ({ payload }) => {
+        const chatId = (payload as { wa_chat_id?: unknown } | undefined)?.wa_chat_id
+        if (aiComposing && typeof chatId === 'string') aiComposing(chatId)
+      })
     channel.subscribe((status, err) => {
       if (status === 'SUBSCRIBED') wake()
       else this.logger.warn({ status, err: err?.message }, 'outbox realtime subscription changed')
