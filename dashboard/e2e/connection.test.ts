@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type SimulatedPhone, startSimulatedPhone } from './connector-process.ts'
+import { ADMIN, CHANNEL, type Rig, startRig } from './harness.ts'
+
+// The WhatsApp link cycle with the real connector on its simulator: the phone logs out, the
+// connector asks for a QR, the admin sees it, asks for a fresh one (re-link), scans, and is ready.
+let rig: Rig
+let phone: SimulatedPhone
+
+beforeAll(async () => {
+  rig = await startRig()
+  phone = await startSimulatedPhone(rig.standIn.url, rig.standIn.keys.serviceRoleKey)
+})
+
+afterAll(async () => {
+  await phone?.stop()
+  await rig?.close()
+})
+
+async function simulator(path: 'logout' | 'scan'): Promise<void> {
+  const res = await fetch(`${phone.url}/simulator/session/${path}`, { method: 'POST' })
+  if (!res.ok) throw new Error(`simulator ${path} failed: ${res.status} ${await res.text()}`)
+}
+
+async function storedQr(): Promise<string | null> {
+  const { rows } = await rig.db.query<{ qr: string | null }>('select qr from public.channels where id = $1', [CHANNEL])
+  return rows[0]?.qr ?? null
+}
+
+describe('connection screen', () => {
+  it('shows the QR the connector asks for, a new one after re-link, then ready once scanned', async () => {
+    const page = await rig.newPage('en')
+    await rig.signIn(page, ADMIN)
+    await page.getByRole('link', { name: 'Admin' }).click()
+    await page.getByRole('heading', { name: 'WhatsApp numbers' }).waitFor()
+    const card = page.getByTestId('channel')
+    await card.and(page.locator('[data-status="ready"]')).waitFor()
+    await expect(card.getByTestId('channel-status').textContent()).resolves.toBe('Connected')
+    await expect(page.getByTestId('qr').count()).resolves.toBe(0)
+
+    // The phone unlinks the device: the connector logs out and shows a QR.
+    await simulator('logout')
+    const qr = page.getByTestId('qr').and(page.locator('[data-qr^="2@"]'))
+    await qr.waitFor()
+    const first = await qr.getAttribute('data-qr')
+    expect(first).toBe(await storedQr())
+    expect(await qr.locator('svg path').count()).toBeGreaterThan(0)
+    await expect(card.getByTestId('channel-status').textContent()).resolves.toBe('Waiting for the QR scan')
+
+    // Re-link: the connector sees the request on its next heartbeat and shows a different QR.
+    page.once('dialog', (dialog) => void dialog.accept())
+    await page.getByRole('button', { name: 'Re-link' }).click()
+    await page.locator(`[data-testid="qr"][data-qr^="2@"]:not([data-qr="${first}"])`).waitFor()
+    const second = await page.getByTestId('qr').getAttribute('data-qr')
+    expect(second).not.toBe(first)
+    expect(second).toBe(await storedQr())
+    const { rows } = await rig.db.query<{ action: string }>(
+      `select action from public.audit_log where action = 'relink_requested'`,
+    )
+    expect(rows).toHaveLength(1)
+
+    // The admin scans it with the phone: linked, no QR left on screen.
+    await simulator('scan')
+    await card.and(page.locator('[data-status="ready"]')).waitFor()
+    await expect(page.getByTestId('qr').count()).resolves.toBe(0)
+    await expect(card.getByTestId('heartbeat').textContent()).resolves.not.toContain('never')
+  })
+
+  it('tells the admin when the connector has gone silent', async () => {
+    await phone.stop()
+    await rig.db.query(
+      `update public.channels set last_heartbeat_at = now() - interval '7 minutes' where id = $1`,
+      [CHANNEL],
+    )
+    const page = await rig.newPage('es')
+    await rig.signIn(page, ADMIN)
+    await page.goto(`${rig.site.url}/connection`)
+    await page.getByRole('alert').filter({ hasText: 'El conector no da señales desde hace 7 min' }).waitFor()
+  })
+})
