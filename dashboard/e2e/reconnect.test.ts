@@ -20,7 +20,7 @@ describe('losing Supabase and getting it back', () => {
     await rig.signIn(page, ADMIN)
     const { conversationId } = await rig.customerWrites('5215566667777', 'Irene Mora', 'Hola, ¿siguen ahí?')
     await page.getByTestId('conversation-row').filter({ hasText: 'Irene Mora' }).click()
-    await page.getByText('Hola, ¿siguen ahí?').waitFor()
+    await page.getByTestId('message').filter({ hasText: 'Hola, ¿siguen ahí?' }).waitFor()
 
     await rig.stopStandIn()
     await page.getByTestId('connection-banner').waitFor()
@@ -38,7 +38,7 @@ describe('losing Supabase and getting it back', () => {
     await rig.restartStandIn()
     await page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 45_000 })
     await page.getByTestId('message').filter({ hasText: 'Sí, aquí estamos' }).waitFor()
-    await page.getByText('Se me cortó, ¿me leen?').waitFor()
+    await page.getByTestId('message').filter({ hasText: 'Se me cortó, ¿me leen?' }).waitFor()
     const sent = await rig.db.query(
       'select 1 from public.messages where conversation_id = $1 and body = $2',
       [conversationId, 'Sí, aquí estamos'],
