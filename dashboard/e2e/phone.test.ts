@@ -34,7 +34,7 @@ describe('customer phone ↔ agent desk through the connector simulator', () => 
     const row = page.getByTestId('conversation-row').filter({ hasText: 'Paula Soto' })
     await row.waitFor()
     await row.click()
-    await page.getByText('Hola, ¿abren el domingo?').waitFor()
+    await page.getByTestId('message').filter({ hasText: 'Hola, ¿abren el domingo?' }).waitFor()
 
     await page.getByRole('button', { name: 'Take over' }).click()
     await row.getByTestId('holder-badge').filter({ hasText: 'Admin Demo' }).waitFor()
