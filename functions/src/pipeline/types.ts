@@ -54,6 +54,8 @@ export interface ToolCallRecord {
   name: string
   ok: boolean
   ms: number
+  /** How many items the tool found (e.g. products), so agents see what the AI had to work with. */
+  count?: number
 }
 
 export interface RunRecord {

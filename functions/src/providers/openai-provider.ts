@@ -96,13 +96,23 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
             ok = false
             output = { error: error instanceof Error ? error.message : 'tool failed' }
           }
-          calls.push({ name: call.function.name, ok, ms: Date.now() - started })
+          calls.push({ name: call.function.name, ok, ms: Date.now() - started, ...foundCount(output) })
           messages.push({ role: 'tool', tool_call_id: call.id, content: JSON.stringify(output) })
         }
       }
       throw new ProviderError('provider_tool_loop', `No reply after ${maxSteps} model rounds`)
     },
   }
+}
+
+/** The number of items a tool returned, when its result is a list (e.g. `{ products: [...] }`). */
+function foundCount(output: unknown): { count?: number } {
+  if (Array.isArray(output)) return { count: output.length }
+  if (output && typeof output === 'object') {
+    const lists = Object.values(output).filter(Array.isArray)
+    if (lists.length === 1) return { count: (lists[0] as unknown[]).length }
+  }
+  return {}
 }
 
 async function complete(client: OpenAI, body: OpenAI.Chat.ChatCompletionCreateParamsNonStreaming) {
