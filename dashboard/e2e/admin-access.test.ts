@@ -1,0 +1,93 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN, ANA, type Rig, startRig, TENANT } from './harness.ts'
+import { createOtherTenant, OTHER } from './other-tenant.ts'
+
+// An agent who is not an admin gets neither the admin screens nor, calling Supabase directly with
+// their own session, the admin data: RLS and the SQL functions refuse, whatever the UI shows.
+let rig: Rig
+
+beforeAll(async () => {
+  rig = await startRig()
+  await createOtherTenant(rig.db)
+  // Something admin-only to (not) find: an audit entry, an invitation and a stored secret.
+  const admin = await signedIn(ADMIN)
+  await admin.rpc('create_invitation', { p_email: 'new@demo.relevo.test', p_role: 'agent' })
+  await admin.rpc('set_tenant_secrets', { p_openai_api_key: 'sk-demo-secret' })
+})
+
+afterAll(async () => {
+  await rig?.close()
+})
+
+async function signedIn(user: { email: string; password: string }): Promise<SupabaseClient> {
+  const client = createClient(rig.standIn.url, rig.standIn.keys.anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false },
+  })
+  const { error } = await client.auth.signInWithPassword(user)
+  if (error) throw error
+  return client
+}
+
+describe('admin screens for a non-admin agent', () => {
+  it('the desk offers no admin link and the pages say admins only', async () => {
+    const page = await rig.newPage('en')
+    await rig.signIn(page, ANA)
+    await expect(page.getByRole('link', { name: 'Admin' }).count()).resolves.toBe(0)
+    for (const path of ['/settings', '/team', '/audit', '/metrics', '/connection']) {
+      await page.goto(`${rig.site.url}${path}`)
+      await page.getByTestId('admin-only').filter({ hasText: 'Only admins can see this page.' }).waitFor()
+      await expect(page.getByTestId('settings-form').count()).resolves.toBe(0)
+    }
+  })
+
+  it('supabase-js as the agent: private tables read nothing, secrets are booleans, writes are refused', async () => {
+    const ana = await signedIn(ANA)
+    const audit = await ana.from('audit_log').select('*')
+    expect(audit.data).toEqual([])
+    const invitations = await ana.from('invitations').select('id, email')
+    expect(invitations.data).toEqual([])
+    const hashes = await ana.from('invitations').select('token_hash')
+    expect(hashes.error).not.toBeNull()
+    const secretsTable = await ana.schema('private').from('tenant_secrets').select('*')
+    expect(secretsTable.data).toBeNull()
+    expect(secretsTable.error).not.toBeNull()
+
+    const status = await ana.rpc('tenant_secrets_status')
+    expect(status.data).toEqual({ openai_api_key: true, shopify_access_token: false, ai_http_secret: false })
+    const raw = await ana.rpc('get_tenant_secrets', { p_tenant_id: TENANT })
+    expect(raw.data).toBeNull()
+    expect(raw.error).not.toBeNull()
+
+    const update = await ana.from('tenants').update({ fallback_text: 'hacked' }).eq('id', TENANT).select('id')
+    expect(update.data ?? []).toEqual([])
+    const { rows } = await rig.db.query<{ fallback_text: string }>(
+      'select fallback_text from public.tenants where id = $1',
+      [TENANT],
+    )
+    expect(rows[0]?.fallback_text).not.toBe('hacked')
+
+    for (const [fn, args] of [
+      ['set_tenant_secrets', { p_openai_api_key: 'sk-mine' }],
+      ['create_invitation', { p_email: 'friend@demo.relevo.test', p_role: 'admin' }],
+      ['request_relink', { p_channel_id: '00000000-0000-4000-8000-000000000101' }],
+    ] as const) {
+      const { error } = await ana.rpc(fn, args)
+      expect(error?.details, fn).toBe('admin_only')
+    }
+    const promote = await ana.from('agents').update({ role: 'admin' }).eq('email', ANA.email).select('role')
+    expect(promote.data ?? []).toEqual([])
+    const role = await rig.db.query<{ role: string }>('select role from public.agents where email = $1', [ANA.email])
+    expect(role.rows[0]?.role).toBe('agent')
+  })
+
+  it("another tenant's admin reads none of Demo Store's audit log or invitations", async () => {
+    const bob = await signedIn(OTHER)
+    const audit = await bob.from('audit_log').select('tenant_id')
+    expect((audit.data ?? []).filter((r) => r.tenant_id === TENANT)).toEqual([])
+    const invitations = await bob.from('invitations').select('email')
+    expect(invitations.data).toEqual([])
+    const status = await bob.rpc('tenant_secrets_status')
+    expect(status.data).toEqual({ openai_api_key: false, shopify_access_token: false, ai_http_secret: false })
+  })
+})
