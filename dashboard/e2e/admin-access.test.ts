@@ -77,7 +77,9 @@ describe('admin screens for a non-admin agent', () => {
     }
     const promote = await ana.from('agents').update({ role: 'admin' }).eq('email', ANA.email).select('role')
     expect(promote.data ?? []).toEqual([])
-    const role = await rig.db.query<{ role: string }>('select role from public.agents where email = $1', [ANA.email])
+    const role = await rig.db.query<{ role: string }>('select role from public.agents where email = $1', [
+      ANA.email,
+    ])
     expect(role.rows[0]?.role).toBe('agent')
   })
 

@@ -37,7 +37,11 @@ describe('metrics', () => {
     await rig.customerWrites('5215511110000', 'Metric Customer', 'I want a person')
     await rig.aiHandsOff(ask.conversationId, 'asked for a person')
 
-    await page.getByTestId('metric-open').locator('.n').filter({ hasText: String(openBefore + 1) }).waitFor()
+    await page
+      .getByTestId('metric-open')
+      .locator('.n')
+      .filter({ hasText: String(openBefore + 1) })
+      .waitFor()
     // Two customer messages, the AI reply and the fallback text queued by the handoff.
     await page.locator(`[data-testid="chart"][data-total="${totalBefore + 4}"]`).waitFor()
     await page.getByTestId('metric-ai-share').locator('.n').filter({ hasText: '100%' }).waitFor()
@@ -111,6 +115,8 @@ describe('alerts', () => {
     }
     const page = await rig.newPage('en')
     await page.goto(`${rig.site.url}/sign-in`)
-    await expect(page.locator('link[rel="manifest"]').getAttribute('href')).resolves.toBe('/manifest.webmanifest')
+    await expect(page.locator('link[rel="manifest"]').getAttribute('href')).resolves.toBe(
+      '/manifest.webmanifest',
+    )
   })
 })

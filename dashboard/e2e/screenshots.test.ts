@@ -1,18 +1,14 @@
-import { mkdir, stat } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN, type Rig, startRig } from './harness.ts'
+import { shoot } from './shoot.ts'
 
-// Screenshots of the main screens in both languages, desktop and phone, saved as artifacts
-// in dashboard/screenshots/ (committed, so the README shows the real app).
-const OUT = fileURLToPath(new URL('../screenshots/', import.meta.url))
+// Screenshots of the main screens in both languages, desktop and phone; with UPDATE_SCREENSHOTS=1
+// they are saved in dashboard/screenshots/ (committed, so the README shows the real app).
 let rig: Rig
 let chatId: string
 
 beforeAll(async () => {
   rig = await startRig()
-  await mkdir(OUT, { recursive: true })
   chatId = await buildScene(rig)
 })
 
@@ -45,12 +41,6 @@ async function buildScene(r: Rig): Promise<string> {
   await r.customerWrites('5215577778888', 'Mario Ruiz', '¿Tienen en 27?')
   void mario
   return ask.conversationId
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  const path = `${OUT}${name}.png`
-  await page.screenshot({ path })
-  expect((await stat(path)).size).toBeGreaterThan(5_000)
 }
 
 describe.each([

@@ -34,7 +34,10 @@ describe('settings', () => {
       `select actor_id, details from public.audit_log where action = 'settings_changed'`,
     )
     expect(audit.rows).toEqual([
-      { actor_id: '00000000-0000-4000-8000-000000001001', details: { fields: ['debounce_seconds', 'fallback_text'] } },
+      {
+        actor_id: '00000000-0000-4000-8000-000000001001',
+        details: { fields: ['debounce_seconds', 'fallback_text'] },
+      },
     ])
 
     const ask = await rig.customerWrites('5215512340000', 'Pedro Sol', 'I want to talk to a person')
@@ -71,7 +74,11 @@ describe('settings', () => {
     const page = await rig.newPage('en')
     const responses: string[] = []
     page.on('response', (res) => {
-      if (res.url().includes('/rest/v1/')) void res.text().then((body) => responses.push(body), () => {})
+      if (res.url().includes('/rest/v1/'))
+        void res.text().then(
+          (body) => responses.push(body),
+          () => {},
+        )
     })
     await rig.signIn(page, ADMIN)
     await page.goto(`${rig.site.url}/settings`)
@@ -79,7 +86,10 @@ describe('settings', () => {
     await expect(form.getByTestId('secret-openai_api_key').textContent()).resolves.toContain('not set')
     await page.getByLabel('OpenAI API key').fill('sk-test-secret-4242')
     await page.getByRole('button', { name: 'Save credentials' }).click()
-    await form.getByTestId('secret-openai_api_key').filter({ hasText: /^\s*set\s*$/ }).waitFor()
+    await form
+      .getByTestId('secret-openai_api_key')
+      .filter({ hasText: /^\s*set\s*$/ })
+      .waitFor()
     await expect(page.getByLabel('OpenAI API key').inputValue()).resolves.toBe('')
 
     const { rows } = await rig.db.query<{ openai_api_key: string }>(
@@ -88,7 +98,10 @@ describe('settings', () => {
     )
     expect(rows[0]?.openai_api_key).toBe('sk-test-secret-4242')
     await page.reload()
-    await form.getByTestId('secret-openai_api_key').filter({ hasText: /^\s*set\s*$/ }).waitFor()
+    await form
+      .getByTestId('secret-openai_api_key')
+      .filter({ hasText: /^\s*set\s*$/ })
+      .waitFor()
     expect(responses.length).toBeGreaterThan(0)
     expect(responses.some((body) => body.includes('sk-test-secret-4242'))).toBe(false)
     expect(await page.content()).not.toContain('sk-test-secret-4242')

@@ -24,7 +24,11 @@ describe('agents and invitations', () => {
     await admin.getByRole('button', { name: 'Create invitation' }).click()
     const link = await admin.getByTestId('invitation-link').inputValue()
     expect(link).toMatch(new RegExp(`^${rig.site.url}/register\\?code=[0-9a-f]{36}$`))
-    await admin.getByTestId('invitation-row').filter({ hasText: BETO.email }).filter({ hasText: 'pending' }).waitFor()
+    await admin
+      .getByTestId('invitation-row')
+      .filter({ hasText: BETO.email })
+      .filter({ hasText: 'pending' })
+      .waitFor()
 
     const beto = await rig.newPage('es')
     await beto.goto(link)
@@ -44,7 +48,11 @@ describe('agents and invitations', () => {
     // The admin's team list and invitations follow: the new agent arrives on the feed.
     await admin.getByTestId('team-row').filter({ hasText: BETO.name }).waitFor()
     await admin.reload()
-    await admin.getByTestId('invitation-row').filter({ hasText: BETO.email }).filter({ hasText: 'accepted' }).waitFor()
+    await admin
+      .getByTestId('invitation-row')
+      .filter({ hasText: BETO.email })
+      .filter({ hasText: 'accepted' })
+      .waitFor()
 
     // A used code cannot make a second agent.
     const again = await rig.newPage('en')
@@ -53,7 +61,10 @@ describe('agents and invitations', () => {
     await again.getByLabel('Your name').fill('Someone')
     await again.getByLabel('Password').fill('another-password')
     await again.getByRole('button', { name: 'Create account' }).click()
-    await again.getByRole('alert').filter({ hasText: 'The invitation is unknown, used, revoked or expired' }).waitFor()
+    await again
+      .getByRole('alert')
+      .filter({ hasText: 'The invitation is unknown, used, revoked or expired' })
+      .waitFor()
     expect(new URL(again.url()).pathname).toBe('/register')
 
     const fresh = await rig.newPage('en')
@@ -68,7 +79,11 @@ describe('agents and invitations', () => {
     await rig.signIn(admin, ADMIN)
     await admin.goto(`${rig.site.url}/team`)
     await admin.getByLabel(`Active: ${BETO.name}`).uncheck()
-    await admin.getByTestId('team-row').filter({ hasText: BETO.name }).and(admin.locator('[data-active="false"]')).waitFor()
+    await admin
+      .getByTestId('team-row')
+      .filter({ hasText: BETO.name })
+      .and(admin.locator('[data-active="false"]'))
+      .waitFor()
 
     await beto.getByRole('alert').filter({ hasText: 'An admin deactivated your agent account.' }).waitFor()
     expect(new URL(beto.url()).pathname).toBe('/sign-in')

@@ -63,6 +63,7 @@ export const adminEn: Record<AdminKey, string> = {
   'settings.invalid.length': 'At most {max} characters.',
   'settings.noChanges': 'Nothing to save.',
   'team.title': 'Agents',
+  'team.name': 'Name',
   'team.role': 'Role',
   'team.role.admin': 'Admin',
   'team.role.agent': 'Agent',

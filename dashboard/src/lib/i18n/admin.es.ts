@@ -64,6 +64,7 @@ export const adminEs = {
   'settings.invalid.length': 'Máximo {max} caracteres.',
   'settings.noChanges': 'No hay cambios que guardar.',
   'team.title': 'Agentes',
+  'team.name': 'Nombre',
   'team.role': 'Rol',
   'team.role.admin': 'Administrador',
   'team.role.agent': 'Agente',
