@@ -160,5 +160,7 @@ export const adminEn: Record<AdminKey, string> = {
   'error.own_role_immutable': 'You cannot change your own role or deactivate yourself.',
   'error.channel_not_found': 'That number no longer exists.',
   'error.sign_up_failed': 'Could not create the account with that email and password.',
+  'error.email_not_confirmed':
+    'Confirm your email with the link we sent you, then open this invitation again.',
   'error.not_saved': 'Not saved: you lack permission or the business no longer exists.',
 }

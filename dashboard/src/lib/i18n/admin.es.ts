@@ -161,6 +161,8 @@ export const adminEs = {
   'error.own_role_immutable': 'No puedes cambiar tu propio rol ni desactivarte.',
   'error.channel_not_found': 'Ese número ya no existe.',
   'error.sign_up_failed': 'No se pudo crear la cuenta con ese correo y contraseña.',
+  'error.email_not_confirmed':
+    'Confirma tu correo con el enlace que te enviamos y vuelve a abrir esta invitación.',
   'error.not_saved': 'No se guardó: no tienes permiso o el negocio ya no existe.',
 } as const
 
