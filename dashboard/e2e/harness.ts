@@ -19,7 +19,9 @@ const dashboardDir = fileURLToPath(new URL('..', import.meta.url))
  * End-to-end rig: the local stand-in over in-memory PGlite with the seed, the dashboard's static
  * build (made by global-setup.ts) served on a random port, and Debian Chromium. A missing Chromium is an error, never a skip.
  */
-export async function startRig() {
+export async function startRig(options: { webhooks?: boolean } = {}) {
+  // Webhooks stay off unless a test runs the functions to receive them (e2e/functions-process.ts).
+  const webhooks = options.webhooks ?? false
   await access(CHROMIUM).catch(() => {
     throw new Error(
       `Chromium not found at ${CHROMIUM}. Install it: apt-get install -y chromium (or set CHROMIUM_PATH).`,
@@ -28,7 +30,7 @@ export async function startRig() {
   const db = await openDatabase()
   await applyMigrations(db, { seed: true })
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
-  let standIn = await startStandIn({ db, logger, port: 0, host: '127.0.0.1', webhooks: false })
+  let standIn = await startStandIn({ db, logger, port: 0, host: '127.0.0.1', webhooks })
   const port = Number(new URL(standIn.url).port)
   const site = await serveStatic(join(dashboardDir, 'build'))
   const browser: Browser = await chromium.launch({
@@ -127,7 +129,7 @@ export async function startRig() {
         port,
         host: '127.0.0.1',
         keys: standIn.keys,
-        webhooks: false,
+        webhooks,
       })
     },
     db,

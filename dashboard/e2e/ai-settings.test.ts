@@ -1,0 +1,79 @@
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type FunctionsProcess, startFunctions } from './functions-process.ts'
+import { ADMIN, type Rig, startRig } from './harness.ts'
+import { type OpenAiDouble, startOpenAiDouble } from './openai-double.ts'
+
+// A settings change takes effect on the next AI reply, through the real chain: the stand-in's
+// database webhook → the functions under wrangler dev → an OpenAI-compatible double.
+let rig: Rig
+let ai: OpenAiDouble
+let functions: FunctionsProcess
+const SECRET = 'e2e-webhook-secret'
+
+beforeAll(async () => {
+  ai = await startOpenAiDouble()
+  rig = await startRig({ webhooks: true })
+  functions = await startFunctions({
+    SUPABASE_URL: rig.standIn.url,
+    SUPABASE_ANON_KEY: rig.standIn.keys.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: rig.standIn.keys.serviceRoleKey,
+    WEBHOOK_SECRET: SECRET,
+    OPS_TOKEN: 'e2e-ops-token',
+    OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
+    OPENAI_BASE_URL: ai.baseUrl,
+  })
+  await rig.db.query(
+    `update private.webhook_config set url = $1, secret = $2 where name = 'incoming_message'`,
+    [`${functions.url}/webhooks/db`, SECRET],
+  )
+}, 240_000)
+
+afterAll(async () => {
+  await functions?.stop()
+  await rig?.close()
+  await ai?.close()
+})
+
+const aiMessage = (page: Page, body: string) =>
+  page.locator('[data-testid="message"][data-author="ai"]').filter({ hasText: body })
+
+describe('settings → the next AI reply', () => {
+  it('the AI answers with the prompt and model the admin just saved', async () => {
+    const page = await rig.newPage('en')
+    await rig.signIn(page, ADMIN)
+    // Before: the seed's settings (model gpt-4o-mini, the Spanish prompt).
+    const before = await rig.customerWrites('5215566661111', 'Iris Mora', 'Is the shop open today?')
+    await page.goto(`${rig.site.url}/inbox/${before.conversationId}`)
+    await aiMessage(page, 'IA: Is the shop open today?').waitFor()
+    const first = ai.requests.find((r) => JSON.stringify(r.messages).includes('Is the shop open today?'))
+    expect(first?.model).toBe('gpt-4o-mini')
+    expect(JSON.stringify(first?.messages[0])).not.toContain('Rosa')
+
+    await page.goto(`${rig.site.url}/settings`)
+    await page.getByLabel('Model').fill('gpt-relevo-e2e')
+    await page
+      .getByLabel('Instructions for the AI (system prompt)')
+      .fill('You are Rosa from Demo Store. Be brief.')
+    await page.getByLabel('Wait before answering (seconds)').fill('0')
+    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByTestId('settings-notice').filter({ hasText: 'Saved' }).waitFor()
+
+    const { conversationId } = await rig.customerWrites(
+      '5215566660000',
+      'Nora Vega',
+      'Do you have red sneakers?',
+    )
+    await page.goto(`${rig.site.url}/inbox/${conversationId}`)
+    await aiMessage(page, 'IA: Do you have red sneakers?').waitFor()
+
+    const request = ai.requests.find((r) => JSON.stringify(r.messages).includes('Do you have red sneakers?'))
+    expect(request?.model).toBe('gpt-relevo-e2e')
+    expect(JSON.stringify(request?.messages[0])).toContain('You are Rosa from Demo Store. Be brief.')
+    const { rows } = await rig.db.query<{ model: string; prompt_tokens: number }>(
+      `select model, prompt_tokens from public.ai_runs where conversation_id = $1 and outcome = 'replied'`,
+      [conversationId],
+    )
+    expect(rows).toEqual([{ model: 'gpt-relevo-e2e', prompt_tokens: 321 }])
+  })
+})
