@@ -78,6 +78,12 @@ describe('agents and invitations', () => {
     const admin = await rig.newPage('en')
     await rig.signIn(admin, ADMIN)
     await admin.goto(`${rig.site.url}/team`)
+    await admin.getByLabel(`Role: ${BETO.name}`).selectOption('admin')
+    // The switch saves at once: wait for the row, as the feed would deliver it.
+    const roleOf = async () =>
+      (await rig.db.query<{ role: string }>('select role from public.agents where email = $1', [BETO.email]))
+        .rows[0]?.role
+    await expect.poll(roleOf, { timeout: 20_000, interval: 100 }).toBe('admin')
     await admin.getByLabel(`Active: ${BETO.name}`).uncheck()
     await admin
       .getByTestId('team-row')
@@ -95,10 +101,13 @@ describe('agents and invitations', () => {
     await client.auth.signInWithPassword(BETO)
     const { data } = await client.from('conversations').select('id')
     expect(data).toEqual([])
-    const { rows } = await rig.db.query<{ action: string; details: { active: boolean } }>(
-      `select action, details from public.audit_log where action = 'agent_updated'`,
+    const { rows } = await rig.db.query<{ details: { role: string; active: boolean } }>(
+      `select details from public.audit_log where action = 'agent_updated' order by id`,
     )
-    expect(rows.map((r) => r.details.active)).toEqual([false])
+    expect(rows.map((r) => [r.details.role, r.details.active])).toEqual([
+      ['admin', true],
+      ['admin', false],
+    ])
 
     // The admin cannot lock themselves out: their own row is read-only.
     const self = admin.getByTestId('team-row').filter({ hasText: '(you)' })
