@@ -43,7 +43,7 @@ describe('settings', () => {
     const ask = await rig.customerWrites('5215512340000', 'Pedro Sol', 'I want to talk to a person')
     await rig.aiHandsOff(ask.conversationId, 'the customer asked for a person')
     await page.goto(`${rig.site.url}/inbox/${ask.conversationId}`)
-    await page.getByText('Rosa will write to you in a minute.').waitFor()
+    await page.getByTestId('thread').getByText('Rosa will write to you in a minute.').waitFor()
 
     await page.goto(`${rig.site.url}/audit`)
     await page
