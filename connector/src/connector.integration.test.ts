@@ -118,13 +118,21 @@ describe('connector against the local Supabase stand-in', () => {
     await h.connector.ingest.idle()
     const conv = await conversation('5215510000009@c.us')
     await waitFor(() => h.connector.health().status === 'ready', 'the session is ready')
-    // What functions' claimRun inserts (the ai_runs row is the run's claim).
-    await backend.db.query(
-      `insert into public.ai_runs (tenant_id, conversation_id, provider, outcome, reason)
-       select tenant_id, id, 'openai', 'skipped', 'claimed' from public.conversations where id = $1`,
-      [conv?.id],
-    )
-    await waitFor(() => h.sim.typingChats().includes('5215510000009@c.us'), 'typing shown in the chat')
+    // What functions' claimRun inserts (the ai_runs row is the run's claim). Broadcasts have no
+    // replay, so a claim made before the connector's realtime join completes is not seen: claim
+    // again (as the next AI run would) until the join is up.
+    const claimRun = () =>
+      backend.db.query(
+        `insert into public.ai_runs (tenant_id, conversation_id, provider, outcome, reason)
+         select tenant_id, id, 'openai', 'skipped', 'claimed' from public.conversations where id = $1`,
+        [conv?.id],
+      )
+    await waitFor(async () => {
+      if (h.sim.typingChats().includes('5215510000009@c.us')) return true
+      await claimRun()
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      return h.sim.typingChats().includes('5215510000009@c.us') || null
+    }, 'typing shown in the chat')
   })
 
   it('delivers a queued AI reply once, pushed by realtime, then sent → delivered → read on acks', async () => {
