@@ -49,10 +49,10 @@ export async function startSystem(env: Record<string, string>): Promise<System> 
       if (child.exitCode === null && child.pid) {
         // dev.ts stops every part on SIGINT, like Ctrl-C; the group kill is the fallback.
         child.kill('SIGINT')
-        const stopped = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)])
+        const stopped = await Promise.race([exited.then(() => true), sleep(30_000).then(() => false)])
         if (!stopped) process.kill(-child.pid, 'SIGKILL')
       }
-      await rm(stateDir, { recursive: true, force: true })
+      await rm(stateDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 })
     },
   }
   try {

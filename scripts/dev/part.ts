@@ -61,18 +61,31 @@ export async function waitUntilReady(part: RunningPart, timeoutMs: number): Prom
 }
 
 export async function stopPart(part: RunningPart): Promise<void> {
-  if (part.child.exitCode !== null || part.child.pid === undefined) return
+  if (part.child.pid === undefined) return
   const group = -part.child.pid
+  if (!signalGroup(group, 'SIGTERM')) return
+  // The part's own process (pnpm) may exit before its children (wrangler, workerd, PGlite
+  // flushing its files): wait for the whole group, then force what is left.
+  const deadline = Date.now() + 8000
+  while (groupAlive(group) && Date.now() < deadline) await sleep(100)
+  if (groupAlive(group)) signalGroup(group, 'SIGKILL')
+}
+
+function signalGroup(group: number, signal: NodeJS.Signals): boolean {
   try {
-    process.kill(group, 'SIGTERM')
+    process.kill(group, signal)
+    return true
   } catch {
-    return
+    return false // the group is already gone
   }
-  const killed = await Promise.race([part.exited.then(() => true), sleep(5000).then(() => false)])
-  if (!killed) {
-    try {
-      process.kill(group, 'SIGKILL')
-    } catch {}
+}
+
+function groupAlive(group: number): boolean {
+  try {
+    process.kill(group, 0) // signal 0: only asks whether any process of the group exists
+    return true
+  } catch {
+    return false
   }
 }
 
