@@ -2,7 +2,10 @@
  * The bench's database: the local stand-in over a fresh database on real Postgres
  * (RELEVO_TEST_PG_URL, or the local Debian cluster) when reachable, else in-memory PGlite.
  */
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { type AddressInfo, createServer } from 'node:net'
+import { fileURLToPath } from 'node:url'
 import { applyMigrations, type Database, openDatabase } from '@relevo/supabase/db'
 import { type ApiKeys, createApiKeys, startStandIn } from '@relevo/supabase/local'
 import pino from 'pino'
@@ -21,13 +24,15 @@ export async function startBenchBackend(): Promise<BenchBackend> {
   let db: Database
   let drop = async () => {}
   let kind: BenchBackend['kind'] = 'postgres'
+  let dbUrl = ''
   try {
     const admin = await openDatabase({ url: adminUrl })
     const name = `relevo_bench_${randomBytes(5).toString('hex')}`
     await admin.query(`create database ${name}`)
     const url = new URL(adminUrl)
     url.pathname = `/${name}`
-    db = await openDatabase({ url: url.toString() })
+    dbUrl = url.toString()
+    db = await openDatabase({ url: dbUrl })
     drop = async () => {
       await admin.query(`drop database if exists ${name} with (force)`)
       await admin.close()
@@ -38,14 +43,12 @@ export async function startBenchBackend(): Promise<BenchBackend> {
     db = await openDatabase()
   }
   await applyMigrations(db, { seed: true })
+  // The bench measures the connector, not the incoming-message webhook (functions do not run here).
+  await db.query('delete from private.webhook_config')
   const keys = await createApiKeys()
-  const standIn = await startStandIn({
-    db,
-    keys,
-    logger: pino({ level: 'silent' }),
-    port: 0,
-    webhooks: false,
-  })
+  // On Postgres the stand-in runs in its own process, as in `./relevo dev` and as Supabase does in
+  // production, so that it does not share the connector's event loop. PGlite lives in one process.
+  const standIn = kind === 'postgres' ? await spawnStandIn(dbUrl) : await startInProcess(db, keys)
   return {
     kind,
     url: standIn.url,
@@ -57,4 +60,57 @@ export async function startBenchBackend(): Promise<BenchBackend> {
       await drop()
     },
   }
+}
+
+interface RunningStandIn {
+  url: string
+  close(): Promise<void>
+}
+
+async function startInProcess(db: Database, keys: ApiKeys): Promise<RunningStandIn> {
+  return startStandIn({ db, keys, logger: pino({ level: 'silent' }), port: 0, webhooks: false })
+}
+
+async function spawnStandIn(databaseUrl: string): Promise<RunningStandIn> {
+  const port = await freePort()
+  const main = fileURLToPath(new URL('../../supabase/local/main.ts', import.meta.url))
+  const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
+  const child = spawn(tsx, [main], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, STAND_IN_PORT: String(port), LOG_LEVEL: 'silent' },
+    stdio: 'ignore',
+  })
+  const url = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null)
+      throw new Error(`the stand-in exited (${child.exitCode}) before it was ready`)
+    if (
+      await fetch(`${url}/rest/v1/`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break
+    if (Date.now() > deadline) throw new Error('the stand-in was not ready after 60 s')
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  return {
+    url,
+    async close() {
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill('SIGTERM')
+      await exited
+    },
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
 }

@@ -162,7 +162,8 @@ create or replace function realtime.topic() returns text language sql stable as 
 $$;
 grant execute on function realtime.topic() to anon, authenticated, service_role;
 
--- The stand-in LISTENs on 'realtime_messages' and fans the row out to joined channels.
+-- The stand-in LISTENs on 'realtime_messages' and fans the row out to joined channels. The
+-- notice is '<id>:<topic>' so that rows for topics nobody joined are never read back.
 create or replace function realtime.send(payload jsonb, event text, topic text, private boolean default true)
 returns void language plpgsql security definer set search_path = '' as $$
 declare
@@ -171,7 +172,8 @@ begin
   insert into realtime.messages (payload, event, topic, private, extension)
   values (payload, event, topic, private, 'broadcast')
   returning id into message_id;
-  perform pg_notify('realtime_messages', message_id::text);
+  perform pg_notify('realtime_messages',
+    case when length(topic) <= 7000 then message_id::text || ':' || topic else message_id::text end);
 end
 $$;
 

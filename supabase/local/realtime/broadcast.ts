@@ -64,15 +64,28 @@ const messageRow = z.object({
   id: z.string(),
 })
 
+/** '<id>:<topic>' from realtime.send(); a bare id (older bootstrap) means the topic is unknown. */
+function parseNotice(notice: string): [id: string, topic: string | undefined] {
+  const colon = notice.indexOf(':')
+  return colon === -1 ? [notice, undefined] : [notice.slice(0, colon), notice.slice(colon + 1)]
+}
+
+function isEmpty(items: Iterable<unknown>): boolean {
+  return items[Symbol.iterator]().next().done === true
+}
+
 /**
- * Broadcast from the database: realtime.send() inserts into realtime.messages and NOTIFYs the
- * id on 'realtime_messages'. Private messages reach only private joins whose read access was
+ * Broadcast from the database: realtime.send() inserts into realtime.messages and NOTIFYs
+ * '<id>:<topic>' on 'realtime_messages'. Private messages reach only private joins whose read access was
  * granted at join (and re-checked on token change); public ones reach public joins. Sent as a
  * text frame, as the real server does for broadcasts that come from the database.
  */
 export function listenDatabaseBroadcasts(db: Database, hub: Hub, log: Logger): Promise<() => Promise<void>> {
   let queue: Promise<void> = Promise.resolve()
-  return db.listen('realtime_messages', (id) => {
+  return db.listen('realtime_messages', (notice) => {
+    const [id, topic] = parseNotice(notice)
+    // Most rows go to topics nobody joined (a tenant with no dashboard open): skip the read.
+    if (topic !== undefined && isEmpty(hub.joinsOf(`realtime:${topic}`))) return
     const at = hub.tick()
     queue = queue
       .then(async () => {
