@@ -19,7 +19,9 @@ describe('losing Supabase and getting it back', () => {
     const page = await rig.newPage('en')
     await rig.signIn(page, ADMIN)
     const { conversationId } = await rig.customerWrites('5215566667777', 'Irene Mora', 'Hola, ¿siguen ahí?')
-    await page.getByTestId('conversation-row').filter({ hasText: 'Irene Mora' }).click()
+    await page.getByTestId('conversation-row').filter({ hasText: 'Irene Mora' }).waitFor()
+    // Open the chat by its address: a click can race the inbox's reload after the live feed joins.
+    await page.goto(`${rig.site.url}/inbox/${conversationId}`)
     await page.getByTestId('message').filter({ hasText: 'Hola, ¿siguen ahí?' }).waitFor()
 
     await rig.stopStandIn()
