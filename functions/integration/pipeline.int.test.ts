@@ -153,7 +153,7 @@ describe('functions against the real SQL rules (local stand-in)', () => {
   })
 
   it('hands every chat to a person when no OpenAI key is configured anywhere', async () => {
-    const b = await start({ env: { OPENAI_API_KEY: '' } })
+    const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
     const { conversationId } = await b.ingest('hola')
     await b.settle()
     expect(await conversation(b, conversationId)).toMatchObject({

@@ -218,12 +218,20 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
   })
 
   it('hands every chat to a person when the AI is not configured', async () => {
-    const h = harness({ env: { OPENAI_API_KEY: '' } })
+    const h = harness({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
     const conv = h.store.addConversation()
     const msg = h.store.receive(conv.id, 'hola')
     expect(await h.run(msg.id)).toMatchObject({ outcome: 'handoff', reason: 'ai_not_configured' })
     expect(h.openai.requests).toHaveLength(0)
     expect(h.store.conversations.get(conv.id)?.mode).toBe('human')
+  })
+
+  it('answers through OPENAI_BASE_URL alone (a self-hosted server needs no key)', async () => {
+    // The double stands for a server that takes any key; the SDK still sends one.
+    const h = harness({ env: { OPENAI_API_KEY: '' }, openaiKey: 'no-key-needed' })
+    const msg = h.store.receive(h.store.addConversation().id, 'hola')
+    expect(await h.run(msg.id)).toMatchObject({ outcome: 'replied' })
+    expect(h.openai.requests).toHaveLength(1)
   })
 
   it("uses the tenant's own key when the deployment has none", async () => {

@@ -28,7 +28,10 @@ export function selectProvider(
       ...(outbound ? { fetch: outbound } : {}),
     })
   }
-  const apiKey = secrets.openaiApiKey ?? config.OPENAI_API_KEY
+  // A self-hosted OpenAI-compatible server (OPENAI_BASE_URL) usually needs no key, but the SDK
+  // insists on one: any placeholder will do there. Without a key and a base URL: not configured.
+  const apiKey =
+    secrets.openaiApiKey ?? config.OPENAI_API_KEY ?? (config.OPENAI_BASE_URL ? 'no-key-needed' : undefined)
   if (!apiKey) return null
   // With the deployment's key, OPENAI_MODEL wins: a local OpenAI-compatible server serves one
   // model whatever the tenant row says. A tenant's own key uses the tenant's model.

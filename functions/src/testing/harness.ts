@@ -22,11 +22,15 @@ export interface HarnessOptions {
   env?: Partial<Bindings>
   sleep?: (ms: number) => Promise<void>
   outbound?: typeof fetch
+  /** The key the OpenAI double accepts (default sk-test). */
+  openaiKey?: string
 }
 
 export function harness(options: HarnessOptions = {}) {
   const store = new MemoryStore(demoTenant(options.tenant), options.secrets)
-  const openai = createOpenAiDouble(options.script ?? [{ content: 'Hola, ¿en qué te ayudo?' }])
+  const openai = createOpenAiDouble(options.script ?? [{ content: 'Hola, ¿en qué te ayudo?' }], {
+    ...(options.openaiKey ? { apiKey: options.openaiKey } : {}),
+  })
   const deps: AppDeps = {
     stores: () => ({ store, maintenance: store }),
     outbound: options.outbound ?? openai.fetch,
