@@ -23,6 +23,8 @@ export interface ConnectorOptions {
   outboxPollMs: number
   outboxLeaseSeconds: number
   outboxMaxAttempts: number
+  /** How long a graceful stop waits for a send in flight (default 15 s, inside the documented 30 s stop timeout). */
+  outboxStopGraceMs?: number
   heartbeatMs: number
   printQr?: (qr: string) => void
   reconnectMs?: number
@@ -49,7 +51,7 @@ export interface Connector {
   ingest: IngestFlow
   outbox: OutboxWorker
   health(): Health
-  /** Graceful stop: finish the send in flight, release claimed rows, close the browser. */
+  /** Graceful stop: finish the send in flight (bounded), release claimed rows, close the browser. */
   stop(): Promise<void>
 }
 
@@ -69,6 +71,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
     pollMs: o.outboxPollMs,
     leaseSeconds: o.outboxLeaseSeconds,
     maxAttempts: o.outboxMaxAttempts,
+    stopGraceMs: o.outboxStopGraceMs,
   })
   const offTraffic = o.transport.onEvent((event) => {
     if (event.kind === 'message') void ingest.message(event.message)
@@ -124,6 +127,8 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
       clearInterval(checkpointTimer)
       await outbox.stop()
       await session.stop()
+      // A send the grace period gave up on fails now that the browser is closed; wait for its mark_failed.
+      await outbox.settled()
       offTraffic()
       await ingest.stop()
     },

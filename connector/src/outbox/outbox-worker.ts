@@ -25,6 +25,8 @@ export interface OutboxWorkerOptions {
   maxAttempts: number
   batchSize?: number
   sendTimeoutMs?: number
+  /** How long a graceful stop waits for the send in flight before the transport is closed under it. */
+  stopGraceMs?: number
 }
 
 type Claimed = OutboxMessage & { chatId: string }
@@ -84,14 +86,24 @@ export class OutboxWorker {
     })
   }
 
-  /** Finishes the send in flight, releases the rest of the claimed batch, stops listening. */
+  /**
+   * Lets the send in flight finish (for at most the grace period: a send stuck in the browser
+   * must not hold a container's shutdown past Docker's kill), releases the rest of the claimed
+   * batch, stops listening. A send still running is settled by `settled()` once the transport closes.
+   */
   async stop(): Promise<void> {
     this.stopping = true
     if (this.pollTimer) clearInterval(this.pollTimer)
-    await this.draining
+    const grace = new Promise((resolve) => setTimeout(resolve, this.o.stopGraceMs ?? 15_000).unref())
+    await Promise.race([this.draining, grace])
     // Leaving a realtime channel waits for the server; do not let a dead server hold shutdown.
     const unsubscribed = this.unsubscribe?.().catch(() => undefined)
     await Promise.race([unsubscribed, new Promise((resolve) => setTimeout(resolve, 2000).unref())])
+  }
+
+  /** Resolves when no drain runs; after the transport stopped, a stuck send fails and ends it. */
+  async settled(): Promise<void> {
+    await this.draining
   }
 
   private async drain(): Promise<void> {

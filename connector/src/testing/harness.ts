@@ -48,6 +48,7 @@ export async function startHarness(
     outboxPollMs: options.pollMs ?? 100,
     outboxLeaseSeconds: options.leaseSeconds ?? 30,
     outboxMaxAttempts: options.maxAttempts ?? 3,
+    outboxStopGraceMs: 200,
     heartbeatMs: 100,
     reconnectMs: 10,
   })
