@@ -1,6 +1,8 @@
 /**
  * Connector benchmark → bench/results/connector.json:
- * 1. ingest throughput and latency, simulator → SupabaseStore → stand-in → SQL (real Postgres when available);
+ * 1. ingest, simulator → connector (batched) → stand-in → SQL (real Postgres when available): the
+ *    throughput when customers write faster than it keeps up, and the delivered → stored latency
+ *    at the target rate of 1,000 messages/s;
  * 2. queued → sent latency with polling off (every send is pushed by realtime);
  * 3. idle RSS of the real connector process (src/main.ts) on the simulator transport, and its SIGTERM exit;
  * 4. Chromium RSS/PSS while whatsapp-web.js is starting (page load held open by a silent proxy).
@@ -22,41 +24,45 @@ import { percentile, processesMemoryMiB, processMemoryMiB } from './memory.ts'
 
 const N = Number(process.env.BENCH_MESSAGES ?? 2000)
 const SENDS = Number(process.env.BENCH_SENDS ?? 50)
+const CHATS = 50
+const RATE = Number(process.env.BENCH_RATE ?? 1000)
+const RATE_SECONDS = 5
 const round = (n: number) => Math.round(n * 100) / 100
 
-function timedStore(backend: BenchBackend, workerId: string, latencies: number[]): SupabaseStore {
-  const store = new SupabaseStore({
+function benchStore(backend: BenchBackend, workerId: string): SupabaseStore {
+  return new SupabaseStore({
     url: backend.url,
     serviceRoleKey: backend.keys.serviceRoleKey,
     channelId,
     workerId,
     logger: pino({ level: 'silent' }),
   })
+}
+
+/** Records, for each stored message, the time since the customer sent it. */
+function timed(store: SupabaseStore, sentAt: Map<string, number>, latencies: number[]): SupabaseStore {
   const ingest = store.ingestMessage.bind(store)
   store.ingestMessage = async (input) => {
-    const t = performance.now()
-    try {
-      return await ingest(input)
-    } finally {
-      latencies.push(performance.now() - t)
-    }
+    const result = await ingest(input)
+    const t = sentAt.get(input.body)
+    if (t !== undefined) latencies.push(performance.now() - t)
+    return result
   }
   return store
 }
 
+const customerPhone = (i: number) => `52155${String(i % CHATS).padStart(8, '0')}`
+
+/** How fast the connector stores messages when customers write faster than it can keep up. */
 async function ingestThroughput(backend: BenchBackend) {
-  const latencies: number[] = []
-  const h = await startHarness(timedStore(backend, 'bench-ingest', latencies), { pollMs: 60_000 })
+  const h = await startHarness(benchStore(backend, 'bench-ingest'), { pollMs: 60_000 })
   const t0 = performance.now()
   // Customers write at the same time: keep several deliveries in flight, so the driver's own
   // HTTP round trip (about 2 ms) does not cap the measured rate.
   let next = 0
   const customer = async () => {
     for (let i = next++; i < N; i = next++) {
-      await h.post('/simulator/messages', {
-        from: `52155${String(i % 50).padStart(8, '0')}`,
-        body: `mensaje ${i}`,
-      })
+      await h.post('/simulator/messages', { from: customerPhone(i), body: `mensaje ${i}` })
     }
   }
   await Promise.all(Array.from({ length: 16 }, customer))
@@ -64,18 +70,54 @@ async function ingestThroughput(backend: BenchBackend) {
   const seconds = (performance.now() - t0) / 1000
   await h.stop()
   await rm(h.dir, { recursive: true, force: true })
-  const sorted = latencies.sort((a, b) => a - b)
   return {
     messages: N,
-    chats: 50,
+    chats: CHATS,
     seconds: round(seconds),
     messagesPerSecond: round(N / seconds),
-    ingestLatencyMs: {
+    ingested: h.connector.health().ingested,
+  }
+}
+
+/**
+ * Latency at the target rate: customers write RATE messages/s in all, paced by the clock;
+ * measured from the simulator's delivery to the connector to the committed row.
+ */
+async function ingestLatencyAtRate(backend: BenchBackend) {
+  const sentAt = new Map<string, number>()
+  const latencies: number[] = []
+  const h = await startHarness(timed(benchStore(backend, 'bench-rate'), sentAt, latencies), {
+    pollMs: 60_000,
+  })
+  const total = RATE * RATE_SECONDS
+  const t0 = performance.now()
+  let sent = 0
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - t0) * RATE) / 1000))
+    const posts: Array<Promise<Response>> = []
+    for (; sent < due; sent++) {
+      const body = `ritmo ${sent}`
+      sentAt.set(body, performance.now())
+      posts.push(h.post('/simulator/messages', { from: customerPhone(sent), body }))
+    }
+    await Promise.all(posts)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+  await h.connector.ingest.idle()
+  const seconds = (performance.now() - t0) / 1000
+  await h.stop()
+  await rm(h.dir, { recursive: true, force: true })
+  const sorted = latencies.sort((a, b) => a - b)
+  return {
+    offeredPerSecond: RATE,
+    messages: total,
+    chats: CHATS,
+    storedPerSecond: round(total / seconds),
+    deliveredToStoredMs: {
       p50: round(percentile(sorted, 50)),
       p99: round(percentile(sorted, 99)),
       max: round(sorted.at(-1) ?? 0),
     },
-    ingested: h.connector.health().ingested,
   }
 }
 
@@ -98,7 +140,7 @@ async function sqlCeiling(backend: BenchBackend) {
 }
 
 async function queuedToSent(backend: BenchBackend) {
-  const h = await startHarness(timedStore(backend, 'bench-send', []), { pollMs: 60_000 })
+  const h = await startHarness(benchStore(backend, 'bench-send'), { pollMs: 60_000 })
   const service = (await import('@supabase/supabase-js')).createClient(
     backend.url,
     backend.keys.serviceRoleKey,
@@ -225,6 +267,7 @@ try {
     machine: { cpus: cpus().length, node: process.version, loadAverage1mAtStart: round(loadavg()[0] ?? 0) },
     backend: backend.kind,
     ingest: await ingestThroughput(backend),
+    ingestAtRate: await ingestLatencyAtRate(backend),
     sqlCeiling: await sqlCeiling(backend),
     queuedToSent: await queuedToSent(backend),
     connectorProcess: await connectorProcessRss(backend),

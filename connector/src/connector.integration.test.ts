@@ -112,6 +112,23 @@ describe('connector against the local Supabase stand-in', () => {
     })
   })
 
+  it('stores a burst from many chats once each, in order within every chat (batched ingest)', async () => {
+    const h = await start()
+    const chats = Array.from({ length: 10 }, (_, i) => `52155200000${String(i).padStart(2, '0')}`)
+    const posts: Array<Promise<Response>> = []
+    for (let n = 0; n < 20; n++) {
+      for (const from of chats) posts.push(h.post('/simulator/messages', { from, body: `m${n}` }))
+    }
+    await Promise.all(posts)
+    await h.connector.ingest.idle()
+    for (const from of chats) {
+      expect((await rows(`${from}@c.us`)).map((r) => r.body)).toEqual(
+        Array.from({ length: 20 }, (_, n) => `m${n}`),
+      )
+    }
+    expect(h.connector.health()).toMatchObject({ ingested: 200, bufferDepth: 0 })
+  })
+
   it('shows "typing…" to the customer when functions claims an AI run for the chat', async () => {
     const h = await start()
     await h.post('/simulator/messages', { from: '5215510000009', name: 'Iker', body: '¿Hay stock?' })

@@ -37,13 +37,21 @@ begin
       'duplicate', true, 'author', existing.author);
   end if;
 
-  insert into public.conversations (tenant_id, channel_id, wa_chat_id, customer_name, customer_phone)
-  values (chan.tenant_id, chan.id, p_wa_chat_id, nullif(btrim(p_customer_name), ''), p_customer_phone)
-  on conflict (channel_id, wa_chat_id) do update
-    set customer_name = coalesce(excluded.customer_name, public.conversations.customer_name),
-        customer_phone = coalesce(excluded.customer_phone, public.conversations.customer_phone)
-  returning * into conv;
-  perform 1 from public.conversations where id = conv.id for update;
+  -- Lock the chat's conversation, creating it on the first message. It is written once below
+  -- (each write is also a tenant broadcast), not upserted and then updated again.
+  select * into conv from public.conversations
+  where channel_id = chan.id and wa_chat_id = p_wa_chat_id for update;
+  if not found then
+    insert into public.conversations (tenant_id, channel_id, wa_chat_id, customer_name, customer_phone)
+    values (chan.tenant_id, chan.id, p_wa_chat_id, nullif(btrim(p_customer_name), ''), p_customer_phone)
+    on conflict (channel_id, wa_chat_id) do nothing
+    returning * into conv;
+    if conv.id is null then
+      -- A concurrent ingest created it first.
+      select * into conv from public.conversations
+      where channel_id = chan.id and wa_chat_id = p_wa_chat_id for update;
+    end if;
+  end if;
 
   -- WhatsApp Web reports the connector's own sends as from_me too, sometimes before mark_sent
   -- has recorded the id. Such an echo is the outbox message being sent (same chat, same body,
@@ -81,14 +89,18 @@ begin
 
   if p_from_me then
     update public.conversations set last_message_at = msg.created_at, last_message_preview = preview,
-      last_agent_activity_at = now(), unread_count = 0
+      last_agent_activity_at = now(), unread_count = 0,
+      customer_name = coalesce(nullif(btrim(p_customer_name), ''), customer_name),
+      customer_phone = coalesce(p_customer_phone, customer_phone)
     where id = conv.id returning * into conv;
     if conv.mode = 'ai' then
       perform private.switch_to_human(conv, 'phone', null, 'takeover', jsonb_build_object('by_phone', true));
     end if;
   else
     update public.conversations set last_message_at = msg.created_at, last_message_preview = preview,
-      last_customer_message_at = msg.created_at, unread_count = unread_count + 1, status = 'open'
+      last_customer_message_at = msg.created_at, unread_count = unread_count + 1, status = 'open',
+      customer_name = coalesce(nullif(btrim(p_customer_name), ''), customer_name),
+      customer_phone = coalesce(p_customer_phone, customer_phone)
     where id = conv.id;
   end if;
   return jsonb_build_object('message_id', msg.id, 'conversation_id', conv.id, 'duplicate', false, 'author', msg.author);

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
+import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
 import { backends } from './support/test-database.ts'
 
@@ -65,6 +67,68 @@ describe.each(backends)('delivery rules on $kind', (backend) => {
       [first.conversation_id, first.message_id],
     )
     expect(counts).toEqual({ messages: 1, unread: 1, hooks: 1 })
+  })
+
+  it('ingests a batch in order with ingest_message rules; a rejected element keeps the others', async () => {
+    const t = await createTenant(db)
+    const message = (waId: string, extra: Record<string, unknown> = {}) => ({
+      channel_id: t.channelId,
+      wa_message_id: waId,
+      wa_chat_id: 'batch@c.us',
+      from_me: false,
+      body: `cuerpo ${waId}`,
+      customer_name: 'Lucía',
+      sent_at: '2026-11-20T10:00:00.000Z',
+      ...extra,
+    })
+    const batch = [
+      message('wa-b1'),
+      message('wa-b2', { type: 'hologram' }),
+      message('wa-b1'),
+      message('wa-b3', { sent_at: 'not a date' }),
+      message('wa-b4', { channel_id: randomUUID() }),
+      message('wa-b5'),
+    ]
+    const results = await asService(db, async (tx) => {
+      const { rows } = await tx.query<{ r: Array<Record<string, unknown>> }>(
+        'select public.ingest_messages($1::jsonb) as r',
+        [JSON.stringify(batch)],
+      )
+      return rows[0]?.r ?? []
+    })
+    expect(results).toHaveLength(6)
+    expect(results[0]).toMatchObject({ duplicate: false, author: 'customer' })
+    expect(results[1]).toMatchObject({ error: { status: 400, code: 'invalid_argument' } })
+    expect(results[2]).toEqual({ ...results[0], duplicate: true })
+    expect(results[3]).toMatchObject({ error: { status: 400, code: 'invalid_argument' } })
+    expect(results[4]).toMatchObject({
+      error: { status: 404, code: 'channel_not_found', hint: 'Check CHANNEL_ID of the connector' },
+    })
+    expect(results[5]).toMatchObject({ duplicate: false })
+    const stored = await db.query<{ wa_message_id: string; unread: number }>(
+      `select m.wa_message_id, c.unread_count as unread from public.messages m
+       join public.conversations c on c.id = m.conversation_id
+       where c.wa_chat_id = 'batch@c.us' and c.channel_id = $1 order by m.created_at, m.id`,
+      [t.channelId],
+    )
+    expect(stored.rows).toEqual([
+      { wa_message_id: 'wa-b1', unread: 2 },
+      { wa_message_id: 'wa-b5', unread: 2 },
+    ])
+  })
+
+  it('rejects a batch that is not an array of 1 to 50 messages, storing nothing', async () => {
+    const t = await createTenant(db)
+    const one = { channel_id: t.channelId, wa_message_id: 'wa-big', wa_chat_id: 'big@c.us', from_me: false }
+    for (const body of ['{}', '[]', JSON.stringify(Array.from({ length: 51 }, () => one))]) {
+      await expectRelevoError(
+        asService(db, (tx) => tx.query('select public.ingest_messages($1::jsonb)', [body])),
+        400,
+        'invalid_argument',
+      )
+    }
+    const { rows } = await db.query(`select 1 from public.messages where channel_id = $1`, [t.channelId])
+    expect(rows).toHaveLength(0)
   })
 
   it("ingest keeps WhatsApp's own timestamp beside the time Relevo stored the message", async () => {

@@ -196,6 +196,11 @@ describe.each(backends)('row level security on $kind', (backend) => {
 
   it.each([
     ['ingest_message', `select public.ingest_message($1, 'wa-x', 'x@c.us', false, 'hola')`],
+    [
+      'ingest_messages',
+      `select public.ingest_messages(jsonb_build_array(jsonb_build_object('channel_id', $1::uuid,
+         'wa_message_id', 'wa-x', 'wa_chat_id', 'x@c.us', 'from_me', false, 'body', 'hola')))`,
+    ],
     ['enqueue_ai_reply', `select public.enqueue_ai_reply($1, 'hola')`],
     ['claim_outbox', `select public.claim_outbox($1, 'w')`],
     ['mark_sent', `select public.mark_sent($1, 'wa')`],

@@ -837,6 +837,12 @@ export type Database = {
         }
         Returns: Json
       }
+      ingest_messages: {
+        Args: {
+          p_messages: Json
+        }
+        Returns: Json
+      }
       mark_conversation_read: {
         Args: {
           p_conversation_id: string

@@ -39,7 +39,7 @@ export class IngestFlow {
   duplicates = 0
 
   constructor(options: IngestFlowOptions) {
-    this.o = { retryMs: 500, maxRetryMs: 30_000, concurrency: 16, ...options }
+    this.o = { retryMs: 500, maxRetryMs: 30_000, concurrency: 64, ...options }
     this.retryDelay = this.o.retryMs
   }
 

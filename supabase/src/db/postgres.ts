@@ -24,6 +24,7 @@ export async function openPostgres(url: string, maxConnections = 10): Promise<Da
       cause,
     })
   })
+  const listener = new SharedListener(pool)
   return {
     kind: 'postgres',
     ...queryable(pool),
@@ -41,19 +42,56 @@ export async function openPostgres(url: string, maxConnections = 10): Promise<Da
         client.release()
       }
     },
-    async listen(channel, onPayload) {
-      const client = await pool.connect()
-      const handler = (message: pg.Notification) => {
-        if (message.channel === channel) onPayload(message.payload ?? '')
-      }
-      client.on('notification', handler)
-      await client.query(`listen ${pg.escapeIdentifier(channel)}`)
-      return async () => {
-        client.off('notification', handler)
-        await client.query(`unlisten ${pg.escapeIdentifier(channel)}`).catch(() => {})
-        client.release()
-      }
+    listen: (channel, onPayload) => listener.listen(channel, onPayload),
+    close: async () => {
+      await listener.close()
+      await pool.end()
     },
-    close: () => pool.end(),
+  }
+}
+
+/**
+ * Every LISTEN on one connection. Postgres wakes each listening backend of the database on
+ * every commit that notifies, whatever its channels; one listener instead of one per
+ * channel saves those wake-ups on each write.
+ */
+class SharedListener {
+  private client: Promise<pg.PoolClient> | null = null
+  private readonly handlers = new Map<string, Set<(payload: string) => void>>()
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>> {
+    const client = await this.connect()
+    let handlers = this.handlers.get(channel)
+    if (!handlers) {
+      handlers = new Set()
+      this.handlers.set(channel, handlers)
+      await client.query(`listen ${pg.escapeIdentifier(channel)}`)
+    }
+    handlers.add(onPayload)
+    return async () => {
+      handlers.delete(onPayload)
+      if (handlers.size > 0 || this.handlers.get(channel) !== handlers) return
+      this.handlers.delete(channel)
+      await client.query(`unlisten ${pg.escapeIdentifier(channel)}`).catch(() => {})
+    }
+  }
+
+  async close(): Promise<void> {
+    const client = await this.client?.catch(() => null)
+    this.client = null
+    this.handlers.clear()
+    client?.release()
+  }
+
+  private connect(): Promise<pg.PoolClient> {
+    this.client ??= this.pool.connect().then((client) => {
+      client.on('notification', (message) => {
+        for (const handler of this.handlers.get(message.channel) ?? []) handler(message.payload ?? '')
+      })
+      return client
+    })
+    return this.client
   }
 }
