@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { conversationRow, launchChromium, signIn } from './browser.ts'
-import { type OpenAiDouble, startOpenAiDouble } from './openai-double.ts'
+import { launchChromium } from '../dashboard/e2e/chromium.ts'
+import { type OpenAiDouble, startOpenAiDouble } from '../dashboard/e2e/openai-double.ts'
+import { conversationRow, signIn } from './browser.ts'
 import { customerWrites, ownerTypesOnPhone, received, waitForReceived } from './phone.ts'
 import { type System, startSystem } from './system.ts'
 

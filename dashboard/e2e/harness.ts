@@ -1,13 +1,12 @@
-import { access } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { applyMigrations, openDatabase } from '@relevo/supabase/db'
 import { startStandIn } from '@relevo/supabase/local'
 import { createClient } from '@supabase/supabase-js'
 import { pino } from 'pino'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
+import { launchChromium } from './chromium.ts'
 import { serveStatic } from './static-server.ts'
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const TENANT = '00000000-0000-4000-8000-000000000001'
 export const CHANNEL = '00000000-0000-4000-8000-000000000101'
 export const ADMIN = { email: 'admin@demo.relevo.test', password: 'relevo-demo', name: 'Admin Demo' }
@@ -22,29 +21,13 @@ const dashboardDir = fileURLToPath(new URL('..', import.meta.url))
 export async function startRig(options: { webhooks?: boolean } = {}) {
   // Webhooks stay off unless a test runs the functions to receive them (e2e/functions-process.ts).
   const webhooks = options.webhooks ?? false
-  await access(CHROMIUM).catch(() => {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}. Install it: apt-get install -y chromium (or set CHROMIUM_PATH).`,
-    )
-  })
+  const browser = await launchChromium()
   const db = await openDatabase()
   await applyMigrations(db, { seed: true })
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
   let standIn = await startStandIn({ db, logger, port: 0, host: '127.0.0.1', webhooks })
   const port = Number(new URL(standIn.url).port)
   const site = await serveStatic(join(dashboardDir, 'build'))
-  const browser: Browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-    ],
-  })
   const service = createClient(standIn.url, standIn.keys.serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false },
   })
