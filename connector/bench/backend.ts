@@ -4,11 +4,11 @@
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { type AddressInfo, createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { applyMigrations, type Database, openDatabase } from '@relevo/supabase/db'
 import { type ApiKeys, createApiKeys, startStandIn } from '@relevo/supabase/local'
 import pino from 'pino'
+import { freePort } from '../src/testing/connector-process.ts'
 
 const adminUrl = process.env.RELEVO_TEST_PG_URL ?? 'postgres://relevo_ci:relevo_ci@127.0.0.1:5432/postgres'
 
@@ -102,15 +102,4 @@ async function spawnStandIn(databaseUrl: string): Promise<RunningStandIn> {
       await exited
     },
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 }

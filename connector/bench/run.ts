@@ -10,13 +10,13 @@
  * transaction per message and no HTTP, at the same concurrency: the ceiling of ingesting one
  * message per request, which the connector's batches (ingest_messages) go past.
  */
-import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Socket } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
 import { SupabaseStore } from '../src/store/supabase-store.ts'
+import { spawnConnector } from '../src/testing/connector-process.ts'
 import { channelId, startHarness } from '../src/testing/harness.ts'
 import { waitFor } from '../src/testing/wait-for.ts'
 import { WhatsAppWebTransport } from '../src/whatsapp/whatsapp-web.ts'
@@ -178,38 +178,14 @@ async function queuedToSent(backend: BenchBackend) {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
 async function connectorProcessRss(backend: BenchBackend) {
-  const port = await freePort()
   const dataDir = await mkdtemp(join(tmpdir(), 'relevo-bench-proc-'))
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: new URL('..', import.meta.url),
-    env: {
-      ...process.env,
-      SUPABASE_URL: backend.url,
-      SUPABASE_SERVICE_ROLE_KEY: backend.keys.serviceRoleKey,
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: 'ignore',
+  const { child } = await spawnConnector({
+    supabaseUrl: backend.url,
+    serviceRoleKey: backend.keys.serviceRoleKey,
+    dataDir,
+    logLevel: 'warn',
   })
-  await waitFor(
-    () =>
-      fetch(`http://127.0.0.1:${port}/health`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    'connector /health',
-    60_000,
-  )
   await new Promise((resolve) => setTimeout(resolve, 3000))
   const idle = await processMemoryMiB(child.pid ?? 0)
   const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))

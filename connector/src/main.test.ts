@@ -2,12 +2,12 @@
  * main.ts as a real process: a buffered message survives `kill -9` and is stored by the next
  * process on the same data dir; SIGTERM exits 0.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { spawnConnector } from './testing/connector-process.ts'
 import { startBackend, type TestBackend } from './testing/stand-in.ts'
 import { waitFor } from './testing/wait-for.ts'
 
@@ -24,41 +24,14 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
 async function startProcess(): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort()
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: new URL('..', import.meta.url),
-    env: {
-      ...process.env,
-      SUPABASE_URL: backend.url,
-      SUPABASE_SERVICE_ROLE_KEY: backend.keys.serviceRoleKey,
-      WHATSAPP_TRANSPORT: 'simulator',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'silent',
-    },
-    stdio: 'ignore',
+  const started = await spawnConnector({
+    supabaseUrl: backend.url,
+    serviceRoleKey: backend.keys.serviceRoleKey,
+    dataDir,
   })
-  children.push(child)
-  const url = `http://127.0.0.1:${port}`
-  await waitFor(
-    () =>
-      fetch(`${url}/health`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    'connector process /health',
-    60_000,
-  )
-  return { child, url }
+  children.push(started.child)
+  return started
 }
 
 const health = async (url: string) => (await (await fetch(`${url}/health`)).json()) as { bufferDepth: number }
