@@ -13,13 +13,5 @@ export function asRole<T>(
   fn: (tx: Queryable) => Promise<T>,
   settings: Record<string, string> = {},
 ): Promise<T> {
-  return db.transaction(async (tx) => {
-    const names = ['role', 'request.jwt.claims', ...Object.keys(settings)]
-    const values = [claims.role, JSON.stringify(claims), ...Object.values(settings)]
-    await tx.query(
-      'select set_config(name, value, true) from unnest($1::text[], $2::text[]) as s(name, value)',
-      [names, values],
-    )
-    return fn(tx)
-  })
+  return db.transaction(fn, { ...settings, role: claims.role, 'request.jwt.claims': JSON.stringify(claims) })
 }

@@ -25,7 +25,17 @@ export async function openPglite(dataDir?: string): Promise<Database> {
   return {
     kind: 'pglite',
     ...queryable(pg),
-    transaction: (fn) => pg.transaction((tx) => fn(queryable(tx))),
+    transaction: (fn, settings = {}) =>
+      pg.transaction(async (tx) => {
+        const entries = Object.entries(settings)
+        if (entries.length > 0) {
+          await tx.query(
+            'select set_config(name, value, true) from unnest($1::text[], $2::text[]) as s(name, value)',
+            [entries.map(([name]) => name), entries.map(([, value]) => value)],
+          )
+        }
+        return fn(queryable(tx))
+      }),
     async listen(channel, onPayload) {
       const unlisten = await pg.listen(channel, onPayload)
       return () => unlisten()

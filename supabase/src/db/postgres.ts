@@ -1,5 +1,5 @@
 import pg from 'pg'
-import type { Database, Queryable, QueryResult } from './types.ts'
+import type { Database, LocalSettings, Queryable, QueryResult } from './types.ts'
 
 // Keep Postgres types as JSON-friendly as PGlite's: int8 and numeric as numbers
 // would lose precision, so they stay strings in both (PGlite does the same for int8).
@@ -28,10 +28,10 @@ export async function openPostgres(url: string, maxConnections = 10): Promise<Da
   return {
     kind: 'postgres',
     ...queryable(pool),
-    async transaction(fn) {
+    async transaction(fn, settings = {}) {
       const client = await pool.connect()
       try {
-        await client.query('begin')
+        await client.query(beginWith(settings))
         const result = await fn(queryable(client))
         await client.query('commit')
         return result
@@ -48,6 +48,19 @@ export async function openPostgres(url: string, maxConnections = 10): Promise<Da
       await pool.end()
     },
   }
+}
+
+/**
+ * BEGIN and the transaction-local settings as one simple-protocol script: one round trip
+ * instead of two on every request the stand-in serves. Values are quoted by the driver.
+ */
+function beginWith(settings: LocalSettings): string {
+  const entries = Object.entries(settings)
+  if (entries.length === 0) return 'begin'
+  const calls = entries.map(
+    ([name, value]) => `set_config(${pg.escapeLiteral(name)}, ${pg.escapeLiteral(value)}, true)`,
+  )
+  return `begin; select ${calls.join(', ')}`
 }
 
 /**

@@ -14,10 +14,16 @@ export interface Queryable {
   exec(script: string): Promise<void>
 }
 
+/** Settings made transaction-local (`set_config(name, value, true)`), e.g. the request's role. */
+export type LocalSettings = Readonly<Record<string, string>>
+
 export interface Database extends Queryable {
   readonly kind: DatabaseKind
-  /** Runs `fn` in BEGIN … COMMIT; rolls back and rethrows when it throws. */
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` in BEGIN … COMMIT; rolls back and rethrows when it throws. `settings` are in
+   * force from the first statement of `fn` (on Postgres, sent with BEGIN in one round trip).
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>, settings?: LocalSettings): Promise<T>
   /** LISTEN on a channel; the returned function stops listening. */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
