@@ -420,8 +420,10 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
+          edited_at: string | null
           error: string | null
           id: string
           in_reply_to: string | null
@@ -447,8 +449,10 @@ export type Database = {
           client_ref?: string | null
           conversation_id: string
           created_at?: string
+          deleted_at?: string | null
           delivered_at?: string | null
           direction: Database["public"]["Enums"]["message_direction"]
+          edited_at?: string | null
           error?: string | null
           id?: string
           in_reply_to?: string | null
@@ -474,8 +478,10 @@ export type Database = {
           client_ref?: string | null
           conversation_id?: string
           created_at?: string
+          deleted_at?: string | null
           delivered_at?: string | null
           direction?: Database["public"]["Enums"]["message_direction"]
+          edited_at?: string | null
           error?: string | null
           id?: string
           in_reply_to?: string | null
@@ -624,8 +630,10 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
+          edited_at: string | null
           error: string | null
           id: string
           in_reply_to: string | null
@@ -739,8 +747,10 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
+          edited_at: string | null
           error: string | null
           id: string
           in_reply_to: string | null
@@ -865,8 +875,10 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
+          edited_at: string | null
           error: string | null
           id: string
           in_reply_to: string | null
@@ -904,8 +916,10 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
+          edited_at: string | null
           error: string | null
           id: string
           in_reply_to: string | null
@@ -937,6 +951,23 @@ export type Database = {
         }
         Returns: boolean
       }
+      record_edit: {
+        Args: {
+          p_channel_id: string
+          p_wa_message_id: string
+          p_body: string
+          p_edited_at?: string
+        }
+        Returns: Json
+      }
+      record_revoke: {
+        Args: {
+          p_channel_id: string
+          p_wa_message_id: string
+          p_revoked_at?: string
+        }
+        Returns: Json
+      }
       request_relink: {
         Args: {
           p_channel_id: string
@@ -956,8 +987,10 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
+          edited_at: string | null
           error: string | null
           id: string
           in_reply_to: string | null
@@ -1002,8 +1035,10 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
+          edited_at: string | null
           error: string | null
           id: string
           in_reply_to: string | null
