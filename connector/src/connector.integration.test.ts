@@ -230,6 +230,46 @@ describe('connector against the local Supabase stand-in', () => {
     expect((await rows('5215510000006@c.us')).map((r) => r.body)).toEqual(['uno', 'dos', 'tres'])
   })
 
+  it('records a customer edit and a delete for everyone, after the message, even from the buffer', async () => {
+    const h = await start()
+    const sent = async (body: string) =>
+      (await (await h.post('/simulator/messages', { from: '5215510000010', body })).json()) as {
+        waMessageId: string
+      }
+    const order = await sent('quiero 2 pares')
+    const card = await sent('mi tarjeta 4111 1111')
+    // Straight after the messages: the chat's queue keeps each change behind its message.
+    await h.post('/simulator/edits', { waMessageId: order.waMessageId, body: 'quiero 3 pares' })
+    await h.post('/simulator/revokes', { waMessageId: card.waMessageId })
+    await h.connector.ingest.idle()
+    const changed = await backend.db.query<{ body: string; edited: boolean; deleted: boolean }>(
+      `select m.body, m.edited_at is not null as edited, m.deleted_at is not null as deleted
+       from public.messages m join public.conversations c on c.id = m.conversation_id
+       where c.wa_chat_id = '5215510000010@c.us' order by m.created_at`,
+    )
+    expect(changed.rows).toEqual([
+      { body: 'quiero 3 pares', edited: true, deleted: false },
+      { body: '', edited: false, deleted: true },
+    ])
+
+    await backend.down()
+    await h.post('/simulator/edits', { waMessageId: order.waMessageId, body: 'quiero 4 pares' })
+    await h.connector.ingest.idle()
+    expect(h.connector.health().bufferDepth).toBe(1)
+    await backend.up()
+    await waitFor(() => h.connector.health().bufferDepth === 0, 'replay')
+    expect((await rows('5215510000010@c.us'))[0]?.body).toBe('quiero 4 pares')
+  })
+
+  it('answers 404 for a change to an unknown message and 400 for a bad one, storing nothing', async () => {
+    const h = await start()
+    const unknown = await h.post('/simulator/revokes', { waMessageId: 'false_1@c.us_3EB0NOPE' })
+    expect(unknown.status).toBe(404)
+    const bad = await h.post('/simulator/edits', { waMessageId: 'x' })
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { message: string }).message).toMatch(/body/)
+  })
+
   it('writes status qr with the QR text and expiry, then ready after the scan', async () => {
     const h = await start(backend.store('qr'), { linked: false })
     await h.connector.session.flush()

@@ -76,6 +76,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
   const offTraffic = o.transport.onEvent((event) => {
     if (event.kind === 'message') void ingest.message(event.message)
     else if (event.kind === 'ack') void ingest.ack(event.waMessageId, event.status)
+    else if (event.kind === 'changed') void ingest.change(event.change)
   })
   session = new SessionManager({
     transport: o.transport,

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, ANA, type Rig, startRig } from './harness.ts'
+import { ADMIN, ANA, CHANNEL, type Rig, startRig } from './harness.ts'
 
 // The agents' desk in real Chromium against the local stand-in (PGlite + seed). Each step waits for
 // what an agent would see; waits end on the element, never on a fixed delay.
@@ -273,5 +273,32 @@ describe('the agents desk', () => {
       .filter({ hasText: 'Admin Demo reopened the conversation' })
       .waitFor()
     await row(admin, 'Lucía Pérez').waitFor({ state: 'detached' })
+  })
+
+  it('shows a message the customer edits, then deletes for everyone, live in its place', async () => {
+    const written = await rig.customerWrites('5215566666666', 'Sofía Díaz', 'Quiero 2 camisetas')
+    await admin.goto(`${rig.site.url}/inbox/${written.conversationId}`)
+    const bubble = (text: string) => admin.getByTestId('message').filter({ hasText: text })
+    await bubble('Quiero 2 camisetas').waitFor()
+
+    // What the connector does when WhatsApp reports the edit, then the revoke.
+    const edit = await rig.service.rpc('record_edit', {
+      p_channel_id: CHANNEL,
+      p_wa_message_id: written.waMessageId,
+      p_body: 'Quiero 3 camisetas',
+    })
+    expect(edit).toMatchObject({ error: null, data: { found: true } })
+    await bubble('Quiero 3 camisetas').getByText('Edited', { exact: true }).waitFor()
+    await bubble('Quiero 2 camisetas').waitFor({ state: 'detached' })
+
+    const revoke = await rig.service.rpc('record_revoke', {
+      p_channel_id: CHANNEL,
+      p_wa_message_id: written.waMessageId,
+    })
+    expect(revoke).toMatchObject({ error: null, data: { found: true } })
+    await bubble('This message was deleted').waitFor()
+    await bubble('Quiero 3 camisetas').waitFor({ state: 'detached' })
+    await expect(bubble('This message was deleted').getByText('Edited').count()).resolves.toBe(0)
+    await row(admin, 'Sofía Díaz').getByText('Message deleted').waitFor()
   })
 })

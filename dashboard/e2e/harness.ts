@@ -55,9 +55,10 @@ export async function startRig(options: { webhooks?: boolean } = {}) {
   let waSeq = 0
   /** A customer writes on WhatsApp: what the connector does on an incoming message. */
   async function customerWrites(phone: string, name: string, body: string): Promise<Ingested> {
+    const waMessageId = `wamid.e2e.${Date.now()}.${++waSeq}`
     const { data, error } = await service.rpc('ingest_message', {
       p_channel_id: CHANNEL,
-      p_wa_message_id: `wamid.e2e.${Date.now()}.${++waSeq}`,
+      p_wa_message_id: waMessageId,
       p_wa_chat_id: `${phone}@c.us`,
       p_from_me: false,
       p_body: body,
@@ -66,7 +67,7 @@ export async function startRig(options: { webhooks?: boolean } = {}) {
     })
     if (error) throw new Error(`ingest_message failed: ${error.message}`)
     const result = data as { conversation_id: string; message_id: string }
-    return { conversationId: result.conversation_id, messageId: result.message_id }
+    return { conversationId: result.conversation_id, messageId: result.message_id, waMessageId }
   }
 
   /** The AI answers a customer message (as functions/ does) and records what it did. */
@@ -136,6 +137,8 @@ export type Rig = Awaited<ReturnType<typeof startRig>>
 export interface Ingested {
   conversationId: string
   messageId: string
+  /** Its WhatsApp id, which the connector's revoke and edit calls name it by. */
+  waMessageId: string
 }
 
 function join(...parts: string[]): string {

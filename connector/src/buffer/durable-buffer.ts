@@ -1,20 +1,22 @@
 /**
  * @module
  * A local durable buffer: an append-only JSONL file (on the session volume) holding what
- * could not reach the database — incoming messages, recorded sends and acks — in arrival
+ * could not reach the database — incoming messages, recorded sends, acks, deletes and edits — in arrival
  * order. Each append is fsynced before it resolves, so `kill -9` after the append loses
  * nothing. Replay is safe to repeat because every entry is idempotent in SQL
- * (ingest_message on the WhatsApp id, mark_sent, record_ack only moving forward).
+ * (ingest_message on the WhatsApp id, mark_sent, record_ack only moving forward, record_revoke and
+ * record_edit on the id and the edit time).
  */
 import { mkdir, open, readFile, rename, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import type { IngestInput } from '../store/message-store.ts'
+import type { ChangeInput, IngestInput } from '../store/message-store.ts'
 import type { AckStatus } from '../whatsapp/transport.ts'
 
 export type BufferedEntry =
   | { kind: 'ingest'; input: IngestInput }
   | { kind: 'sent'; messageId: string; waMessageId: string }
   | { kind: 'ack'; waMessageId: string; status: AckStatus }
+  | { kind: 'change'; change: ChangeInput }
 
 export class DurableBuffer {
   private readonly path: string

@@ -18,6 +18,8 @@ const customerMessage = z.object({
 })
 const phoneMessage = z.object({ to: z.string().min(6), body: z.string().min(1).max(65536) })
 const ack = z.object({ waMessageId: z.string().min(1), status: z.enum(['delivered', 'read']) })
+const revoke = z.object({ waMessageId: z.string().min(1).max(200) })
+const edit = z.object({ waMessageId: z.string().min(1).max(200), body: z.string().min(1).max(65536) })
 const failures = z.object({ count: z.number().int().min(0).max(100), retryable: z.boolean().default(true) })
 
 async function parse<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response> {
@@ -29,6 +31,19 @@ async function parse<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response>
     return c.json({ code: 'invalid_body', message }, 400)
   }
   return result.data
+}
+
+function changeAnswer(c: Context, sim: SimulatorTransport, change: () => boolean): Response {
+  if (sim.currentState !== 'ready') {
+    return c.json(
+      { code: 'not_ready', message: `WhatsApp is ${sim.currentState}: link the session first` },
+      409,
+    )
+  }
+  if (!change()) {
+    return c.json({ code: 'unknown_message', message: 'The simulator never saw that message id' }, 404)
+  }
+  return c.json({ ok: true }, 202)
 }
 
 export function simulatorRoutes(sim: SimulatorTransport): Hono {
@@ -64,6 +79,18 @@ export function simulatorRoutes(sim: SimulatorTransport): Hono {
       )
     }
     return c.json({ ok: true })
+  })
+
+  // Deletes and edits by whoever wrote the message (customer or business phone), while linked.
+  routes.post('/revokes', async (c) => {
+    const input = await parse(c, revoke)
+    if (input instanceof Response) return input
+    return changeAnswer(c, sim, () => sim.revoke(input.waMessageId))
+  })
+  routes.post('/edits', async (c) => {
+    const input = await parse(c, edit)
+    if (input instanceof Response) return input
+    return changeAnswer(c, sim, () => sim.edit(input.waMessageId, input.body))
   })
 
   routes.post('/failures', async (c) => {

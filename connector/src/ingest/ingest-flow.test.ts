@@ -65,4 +65,41 @@ describe('IngestFlow', () => {
     }
     expect(maxInFlight).toBe(3)
   })
+
+  it('stores a delete or an edit after its message, and drops one for a message never stored', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'relevo-ingest-'))
+    const store = new MemoryStore()
+    // The message's write is slow: a change arriving right after it must still wait for it.
+    const ingest = store.ingestMessage.bind(store)
+    store.ingestMessage = async (input) => {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      return ingest(input)
+    }
+    const flow = new IngestFlow({
+      channelId: 'c',
+      store,
+      buffer: await DurableBuffer.open(join(dir, 'buffer.jsonl')),
+      pending: new PendingSends(),
+      logger: pino({ level: 'silent' }),
+    })
+    const edited = message('a@c.us', 'quiero 2')
+    const deleted = message('b@c.us', 'tarjeta')
+    void flow.message(edited)
+    void flow.message(deleted)
+    const at = new Date('2026-11-25T10:00:00Z')
+    void flow.change({
+      kind: 'edited',
+      waMessageId: edited.waMessageId,
+      chatId: 'a@c.us',
+      body: 'quiero 3',
+      at,
+    })
+    void flow.change({ kind: 'revoked', waMessageId: deleted.waMessageId, chatId: 'b@c.us', at })
+    void flow.change({ kind: 'revoked', waMessageId: 'false_c@c.us_never', chatId: 'c@c.us', at })
+    await flow.idle()
+    expect(store.rows.map((r) => [r.body, r.editedAt, r.deletedAt])).toEqual([
+      ['quiero 3', at.toISOString(), null],
+      ['', null, at.toISOString()],
+    ])
+  })
 })

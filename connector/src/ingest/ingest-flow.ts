@@ -11,7 +11,7 @@ import type { BufferedEntry, DurableBuffer } from '../buffer/durable-buffer.ts'
 import type { PendingSends } from '../outbox/pending-sends.ts'
 import { StoreRejectedError } from '../store/errors.ts'
 import type { MessageStore } from '../store/message-store.ts'
-import type { AckStatus, InboundMessage } from '../whatsapp/transport.ts'
+import type { AckStatus, InboundMessage, MessageChange } from '../whatsapp/transport.ts'
 
 export interface IngestFlowOptions {
   channelId: string
@@ -72,6 +72,20 @@ export class IngestFlow {
       await this.o.pending.settled()
       await this.apply({ kind: 'ack', waMessageId, status })
     })
+  }
+
+  /** A delete or an edit: in its chat's queue, so it is stored after the message it changes. */
+  change(change: MessageChange): Promise<void> {
+    const at = change.at.toISOString()
+    return this.enqueue(change.chatId, () =>
+      this.apply({
+        kind: 'change',
+        change:
+          change.kind === 'revoked'
+            ? { kind: 'revoked', waMessageId: change.waMessageId, at }
+            : { kind: 'edited', waMessageId: change.waMessageId, body: change.body, at },
+      }),
+    )
   }
 
   /** Called by the outbox when mark_sent could not reach the database: buffered, not lost. */
@@ -161,6 +175,10 @@ export class IngestFlow {
         this.o.logger.debug({ wa: entry.input.waMessageId, ...result }, 'ingested')
       } else if (entry.kind === 'sent') {
         await this.o.store.markSent(entry.messageId, entry.waMessageId)
+      } else if (entry.kind === 'change') {
+        const result = await this.o.store.recordChange(entry.change)
+        // Not found: changed before Relevo stored it (older than the first sync); nothing to do.
+        this.o.logger.debug({ wa: entry.change.waMessageId, change: entry.change.kind, ...result }, 'changed')
       } else {
         await this.o.store.recordAck(entry.waMessageId, entry.status)
       }

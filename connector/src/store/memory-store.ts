@@ -2,12 +2,15 @@
  * @module
  * An in-memory `MessageStore` for flow tests and benchmarks. It follows the SQL functions'
  * contracts (idempotent ingest, phone messages as takeovers, lease-based claims that skip
- * rows with a recorded id, backoff and max attempts, forward-only acks) closely enough to
+ * rows with a recorded id, backoff and max attempts, forward-only acks, deletes and edits
+ * that never go back) closely enough to
  * exercise the flows; the integration tests check the real functions through the stand-in.
  */
 import type { AckStatus } from '../whatsapp/transport.ts'
 import { StoreUnavailableError } from './errors.ts'
 import type {
+  ChangeInput,
+  ChangeResult,
   ChannelStatusInput,
   IngestInput,
   IngestResult,
@@ -29,6 +32,8 @@ export interface MemoryRow {
   leaseExpiresAt: number
   error: string | null
   createdAt: number
+  deletedAt: string | null
+  editedAt: string | null
 }
 
 export interface MemoryConversation {
@@ -152,6 +157,19 @@ export class MemoryStore implements MessageStore {
     })
   }
 
+  recordChange(change: ChangeInput): Promise<ChangeResult> {
+    return this.call(() => {
+      const row = this.rows.find((r) => r.waMessageId === change.waMessageId)
+      if (!row) return { found: false, duplicate: false }
+      if (row.deletedAt || (change.kind === 'edited' && row.editedAt && row.editedAt >= change.at)) {
+        return { found: true, duplicate: true }
+      }
+      if (change.kind === 'revoked') Object.assign(row, { body: '', deletedAt: change.at })
+      else Object.assign(row, { body: change.body, editedAt: change.at })
+      return { found: true, duplicate: false }
+    })
+  }
+
   setChannelStatus(input: ChannelStatusInput): Promise<void> {
     return this.call(() => {
       this.statuses.push(input)
@@ -210,6 +228,8 @@ export class MemoryStore implements MessageStore {
       leaseExpiresAt: 0,
       error: null,
       createdAt: Date.now(),
+      deletedAt: null,
+      editedAt: null,
     }
     this.rows.push(row)
     return row

@@ -29,6 +29,17 @@ export interface IngestResult {
   author: string
 }
 
+/** A stored message deleted for everyone or edited on WhatsApp; `at` is ISO. */
+export type ChangeInput =
+  | { kind: 'revoked'; waMessageId: string; at: string }
+  | { kind: 'edited'; waMessageId: string; body: string; at: string }
+
+/** `found` false: the message was never stored (older than the first sync). */
+export interface ChangeResult {
+  found: boolean
+  duplicate: boolean
+}
+
 /** An outgoing message claimed with a lease (a row of public.messages, in camelCase). */
 export interface OutboxMessage {
   id: string
@@ -53,6 +64,8 @@ export interface MessageStore {
   /** Returns the resulting status: `queued` (will retry) or `failed`. */
   markFailed(messageId: string, error: string, retryable: boolean, maxAttempts: number): Promise<string>
   recordAck(waMessageId: string, status: AckStatus): Promise<boolean>
+  /** record_revoke / record_edit: idempotent, an older edit never overwrites a newer one. */
+  recordChange(change: ChangeInput): Promise<ChangeResult>
   setChannelStatus(input: ChannelStatusInput): Promise<void>
   /** Heartbeat; tells whether an admin asked to re-link the number. */
   heartbeat(): Promise<{ relinkRequested: boolean }>

@@ -13,6 +13,8 @@ import type { AckStatus } from '../whatsapp/transport.ts'
 import { Batcher } from './batcher.ts'
 import { StoreRejectedError, StoreUnavailableError } from './errors.ts'
 import type {
+  ChangeInput,
+  ChangeResult,
   ChannelStatusInput,
   IngestInput,
   IngestResult,
@@ -41,6 +43,7 @@ const rejectedElement = z.object({
 })
 const batchResult = z.array(z.union([ingestResult, rejectedElement]))
 const heartbeatResult = z.object({ relink_requested: z.boolean() })
+const changeResult = z.object({ found: z.boolean(), duplicate: z.boolean().optional() })
 
 interface RpcOutcome<T> {
   data: T | null
@@ -180,6 +183,26 @@ export class SupabaseStore implements MessageStore {
       p_status: status,
     })
     return unwrap('record_ack', outcome) === true
+  }
+
+  async recordChange(change: ChangeInput): Promise<ChangeResult> {
+    const outcome =
+      change.kind === 'revoked'
+        ? await this.client.rpc('record_revoke', {
+            p_channel_id: this.channelId,
+            p_wa_message_id: change.waMessageId,
+            p_revoked_at: change.at,
+          })
+        : await this.client.rpc('record_edit', {
+            p_channel_id: this.channelId,
+            p_wa_message_id: change.waMessageId,
+            p_body: change.body,
+            p_edited_at: change.at,
+          })
+    const row = changeResult.parse(
+      unwrap(change.kind === 'revoked' ? 'record_revoke' : 'record_edit', outcome),
+    )
+    return { found: row.found, duplicate: row.duplicate ?? false }
   }
 
   async setChannelStatus(input: ChannelStatusInput): Promise<void> {

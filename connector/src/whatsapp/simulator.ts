@@ -26,6 +26,9 @@ export interface SimulatedDelivery {
   body: string
   ack: AckStatus
   at: string
+  /** Deleted for everyone from the business phone: the customer sees a placeholder. */
+  deleted?: true
+  edited?: true
 }
 
 export interface SimulatorOptions {
@@ -159,6 +162,37 @@ export class SimulatorTransport implements WhatsAppTransport {
     return true
   }
 
+  /**
+   * Whoever wrote the message (the customer, or the owner for one typed or sent from the
+   * business phone) deletes it for everyone. False for an id the simulator never saw.
+   */
+  revoke(waMessageId: string): boolean {
+    const index = this.history.findIndex((m) => m.waMessageId === waMessageId)
+    const original = this.history[index]
+    if (!original) return false
+    // Catch-up skips deleted messages (whatsapp-web.js reports them with type `revoked`).
+    this.history.splice(index, 1)
+    this.updateDelivery(waMessageId, { body: '', deleted: true })
+    this.emit({
+      kind: 'changed',
+      change: { kind: 'revoked', waMessageId, chatId: original.chatId, at: new Date() },
+    })
+    return true
+  }
+
+  /** Whoever wrote the message edits its text. False for an id the simulator never saw. */
+  edit(waMessageId: string, body: string): boolean {
+    const original = this.history.find((m) => m.waMessageId === waMessageId)
+    if (!original) return false
+    original.body = body
+    this.updateDelivery(waMessageId, { body, edited: true })
+    this.emit({
+      kind: 'changed',
+      change: { kind: 'edited', waMessageId, chatId: original.chatId, body, at: new Date() },
+    })
+    return true
+  }
+
   outbox(): readonly SimulatedDelivery[] {
     return this.deliveries
   }
@@ -205,6 +239,11 @@ export class SimulatorTransport implements WhatsAppTransport {
   private record(message: InboundMessage): void {
     this.history.push(message)
     if (this.state === 'ready') this.emit({ kind: 'message', message })
+  }
+
+  private updateDelivery(waMessageId: string, change: Partial<SimulatedDelivery>): void {
+    const delivery = this.deliveries.find((d) => d.waMessageId === waMessageId)
+    if (delivery) Object.assign(delivery, change)
   }
 
   private becomeReady(): void {

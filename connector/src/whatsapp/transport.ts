@@ -46,6 +46,14 @@ export interface InboundMessage {
 
 export type AckStatus = 'sent' | 'delivered' | 'read'
 
+/**
+ * A message changed after it was sent, by the customer or on the business phone: deleted for
+ * everyone (WhatsApp keeps a "deleted" placeholder) or edited (WhatsApp shows the new text).
+ */
+export type MessageChange =
+  | { kind: 'revoked'; waMessageId: string; chatId: string; at: Date }
+  | { kind: 'edited'; waMessageId: string; chatId: string; body: string; at: Date }
+
 export type TransportEvent =
   | { kind: 'qr'; qr: string; expiresAt: Date }
   | { kind: 'ready'; phone: string | null }
@@ -53,6 +61,7 @@ export type TransportEvent =
   | { kind: 'logged_out'; reason: string }
   | { kind: 'message'; message: InboundMessage }
   | { kind: 'ack'; waMessageId: string; status: AckStatus }
+  | { kind: 'changed'; change: MessageChange }
 
 export type TransportListener = (event: TransportEvent) => void
 
@@ -62,7 +71,7 @@ export interface SentMessage {
 
 /**
  * One WhatsApp session. Lifecycle events (`qr`, `ready`, `disconnected`, `logged_out`) and
- * traffic (`message`, `ack`) arrive through `onEvent`; a listener is attached once and
+ * traffic (`message`, `ack`, `changed`) arrive through `onEvent`; a listener is attached once and
  * survives restarts of the underlying client.
  */
 export interface WhatsAppTransport {

@@ -112,4 +112,45 @@ describe('whatsapp-web adapter events', () => {
     })
     expect(events[2]).toEqual({ kind: 'ready', phone: '5215500000000' })
   })
+
+  it('reports a delete for everyone and an edit under the chat of the message, @lid resolved like the message', async () => {
+    const { client, events } = wired({ '99887766554433@lid': '5215512345678@c.us' })
+    // message_revoke_everyone: the model turned `revoked`, the original's key in protocolMessageKey.
+    const revoked = {
+      ...message('99887766554433@lid'),
+      type: 'revoked',
+      body: '',
+      protocolMessageKey: {
+        fromMe: false,
+        remote: '99887766554433@lid',
+        id: '3EB0ORIG',
+        _serialized: 'false_99887766554433@lid_3EB0ORIG',
+      },
+    } as unknown as Message
+    const edited = { ...message('5215512345678@c.us'), latestEditSenderTimestampMs: 1764072060000 } as Message
+    client.emit('message_revoke_everyone', revoked, undefined)
+    client.emit('message_edit', edited, 'hola, ¿tienen talla L?', 'hola')
+    client.emit('message_revoke_everyone', message('120363041234567890@g.us'), undefined)
+    await settle()
+    // Each change keeps its place behind its own chat's messages; across forms of the id they may interleave.
+    const changes = events.map((e) => e.kind === 'changed' && e.change)
+    expect(changes).toHaveLength(2)
+    expect(changes).toEqual(
+      expect.arrayContaining([
+        {
+          kind: 'revoked',
+          waMessageId: 'false_99887766554433@lid_3EB0ORIG',
+          chatId: '5215512345678@c.us',
+          at: expect.any(Date),
+        },
+        {
+          kind: 'edited',
+          waMessageId: 'false_5215512345678@c.us_3EB0AB',
+          chatId: '5215512345678@c.us',
+          body: 'hola, ¿tienen talla L?',
+          at: new Date(1764072060000),
+        },
+      ]),
+    )
+  })
 })

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { Message, MessageId } from 'whatsapp-web.js'
-import { chatOf, mapAck, mapMessage, phoneOf, type WebMessage } from './whatsapp-web-mapping.ts'
+import {
+  chatOf,
+  mapAck,
+  mapEdit,
+  mapMessage,
+  mapRevoke,
+  phoneOf,
+  type WebMessage,
+} from './whatsapp-web-mapping.ts'
 
 // Objects shaped like whatsapp-web.js's Message (index.d.ts); `satisfies` keeps them honest.
 function webMessage(overrides: Partial<WebMessage> & { rawData?: Record<string, unknown> } = {}): WebMessage {
@@ -184,5 +192,38 @@ describe('ids and acks', () => {
 
   it('maps MessageAck levels to statuses and drops error/pending', () => {
     expect([-1, 0, 1, 2, 3, 4].map(mapAck)).toEqual([null, null, 'sent', 'delivered', 'read', 'read'])
+  })
+})
+
+describe('mapRevoke and mapEdit', () => {
+  const now = new Date('2026-11-25T10:00:00Z')
+  const options = { groupsEnabled: false }
+
+  it('takes the revoked id from the model when WhatsApp Web sets no protocolMessageKey', () => {
+    expect(mapRevoke(webMessage({ type: 'revoked' as Message['type'] }), options, now)).toEqual({
+      kind: 'revoked',
+      waMessageId: 'false_5215512345678@c.us_3EB0C767D71D2A5F4A1B',
+      chatId: '5215512345678@c.us',
+      at: now,
+    })
+  })
+
+  it('files an edit of our own message under the recipient, at the edit time or now', () => {
+    const own = webMessage({ fromMe: true, from: '5215500000000@c.us', to: '5215512345678@c.us' })
+    expect(mapEdit(own, 'Llega mañana', options, now)).toMatchObject({
+      kind: 'edited',
+      chatId: '5215512345678@c.us',
+      body: 'Llega mañana',
+      at: now,
+    })
+  })
+
+  it('ignores changes in status broadcasts and in groups unless groups are enabled', () => {
+    expect(mapRevoke(webMessage({ isStatus: true, from: 'status@broadcast' }), options, now)).toBeNull()
+    const group = webMessage({ from: '120363041234567890@g.us' })
+    expect(mapEdit(group, 'x', options, now)).toBeNull()
+    expect(mapEdit(group, 'x', { groupsEnabled: true }, now)).toMatchObject({
+      chatId: '120363041234567890@g.us',
+    })
   })
 })

@@ -5,8 +5,8 @@
  * and notification types), message types, media metadata, and ack levels. Only *types* come
  * from whatsapp-web.js here; the runtime import lives in whatsapp-web.ts alone.
  */
-import type { Message, MessageAck } from 'whatsapp-web.js'
-import type { AckStatus, InboundMessage, MediaMeta, MessageType } from './transport.ts'
+import type { Message, MessageAck, MessageId } from 'whatsapp-web.js'
+import type { AckStatus, InboundMessage, MediaMeta, MessageChange, MessageType } from './transport.ts'
 
 /** The fields of a whatsapp-web.js Message that the mapping reads. */
 export type WebMessage = Pick<
@@ -24,6 +24,15 @@ export type WebMessage = Pick<
   | 'location'
   | 'duration'
 > & { rawData?: object }
+
+/**
+ * The fields of a message reported by `message_revoke_everyone` (the model turned `revoked`,
+ * with the original's key in `protocolMessageKey` when WhatsApp Web sets it) or `message_edit`.
+ */
+export type ChangedWebMessage = Pick<Message, 'id' | 'from' | 'to' | 'fromMe' | 'isStatus'> & {
+  protocolMessageKey?: MessageId
+  latestEditSenderTimestampMs?: number
+}
 
 export type IgnoreReason = 'status' | 'channel' | 'broadcast' | 'group' | 'system' | 'revoked' | 'ciphertext'
 
@@ -70,12 +79,23 @@ export function chatOf(msg: Pick<WebMessage, 'fromMe' | 'from' | 'to'>): string 
   return msg.fromMe ? msg.to : msg.from
 }
 
+/** Chats whose traffic is not a customer conversation: status, channels, lists, groups unless enabled. */
+function ignoredChat(
+  chatId: string,
+  isStatus: boolean,
+  options: { groupsEnabled: boolean },
+): IgnoreReason | null {
+  if (isStatus || chatId === 'status@broadcast') return 'status'
+  if (chatId.endsWith('@newsletter')) return 'channel'
+  if (chatId.endsWith('@broadcast')) return 'broadcast'
+  if (isGroupId(chatId) && !options.groupsEnabled) return 'group'
+  return null
+}
+
 export function mapMessage(msg: WebMessage, options: { groupsEnabled: boolean }): MappedMessage {
   const chatId = chatOf(msg)
-  if (msg.isStatus || chatId === 'status@broadcast') return { ok: false, reason: 'status' }
-  if (chatId.endsWith('@newsletter')) return { ok: false, reason: 'channel' }
-  if (chatId.endsWith('@broadcast')) return { ok: false, reason: 'broadcast' }
-  if (isGroupId(chatId) && !options.groupsEnabled) return { ok: false, reason: 'group' }
+  const ignored = ignoredChat(chatId, msg.isStatus, options)
+  if (ignored) return { ok: false, reason: ignored }
   const waType = String(msg.type)
   if (waType === 'revoked') return { ok: false, reason: 'revoked' }
   // "Waiting for this message": `message_create` fires again once it decrypts.
@@ -99,6 +119,31 @@ export function mapMessage(msg: WebMessage, options: { groupsEnabled: boolean })
       timestamp: new Date(msg.timestamp * 1000),
     },
   }
+}
+
+/** `message_revoke_everyone`: deleted for everyone; `null` for chats Relevo does not keep. */
+export function mapRevoke(
+  msg: ChangedWebMessage,
+  options: { groupsEnabled: boolean },
+  now = new Date(),
+): MessageChange | null {
+  const chatId = chatOf(msg)
+  if (ignoredChat(chatId, msg.isStatus, options)) return null
+  const waMessageId = msg.protocolMessageKey?._serialized ?? msg.id._serialized
+  return { kind: 'revoked', waMessageId, chatId, at: now }
+}
+
+/** `message_edit`: the new text, stamped with the sender's edit time when the library has it. */
+export function mapEdit(
+  msg: ChangedWebMessage,
+  newBody: string,
+  options: { groupsEnabled: boolean },
+  now = new Date(),
+): MessageChange | null {
+  const chatId = chatOf(msg)
+  if (ignoredChat(chatId, msg.isStatus, options)) return null
+  const at = msg.latestEditSenderTimestampMs ? new Date(msg.latestEditSenderTimestampMs) : now
+  return { kind: 'edited', waMessageId: msg.id._serialized, chatId, body: newBody, at }
 }
 
 function mediaOf(msg: WebMessage, waType: string, raw: Record<string, unknown>): MediaMeta {

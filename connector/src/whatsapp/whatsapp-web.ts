@@ -13,8 +13,14 @@ import type { Logger } from 'pino'
 import type { Client, ClientOptions, Message } from 'whatsapp-web.js'
 import wweb from 'whatsapp-web.js'
 import { SendError, TransportError } from './errors.ts'
-import type { InboundMessage, SentMessage, TransportListener, WhatsAppTransport } from './transport.ts'
-import { mapAck, mapMessage, phoneOf } from './whatsapp-web-mapping.ts'
+import type {
+  InboundMessage,
+  MessageChange,
+  SentMessage,
+  TransportListener,
+  WhatsAppTransport,
+} from './transport.ts'
+import { mapAck, mapEdit, mapMessage, mapRevoke, phoneOf } from './whatsapp-web-mapping.ts'
 
 const { Client: WebClient, LocalAuth } = wweb
 
@@ -194,8 +200,18 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
       const status = mapAck(ack)
       if (status && msg.fromMe) this.emit({ kind: 'ack', waMessageId: msg.id._serialized, status })
     })
-    client.on('message_revoke_everyone', (msg: Message) =>
-      this.o.logger.debug({ wa: msg.id._serialized }, 'revoked: ignored'),
+    client.on('message_revoke_everyone', (msg: Message) => this.emitChange(mapRevoke(msg, this.o)))
+    client.on('message_edit', (msg: Message, newBody: unknown) =>
+      this.emitChange(mapEdit(msg, String(newBody ?? ''), this.o)),
+    )
+    // message_revoke_me (deleted only on the business phone) changes nothing for the customer: ignored.
+  }
+
+  /** Under the same chat id as the message it changes, so ingest keeps them in order. */
+  private emitChange(change: MessageChange | null): void {
+    if (!change) return
+    void this.chatKey(change.chatId).then((chatId) =>
+      this.emit({ kind: 'changed', change: { ...change, chatId } }),
     )
   }
 
@@ -207,9 +223,14 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
       return null
     }
     const message = mapped.message
-    if (!message.chatId.endsWith('@lid')) return message
-    const pn = await this.resolveLid(message.chatId)
-    return pn ? { ...message, chatId: pn, customerPhone: phoneOf(pn) } : message
+    const chatId = await this.chatKey(message.chatId)
+    return chatId === message.chatId ? message : { ...message, chatId, customerPhone: phoneOf(chatId) }
+  }
+
+  /** The phone form of a `@lid` chat when the library knows it, else the id as it is. */
+  private async chatKey(chatId: string): Promise<string> {
+    if (!chatId.endsWith('@lid')) return chatId
+    return (await this.resolveLid(chatId)) ?? chatId
   }
 
   /** One lookup per lid, shared by concurrent messages (which also keeps their order). */

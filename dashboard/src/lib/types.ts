@@ -49,6 +49,10 @@ export interface Message {
   client_ref: string | null
   in_reply_to: string | null
   created_at: string
+  /** Deleted for everyone on WhatsApp: body is '' and media null from then on. */
+  deleted_at: string | null
+  /** Edited on WhatsApp: body holds the edited text. */
+  edited_at: string | null
 }
 
 export interface Agent {

@@ -44,6 +44,26 @@ describe('ChatStore', () => {
     expect(chat.messages[2]?.status).toBe('delivered')
   })
 
+  it('takes body, edited_at and deleted_at from live UPDATE rows, keeping the message in place', async () => {
+    const chat = new ChatStore(fakeApi(3), 'c1')
+    await chat.load()
+    chat.applyMessage({ ...msg(1), body: '#1 edited', edited_at: '2026-11-25T10:05:00Z' })
+    expect(chat.messages[1]).toMatchObject({
+      id: 'm0001',
+      body: '#1 edited',
+      edited_at: '2026-11-25T10:05:00Z',
+    })
+    chat.applyMessage({
+      ...msg(1),
+      body: '',
+      media: null,
+      edited_at: '2026-11-25T10:05:00Z',
+      deleted_at: '2026-11-25T10:06:00Z',
+    })
+    expect(chat.messages.map((m) => m.id)).toEqual(['m0000', 'm0001', 'm0002'])
+    expect(chat.messages[1]).toMatchObject({ body: '', deleted_at: '2026-11-25T10:06:00Z' })
+  })
+
   it('links AI runs to the reply they produced', async () => {
     const run = { id: 'r1', conversation_id: 'c1', reply_message_id: 'm0001', tools: [] } as unknown as AiRun
     const chat = new ChatStore(fakeApi(2, [run]), 'c1')

@@ -1,8 +1,5 @@
-import type { MessageKey } from '../i18n/es.ts'
-import type { Params } from '../i18n/translate.ts'
+import type { Translate } from '../i18n/translate.ts'
 import type { Message } from '../types.ts'
-
-type Translate = (key: MessageKey, params?: Params) => string
 
 function text(media: Message['media'], key: string): string | undefined {
   const value = media?.[key]

@@ -4,6 +4,8 @@ import { es, type MessageKey } from './es.ts'
 export type Locale = 'es' | 'en'
 export const LOCALES: readonly Locale[] = ['es', 'en']
 export type Params = Record<string, string | number>
+/** `t` as pure helpers take it, so they can be tested in any language without the i18n store. */
+export type Translate = (key: MessageKey, params?: Params) => string
 
 const dictionaries: Record<Locale, Record<MessageKey, string>> = { es, en }
 
