@@ -1,7 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
 import { createLogger } from '../src/lib/logger.ts'
-import { type Backend, type BackendOptions, startBackend, TENANT_ID, WEBHOOK_SECRET } from './backend.ts'
+import {
+  type Backend,
+  type BackendOptions,
+  CHANNEL_ID,
+  startBackend,
+  TENANT_ID,
+  WEBHOOK_SECRET,
+} from './backend.ts'
 
 let backend: Backend | undefined
 afterEach(async () => {
@@ -49,6 +56,11 @@ async function conversation(b: Backend, id: string) {
     attention_reason: string | null
   }>('select mode, needs_attention, attention_reason from public.conversations where id = $1', [id])
   return rows[0]
+}
+
+/** The customer deletes a message for everyone: what the connector does on a WhatsApp revoke. */
+function revoke(b: Backend, waId: string) {
+  return b.db.query('select public.record_revoke($1, $2)', [CHANNEL_ID, waId])
 }
 
 function postWebhook(b: Backend, messageId: string, conversationId: string) {
@@ -191,6 +203,47 @@ describe('functions against the real SQL rules (local stand-in)', () => {
       'hola',
       'busco una taza',
       'azul',
+    ])
+  })
+
+  it('keeps a deleted message out of the context and does not answer a deleted trigger', async () => {
+    const b = await start({ script: [{ content: 'claro' }] })
+    await b.db.query('update public.tenants set debounce_seconds = 1 where id = $1', [TENANT_ID])
+    const { conversationId } = await b.ingest('hola')
+    await b.ingest('mi tarjeta es 4111 1111 1111 1111', { waId: 'wamid.RETRACTED' })
+    await revoke(b, 'wamid.RETRACTED')
+    await b.ingest('busco una taza')
+    await b.settle()
+    expect(b.openai.requests[0]?.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual([
+      'hola',
+      'busco una taza',
+    ])
+
+    // Deleted within the debounce window: no model call and no decision recorded.
+    await b.ingest('perdón, chat equivocado', { waId: 'wamid.WRONGCHAT' })
+    await revoke(b, 'wamid.WRONGCHAT')
+    await b.settle()
+    expect(b.openai.requests).toHaveLength(1)
+    expect(await runs(b, conversationId)).toEqual([expect.objectContaining({ outcome: 'replied' })])
+  })
+
+  it('records trigger_deleted when the customer deletes the message while the model is generating', async () => {
+    let revoked: Promise<unknown> | undefined
+    const b = await start({
+      script: [
+        () => {
+          // PGlite runs queries in order, so the revoke lands before enqueue_ai_reply.
+          if (backend) revoked = revoke(backend, 'wamid.MIDWAY')
+          return { content: 'respuesta tardía' }
+        },
+      ],
+    })
+    const { conversationId } = await b.ingest('hola', { waId: 'wamid.MIDWAY' })
+    await b.settle()
+    await revoked
+    expect((await outgoing(b, conversationId)).filter((m) => m.author === 'ai')).toEqual([])
+    expect(await runs(b, conversationId)).toEqual([
+      expect.objectContaining({ outcome: 'dropped', reason: 'trigger_deleted' }),
     ])
   })
 

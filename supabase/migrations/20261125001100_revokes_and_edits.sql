@@ -75,7 +75,8 @@ end
 $$;
 
 -- The AI never answers a message its sender deleted: refused at enqueue (the run was composing
--- when the delete came), cancelled while still queued. Unchanged otherwise (20261125000400).
+-- when the delete came), cancelled while still queued. A deleted newer message does not count
+-- as newer: the one before it is what is left to answer. Unchanged otherwise (20261125000400).
 create or replace function public.enqueue_ai_reply(p_trigger_message_id uuid, p_body text) returns jsonb
 language plpgsql security definer set search_path = '' as $$
 declare
@@ -102,7 +103,7 @@ begin
     return jsonb_build_object('enqueued', false, 'reason', 'not_ai_mode');
   end if;
   if exists (select 1 from public.messages m where m.conversation_id = conv.id and m.direction = 'in'
-             and (m.created_at, m.id) > (trig.created_at, trig.id)) then
+             and m.deleted_at is null and (m.created_at, m.id) > (trig.created_at, trig.id)) then
     return jsonb_build_object('enqueued', false, 'reason', 'newer_message');
   end if;
   if exists (select 1 from public.messages m where m.conversation_id = conv.id and m.direction = 'out'
@@ -118,6 +119,26 @@ begin
   where id = conv.id;
   return jsonb_build_object('enqueued', true, 'message_id', msg.id);
 end
+$$;
+
+-- The sweeper looks past deleted messages: when the customer deletes their latest message, the
+-- one before it (skipped as superseded while the deleted one existed) is answered on the next tick.
+create or replace function public.unanswered_ai_messages(p_min_age_seconds integer default 60, p_limit integer default 50)
+returns table (message_id uuid, conversation_id uuid, tenant_id uuid)
+language sql stable security definer set search_path = '' as $$
+  select m.id, m.conversation_id, m.tenant_id
+  from public.conversations c
+  join lateral (
+    select * from public.messages x where x.conversation_id = c.id and not x.private and x.status <> 'cancelled'
+      and x.deleted_at is null
+    order by x.created_at desc, x.id desc limit 1
+  ) m on true
+  where c.mode = 'ai' and c.status = 'open' and m.direction = 'in'
+    and m.created_at < now() - make_interval(secs => p_min_age_seconds)
+    and m.created_at > now() - interval '24 hours'
+    and not exists (select 1 from public.ai_runs r where r.trigger_message_id = m.id)
+  order by m.created_at
+  limit p_limit
 $$;
 
 revoke execute on function public.record_revoke(uuid, text, timestamptz) from public, anon, authenticated;

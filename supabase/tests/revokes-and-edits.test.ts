@@ -115,6 +115,26 @@ describe.each(backends)('revokes and edits on $kind', (backend) => {
     expect(refused.r).toEqual({ enqueued: false, reason: 'trigger_deleted' })
   })
 
+  it('a deleted last message of a burst leaves the one before it to answer: enqueue and sweeper', async () => {
+    const t = await createTenant(db)
+    const hola = await ingest(db, t.channelId, { waId: 'wa-burst-1', chat: 'burst@c.us', body: 'hola' })
+    await ingest(db, t.channelId, { waId: 'wa-burst-2', chat: 'burst@c.us', body: 'chat equivocado' })
+    const swept = () =>
+      asService(db, (tx) =>
+        tx.query<{ message_id: string }>('select message_id from public.unanswered_ai_messages(0, 500)'),
+      ).then((r) => r.rows.map((x) => x.message_id))
+    expect(await swept()).not.toContain(hola.message_id)
+    await revoke(db, t.channelId, 'wa-burst-2')
+    expect(await swept()).toContain(hola.message_id)
+    const reply = await asService(db, (tx) =>
+      row<{ r: { enqueued: boolean } }>(tx, 'select public.enqueue_ai_reply($1, $2) as r', [
+        hola.message_id,
+        '¡Hola!',
+      ]),
+    )
+    expect(reply.r.enqueued).toBe(true)
+  })
+
   it('rejects missing ids and oversized bodies with a clear error', async () => {
     const t = await createTenant(db)
     await expectRelevoError(revoke(db, t.channelId, ''), 400, 'invalid_argument')

@@ -15,8 +15,9 @@ export const messageRow = z.object({
   body: z.string(),
   type: z.string(),
   created_at: z.string(),
+  deleted_at: z.string().nullable(),
 })
-export const messageColumns = 'id,conversation_id,tenant_id,direction,author,body,type,created_at'
+export const messageColumns = 'id,conversation_id,tenant_id,direction,author,body,type,created_at,deleted_at'
 
 export const conversationRow = z.object({
   id: z.string(),
@@ -67,5 +68,6 @@ export function toMessage(row: z.output<typeof messageRow>): ChatMessage {
     body: row.body,
     type: row.type,
     createdAt: row.created_at,
+    deletedAt: row.deleted_at,
   }
 }

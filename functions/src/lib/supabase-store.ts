@@ -98,6 +98,7 @@ export function createSupabaseStore(db: Db): PipelineStore {
           .select('id')
           .eq('conversation_id', conversationId)
           .eq('direction', 'in')
+          .is('deleted_at', null)
           .order('created_at', { ascending: false })
           .order('id', { ascending: false })
           .limit(1),

@@ -87,7 +87,8 @@ export async function decide(input: DecideInput): Promise<Decision> {
 
   const enqueued = await store.enqueueReply(trigger.id, result.decision.text)
   if (!enqueued.enqueued) {
-    // Takeover, a newer message or another run won while the model was thinking (rule 2).
+    // Takeover, a newer message, another run or the customer deleting the message won while the
+    // model was thinking (rule 2).
     return { ...base, ...used, outcome: 'dropped', reason: enqueued.reason }
   }
   return { ...base, ...used, outcome: 'replied', replyMessageId: enqueued.messageId }

@@ -1,6 +1,7 @@
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { harness } from '../testing/harness.ts'
+import type { MemoryStore, StoredMessage } from '../testing/memory-store.ts'
 import { toolResult, type WireRequest } from '../testing/openai-double.ts'
 import { createShopifyDouble, type ShopifyDouble } from '../testing/shopify-double.ts'
 import { debounceWaitMs } from './run-pipeline.ts'
@@ -240,23 +241,97 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
     expect(await h.run(msg.id)).toMatchObject({ outcome: 'replied' })
   })
 
-  it('drops the reply when an agent takes over while the model is generating', async () => {
-    let conversationId = ''
+  it.each([
+    {
+      who: 'an agent takes over', // presses "Manual" mid-generation
+      reason: 'not_ai_mode',
+      act: (store: MemoryStore, msg: StoredMessage) => store.takeover(msg.conversationId),
+    },
+    {
+      who: 'the customer deletes the message',
+      reason: 'trigger_deleted',
+      act: (store: MemoryStore, msg: StoredMessage) => store.revoke(msg.id),
+    },
+  ])('drops the reply when $who while the model is generating', async ({ reason, act }) => {
+    let msg: StoredMessage | undefined
     const h = harness({
       script: [
         () => {
-          h.store.takeover(conversationId) // the agent presses "Manual" mid-generation
+          if (msg) act(h.store, msg)
           return { content: 'respuesta tardía' }
         },
       ],
     })
-    const conv = h.store.addConversation()
-    conversationId = conv.id
-    const msg = h.store.receive(conv.id, 'hola')
+    msg = h.store.receive(h.store.addConversation().id, 'hola')
     const result = await h.run(msg.id)
-    expect(result).toMatchObject({ outcome: 'dropped', reason: 'not_ai_mode' })
+    expect(result).toMatchObject({ outcome: 'dropped', reason, recorded: true })
     expect(h.store.messages.filter((m) => m.author === 'ai')).toHaveLength(0)
-    expect(h.store.runs[0]).toMatchObject({ outcome: 'dropped', reason: 'not_ai_mode' })
+    expect(h.store.runs).toEqual([expect.objectContaining({ outcome: 'dropped', reason })])
+  })
+
+  it('skips a message the customer deleted before its run: no model call, no run recorded', async () => {
+    const h = harness()
+    const msg = h.store.receive(h.store.addConversation().id, 'hola')
+    h.store.revoke(msg.id)
+    expect(await h.run(msg.id)).toMatchObject({
+      outcome: 'skipped',
+      reason: 'trigger_deleted',
+      recorded: false,
+    })
+    expect(h.openai.requests).toHaveLength(0)
+    expect(h.store.runs).toHaveLength(0)
+  })
+
+  it('skips a message the customer deletes during the debounce window', async () => {
+    let msg: StoredMessage | undefined
+    const h = harness({
+      tenant: { debounceSeconds: 4 },
+      sleep: async () => {
+        if (msg) h.store.revoke(msg.id)
+      },
+    })
+    msg = h.store.receive(h.store.addConversation().id, 'perdón, chat equivocado')
+    expect(await h.run(msg.id)).toMatchObject({
+      outcome: 'skipped',
+      reason: 'trigger_deleted',
+      recorded: false,
+    })
+    expect(h.openai.requests).toHaveLength(0)
+    expect(h.store.runs).toHaveLength(0)
+  })
+
+  it('answers the message before one the customer deleted at the end of a burst', async () => {
+    const gates: (() => void)[] = []
+    const h = harness({
+      tenant: { debounceSeconds: 4 },
+      sleep: () => new Promise<void>((resolve) => gates.push(resolve)),
+      script: [{ content: '¡Hola! ¿En qué te ayudo?' }],
+    })
+    const conv = h.store.addConversation()
+    const first = h.run(h.store.receive(conv.id, 'hola').id)
+    const wrong = h.store.receive(conv.id, 'perdón, chat equivocado')
+    const second = h.run(wrong.id)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    h.store.revoke(wrong.id)
+    for (const open of gates) open()
+    const [answered, deleted] = await Promise.all([first, second])
+    expect(answered.outcome).toBe('replied')
+    expect(deleted).toMatchObject({ outcome: 'skipped', reason: 'trigger_deleted' })
+    expect(h.store.outbox(conv.id).map((m) => m.body)).toEqual(['¡Hola! ¿En qué te ayudo?'])
+  })
+
+  it("keeps a message the customer deleted out of the model's prompt", async () => {
+    const h = harness()
+    const conv = h.store.addConversation()
+    h.store.receive(conv.id, 'hola')
+    h.store.revoke(h.store.receive(conv.id, 'mi tarjeta es 4111 1111 1111 1111').id)
+    const msg = h.store.receive(conv.id, 'busco una taza')
+    expect(await h.run(msg.id)).toMatchObject({ outcome: 'replied' })
+    const turns = h.openai.requests[0]?.messages.slice(1)
+    expect(turns).toEqual([
+      { role: 'user', content: 'hola' },
+      { role: 'user', content: 'busco una taza' },
+    ])
   })
 
   it('skips conversations in human mode without recording a run', async () => {

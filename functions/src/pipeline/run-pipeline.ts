@@ -1,8 +1,9 @@
 /**
  * @module
  * The AI pipeline for one incoming message (from the webhook or the sweeper): skip unless the chat
- * is in `ai` mode, wait out the debounce window, answer only the latest message of a burst, claim
- * the run so that duplicates do not call the model twice, decide, and record an ai_runs row.
+ * is in `ai` mode and the message is not deleted, wait out the debounce window, answer only the
+ * latest message of a burst, claim the run so that duplicates do not call the model twice, decide,
+ * and record an ai_runs row.
  */
 import type { Logger } from '../lib/logger.ts'
 import { decide, type ProviderFor } from './decide.ts'
@@ -35,6 +36,8 @@ export async function runPipeline(triggerMessageId: string, deps: PipelineDeps):
 
   const trigger = await store.getMessage(triggerMessageId)
   if (trigger?.direction !== 'in') return skip('not_an_incoming_message')
+  // The customer took it back (the webhook fires on insert, whatever happened since): nothing to answer.
+  if (trigger.deletedAt) return skip('trigger_deleted')
   // Independent reads in parallel: each is a round trip to PostgREST.
   const [first, tenant] = await Promise.all([
     store.getConversation(trigger.conversationId),
@@ -45,11 +48,15 @@ export async function runPipeline(triggerMessageId: string, deps: PipelineDeps):
 
   const wait = debounceWaitMs(trigger.createdAt, tenant.debounceSeconds, deps.now())
   if (wait > 0) await deps.sleep(wait)
-  // A burst gets one answer: only the run of its latest message goes on.
-  const [latest, conversation] = await Promise.all([
+  // A burst gets one answer: only the run of its latest message goes on. The trigger is read again
+  // because a customer may delete it within the window (a wrong chat, a typo).
+  const [latest, conversation, current] = await Promise.all([
     store.latestIncomingId(trigger.conversationId),
     store.getConversation(trigger.conversationId),
+    store.getMessage(trigger.id),
   ])
+  // Deleted messages never supersede: if the burst's last one was taken back, the one before answers.
+  if (current?.deletedAt) return skip('trigger_deleted')
   if (latest !== trigger.id) return skip('superseded')
   if (conversation?.mode !== 'ai') return skip('not_ai_mode')
 

@@ -7,7 +7,11 @@ import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSetting
 
 export interface EnqueueResult {
   enqueued: boolean
-  /** Why it was refused: not_ai_mode | newer_message | already_answered. */
+  /**
+   * Why it was refused: not_ai_mode | newer_message | already_answered | trigger_deleted. A plain
+   * string on purpose: the pipeline records every refusal alike, so a reason SQL adds later is
+   * recorded too instead of failing the parse.
+   */
   reason: string | null
   messageId: string | null
 }
@@ -29,16 +33,19 @@ export interface PipelineStore {
   getConversation(conversationId: string): Promise<Conversation | null>
   getTenant(tenantId: string): Promise<TenantSettings | null>
   getTenantSecrets(tenantId: string): Promise<TenantSecrets>
-  /** The id of the newest incoming message of the conversation. */
+  /** The id of the newest incoming message of the conversation that the customer has not deleted. */
   latestIncomingId(conversationId: string): Promise<string | null>
-  /** The last `limit` non-private messages, oldest first. */
+  /** The last `limit` non-private messages, oldest first, deleted ones included (with `deletedAt`). */
   recentMessages(conversationId: string, limit: number): Promise<ChatMessage[]>
   /** Inserts an ai_runs row as a claim; `won` says whether this run may call the model. */
   claimRun(trigger: ChatMessage, provider: string): Promise<RunClaim>
   /** Removes a claim that lost (nothing was decided, so nothing to record). */
   releaseRun(runId: string): Promise<void>
   finishRun(runId: string, record: RunRecord): Promise<void>
-  /** rpc enqueue_ai_reply: refused when the chat left ai mode, a newer message came, or it was answered. */
+  /**
+   * rpc enqueue_ai_reply: refused when the trigger was deleted, the chat left ai mode, a newer
+   * message came, or it was answered.
+   */
   enqueueReply(triggerMessageId: string, body: string): Promise<EnqueueResult>
   /** rpc ai_handoff: mode human, needs-attention with the reason, the tenant's fallback text queued. */
   handoff(conversationId: string, reason: string): Promise<void>

@@ -15,6 +15,8 @@ export interface ChatMessage {
   body: string
   type: string
   createdAt: string
+  /** The sender deleted it for everyone on WhatsApp (its body is then ''): the AI never sees it. */
+  deletedAt: string | null
 }
 
 export interface Conversation {

@@ -111,11 +111,23 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
       body,
       type: 'text',
       createdAt: this.tick(),
+      deletedAt: null,
       status: 'received',
       inReplyTo: null,
     }
     this.messages.push(msg)
     return msg
+  }
+
+  /** The customer deletes a message for everyone (record_revoke): text gone, a queued AI reply cancelled. */
+  revoke(messageId: string): void {
+    const msg = this.messages.find((m) => m.id === messageId)
+    if (!msg) throw new Error('no message')
+    msg.body = ''
+    msg.deletedAt = this.tick()
+    for (const m of this.messages) {
+      if (m.inReplyTo === messageId && m.author === 'ai' && m.status === 'queued') m.status = 'cancelled'
+    }
   }
 
   /** An agent's takeover (rule 2): mode human, queued AI messages cancelled. */
@@ -152,8 +164,9 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
   }
   async latestIncomingId(conversationId: string) {
     return (
-      this.messages.filter((m) => m.conversationId === conversationId && m.direction === 'in').at(-1)?.id ??
-      null
+      this.messages
+        .filter((m) => m.conversationId === conversationId && m.direction === 'in' && !m.deletedAt)
+        .at(-1)?.id ?? null
     )
   }
   async recentMessages(conversationId: string, limit: number) {
@@ -191,9 +204,10 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
     if (!trigger) throw new Error('message_not_found')
     const conv = this.conversations.get(trigger.conversationId)
     const refuse = (reason: string) => ({ enqueued: false, reason, messageId: null })
+    if (trigger.deletedAt) return refuse('trigger_deleted')
     if (conv?.mode !== 'ai') return refuse('not_ai_mode')
     const later = this.messages.filter((m) => m.conversationId === conv.id && m.createdAt > trigger.createdAt)
-    if (later.some((m) => m.direction === 'in')) return refuse('newer_message')
+    if (later.some((m) => m.direction === 'in' && !m.deletedAt)) return refuse('newer_message')
     const answered = this.messages.some(
       (m) =>
         m.conversationId === conv.id &&
@@ -216,6 +230,7 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
       body,
       type: 'text',
       createdAt: this.tick(),
+      deletedAt: null,
       status: 'queued',
       inReplyTo,
     }
