@@ -28,9 +28,19 @@ function message(chatId: string, body: string): InboundMessage {
   }
 }
 
+async function flowOver(store: MemoryStore): Promise<IngestFlow> {
+  dir = await mkdtemp(join(tmpdir(), 'relevo-ingest-'))
+  return new IngestFlow({
+    channelId: 'c',
+    store,
+    buffer: await DurableBuffer.open(join(dir, 'buffer.jsonl')),
+    pending: new PendingSends(),
+    logger: pino({ level: 'silent' }),
+  })
+}
+
 describe('IngestFlow', () => {
   it('keeps order within each chat while writing different chats concurrently', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'relevo-ingest-'))
     const store = new MemoryStore()
     // Later messages answer faster: without per-chat queues they would overtake earlier ones.
     let inFlight = 0
@@ -43,13 +53,7 @@ describe('IngestFlow', () => {
       inFlight -= 1
       return ingest(input)
     }
-    const flow = new IngestFlow({
-      channelId: 'c',
-      store,
-      buffer: await DurableBuffer.open(join(dir, 'buffer.jsonl')),
-      pending: new PendingSends(),
-      logger: pino({ level: 'silent' }),
-    })
+    const flow = await flowOver(store)
     for (let i = 0; i < 5; i++)
       for (const chat of ['a@c.us', 'b@c.us', 'c@c.us']) void flow.message(message(chat, `m${i}`))
     await flow.idle()
@@ -67,7 +71,6 @@ describe('IngestFlow', () => {
   })
 
   it('stores a delete or an edit after its message, and drops one for a message never stored', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'relevo-ingest-'))
     const store = new MemoryStore()
     // The message's write is slow: a change arriving right after it must still wait for it.
     const ingest = store.ingestMessage.bind(store)
@@ -75,13 +78,7 @@ describe('IngestFlow', () => {
       await new Promise((resolve) => setTimeout(resolve, 20))
       return ingest(input)
     }
-    const flow = new IngestFlow({
-      channelId: 'c',
-      store,
-      buffer: await DurableBuffer.open(join(dir, 'buffer.jsonl')),
-      pending: new PendingSends(),
-      logger: pino({ level: 'silent' }),
-    })
+    const flow = await flowOver(store)
     const edited = message('a@c.us', 'quiero 2')
     const deleted = message('b@c.us', 'tarjeta')
     void flow.message(edited)

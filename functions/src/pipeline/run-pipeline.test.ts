@@ -25,6 +25,17 @@ function replyFromSearch(request: WireRequest) {
   return { content: p ? `${p.title}: ${p.price.amount} ${p.price.currencyCode} ${p.url}` : 'No lo encontré' }
 }
 
+/** Every run waits out the debounce until the test opens its gate; the model answers `reply`. */
+function gatedDebounce(reply: string) {
+  const gates: (() => void)[] = []
+  const h = harness({
+    tenant: { debounceSeconds: 4 },
+    sleep: () => new Promise<void>((resolve) => gates.push(resolve)),
+    script: [{ content: reply }],
+  })
+  return { h, gates }
+}
+
 describe('AI pipeline with the OpenAI and Shopify doubles', () => {
   it('answers a product question through search_products with name, price and link', async () => {
     const h = harness({
@@ -301,12 +312,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
   })
 
   it('answers the message before one the customer deleted at the end of a burst', async () => {
-    const gates: (() => void)[] = []
-    const h = harness({
-      tenant: { debounceSeconds: 4 },
-      sleep: () => new Promise<void>((resolve) => gates.push(resolve)),
-      script: [{ content: '¡Hola! ¿En qué te ayudo?' }],
-    })
+    const { h, gates } = gatedDebounce('¡Hola! ¿En qué te ayudo?')
     const conv = h.store.addConversation()
     const first = h.run(h.store.receive(conv.id, 'hola').id)
     const wrong = h.store.receive(conv.id, 'perdón, chat equivocado')
@@ -344,12 +350,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
   })
 
   it('answers a burst of three messages once, after the debounce window, with all three in context', async () => {
-    const gates: (() => void)[] = []
-    const h = harness({
-      tenant: { debounceSeconds: 4 },
-      sleep: () => new Promise<void>((resolve) => gates.push(resolve)),
-      script: [{ content: 'Te respondo todo junto' }],
-    })
+    const { h, gates } = gatedDebounce('Te respondo todo junto')
     const conv = h.store.addConversation()
     const runs = ['hola', 'busco una taza', 'azul'].map((text) => h.run(h.store.receive(conv.id, text).id))
     await new Promise((resolve) => setTimeout(resolve, 10))
