@@ -111,9 +111,9 @@ describe('functions against the real SQL rules (local stand-in)', () => {
     let conversationId = ''
     const b = await start({
       script: [
-        () => {
-          // Runs synchronously inside the double; the takeover lands before the reply returns.
-          takeover = fetch(`${backend?.standIn.url}/rest/v1/rpc/takeover`, {
+        async () => {
+          // The agent takes over while the model is generating; its answer comes back only after that committed.
+          const takeover = await fetch(`${backend?.standIn.url}/rest/v1/rpc/takeover`, {
             method: 'POST',
             headers: {
               apikey: backend?.keys.anonKey ?? '',
@@ -122,19 +122,12 @@ describe('functions against the real SQL rules (local stand-in)', () => {
             },
             body: JSON.stringify({ p_conversation_id: conversationId }),
           })
+          expect(takeover.status).toBe(200)
           return { content: 'respuesta tardía' }
         },
       ],
     })
-    let takeover: Promise<Response> | undefined
     agentToken = await b.signIn('ana@demo.relevo.test')
-    // Hold the model's answer until the takeover committed.
-    const slow = b.openai.handle
-    b.openai.handle = async (request) => {
-      const response = await slow(request)
-      expect((await takeover)?.status).toBe(200)
-      return response
-    }
     const ingested = await b.ingest('hola')
     conversationId = ingested.conversationId
     await b.settle()
@@ -228,19 +221,17 @@ describe('functions against the real SQL rules (local stand-in)', () => {
   })
 
   it('records trigger_deleted when the customer deletes the message while the model is generating', async () => {
-    let revoked: Promise<unknown> | undefined
     const b = await start({
       script: [
-        () => {
-          // PGlite runs queries in order, so the revoke lands before enqueue_ai_reply.
-          if (backend) revoked = revoke(backend, 'wamid.MIDWAY')
+        async () => {
+          // The model's answer comes back only after the revoke committed.
+          if (backend) await revoke(backend, 'wamid.MIDWAY')
           return { content: 'respuesta tardía' }
         },
       ],
     })
     const { conversationId } = await b.ingest('hola', { waId: 'wamid.MIDWAY' })
     await b.settle()
-    await revoked
     expect((await outgoing(b, conversationId)).filter((m) => m.author === 'ai')).toEqual([])
     expect(await runs(b, conversationId)).toEqual([
       expect.objectContaining({ outcome: 'dropped', reason: 'trigger_deleted' }),

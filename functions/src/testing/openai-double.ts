@@ -26,7 +26,8 @@ export type DoubleTurn =
   | { status: number; message: string }
   | { hang: true }
 
-export type ScriptStep = DoubleTurn | ((request: WireRequest) => DoubleTurn)
+/** A turn, or a function computing it (it may act first, e.g. take over while the model "thinks"). */
+export type ScriptStep = DoubleTurn | ((request: WireRequest) => DoubleTurn | Promise<DoubleTurn>)
 
 export interface OpenAiDouble {
   fetch: typeof fetch
@@ -116,7 +117,7 @@ export function createOpenAiDouble(script: ScriptStep[], options: { apiKey?: str
     const next = script[Math.min(step++, script.length - 1)]
     if (!next)
       return json({ error: { message: 'empty script', type: 'server_error', param: null, code: null } }, 500)
-    const turn = typeof next === 'function' ? next(body) : next
+    const turn = typeof next === 'function' ? await next(body) : next
     if ('hang' in turn) {
       // Like a stuck server: no answer until the client gives up (the SDK's timeout aborts).
       return new Promise((_, reject) => {
