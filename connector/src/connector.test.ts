@@ -163,6 +163,29 @@ describe('connector flows on the simulator with a fake store', () => {
     expect(h.connector.health().status).toBe('ready')
   })
 
+  it('catches up on deletes and edits made while it was disconnected', async () => {
+    const store = new MemoryStore()
+    const h = await start(store)
+    const say = async (body: string) =>
+      (
+        (await (await h.post('/simulator/messages', { from: '5215599999998', body })).json()) as {
+          waMessageId: string
+        }
+      ).waMessageId
+    const order = await say('quiero 2')
+    const card = await say('4111 1111')
+    await h.connector.ingest.idle()
+    await h.post('/simulator/session/disconnect', {})
+    await h.post('/simulator/edits', { waMessageId: order, body: 'quiero 3' })
+    const revoked = await h.post('/simulator/revokes', { waMessageId: card })
+    expect(await revoked.json()).toEqual({ delivered: false })
+    await waitFor(() => store.rows.some((r) => r.body === 'quiero 3' && r.editedAt), 'edit caught up')
+    await waitFor(
+      () => store.rows.some((r) => r.waMessageId === card && r.deletedAt && r.body === ''),
+      'revoke',
+    )
+  })
+
   it('logs out and shows a QR when an admin requests a re-link', async () => {
     const store = new MemoryStore()
     const h = await start(store)

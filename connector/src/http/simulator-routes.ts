@@ -34,16 +34,10 @@ async function parse<T>(c: Context, schema: z.ZodType<T>): Promise<T | Response>
 }
 
 function changeAnswer(c: Context, sim: SimulatorTransport, change: () => boolean): Response {
-  if (sim.currentState !== 'ready') {
-    return c.json(
-      { code: 'not_ready', message: `WhatsApp is ${sim.currentState}: link the session first` },
-      409,
-    )
-  }
   if (!change()) {
     return c.json({ code: 'unknown_message', message: 'The simulator never saw that message id' }, 404)
   }
-  return c.json({ ok: true }, 202)
+  return c.json({ delivered: sim.currentState === 'ready' }, 202)
 }
 
 export function simulatorRoutes(sim: SimulatorTransport): Hono {
@@ -81,7 +75,8 @@ export function simulatorRoutes(sim: SimulatorTransport): Hono {
     return c.json({ ok: true })
   })
 
-  // Deletes and edits by whoever wrote the message (customer or business phone), while linked.
+  // Deletes and edits by whoever wrote the message (customer or business phone); while the session
+  // is not ready they reach the connector only through catch-up, as on WhatsApp Web.
   routes.post('/revokes', async (c) => {
     const input = await parse(c, revoke)
     if (input instanceof Response) return input

@@ -3,7 +3,8 @@
  * connector was down, so the recent messages of recently active chats are ingested again;
  * idempotent ingest turns the ones already stored into duplicates. Only messages newer than
  * the last checkpoint are replayed: on the very first link the phone's old history (including
- * the owner's old replies, which would count as takeovers) stays out.
+ * the owner's old replies, which would count as takeovers) stays out. Deletes and edits made
+ * meanwhile are applied too (record_revoke / record_edit are idempotent; unknown ids are dropped).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
@@ -50,12 +51,16 @@ export async function catchUp(options: {
   }
   // A minute of overlap covers clock skew between the phone and this host.
   const from = since.getTime() - 60_000
-  const recent = (await transport.recentMessages(options.limitPerChat ?? 20))
+  const activity = await transport.recentActivity(options.limitPerChat ?? 20)
+  const recent = activity.messages
     .filter((m) => m.timestamp.getTime() >= from)
     .sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime())
   for (const message of recent) void ingest.message(message)
+  // Deletes and edits carry no reliable time of their own here; all are applied, idempotently,
+  // each behind its chat's messages.
+  for (const change of activity.changes) void ingest.change(change)
   await ingest.idle()
   await checkpoint.write(now)
-  logger.info({ candidates: recent.length }, 'catch-up done')
+  logger.info({ candidates: recent.length, changes: activity.changes.length }, 'catch-up done')
   return recent.length
 }

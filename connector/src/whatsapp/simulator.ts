@@ -4,13 +4,15 @@
  * the customer's phone, and reproduces the library behaviours the connector must survive:
  * ids in whatsapp-web.js's serialized form, our own sends echoed as `fromMe` messages
  * *before* the send resolves (as `message_create` does), acks later, nothing replayed after
- * a disconnect (only `recentMessages` for catch-up).
+ * a disconnect (only `recentActivity` for catch-up).
  */
 import { randomBytes } from 'node:crypto'
 import { SendError } from './errors.ts'
 import type {
   AckStatus,
   InboundMessage,
+  MessageChange,
+  RecentActivity,
   SentMessage,
   TransportEvent,
   TransportListener,
@@ -54,6 +56,8 @@ export class SimulatorTransport implements WhatsAppTransport {
   private readonly listeners = new Set<TransportListener>()
   private readonly history: InboundMessage[] = []
   private readonly deliveries: SimulatedDelivery[] = []
+  /** Every delete and edit so far, as WhatsApp Web would show them to a catch-up. */
+  private readonly changes: MessageChange[] = []
   private readonly typing: string[] = []
   private failures: { count: number; retryable: boolean } = { count: 0, retryable: true }
   private held: Array<() => void> | null = null
@@ -127,10 +131,13 @@ export class SimulatorTransport implements WhatsAppTransport {
     if (this.state === 'ready') this.typing.push(chatId)
   }
 
-  async recentMessages(limitPerChat: number): Promise<InboundMessage[]> {
+  async recentActivity(limitPerChat: number): Promise<RecentActivity> {
     const perChat = new Map<string, InboundMessage[]>()
     for (const m of this.history) perChat.set(m.chatId, [...(perChat.get(m.chatId) ?? []), m])
-    return [...perChat.values()].flatMap((list) => list.slice(-limitPerChat))
+    return {
+      messages: [...perChat.values()].flatMap((list) => list.slice(-limitPerChat)),
+      changes: [...this.changes],
+    }
   }
 
   // ---- controls used by the HTTP simulator routes and tests ----
@@ -186,10 +193,7 @@ export class SimulatorTransport implements WhatsAppTransport {
     if (!original) return false
     original.body = body
     this.updateDelivery(waMessageId, { body, edited: true })
-    this.emit({
-      kind: 'changed',
-      change: { kind: 'edited', waMessageId, chatId: original.chatId, body, at: new Date() },
-    })
+    this.recordChange({ kind: 'edited', waMessageId, chatId: original.chatId, body, at: new Date() })
     return true
   }
 
@@ -239,6 +243,12 @@ export class SimulatorTransport implements WhatsAppTransport {
   private record(message: InboundMessage): void {
     this.history.push(message)
     if (this.state === 'ready') this.emit({ kind: 'message', message })
+  }
+
+  /** Like a message: an event while ready, otherwise only visible to catch-up. */
+  private recordChange(change: MessageChange): void {
+    this.changes.push(change)
+    if (this.state === 'ready') this.emit({ kind: 'changed', change })
   }
 
   private updateDelivery(waMessageId: string, change: Partial<SimulatedDelivery>): void {

@@ -65,6 +65,12 @@ export type TransportEvent =
 
 export type TransportListener = (event: TransportEvent) => void
 
+/** What catch-up reads after `ready`: recent messages of recently active chats, and the deletes and edits on them. */
+export interface RecentActivity {
+  messages: InboundMessage[]
+  changes: MessageChange[]
+}
+
 export interface SentMessage {
   waMessageId: string
 }
@@ -87,6 +93,6 @@ export interface WhatsAppTransport {
   sendText(chatId: string, body: string): Promise<SentMessage>
   /** Shows "typing…" in the chat for ~25 s (WhatsApp clears it by itself). */
   sendStateTyping(chatId: string): Promise<void>
-  /** Recent messages of recently active chats, for catch-up after `ready` (events are not replayed). */
-  recentMessages(limitPerChat: number): Promise<InboundMessage[]>
+  /** Recent activity of recently active chats, for catch-up after `ready` (events are not replayed). */
+  recentActivity(limitPerChat: number): Promise<RecentActivity>
 }

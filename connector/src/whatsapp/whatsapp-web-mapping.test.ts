@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Message, MessageId } from 'whatsapp-web.js'
 import {
+  changeOf,
   chatOf,
   mapAck,
   mapEdit,
@@ -225,5 +226,17 @@ describe('mapRevoke and mapEdit', () => {
     expect(mapEdit(group, 'x', { groupsEnabled: true }, now)).toMatchObject({
       chatId: '120363041234567890@g.us',
     })
+  })
+
+  it('finds in a fetched message (catch-up) the delete or edit made while the connector was down', () => {
+    const revoked = webMessage({ type: 'revoked' as Message['type'], body: '' })
+    const edited = { ...webMessage({ body: 'talla L' }), latestEditSenderTimestampMs: 1764072060000 }
+    expect(changeOf(revoked, options, now)).toMatchObject({ kind: 'revoked', at: now })
+    expect(changeOf(edited, options, now)).toMatchObject({
+      kind: 'edited',
+      body: 'talla L',
+      at: new Date(1764072060000),
+    })
+    expect(changeOf(webMessage(), options, now)).toBeNull()
   })
 })

@@ -146,6 +146,20 @@ export function mapEdit(
   return { kind: 'edited', waMessageId: msg.id._serialized, chatId, body: newBody, at }
 }
 
+/**
+ * Catch-up: a fetched message deleted or edited while the connector was down shows only in its
+ * current state (type `revoked`, or an edit time); this is the change to apply to the stored row.
+ */
+export function changeOf(
+  msg: ChangedWebMessage & Pick<Message, 'type' | 'body'>,
+  options: { groupsEnabled: boolean },
+  now = new Date(),
+): MessageChange | null {
+  if (String(msg.type) === 'revoked') return mapRevoke(msg, options, now)
+  if (msg.latestEditSenderTimestampMs) return mapEdit(msg, msg.body, options, now)
+  return null
+}
+
 function mediaOf(msg: WebMessage, waType: string, raw: Record<string, unknown>): MediaMeta {
   const media: MediaMeta = { waType }
   if (typeof raw.mimetype === 'string') media.mimetype = raw.mimetype

@@ -16,11 +16,12 @@ import { SendError, TransportError } from './errors.ts'
 import type {
   InboundMessage,
   MessageChange,
+  RecentActivity,
   SentMessage,
   TransportListener,
   WhatsAppTransport,
 } from './transport.ts'
-import { mapAck, mapEdit, mapMessage, mapRevoke, phoneOf } from './whatsapp-web-mapping.ts'
+import { changeOf, mapAck, mapEdit, mapMessage, mapRevoke, phoneOf } from './whatsapp-web-mapping.ts'
 
 const { Client: WebClient, LocalAuth } = wweb
 
@@ -171,18 +172,20 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
     await chat.sendStateTyping()
   }
 
-  async recentMessages(limitPerChat: number): Promise<InboundMessage[]> {
+  async recentActivity(limitPerChat: number): Promise<RecentActivity> {
     const client = this.requireClient()
     // Only the most recently active chats: getChats() is heavy on big accounts (reference §1.8).
     const chats = (await client.getChats()).sort((a, b) => b.timestamp - a.timestamp).slice(0, 30)
-    const out: InboundMessage[] = []
+    const activity: RecentActivity = { messages: [], changes: [] }
     for (const chat of chats) {
       for (const msg of await chat.fetchMessages({ limit: limitPerChat })) {
+        const change = changeOf(msg, this.o)
+        if (change) activity.changes.push({ ...change, chatId: await this.chatKey(change.chatId) })
         const mapped = await this.map(msg)
-        if (mapped) out.push(mapped)
+        if (mapped) activity.messages.push(mapped)
       }
     }
-    return out
+    return activity
   }
 
   private attach(client: Client): void {
