@@ -336,6 +336,35 @@ describe('a connector killed mid-send', () => {
     expect(second.sim.outbox().filter((d) => d.body === 'mensaje en vuelo')).toHaveLength(1)
   })
 
+  it('never re-sends a message WhatsApp accepted just before the kill, before its id was recorded', async () => {
+    const a = killable(backend.store('worker-e'))
+    const first = await start(a.store, { leaseSeconds: 5 })
+    first.sim.holdSends({ afterDelivery: true })
+    const id = await aiReply(first, '5215510000011', 'aceptado y caído')
+    await waitFor(() => first.sim.outbox().some((d) => d.body === 'aceptado y caído'), 'on the phone')
+    a.state.killed = true
+    await first.stop()
+    running.splice(running.indexOf(first), 1)
+    // Long abandoned: anything that claims before catch-up ran would send it again.
+    await backend.db.query(
+      `update public.messages set lease_expires_at = now() - interval '1 hour' where id = $1`,
+      [id],
+    )
+    const second = await start(backend.store('worker-f'), { leaseSeconds: 5, sim: first.sim, dir: first.dir })
+    const sent = await waitFor(
+      async () => (await rows('5215510000011@c.us')).find((r) => r.id === id && r.status === 'sent'),
+      'recorded from the echo catch-up found',
+    )
+    expect(sent).toMatchObject({
+      attempts: 1,
+      wa_message_id: second.sim.outbox().find((d) => d.body === 'aceptado y caído')?.waMessageId,
+    })
+    second.connector.outbox.wake()
+    await second.connector.ingest.idle()
+    expect(second.sim.outbox().filter((d) => d.body === 'aceptado y caído')).toHaveLength(1)
+    expect((await rows('5215510000011@c.us')).map((r) => r.author)).toEqual(['customer', 'ai'])
+  })
+
   it('never re-sends a message whose WhatsApp id was recorded, even from the buffer', async () => {
     // Killed right after WhatsApp accepted the message, with the database unreachable for mark_sent:
     // the id survives in the durable buffer and is recorded on restart before any claim.

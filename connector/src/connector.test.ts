@@ -208,6 +208,18 @@ describe('connector flows on the simulator with a fake store', () => {
     expect(h.sim.outbox().map((d) => d.body)).toEqual(['uno'])
   })
 
+  it('keeps the lease of a send cut off by the stop: WhatsApp may have it, so it is not marked failed', async () => {
+    const store = new MemoryStore()
+    const h = await startHarness(store)
+    h.sim.holdSends({ afterDelivery: true })
+    const row = store.enqueue('5215512345678@c.us', 'quizá enviado')
+    await waitFor(() => h.sim.outbox().length === 1, 'accepted by WhatsApp')
+    await h.stop()
+    await removeDir(h.dir)
+    expect(row).toMatchObject({ status: 'sending', error: null, waMessageId: null })
+    expect(row.leaseExpiresAt).toBeGreaterThan(Date.now())
+  })
+
   it('answers 400 with a message for invalid simulator requests', async () => {
     const h = await start(new MemoryStore())
     const bad = await h.post('/simulator/messages', { from: 'x', body: '' })

@@ -61,6 +61,9 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
   const checkpoint = new Checkpoint(o.checkpointPath)
   const ingest = new IngestFlow({ channelId: o.channelId, store: o.store, buffer, pending, logger: o.logger })
   let session: SessionManager | null = null
+  // After each `ready` the outbox claims nothing until catch-up ran: the echo of a send that
+  // WhatsApp accepted just before a crash must record its id before the row can be claimed again.
+  let caughtUp = false
   const outbox = new OutboxWorker({
     store: o.store,
     transport: o.transport,
@@ -68,6 +71,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
     logger: o.logger.child({ flow: 'outbox' }),
     bufferSent: (id, wa) => ingest.bufferSent(id, wa),
     isReady: () => session?.ready ?? false,
+    claimsAllowed: () => caughtUp,
     pollMs: o.outboxPollMs,
     leaseSeconds: o.outboxLeaseSeconds,
     maxAttempts: o.outboxMaxAttempts,
@@ -86,10 +90,13 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
     printQr: o.printQr,
     reconnectMs: o.reconnectMs,
     onReady: () => {
-      outbox.wake()
+      caughtUp = false
       catchUp({ transport: o.transport, ingest, checkpoint, logger: o.logger })
-        .then(() => outbox.wake())
         .catch((error: unknown) => o.logger.warn({ err: (error as Error).message }, 'catch-up failed'))
+        .finally(() => {
+          caughtUp = true
+          outbox.wake()
+        })
     },
   })
   const checkpointTimer = setInterval(() => {

@@ -3,7 +3,8 @@
  * The outbox: learns of queued messages by realtime (`wake`) and by a periodic sweep, claims
  * them with a lease, sends them in order and records the WhatsApp id with mark_sent before
  * anything else — once recorded, claim_outbox never hands the message out again, so it is
- * never sent twice. Failures go to mark_failed (retry with backoff in SQL, or failed).
+ * never sent twice. Failures go to mark_failed (retry with backoff in SQL, or failed); a send
+ * cut off by a stop or a timeout keeps its lease instead (ADR 016).
  */
 import type { Logger } from 'pino'
 import { StoreUnavailableError } from '../store/errors.ts'
@@ -20,6 +21,8 @@ export interface OutboxWorkerOptions {
   /** Where a sent id goes when mark_sent cannot reach the database (the durable buffer). */
   bufferSent: (messageId: string, waMessageId: string) => Promise<void>
   isReady: () => boolean
+  /** False while catch-up runs after a `ready`: an echo it finds must be recorded before any claim. */
+  claimsAllowed: () => boolean
   pollMs: number
   leaseSeconds: number
   maxAttempts: number
@@ -108,7 +111,7 @@ export class OutboxWorker {
 
   private async drain(): Promise<void> {
     try {
-      while (!this.stopping && this.o.isReady()) {
+      while (!this.stopping && this.o.isReady() && this.o.claimsAllowed()) {
         const batch = await this.o.store.claimOutbox(this.o.batchSize ?? 10, this.o.leaseSeconds)
         if (batch.length === 0) return
         await this.sendBatch(batch)
@@ -163,6 +166,13 @@ export class OutboxWorker {
         // re-claims only until expiry, so this is logged loudly for an operator.
         log.error({ err: (error as Error).message }, 'sent but mark_sent was rejected')
         return true
+      }
+      if (this.stopping || (error instanceof SendError && error.code === 'send_timeout')) {
+        // Cut off mid-send: WhatsApp may have the message. Keep the lease: its echo (now, or from
+        // catch-up after a restart, before anything is claimed) records it; otherwise it is claimed
+        // again when the lease expires. Marking it failed would send it twice.
+        log.warn({ err: (error as Error).message }, 'send outcome unknown: lease kept')
+        return false
       }
       const retryable = error instanceof SendError ? error.retryable : true
       log.warn({ err: (error as Error).message, retryable }, 'send failed')

@@ -61,6 +61,8 @@ export class SimulatorTransport implements WhatsAppTransport {
   private readonly typing: string[] = []
   private failures: { count: number; retryable: boolean } = { count: 0, retryable: true }
   private held: Array<() => void> | null = null
+  /** Whether a held send hangs before WhatsApp accepted the message, or after. */
+  private holdAfterDelivery = false
   private sendDelayMs = 0
   private linked: boolean
   private state: SimulatorState = 'stopped'
@@ -111,17 +113,15 @@ export class SimulatorTransport implements WhatsAppTransport {
         'Injected by the simulator',
       )
     }
-    if (this.held) {
-      // A send stuck in the browser: never resolves until stop(), like a process killed mid-send.
-      await new Promise<void>((resolve) => this.held?.push(resolve))
-      throw new SendError('stopped', 'Transport stopped during send', true, 'Retry after restart')
-    }
+    if (this.held && !this.holdAfterDelivery) await this.hang()
     if (this.sendDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.sendDelayMs))
     const waMessageId = simulatedMessageId(true, chatId)
     this.deliveries.push({ waMessageId, chatId, body, ack: 'sent', at: new Date().toISOString() })
-    // whatsapp-web.js emits message_create for our own send before sendMessage resolves.
     const echo = this.message(waMessageId, chatId, true, body, null, null)
     this.history.push(echo)
+    // WhatsApp has it, but the process dies before hearing back: no echo event, no answer.
+    if (this.held) await this.hang()
+    // whatsapp-web.js emits message_create for our own send before sendMessage resolves.
     this.emit({ kind: 'message', message: echo })
     await new Promise((resolve) => setImmediate(resolve))
     return { waMessageId }
@@ -214,9 +214,13 @@ export class SimulatorTransport implements WhatsAppTransport {
     this.sendDelayMs = ms
   }
 
-  /** Sends block until stop(): simulates a connector killed mid-send. */
-  holdSends(): void {
+  /**
+   * Sends block until stop(): simulates a connector killed mid-send, before WhatsApp accepted
+   * the message or (`afterDelivery`) once the customer's phone already has it.
+   */
+  holdSends(options: { afterDelivery?: boolean } = {}): void {
     this.held = []
+    this.holdAfterDelivery = options.afterDelivery ?? false
   }
 
   /** The phone unlinked this device: logged out, then a fresh QR. */
@@ -265,6 +269,11 @@ export class SimulatorTransport implements WhatsAppTransport {
     this.state = 'qr'
     const qr = `2@${randomBytes(24).toString('base64')},${randomBytes(32).toString('base64')},SIMULATOR`
     this.emit({ kind: 'qr', qr, expiresAt: new Date(Date.now() + this.qrTtlMs) })
+  }
+
+  private async hang(): Promise<never> {
+    await new Promise<void>((resolve) => this.held?.push(resolve))
+    throw new SendError('stopped', 'Transport stopped during send', true, 'Retry after restart')
   }
 
   private releaseHeld(): void {
