@@ -315,6 +315,20 @@ describe('a connector killed mid-send', () => {
     return { store: proxy, state }
   }
 
+  /**
+   * Stops the dead connector's harness and starts another on the same phone and volume, with the
+   * row's lease long expired: whatever claims before looking at the buffer and WhatsApp sends it again.
+   */
+  async function restartAbandoned(first: Harness, messageId: string, worker: string): Promise<Harness> {
+    await first.stop()
+    running.splice(running.indexOf(first), 1)
+    await backend.db.query(
+      `update public.messages set lease_expires_at = now() - interval '1 hour' where id = $1`,
+      [messageId],
+    )
+    return start(backend.store(worker), { leaseSeconds: 5, sim: first.sim, dir: first.dir })
+  }
+
   it('loses nothing: after the lease expires another connector sends it exactly once', async () => {
     const a = killable(backend.store('worker-a'))
     const first = await start(a.store, { leaseSeconds: 5 })
@@ -343,14 +357,7 @@ describe('a connector killed mid-send', () => {
     const id = await aiReply(first, '5215510000011', 'aceptado y caído')
     await waitFor(() => first.sim.outbox().some((d) => d.body === 'aceptado y caído'), 'on the phone')
     a.state.killed = true
-    await first.stop()
-    running.splice(running.indexOf(first), 1)
-    // Long abandoned: anything that claims before catch-up ran would send it again.
-    await backend.db.query(
-      `update public.messages set lease_expires_at = now() - interval '1 hour' where id = $1`,
-      [id],
-    )
-    const second = await start(backend.store('worker-f'), { leaseSeconds: 5, sim: first.sim, dir: first.dir })
+    const second = await restartAbandoned(first, id, 'worker-f')
     const sent = await waitFor(
       async () => (await rows('5215510000011@c.us')).find((r) => r.id === id && r.status === 'sent'),
       'recorded from the echo catch-up found',
@@ -374,14 +381,7 @@ describe('a connector killed mid-send', () => {
     const id = await aiReply(first, '5215510000008', 'ya enviado')
     // The sent id, then the echo of our own send queued behind it (so it replays as a duplicate).
     await waitFor(() => first.connector.health().bufferDepth === 2, 'sent id and echo buffered')
-    await first.stop()
-    running.splice(running.indexOf(first), 1)
-    // Make the row look abandoned: its lease is long expired.
-    await backend.db.query(
-      `update public.messages set lease_expires_at = now() - interval '1 hour' where id = $1`,
-      [id],
-    )
-    const second = await start(backend.store('worker-d'), { leaseSeconds: 5, sim: first.sim, dir: first.dir })
+    const second = await restartAbandoned(first, id, 'worker-d')
     const sent = await waitFor(
       async () => (await rows('5215510000008@c.us')).find((r) => r.id === id && r.status === 'sent'),
       'sent',
