@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { demoTenant, MemoryStore } from '../testing/memory-store.ts'
 import { buildContext, pendingCustomerTexts } from './build-context.ts'
+import type { ChatMessage, Conversation } from './types.ts'
 
 function chat() {
   const store = new MemoryStore()
@@ -10,19 +11,15 @@ function chat() {
 
 describe('buildContext', () => {
   const now = new Date('2026-11-25T12:00:00Z')
+  const contextFor = (store: MemoryStore, conversation: Conversation, trigger: ChatMessage) =>
+    buildContext({ tenant: demoTenant(), conversation, messages: store.messages, trigger, now })
 
   it('leaves out a message the customer deleted for everyone', () => {
     const { store, conversation, say } = chat()
     const hello = say('hola')
     store.revoke(say('mi tarjeta es 4111 1111 1111 1111').id)
     const trigger = say('busco una taza')
-    const context = buildContext({
-      tenant: demoTenant(),
-      conversation,
-      messages: store.messages,
-      trigger,
-      now,
-    })
+    const context = contextFor(store, conversation, trigger)
     expect(context.messages.map((m) => m.id)).toEqual([hello.id, trigger.id])
   })
 
@@ -33,13 +30,7 @@ describe('buildContext', () => {
     // The Supabase adapter returns a fresh object per read; the run still holds the one from before.
     const trigger = { ...msg }
     store.revoke(msg.id)
-    const context = buildContext({
-      tenant: demoTenant(),
-      conversation,
-      messages: store.messages,
-      trigger,
-      now,
-    })
+    const context = contextFor(store, conversation, trigger)
     expect(context.messages.map((m) => m.id)).toEqual([hello.id])
     expect(JSON.stringify(context)).not.toContain('chat equivocado')
   })

@@ -280,36 +280,30 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
     expect(h.store.runs).toEqual([expect.objectContaining({ outcome: 'dropped', reason })])
   })
 
-  it('skips a message the customer deleted before its run: no model call, no run recorded', async () => {
-    const h = harness()
-    const msg = h.store.receive(h.store.addConversation().id, 'hola')
-    h.store.revoke(msg.id)
-    expect(await h.run(msg.id)).toMatchObject({
-      outcome: 'skipped',
-      reason: 'trigger_deleted',
-      recorded: false,
-    })
-    expect(h.openai.requests).toHaveLength(0)
-    expect(h.store.runs).toHaveLength(0)
-  })
-
-  it('skips a message the customer deletes during the debounce window', async () => {
-    let msg: StoredMessage | undefined
-    const h = harness({
-      tenant: { debounceSeconds: 4 },
-      sleep: async () => {
-        if (msg) h.store.revoke(msg.id)
-      },
-    })
-    msg = h.store.receive(h.store.addConversation().id, 'perdón, chat equivocado')
-    expect(await h.run(msg.id)).toMatchObject({
-      outcome: 'skipped',
-      reason: 'trigger_deleted',
-      recorded: false,
-    })
-    expect(h.openai.requests).toHaveLength(0)
-    expect(h.store.runs).toHaveLength(0)
-  })
+  it.each([
+    ['before its run', false],
+    ['during the debounce window', true],
+  ])(
+    'skips a message the customer deleted %s: no model call, no run recorded',
+    async (_when, duringDebounce) => {
+      let msg: StoredMessage | undefined
+      const h = harness({
+        tenant: { debounceSeconds: 4 },
+        sleep: async () => {
+          if (msg && duringDebounce) h.store.revoke(msg.id)
+        },
+      })
+      msg = h.store.receive(h.store.addConversation().id, 'perdón, chat equivocado')
+      if (!duringDebounce) h.store.revoke(msg.id)
+      expect(await h.run(msg.id)).toMatchObject({
+        outcome: 'skipped',
+        reason: 'trigger_deleted',
+        recorded: false,
+      })
+      expect(h.openai.requests).toHaveLength(0)
+      expect(h.store.runs).toHaveLength(0)
+    },
+  )
 
   it('answers the message before one the customer deleted at the end of a burst', async () => {
     const { h, gates } = gatedDebounce('¡Hola! ¿En qué te ayudo?')
