@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /**
- * Phoenix serializer vsn 2.0.0 as realtime-js 2.119 speaks it (reference/supabase-wire.md §1.2):
+ * Phoenix serializer vsn 2.0.0 as realtime-js 2.119 speaks it (`RealtimeClient`'s serializer):
  * text frames are JSON arrays `[join_ref, ref, topic, event, payload]`; binary frames carry
  * user broadcasts only (kind 3 in from the client, kind 4 out to clients).
  */
