@@ -112,10 +112,14 @@ create table public.messages (
   wa_timestamp timestamptz,
   in_reply_to uuid references public.messages (id) on delete set null,
   client_ref text check (client_ref is null or length(client_ref) <= 100),
-  created_at timestamptz not null default now(),
+  -- The wall clock at insert, not now(): messages of one chat stored in one transaction (a batch)
+  -- keep the order in which they were stored instead of sharing one time.
+  created_at timestamptz not null default clock_timestamp(),
   sent_at timestamptz,
   delivered_at timestamptz,
   read_at timestamptz,
+  deleted_at timestamptz,
+  edited_at timestamptz,
   unique (channel_id, wa_message_id),
   unique (conversation_id, client_ref),
   check (direction = 'in' or author <> 'customer'),
@@ -123,6 +127,10 @@ create table public.messages (
 );
 comment on column public.messages.wa_timestamp is
   'When WhatsApp says the message was sent (the phone''s clock); created_at is when Relevo stored it and orders the thread.';
+comment on column public.messages.deleted_at is
+  'When the sender deleted the message for everyone on WhatsApp; body and media are cleared then.';
+comment on column public.messages.edited_at is
+  'When the sender last edited the message on WhatsApp; body holds the edited text.';
 comment on table public.messages is
   'Every message of a chat. direction in = from the customer; out with status queued..read is the outbox the connector sends. '
   'private rows (agent notes, system events) are never sent and keep status received.';

@@ -109,6 +109,8 @@ $$;
 
 -- Race-safe AI enqueue (rule 2): refused when the chat is no longer in ai mode, when a newer
 -- customer message arrived (the AI will answer that one), or when the trigger was answered.
+-- The AI never answers a message its sender deleted: refused here (the run was composing when
+-- the delete came); a deleted newer message does not count as newer.
 create function public.enqueue_ai_reply(p_trigger_message_id uuid, p_body text) returns jsonb
 language plpgsql security definer set search_path = '' as $$
 declare
@@ -128,11 +130,14 @@ begin
     perform private.fail(404, 'message_not_found', 'No incoming message with that id');
   end if;
   conv := private.lock_conversation(trig.conversation_id, null);
+  if trig.deleted_at is not null then
+    return jsonb_build_object('enqueued', false, 'reason', 'trigger_deleted');
+  end if;
   if conv.mode <> 'ai' then
     return jsonb_build_object('enqueued', false, 'reason', 'not_ai_mode');
   end if;
   if exists (select 1 from public.messages m where m.conversation_id = conv.id and m.direction = 'in'
-             and (m.created_at, m.id) > (trig.created_at, trig.id)) then
+             and m.deleted_at is null and (m.created_at, m.id) > (trig.created_at, trig.id)) then
     return jsonb_build_object('enqueued', false, 'reason', 'newer_message');
   end if;
   if exists (select 1 from public.messages m where m.conversation_id = conv.id and m.direction = 'out'
@@ -351,7 +356,8 @@ end
 $$;
 
 -- For the sweeper: the latest customer message of open ai-mode chats, unanswered, with no
--- AI decision recorded, older than the grace period (its webhook was probably dropped).
+-- AI decision recorded, older than the grace period (its webhook was probably dropped). Deleted
+-- messages are looked past: the one before a deleted latest message is answered.
 create function public.unanswered_ai_messages(p_min_age_seconds integer default 60, p_limit integer default 50)
 returns table (message_id uuid, conversation_id uuid, tenant_id uuid)
 language sql stable security definer set search_path = '' as $$
@@ -359,6 +365,7 @@ language sql stable security definer set search_path = '' as $$
   from public.conversations c
   join lateral (
     select * from public.messages x where x.conversation_id = c.id and not x.private and x.status <> 'cancelled'
+      and x.deleted_at is null
     order by x.created_at desc, x.id desc limit 1
   ) m on true
   where c.mode = 'ai' and c.status = 'open' and m.direction = 'in'

@@ -6,11 +6,6 @@
 -- in its result slot and the others are kept; any other error fails the whole batch, so the
 -- connector buffers every element and nothing is lost.
 
--- Messages of one chat in one batch share a transaction, so now() would give them one
--- created_at and their order would fall to the random id. The wall clock at insert keeps
--- the order in which they were stored, in a batch as everywhere else.
-alter table public.messages alter column created_at set default clock_timestamp();
-
 create function private.ingest_element(element jsonb) returns jsonb
 language plpgsql set search_path = '' as $$
 begin
