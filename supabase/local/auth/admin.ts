@@ -4,8 +4,7 @@ import type { Database } from '../../src/db/index.ts'
 import type { StandInEnv } from '../context.ts'
 import type { ApiKeys } from '../keys.ts'
 import { userNotFound, validationFailed, weakPassword } from './errors.ts'
-import { requireAdmin } from './request.ts'
-import { parseBody } from './routes.ts'
+import { parseBody, requireAdmin } from './request.ts'
 import { createUser, listUsers, updateUser, userById } from './users.ts'
 
 const metadata = z.record(z.string(), z.unknown())

@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { z } from 'zod'
 import type { Queryable } from '../../src/db/index.ts'
 import type { StandInEnv } from '../context.ts'
 import { type ApiKeys, type Claims, claimsFor } from '../keys.ts'
@@ -50,4 +51,15 @@ export async function requireUser(
 export async function requireAdmin(c: Context<StandInEnv>, keys: ApiKeys): Promise<void> {
   const claims = await bearerClaims(c, keys)
   if (claims.role !== 'service_role') throw notAdmin()
+}
+
+/** Parses with zod; a mismatch is GoTrue's 400 validation_failed. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body)
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const message = issue?.path.includes('email')
+    ? 'Unable to validate email address: invalid format'
+    : `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`
+  throw new AuthApiError(400, 'validation_failed', message)
 }

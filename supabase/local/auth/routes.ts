@@ -6,7 +6,7 @@ import type { StandInEnv } from '../context.ts'
 import type { ApiKeys } from '../keys.ts'
 import { adminRoutes } from './admin.ts'
 import { API_VERSION, AuthApiError, invalidCredentials, weakPassword } from './errors.ts'
-import { readAuthBody, requireUser } from './request.ts'
+import { parseBody, readAuthBody, requireUser } from './request.ts'
 import { endSessions, refreshSession, startSession, type TokenSettings } from './sessions.ts'
 import { checkPassword, createUser, updateUser, userById } from './users.ts'
 
@@ -27,17 +27,6 @@ const updateBody = z.object({
   password: z.string().optional(),
   data: metadata.optional(),
 })
-
-/** Parses with zod; a mismatch is GoTrue's 400 validation_failed. */
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
-  const result = schema.safeParse(body)
-  if (result.success) return result.data
-  const issue = result.error.issues[0]
-  const message = issue?.path.includes('email')
-    ? 'Unable to validate email address: invalid format'
-    : `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`
-  throw new AuthApiError(400, 'validation_failed', message)
-}
 
 /** `/auth/v1`: the GoTrue subset auth-js 2.119 uses for email + password (reference §3). */
 export function authRoutes(options: AuthOptions): Hono<StandInEnv> {
