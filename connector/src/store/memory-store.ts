@@ -4,10 +4,11 @@
  * contracts (idempotent ingest, phone messages as takeovers, lease-based claims that skip
  * rows with a recorded id, backoff and max attempts, forward-only acks, deletes and edits
  * that never go back) closely enough to
- * exercise the flows; the integration tests check the real functions through the stand-in.
+ * exercise the flows. `store-contract.test.ts` runs one contract suite against this fake and
+ * against the real SQL functions through the stand-in, so the two cannot drift apart.
  */
 import type { AckStatus } from '../whatsapp/transport.ts'
-import { StoreUnavailableError } from './errors.ts'
+import { StoreRejectedError, StoreUnavailableError } from './errors.ts'
 import type {
   ChangeInput,
   ChangeResult,
@@ -95,6 +96,15 @@ export class MemoryStore implements MessageStore {
 
   claimOutbox(limit: number, leaseSeconds: number): Promise<Array<OutboxMessage & { chatId: string }>> {
     return this.call(() => {
+      if (limit < 1 || limit > 100 || leaseSeconds < 5 || leaseSeconds > 3600) {
+        // claim_outbox's own bounds, so a flow the fake accepts is one the database accepts.
+        throw new StoreRejectedError(
+          400,
+          'invalid_argument',
+          'claim_outbox: limit must be 1..100 and lease 5..3600 seconds',
+          'Fix the connector configuration (OUTBOX_LEASE_SECONDS)',
+        )
+      }
       const now = Date.now()
       const due = this.rows
         .filter(
