@@ -128,9 +128,7 @@ async function measure(stack: TestStack, path: Path, count: number): Promise<Res
 }
 
 async function benchBackend(url: string | undefined): Promise<Record<string, Result[]>> {
-  if (url) process.env.RELEVO_TEST_PG_URL = url
-  else delete process.env.RELEVO_TEST_PG_URL
-  const stack = await startStack()
+  const stack = await startStack({ database: url ? 'postgres' : 'pglite' })
   try {
     const results: Record<string, Result[]> = {}
     for (const path of ['broadcast_from_db', 'postgres_changes'] as const) {
@@ -163,7 +161,6 @@ export async function runRealtimeBench(): Promise<void> {
   }
   report.backends.pglite = await benchBackend(undefined)
   if (pgUrl) report.backends.postgres = await benchBackend(pgUrl)
-  if (pgUrl) process.env.RELEVO_TEST_PG_URL = pgUrl
   await mkdir(new URL('./results/', import.meta.url), { recursive: true })
   await writeFile(new URL('./results/realtime.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`)
   process.stdout.write('  wrote bench/results/realtime.json\n')

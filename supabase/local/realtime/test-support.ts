@@ -1,12 +1,14 @@
-import { randomUUID } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import pg from 'pg'
 import { pino } from 'pino'
-import { type Database, openDatabase } from '../../src/db/index.ts'
+import {
+  type Database,
+  type DatabaseKind,
+  openThrowawayDatabase,
+  testDatabaseKinds,
+} from '../../src/db/index.ts'
 import { type ApiKeys, createApiKeys, signAccessToken } from '../keys.ts'
 import { createRealtime, type RealtimeOptions } from './index.ts'
 
@@ -71,14 +73,16 @@ export interface TestStack {
   close(): Promise<void>
 }
 
-export async function startStack(options: Partial<RealtimeOptions> = {}): Promise<TestStack> {
-  const fresh = await freshDatabase()
-  const db = await openDatabase({ url: fresh.url })
-  await db.exec(await readFile(new URL('../../sql/bootstrap.sql', import.meta.url), 'utf8'))
+/** `database`: the engine (real PostgreSQL when RELEVO_TEST_PG_URL is set, else PGlite, by default). */
+export async function startStack(
+  options: Partial<RealtimeOptions> & { database?: DatabaseKind } = {},
+): Promise<TestStack> {
+  const { database = testDatabaseKinds.at(-1) ?? 'pglite', ...realtimeOptions } = options
+  const db = await openThrowawayDatabase(database, { schema: 'bootstrap' })
   await db.exec(schema)
   const keys = await createApiKeys()
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
-  const realtime = createRealtime({ db, keys, logger, joinErrorBackoffMs: 0, ...options })
+  const realtime = createRealtime({ db, keys, logger, joinErrorBackoffMs: 0, ...realtimeOptions })
   const server = createServer((_req, res) => res.writeHead(404).end())
   const sockets = new Set<Duplex>()
   server.on('upgrade', (req, socket, head) => {
@@ -126,38 +130,6 @@ export async function startStack(options: Partial<RealtimeOptions> = {}): Promis
       await realtime.close()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await db.close()
-      await fresh.drop()
-    },
-  }
-}
-
-async function freshDatabase(): Promise<{ url: string | undefined; drop(): Promise<void> }> {
-  const adminUrl = process.env.RELEVO_TEST_PG_URL
-  if (!adminUrl) return { url: undefined, drop: async () => {} }
-  const name = `relevo_rt_${randomUUID().replaceAll('-', '').slice(0, 12)}`
-  const admin = new pg.Client({ connectionString: adminUrl })
-  await admin.connect()
-  await admin.query(`create database ${name}`)
-  await admin.end()
-  const url = new URL(adminUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    async drop() {
-      const again = new pg.Client({ connectionString: adminUrl })
-      await again.connect()
-      // pg.Pool.end() resolves before its sockets are closed; forcing the drop at once would kill
-      // them mid-close and surface as unhandled 57P01 errors, so wait for them to go first.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await again.query(`drop database if exists ${name}${attempt >= 50 ? ' with (force)' : ''}`)
-          break
-        } catch (error) {
-          if (attempt >= 50) throw error
-          await sleep(100)
-        }
-      }
-      await again.end()
     },
   }
 }
