@@ -14,11 +14,11 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Socket } from 'node:net'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { spawnConnector } from '@relevo/testing/connector-process'
+import { waitFor } from '@relevo/testing/wait-for'
 import pino from 'pino'
 import { SupabaseStore } from '../src/store/supabase-store.ts'
-import { spawnConnector } from '../src/testing/connector-process.ts'
 import { channelId, startHarness } from '../src/testing/harness.ts'
-import { waitFor } from '../src/testing/wait-for.ts'
 import { WhatsAppWebTransport } from '../src/whatsapp/whatsapp-web.ts'
 import { type BenchBackend, startBenchBackend } from './backend.ts'
 import { percentile, processesMemoryMiB, processMemoryMiB } from './memory.ts'
@@ -246,7 +246,7 @@ async function chromiumMemory() {
   proxy.close()
   await rm(dir, { recursive: true, force: true })
   return {
-    note: 'whatsapp-web.js starting, page load held open; real WhatsApp Web adds to this (reference notes: 500-750 MB per client reported)',
+    note: 'whatsapp-web.js starting, page load held open; real WhatsApp Web adds to this (whatsapp-web.js users report 500-750 MB per client)',
     processes: during.procs,
     rssSumMiB: round(during.rssMiB),
     pssSumMiB: round(during.pssMiB),

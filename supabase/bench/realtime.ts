@@ -2,7 +2,7 @@
  * Realtime delivery latency and throughput of the local stand-in, measured end to end: a write
  * in SQL → the realtime module → an unmodified supabase-js client's callback, every client a
  * distinct user of one tenant on its own WebSocket, RLS on. Two paths, as in Supabase's own
- * benchmarks (reference §5.2): broadcast from the database (`realtime.send` on a private
+ * benchmarks (Supabase's docs, `realtime/benchmarks`): broadcast from the database (`realtime.send` on a private
  * channel) and postgres_changes (INSERT on an RLS table, authorized per subscriber).
  * Runs on PGlite and, when RELEVO_TEST_PG_URL is set, on a throw-away database of that server.
  * The clients run in this same process, so their work is counted in the latency.

@@ -1,8 +1,8 @@
 /**
  * @module
  * The production transport: whatsapp-web.js 1.34.7 driving Debian Chromium through puppeteer.
- * The only file that imports whatsapp-web.js at run time. Facts it relies on (reference notes
- * §1, read from the library source): the package is CommonJS (named ESM imports fail), `ready`
+ * The only file that imports whatsapp-web.js at run time. Facts it relies on (read from the
+ * library's source): the package is CommonJS (named ESM imports fail), `ready`
  * can fire more than once, `message_create` covers incoming and own messages, a WAState
  * `disconnected` destroys the client (build a new one), and a failed `initialize()` leaves
  * Chromium running unless `destroy()` is called.
@@ -53,7 +53,7 @@ export const chromiumArgs = [
 
 export function buildClientOptions(o: WhatsAppWebOptions): ClientOptions {
   // A pinned version only holds if its HTML exists locally or comes from a remote cache
-  // (reference §1.1); otherwise WhatsApp Web loads live. See docs/decisions/013.
+  // (whatsapp-web.js's `webVersionCache: {type: 'remote'}`); otherwise WhatsApp Web loads live. See docs/decisions/013.
   const webVersionCache: ClientOptions['webVersionCache'] = o.webVersionUrl
     ? { type: 'remote', remotePath: o.webVersionUrl, strict: false }
     : { type: 'local', path: o.cachePath, strict: false }
@@ -174,7 +174,8 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
 
   async recentActivity(limitPerChat: number): Promise<RecentActivity> {
     const client = this.requireClient()
-    // Only the most recently active chats: getChats() is heavy on big accounts (reference §1.8).
+    // Only the most recently active chats: getChats() and fetchMessages() are heavy on big accounts
+    // (whatsapp-web.js's issue tracker lists them among the causes of high memory).
     const chats = (await client.getChats()).sort((a, b) => b.timestamp - a.timestamp).slice(0, 30)
     const activity: RecentActivity = { messages: [], changes: [] }
     for (const chat of chats) {
