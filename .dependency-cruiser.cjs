@@ -3,7 +3,7 @@
  * architecture: a dependency between two folders points one way, and no module imports itself
  * back through others. `functions/` also keeps its layering explicit: routes → pipeline → ports,
  * and the adapters implement the ports without the pipeline knowing them. Test files are left
- * out: they sit beside what they test and may reach across folders for their support.
+ * out (and `.contract.ts` suites, which tests run): they sit beside what they test and may reach across folders for their support.
  */
 module.exports = {
   forbidden: [
@@ -33,7 +33,9 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(\\.test\\.ts$|node_modules|\\.svelte-kit|/dist/|worker-configuration\\.d\\.ts)' },
+    exclude: {
+      path: '(\\.(test|contract)\\.ts$|node_modules|\\.svelte-kit|/dist/|worker-configuration\\.d\\.ts)',
+    },
     tsPreCompilationDeps: true,
     combinedDependencies: true,
   },

@@ -1,10 +1,14 @@
+import { launchChromium } from '@relevo/testing/chromium'
+import { type OpenAiDouble, startOpenAiDouble } from '@relevo/testing/openai-echo-double'
+import { simulatorPhone } from '@relevo/testing/simulator-phone'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from '../dashboard/e2e/chromium.ts'
-import { type OpenAiDouble, startOpenAiDouble } from '../dashboard/e2e/openai-double.ts'
 import { conversationRow, signIn } from './browser.ts'
-import { customerWrites, ownerTypesOnPhone, received, waitForReceived } from './phone.ts'
 import { type System, startSystem } from './system.ts'
+
+// The connector's HTTP port under `./relevo dev`.
+const { customerWrites, ownerTypesOnPhone, received, waitForReceived } =
+  simulatorPhone('http://127.0.0.1:3100')
 
 // The checklist the business owner was given (seed: "Prueba de mensaje IA → Manual → IA"),
 // on the whole system as `./relevo dev` starts it: the stand-in, functions under wrangler dev

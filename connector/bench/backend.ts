@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { applyMigrations, type Database, openDatabase } from '@relevo/supabase/db'
 import { type ApiKeys, createApiKeys, startStandIn } from '@relevo/supabase/local'
+import { freePort } from '@relevo/testing/free-port'
 import pino from 'pino'
-import { freePort } from '../src/testing/connector-process.ts'
 
 const adminUrl = process.env.RELEVO_TEST_PG_URL ?? 'postgres://relevo_ci:relevo_ci@127.0.0.1:5432/postgres'
 

@@ -3,12 +3,13 @@
  * → the local stand-in → Relevo's SQL functions on PGlite. One database for the file; each
  * test uses its own customer number.
  */
+
+import { waitFor } from '@relevo/testing/wait-for'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { StoreUnavailableError } from './store/errors.ts'
 import type { MessageStore } from './store/message-store.ts'
 import { channelId, type Harness, removeDir, startHarness } from './testing/harness.ts'
 import { startBackend, type TestBackend } from './testing/stand-in.ts'
-import { waitFor } from './testing/wait-for.ts'
 
 let backend: TestBackend
 const running: Harness[] = []

@@ -1,7 +1,7 @@
+import { waitFor } from '@relevo/testing/wait-for'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MemoryStore } from './store/memory-store.ts'
 import { type Harness, removeDir, startHarness } from './testing/harness.ts'
-import { waitFor } from './testing/wait-for.ts'
 
 const running: Harness[] = []
 async function start(store: MemoryStore, options: Parameters<typeof startHarness>[1] = {}) {

@@ -6,10 +6,10 @@ import type { ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { spawnConnector } from '@relevo/testing/connector-process'
+import { waitFor } from '@relevo/testing/wait-for'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { spawnConnector } from './testing/connector-process.ts'
 import { startBackend, type TestBackend } from './testing/stand-in.ts'
-import { waitFor } from './testing/wait-for.ts'
 
 let backend: TestBackend
 let dataDir = ''

@@ -1,8 +1,8 @@
+import { type FunctionsProcess, startFunctions } from '@relevo/testing/functions-process'
+import { type OpenAiDouble, startOpenAiDouble } from '@relevo/testing/openai-echo-double'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type FunctionsProcess, startFunctions } from './functions-process.ts'
 import { ADMIN, type Rig, startRig } from './harness.ts'
-import { type OpenAiDouble, startOpenAiDouble } from './openai-double.ts'
 
 // A settings change takes effect on the next AI reply, through the real chain: the stand-in's
 // database webhook → the functions under wrangler dev → an OpenAI-compatible double.

@@ -1,24 +1,28 @@
+import { type ConnectorProcess, spawnConnector } from '@relevo/testing/connector-process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type SimulatedPhone, startSimulatedPhone } from './connector-process.ts'
 import { ADMIN, CHANNEL, type Rig, startRig } from './harness.ts'
 
 // The WhatsApp link cycle with the real connector on its simulator: the phone logs out, the
 // connector asks for a QR, the admin sees it, asks for a fresh one (re-link), scans, and is ready.
 let rig: Rig
-let phone: SimulatedPhone
+let connector: ConnectorProcess
 
 beforeAll(async () => {
   rig = await startRig()
-  phone = await startSimulatedPhone(rig.standIn.url, rig.standIn.keys.serviceRoleKey)
+  connector = await spawnConnector({
+    supabaseUrl: rig.standIn.url,
+    serviceRoleKey: rig.standIn.keys.serviceRoleKey,
+    env: { OUTBOX_POLL_MS: '500', HEARTBEAT_MS: '2000' },
+  })
 })
 
 afterAll(async () => {
-  await phone?.stop()
+  await connector?.stop()
   await rig?.close()
 })
 
 async function simulator(path: 'logout' | 'scan'): Promise<void> {
-  const res = await fetch(`${phone.url}/simulator/session/${path}`, { method: 'POST' })
+  const res = await fetch(`${connector.url}/simulator/session/${path}`, { method: 'POST' })
   if (!res.ok) throw new Error(`simulator ${path} failed: ${res.status} ${await res.text()}`)
 }
 
@@ -69,7 +73,7 @@ describe('connection screen', () => {
   })
 
   it('tells the admin when the connector has gone silent', async () => {
-    await phone.stop()
+    await connector.stop()
     await rig.db.query(
       `update public.channels set last_heartbeat_at = now() - interval '7 minutes' where id = $1`,
       [CHANNEL],

@@ -1,36 +1,34 @@
 import { fileURLToPath } from 'node:url'
-import { applyMigrations, openDatabase } from '@relevo/supabase/db'
-import { startStandIn } from '@relevo/supabase/local'
-import { createClient } from '@supabase/supabase-js'
-import { pino } from 'pino'
+import type { StandIn } from '@relevo/supabase/local'
+import { launchChromium } from '@relevo/testing/chromium'
+import { DEMO_ADMIN, DEMO_ANA, DEMO_CHANNEL_ID, DEMO_TENANT_ID } from '@relevo/testing/demo-seed'
+import { startSeededStandIn } from '@relevo/testing/stand-in'
 import type { Page } from 'playwright-core'
-import { launchChromium } from './chromium.ts'
 import { serveStatic } from './static-server.ts'
 
-export const TENANT = '00000000-0000-4000-8000-000000000001'
-export const CHANNEL = '00000000-0000-4000-8000-000000000101'
-export const ADMIN = { email: 'admin@demo.relevo.test', password: 'relevo-demo', name: 'Admin Demo' }
-export const ANA = { email: 'ana@demo.relevo.test', password: 'relevo-demo', name: 'Ana' }
+export const TENANT = DEMO_TENANT_ID
+export const CHANNEL = DEMO_CHANNEL_ID
+export const ADMIN = DEMO_ADMIN
+export const ANA = DEMO_ANA
 
 const dashboardDir = fileURLToPath(new URL('..', import.meta.url))
 
 /**
- * End-to-end rig: the local stand-in over in-memory PGlite with the seed, the dashboard's static
- * build (made by global-setup.ts) served on a random port, and Debian Chromium. A missing Chromium is an error, never a skip.
+ * End-to-end rig: the seeded stand-in from @relevo/testing, the dashboard's static build (made by
+ * global-setup.ts) served on a random port, and Debian Chromium. A missing Chromium is an error, never a skip.
  */
 export async function startRig(options: { webhooks?: boolean } = {}) {
-  // Webhooks stay off unless a test runs the functions to receive them (e2e/functions-process.ts).
-  const webhooks = options.webhooks ?? false
+  // Webhooks stay off unless a test runs the functions to receive them (@relevo/testing/functions-process).
   const browser = await launchChromium()
-  const db = await openDatabase()
-  await applyMigrations(db, { seed: true })
-  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
-  let standIn = await startStandIn({ db, logger, port: 0, host: '127.0.0.1', webhooks })
-  const port = Number(new URL(standIn.url).port)
+  const stack = await startSeededStandIn({ webhooks: options.webhooks ?? false })
+  const { db } = stack
   const site = await serveStatic(join(dashboardDir, 'build'))
-  const service = createClient(standIn.url, standIn.keys.serviceRoleKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-  })
+  const service = stack.service()
+  const standIn = (): StandIn => {
+    const running = stack.standIn()
+    if (!running) throw new Error('the stand-in is stopped: call restartStandIn() first')
+    return running
+  }
 
   /** A fresh browser context (own storage) pointed at the stand-in, in the given language. */
   async function newPage(locale: 'es' | 'en' = 'en', viewport = { width: 1280, height: 800 }): Promise<Page> {
@@ -39,7 +37,7 @@ export async function startRig(options: { webhooks?: boolean } = {}) {
       (env) => {
         window.__RELEVO_ENV__ = env
       },
-      { url: standIn.url, anonKey: standIn.keys.anonKey },
+      { url: stack.url, anonKey: stack.keys.anonKey },
     )
     return context.newPage()
   }
@@ -101,21 +99,12 @@ export async function startRig(options: { webhooks?: boolean } = {}) {
   return {
     site,
     get standIn() {
-      return standIn
+      return standIn()
     },
     /** Takes Supabase away (REST, auth, realtime) while the database keeps its rows. */
-    stopStandIn: () => standIn.close(),
+    stopStandIn: () => stack.down(),
     /** Brings it back on the same port with the same keys, as a restarted server would. */
-    async restartStandIn() {
-      standIn = await startStandIn({
-        db,
-        logger,
-        port,
-        host: '127.0.0.1',
-        keys: standIn.keys,
-        webhooks,
-      })
-    },
+    restartStandIn: () => stack.up(),
     db,
     browser,
     service,
@@ -127,8 +116,7 @@ export async function startRig(options: { webhooks?: boolean } = {}) {
     async close() {
       await browser.close()
       await site.close()
-      await standIn.close()
-      await db.close()
+      await stack.close()
     },
   }
 }

@@ -1,26 +1,33 @@
+import { type ConnectorProcess, spawnConnector } from '@relevo/testing/connector-process'
+import { type SimulatorPhone, simulatorPhone } from '@relevo/testing/simulator-phone'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type SimulatedPhone, startSimulatedPhone } from './connector-process.ts'
 import { ADMIN, type Rig, startRig } from './harness.ts'
 
 // The whole path with the real connector on its simulator: a customer's phone writes, the agent
 // sees it live, takes over, replies, and the reply arrives on the customer's phone.
 let rig: Rig
-let phone: SimulatedPhone
+let connector: ConnectorProcess
+let phone: SimulatorPhone
 
 beforeAll(async () => {
   rig = await startRig()
-  phone = await startSimulatedPhone(rig.standIn.url, rig.standIn.keys.serviceRoleKey)
+  connector = await spawnConnector({
+    supabaseUrl: rig.standIn.url,
+    serviceRoleKey: rig.standIn.keys.serviceRoleKey,
+    env: { OUTBOX_POLL_MS: '500', HEARTBEAT_MS: '2000' },
+  })
+  phone = simulatorPhone(connector.url)
 })
 
 afterAll(async () => {
-  await phone?.stop()
+  await connector?.stop()
   await rig?.close()
 })
 
 /** Polls until the customer's phone has a message with this body (the outbox is asynchronous). */
 async function phoneReceives(body: string): Promise<{ chatId: string; body: string; ack: string }> {
   for (;;) {
-    const found = (await phone.received()).find((m) => m.body === body)
+    const found = (await phone.outbox()).find((m) => m.body === body)
     if (found) return found
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
@@ -52,6 +59,6 @@ describe('customer phone ↔ agent desk through the connector simulator', () => 
 
     await page.getByRole('button', { name: 'Hand back to AI' }).click()
     await row.getByTestId('holder-badge').filter({ hasText: /^AI$/ }).waitFor()
-    expect((await phone.received()).filter((m) => m.body === 'Sí, de 10 a 14 h')).toHaveLength(1)
+    expect((await phone.outbox()).filter((m) => m.body === 'Sí, de 10 a 14 h')).toHaveLength(1)
   })
 })

@@ -1,43 +1,51 @@
 /**
- * Test and bench support: `src/main.ts` as a real process on the simulator transport, ready
- * once its /health answers, and a free loopback port to give it.
+ * @module
+ * The real connector (`connector/src/main.ts`) on the simulator transport, as its own process
+ * against a stand-in: ready once its /health answers. The dashboard's and the system's tests
+ * never import the connector's code; its own tests and bench use the same process.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { type AddressInfo, createServer } from 'node:net'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort } from './free-port.ts'
 import { waitFor } from './wait-for.ts'
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-}
+const connectorDir = fileURLToPath(new URL('../../connector/', import.meta.url))
 
 export interface ConnectorProcessOptions {
   supabaseUrl: string
   serviceRoleKey: string
-  dataDir: string
+  /** The session and buffer folder; a temporary one (removed on stop) when absent. */
+  dataDir?: string
   logLevel?: string
+  /** More environment for the connector (OUTBOX_POLL_MS, HEARTBEAT_MS, …). */
+  env?: Record<string, string>
 }
 
-export async function spawnConnector(
-  o: ConnectorProcessOptions,
-): Promise<{ child: ChildProcess; url: string }> {
+export interface ConnectorProcess {
+  child: ChildProcess
+  url: string
+  /** SIGTERM, then waits for the exit (a graceful stop). */
+  stop(): Promise<void>
+}
+
+export async function spawnConnector(options: ConnectorProcessOptions): Promise<ConnectorProcess> {
   const port = await freePort()
+  const ownDir = options.dataDir ? null : await mkdtemp(join(tmpdir(), 'relevo-connector-'))
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: new URL('../..', import.meta.url),
+    cwd: connectorDir,
     env: {
       ...process.env,
-      SUPABASE_URL: o.supabaseUrl,
-      SUPABASE_SERVICE_ROLE_KEY: o.serviceRoleKey,
+      SUPABASE_URL: options.supabaseUrl,
+      SUPABASE_SERVICE_ROLE_KEY: options.serviceRoleKey,
       WHATSAPP_TRANSPORT: 'simulator',
+      HOST: '127.0.0.1',
       PORT: String(port),
-      DATA_DIR: o.dataDir,
-      LOG_LEVEL: o.logLevel ?? 'silent',
+      DATA_DIR: options.dataDir ?? ownDir ?? '',
+      LOG_LEVEL: options.logLevel ?? 'silent',
+      ...options.env,
     },
     stdio: 'ignore',
   })
@@ -51,5 +59,16 @@ export async function spawnConnector(
     'connector process /health',
     60_000,
   )
-  return { child, url }
+  return {
+    child,
+    url,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+      if (ownDir) await rm(ownDir, { recursive: true, force: true })
+    },
+  }
 }

@@ -4,8 +4,9 @@
  * real SQL functions through the stand-in (`store-contract.test.ts`), so the fake the flow
  * tests rely on cannot drift from the rules it copies.
  */
+
+import { DEMO_CHANNEL_ID as channelId } from '@relevo/testing/demo-seed'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { channelId } from '../testing/harness.ts'
 import type { IngestInput, MessageStore } from './message-store.ts'
 
 export interface ContractSubject {

@@ -6,6 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DEMO_CHANNEL_ID } from '@relevo/testing/demo-seed'
 import type { Hono } from 'hono'
 import pino from 'pino'
 import { type Connector, startConnector } from '../connector.ts'
@@ -13,7 +14,7 @@ import { createApp } from '../http/app.ts'
 import type { MessageStore } from '../store/message-store.ts'
 import { SimulatorTransport } from '../whatsapp/simulator.ts'
 
-export const channelId = '00000000-0000-4000-8000-000000000101'
+export const channelId = DEMO_CHANNEL_ID
 
 export interface Harness {
   connector: Connector

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { waitFor } from '@relevo/testing/wait-for'
 import pino from 'pino'
 import { afterAll, describe, expect, it } from 'vitest'
 import { SessionManager } from '../session/session-manager.ts'
 import { MemoryStore } from '../store/memory-store.ts'
-import { waitFor } from '../testing/wait-for.ts'
 import { TransportError } from './errors.ts'
 import {
   buildClientOptions,

@@ -1,0 +1,6 @@
+/** What `supabase/seed.sql` creates: the demo store, its WhatsApp channel and its two agents. */
+export const DEMO_TENANT_ID = '00000000-0000-4000-8000-000000000001'
+export const DEMO_CHANNEL_ID = '00000000-0000-4000-8000-000000000101'
+export const DEMO_PASSWORD = 'relevo-demo'
+export const DEMO_ADMIN = { email: 'admin@demo.relevo.test', password: DEMO_PASSWORD, name: 'Admin Demo' }
+export const DEMO_ANA = { email: 'ana@demo.relevo.test', password: DEMO_PASSWORD, name: 'Ana' }
