@@ -17,6 +17,8 @@ export interface FunctionArg {
   /** Schema and name of the argument's type, quoted by the SQL builder. */
   typeSchema: string
   typeName: string
+  /** The type as `regtype` prints it (`integer`, `text`), for PGRST203's message. */
+  typeLabel: string
   hasDefault: boolean
 }
 
@@ -67,7 +69,7 @@ select p.proname as name, p.proretset as returns_set, p.pronargdefaults as n_def
   rt.oid = 'void'::regtype as returns_void,
   (rt.typtype = 'c' or coalesce(p.proargmodes && array['o', 't']::"char"[], false)) as returns_composite,
   coalesce((select json_agg(json_build_object('name', coalesce(p.proargnames[i], ''),
-      'type_schema', tn.nspname, 'type_name', t.typname) order by i)
+      'type_schema', tn.nspname, 'type_name', t.typname, 'type_label', t.oid::regtype::text) order by i)
     from generate_series(1, coalesce(array_length(p.proallargtypes, 1), p.pronargs)) as i
     join pg_type t on t.oid = coalesce(p.proallargtypes[i], p.proargtypes[i - 1])
     join pg_namespace tn on tn.oid = t.typnamespace
@@ -75,7 +77,8 @@ select p.proname as name, p.proretset as returns_set, p.pronargdefaults as n_def
 from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 join pg_type rt on rt.oid = p.prorettype
-where n.nspname = $1 and p.prokind = 'f'`
+where n.nspname = $1 and p.prokind = 'f'
+order by p.oid -- overloads in creation order, for PGRST203's list`
 
 const FOREIGN_KEYS_SQL = `
 select c.conname as name, rel.relname as table_name, ref.relname as ref_table,
@@ -94,7 +97,15 @@ interface FunctionRow {
   n_defaults: number
   returns_void: boolean
   returns_composite: boolean
-  args: { name: string; type_schema: string; type_name: string }[]
+  args: { name: string; type_schema: string; type_name: string; type_label: string }[]
+}
+
+// PostgREST only exposes functions whose parameters are all named, or that have exactly one
+// unnamed parameter of a type a raw body can fill (SchemaCache.hs, `callable`).
+function callable(args: FunctionRow['args']): boolean {
+  const unnamed = args.filter((arg) => arg.name === '').length
+  if (unnamed === 0) return true
+  return unnamed === 1 && ['bytea', 'json', 'jsonb', 'text', 'xml'].includes(args[0]?.type_name ?? '')
 }
 
 export class SchemaCache {
@@ -155,6 +166,7 @@ export class SchemaCache {
       snapshot.tables.set(row.name, { name: row.name, columns: row.columns, primaryKey: row.primary_key })
     }
     for (const row of functions.rows) {
+      if (!callable(row.args)) continue
       const firstDefault = row.args.length - row.n_defaults
       const info: FunctionInfo = {
         name: row.name,
@@ -165,6 +177,7 @@ export class SchemaCache {
           name: arg.name,
           typeSchema: arg.type_schema,
           typeName: arg.type_name,
+          typeLabel: arg.type_label,
           hasDefault: index >= firstDefault,
         })),
       }
