@@ -7,8 +7,8 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
-import { applyMigrations, openDatabase } from '../src/db/index.ts'
 import { z } from 'zod'
+import { applyMigrations, openDatabase } from '../src/db/index.ts'
 import { GOTRUE_TOKEN_RATE_LIMIT } from './auth/rate-limit.ts'
 import { type ApiKeys, createApiKeys, type StandInOptions, startStandIn } from './index.ts'
 
@@ -68,10 +68,16 @@ const envSettings = z.object({
 // PostgREST's db-tx-end and GoTrue's token rate limit; a bad value stops the start with zod's message.
 function settingsFromEnv(): Pick<StandInOptions, 'txEnd' | 'tokenRateLimit'> {
   const parsed = envSettings.safeParse(process.env)
-  if (!parsed.success) throw new Error(`Invalid stand-in setting: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`)
+  if (!parsed.success)
+    throw new Error(
+      `Invalid stand-in setting: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+    )
   return {
     txEnd: parsed.data.STAND_IN_DB_TX_END,
-    tokenRateLimit: { perFiveMinutes: parsed.data.STAND_IN_TOKEN_RATE_LIMIT, burst: GOTRUE_TOKEN_RATE_LIMIT.burst },
+    tokenRateLimit: {
+      perFiveMinutes: parsed.data.STAND_IN_TOKEN_RATE_LIMIT,
+      burst: GOTRUE_TOKEN_RATE_LIMIT.burst,
+    },
   }
 }
 

@@ -23,7 +23,8 @@ interface Bucket {
 export function tokenRateLimiter(limit: TokenRateLimit, now: () => number = Date.now) {
   const buckets = new Map<string, Bucket>()
   const perMs = limit.perFiveMinutes / 300_000
-  const refill = (bucket: Bucket, time: number) => Math.min(limit.burst, bucket.tokens + (time - bucket.at) * perMs)
+  const refill = (bucket: Bucket, time: number) =>
+    Math.min(limit.burst, bucket.tokens + (time - bucket.at) * perMs)
   return function take(key: string): void {
     if (limit.perFiveMinutes <= 0) return
     const time = now()
@@ -35,7 +36,8 @@ export function tokenRateLimiter(limit: TokenRateLimit, now: () => number = Date
     bucket.tokens = refill(bucket, time)
     bucket.at = time
     buckets.set(key, bucket)
-    if (bucket.tokens < 1) throw new AuthApiError(429, 'over_request_rate_limit', 'Request rate limit reached')
+    if (bucket.tokens < 1)
+      throw new AuthApiError(429, 'over_request_rate_limit', 'Request rate limit reached')
     bucket.tokens -= 1
   }
 }

@@ -53,7 +53,14 @@ function parseAccept(accept: string): Range[] {
     const params = new Map<string, string>()
     for (const piece of rest) {
       const at = piece.indexOf('=')
-      if (at > 0) params.set(piece.slice(0, at).trim().toLowerCase(), piece.slice(at + 1).trim().replace(/^"|"$/g, ''))
+      if (at > 0)
+        params.set(
+          piece.slice(0, at).trim().toLowerCase(),
+          piece
+            .slice(at + 1)
+            .trim()
+            .replace(/^"|"$/g, ''),
+        )
     }
     const q = Number(params.get('q') ?? '1')
     params.delete('q')

@@ -42,10 +42,10 @@ export function parsePrefer(header: string | undefined, txEnd: TxEnd = 'commit')
   const prefs: Record<string, unknown> = {}
   for (const name of Object.keys(CHOICES) as (keyof typeof CHOICES)[]) {
     const values: readonly string[] = CHOICES[name]
-    const value = tokens.find((token) => values.includes(valueOf(token, name) ?? ''))
-    if (value) prefs[name] = valueOf(value, name)
+    const value = tokens.find((token) => values.includes(prefValue(token, name) ?? ''))
+    if (value) prefs[name] = prefValue(value, name)
   }
-  const max = tokens.map((token) => valueOf(token, 'max-affected')).find((value) => value !== undefined)
+  const max = tokens.map((token) => prefValue(token, 'max-affected')).find((value) => value !== undefined)
   if (max !== undefined && /^-?\d{1,18}$/.test(max)) prefs.maxAffected = Number(max)
   const parsed = prefs as Preferences
   const invalid = tokens.filter((token) => !ACCEPTED.has(token) && !token.startsWith('max-affected='))
@@ -63,7 +63,7 @@ export function parsePrefer(header: string | undefined, txEnd: TxEnd = 'commit')
   return parsed
 }
 
-function valueOf(token: string, name: string): string | undefined {
+function prefValue(token: string, name: string): string | undefined {
   return token.startsWith(`${name}=`) ? token.slice(name.length + 1) : undefined
 }
 

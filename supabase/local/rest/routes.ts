@@ -7,12 +7,19 @@ import type { StandInEnv } from '../context.ts'
 import type { Claims } from '../keys.ts'
 import { insertRows, invalidBody, isObject, readJsonBody } from './body.ts'
 import { embedding, resolveEmbeds } from './embed.ts'
-import { badRequest, fromDatabaseError, isDatabaseError, notSupported, PostgrestError, tableNotFound } from './errors.ts'
+import {
+  badRequest,
+  fromDatabaseError,
+  isDatabaseError,
+  notSupported,
+  PostgrestError,
+  tableNotFound,
+} from './errors.ts'
 import { type Media, negotiate } from './media.ts'
 import {
   type Action,
-  checkMaxAffected,
   type CountKind,
+  checkMaxAffected,
   type Preferences,
   parsePrefer,
   preferenceApplied,
@@ -107,6 +114,17 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
     if (!table) throw tableNotFound(schema, name)
     const parsed = parseQuery(new URL(c.req.url).searchParams)
     const select = await resolveEmbeds(cache, schema, table.name, parsed.select, parsed.embedded)
+    const embeds = new Set(select.flatMap((item) => (item.kind === 'embed' ? [item.alias ?? item.name] : [])))
+    if (
+      parsed.conditions.some(
+        (c) => c.kind === 'filter' && c.column.path.length === 0 && embeds.has(c.column.name),
+      )
+    ) {
+      throw notSupported(
+        'Filtering on whether an embedded resource is null (`embed=not.is.null`)',
+        'Use !inner on the embed instead.',
+      )
+    }
     const query = { ...parsed, select }
     const prefs = parsePrefer(c.req.header('Prefer'), options.txEnd)
     const media = negotiate(c.req.header('Accept'))
@@ -124,7 +142,8 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
     const from = `${qualified(schema, table.name)} as ${T}`
     const statement = readStatement(from, query, readOptions(prefs.count, media), undefined, render)
     // Planned and estimated counts ask the planner, as PostgREST does (EXPLAIN's Plan Rows).
-    const explain = prefs.count === 'exact' || !prefs.count ? undefined : explainStatement(from, query, embedding(schema))
+    const explain =
+      prefs.count === 'exact' || !prefs.count ? undefined : explainStatement(from, query, embedding(schema))
     return run(c, prefs, preferenceApplied(prefs, 'read'), async (tx) => {
       const row = await first(tx, statement)
       checkSingle(row, media)
@@ -132,7 +151,12 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
       if (explain) {
         const planned = await plannedRows(tx, explain)
         // Estimated: exact up to max-rows, beyond that the larger of the two.
-        total = prefs.count === 'planned' ? planned : total !== undefined && total > maxRows ? Math.max(total, planned) : total
+        total =
+          prefs.count === 'planned'
+            ? planned
+            : total !== undefined && total > maxRows
+              ? Math.max(total, planned)
+              : total
       }
       return rowsResponse(row, media, query.offset, total)
     })
@@ -143,7 +167,10 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
     const { schema, table, query, prefs, media, embedding } = await tableRequest(c, 'Content-Profile')
     const rows = insertRows(await readJsonBody(c, false), query.columns !== undefined)
     if (prefs.missing === 'default' && (rows.length > 1 || query.columns)) {
-      throw notSupported('Prefer: missing=default on bulk inserts', 'Leave the column out of every row instead.')
+      throw notSupported(
+        'Prefer: missing=default on bulk inserts',
+        'Leave the column out of every row instead.',
+      )
     }
     const representation = prefs.return === 'representation'
     const statement = insertStatement(rows, {
@@ -163,7 +190,11 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
       // PostgREST answers 200 when an upsert (merge-duplicates) inserted no new row.
       const noneInserted = merge && rows.some((r) => Object.keys(r).length > 0) && !((row.inserted ?? 0) > 0)
       const status = noneInserted || (merge && rows.length === 0) ? 200 : 201
-      const range = contentRange(1, 0, prefs.count === 'exact' || prefs.count === 'estimated' ? row.n : undefined)
+      const range = contentRange(
+        1,
+        0,
+        prefs.count === 'exact' || prefs.count === 'estimated' ? row.n : undefined,
+      )
       return writeResponse(row, representation, media, { full: status, minimal: status, range })
     })
   })
@@ -209,12 +240,21 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
     }
     const args = post ? body : query.args
     if (!isObject(args) && !Array.isArray(args)) throw invalidBody('RPC arguments must be a JSON object')
-    const { fn, wholeBody } = await resolveFunction(cache, schema, name, isObject(args) ? Object.keys(args) : [], post)
+    const { fn, wholeBody } = await resolveFunction(
+      cache,
+      schema,
+      name,
+      isObject(args) ? Object.keys(args) : [],
+      post,
+    )
     if (!wholeBody && !isObject(args)) throw invalidBody('RPC arguments must be a JSON object')
     refuseUnsupportedCall(fn.returnsComposite, query, prefs, fn.returnsSet)
     // Estimated counts of a function's rows are exact on PostgREST; planned ones are not counted.
     const count = prefs.count === 'planned' ? undefined : prefs.count
-    const call = rpcStatement(schema, fn, args, wholeBody, query, { ...readOptions(count, media), count: count && 'exact' })
+    const call = rpcStatement(schema, fn, args, wholeBody, query, {
+      ...readOptions(count, media),
+      count: count && 'exact',
+    })
     return run(c, prefs, preferenceApplied(prefs, 'rpc' satisfies Action), async (tx) => {
       const row = await first(tx, call.statement)
       checkSingle(row, media)
@@ -223,7 +263,11 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
       const shaped = call.shape === 'object' ? { ...row, body: row.first ?? 'null' } : row
       const response = rowsResponse(shaped, media, query.offset, row.total)
       if (call.shape !== 'void') return response
-      return { status: 204, body: null, headers: { 'Content-Range': response.headers['Content-Range'] ?? '' } }
+      return {
+        status: 204,
+        body: null,
+        headers: { 'Content-Range': response.headers['Content-Range'] ?? '' },
+      }
     })
   }
   app.on(['GET', 'HEAD'], '/rpc/:fn', rpc)
@@ -254,12 +298,19 @@ function refuseUnsupportedCall(
       code: 'PGRST128',
       details: null,
       hint: null,
-      message: 'Function must return SETOF or TABLE when max-affected preference is used with handling=strict',
+      message:
+        'Function must return SETOF or TABLE when max-affected preference is used with handling=strict',
     })
   }
-  const shaped = query.conditions.length > 0 || query.order.length > 0 || query.limit !== undefined || query.offset !== undefined
+  const shaped =
+    query.conditions.length > 0 ||
+    query.order.length > 0 ||
+    query.limit !== undefined ||
+    query.offset !== undefined
   const selected = query.select.some((item) => item.kind !== 'star')
   if (!composite && (shaped || selected)) {
-    throw notSupported('Filtering, ordering, paging or selecting the result of a function that returns scalars')
+    throw notSupported(
+      'Filtering, ordering, paging or selecting the result of a function that returns scalars',
+    )
   }
 }

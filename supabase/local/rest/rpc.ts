@@ -29,7 +29,10 @@ export async function resolveFunction(
   const matched = candidates.filter((fn) => matchesParams(fn, new Set(given)))
   const fallback = candidates.filter(
     (fn) =>
-      post && fn.args.length === 1 && fn.args[0]?.name === '' && ['json', 'jsonb'].includes(fn.args[0].typeName),
+      post &&
+      fn.args.length === 1 &&
+      fn.args[0]?.name === '' &&
+      ['json', 'jsonb'].includes(fn.args[0].typeName),
   )
   const [only] = matched
   if (only && matched.length === 1) return { fn: only, wholeBody: false }

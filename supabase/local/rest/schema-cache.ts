@@ -38,6 +38,8 @@ export interface ForeignKey {
   columns: string[]
   refTable: string
   refColumns: string[]
+  /** The key's columns are also a primary key or unique constraint: one-to-one both ways. */
+  oneToOne: boolean
 }
 
 /** How an embedded resource joins its parent: the child table, one or many rows, and column pairs. */
@@ -45,6 +47,10 @@ export interface Relation {
   table: string
   many: boolean
   on: { parent: string; child: string }[]
+  /** PostgREST's name for the relationship's kind, as PGRST201 lists it. */
+  cardinality: 'many-to-one' | 'one-to-many' | 'one-to-one'
+  /** The foreign key constraint's name. */
+  constraint: string
 }
 
 interface Snapshot {
@@ -85,11 +91,16 @@ select c.conname as name, rel.relname as table_name, ref.relname as ref_table,
   (select json_agg(a.attname order by k.ord) from unnest(c.conkey) with ordinality as k(attnum, ord)
     join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum) as columns,
   (select json_agg(a.attname order by k.ord) from unnest(c.confkey) with ordinality as k(attnum, ord)
-    join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.attnum) as ref_columns
+    join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.attnum) as ref_columns,
+  -- PostgREST's one_to_one: the key's columns are exactly a primary key or unique constraint.
+  exists (select 1 from pg_constraint u where u.conrelid = c.conrelid and u.contype in ('p', 'u')
+    and (select array_agg(k order by k) from unnest(u.conkey) as k)
+      = (select array_agg(k order by k) from unnest(c.conkey) as k)) as one_to_one
 from pg_constraint c
 join pg_class rel on rel.oid = c.conrelid join pg_namespace n on n.oid = rel.relnamespace
 join pg_class ref on ref.oid = c.confrelid join pg_namespace rn on rn.oid = ref.relnamespace
-where c.contype = 'f' and n.nspname = $1 and rn.nspname = $1`
+where c.contype = 'f' and n.nspname = $1 and rn.nspname = $1
+order by c.conrelid, c.conname`
 
 interface FunctionRow {
   name: string
@@ -153,6 +164,7 @@ export class SchemaCache {
       ref_table: string
       columns: string[]
       ref_columns: string[]
+      one_to_one: boolean
     }>(FOREIGN_KEYS_SQL, [schema])
     const foreignKeys = keys.rows.map((row) => ({
       name: row.name,
@@ -160,6 +172,7 @@ export class SchemaCache {
       columns: row.columns,
       refTable: row.ref_table,
       refColumns: row.ref_columns,
+      oneToOne: row.one_to_one,
     }))
     const snapshot: Snapshot = { tables: new Map(), functions: new Map(), foreignKeys }
     for (const row of tables.rows) {

@@ -38,7 +38,7 @@ export function readStatement(
   params = new Params(),
   embedding?: Embedding,
 ): Statement {
-  const where = filterSql(from, query, params, embedding)
+  const where = filterSql(query, params, embedding)
   // Supabase's max-rows caps every top-level read (PostgREST's restrictRange).
   const limit = Math.min(query.limit ?? options.maxRows, options.maxRows)
   const page = orderSql(query.order, params) + pageSql(limit, query.offset, params)
@@ -54,11 +54,11 @@ export function readStatement(
 /** The planner's row estimate for a read (PostgREST's planned count), read from `Plan Rows`. */
 export function explainStatement(from: string, query: RestQuery, embedding?: Embedding): Statement {
   const params = new Params()
-  const where = filterSql(from, query, params, embedding)
+  const where = filterSql(query, params, embedding)
   return { text: `explain (format json) select 1 from ${from}${where}`, params: params.values }
 }
 
-function filterSql(from: string, query: RestQuery, params: Params, embedding?: Embedding): string {
+function filterSql(query: RestQuery, params: Params, embedding?: Embedding): string {
   const inner = embedding?.innerJoins(query.select, T, params) ?? []
   return whereSql(query.conditions, params, T, inner)
 }
