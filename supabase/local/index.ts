@@ -7,13 +7,20 @@
 import type { AddressInfo } from 'node:net'
 import type { Logger } from 'pino'
 import type { Database } from '../src/db/index.ts'
-import { type ApiKeys, createApiKeys } from './keys.ts'
+import { GOTRUE_TOKEN_RATE_LIMIT, type TokenRateLimit } from './auth/rate-limit.ts'
+import { type ApiKeys, createApiKeys, DEMO_JWT_SECRET } from './keys.ts'
 import { createRealtime } from './realtime/index.ts'
+import type { TxEnd } from './rest/prefer.ts'
 import { SchemaCache } from './rest/schema-cache.ts'
 import { createHttpServer } from './server.ts'
 import { type RetryPolicy, startWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.ts'
 
 export { type ApiKeys, createApiKeys } from './keys.ts'
+
+/** 127.0.0.0/8, ::1 and `localhost`: only this machine can connect. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host)
+}
 
 export interface StandInOptions {
   db: Database
@@ -29,6 +36,12 @@ export interface StandInOptions {
   webhooks?: boolean
   /** How failed webhook deliveries are retried; see webhooks/dispatcher.ts for the default. */
   webhookRetry?: RetryPolicy
+  /** PostgREST's db-max-rows; Supabase's default is 1000. */
+  maxRows?: number
+  /** PostgREST's db-tx-end: `commit` (Supabase's) refuses `Prefer: tx=rollback`; the override applies it. */
+  txEnd?: TxEnd
+  /** Password sign-ins and refreshes per IP on /auth/v1/token; GoTrue's 150 per 5 minutes, burst 30, by default. */
+  tokenRateLimit?: TokenRateLimit
 }
 
 export interface StandIn {
@@ -42,6 +55,13 @@ export interface StandIn {
 export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const { db, logger } = options
   const keys = options.keys ?? (await createApiKeys())
+  const host = options.host ?? '127.0.0.1'
+  if (keys.jwtSecret === DEMO_JWT_SECRET && !isLoopback(host)) {
+    throw new Error(
+      `Refusing to listen on ${host} with the public demo JWT secret: anyone who can reach it could sign a service_role key. ` +
+        'Set JWT_SECRET to a secret of at least 32 characters, or listen on 127.0.0.1.',
+    )
+  }
   const cache = new SchemaCache(db)
   // PostgREST reloads its schema cache on this NOTIFY; so does the stand-in.
   const unlistenCache = await db.listen('pgrst', () => cache.invalidate())
@@ -55,11 +75,13 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     publicUrl: () => url,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 3600,
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
+    rest: { maxRows: options.maxRows ?? 1000, txEnd: options.txEnd ?? 'commit' },
+    tokenRateLimit: options.tokenRateLimit ?? GOTRUE_TOKEN_RATE_LIMIT,
     upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(options.port ?? 54321, options.host ?? '127.0.0.1', () => resolve())
+    server.listen(options.port ?? 54321, host, () => resolve())
   }).catch(async (error: unknown) => {
     await realtime.close()
     await unlistenCache()

@@ -7,8 +7,10 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
+import { z } from 'zod'
 import { applyMigrations, openDatabase } from '../src/db/index.ts'
-import { type ApiKeys, createApiKeys, startStandIn } from './index.ts'
+import { GOTRUE_TOKEN_RATE_LIMIT } from './auth/rate-limit.ts'
+import { type ApiKeys, createApiKeys, type StandInOptions, startStandIn } from './index.ts'
 
 const DEMO_ADMIN = { email: 'admin@demo.relevo.test', password: 'relevo-demo' }
 const out = (line = '') => process.stdout.write(`${line}\n`)
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
     host,
     keys,
     accessTokenTtlSeconds: Number(process.env.JWT_EXPIRY ?? 3600),
+    ...settingsFromEnv(),
   }).catch(async (error: unknown) => {
     await db.close()
     if ((error as { code?: string }).code === 'EADDRINUSE') {
@@ -55,6 +58,27 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', () => void stop('SIGINT'))
   process.once('SIGTERM', () => void stop('SIGTERM'))
+}
+
+const envSettings = z.object({
+  STAND_IN_DB_TX_END: z.enum(['commit', 'commit-allow-override']).default('commit'),
+  STAND_IN_TOKEN_RATE_LIMIT: z.coerce.number().int().min(0).default(GOTRUE_TOKEN_RATE_LIMIT.perFiveMinutes),
+})
+
+// PostgREST's db-tx-end and GoTrue's token rate limit; a bad value stops the start with zod's message.
+function settingsFromEnv(): Pick<StandInOptions, 'txEnd' | 'tokenRateLimit'> {
+  const parsed = envSettings.safeParse(process.env)
+  if (!parsed.success)
+    throw new Error(
+      `Invalid stand-in setting: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+    )
+  return {
+    txEnd: parsed.data.STAND_IN_DB_TX_END,
+    tokenRateLimit: {
+      perFiveMinutes: parsed.data.STAND_IN_TOKEN_RATE_LIMIT,
+      burst: GOTRUE_TOKEN_RATE_LIMIT.burst,
+    },
+  }
 }
 
 // Same labels as `supabase status`, so instructions written for the CLI read the same here.

@@ -1,6 +1,9 @@
 import { SignJWT } from 'jose'
+import { pino } from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
+import { startStandIn } from './index.ts'
+import { createApiKeys } from './keys.ts'
 import { startTestStandIn, type TestStandIn } from './testing/stand-in.ts'
 
 const TABLE = `
@@ -22,6 +25,19 @@ describe('gateway, CORS and JWTs', () => {
     env = await startTestStandIn('pglite', TABLE)
   })
   afterAll(() => env?.close())
+
+  it('refuses to listen beyond loopback with the public demo JWT secret', async () => {
+    const start = startStandIn({
+      db: env.db,
+      logger: pino({ level: 'silent' }),
+      host: '0.0.0.0',
+      port: 0,
+      keys: await createApiKeys(),
+    })
+    await expect(start).rejects.toThrow(
+      'Refusing to listen on 0.0.0.0 with the public demo JWT secret: anyone who can reach it could sign a service_role key.',
+    )
+  })
 
   it('answers CORS preflights with the headers supabase-js sends', async () => {
     const response = await fetch(`${env.url}/rest/v1/items`, {

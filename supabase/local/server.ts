@@ -7,11 +7,13 @@ import { cors } from 'hono/cors'
 import type { Logger } from 'pino'
 import type { Database } from '../src/db/index.ts'
 import { AuthApiError, renderAuthError } from './auth/errors.ts'
+import type { TokenRateLimit } from './auth/rate-limit.ts'
 import { authRoutes } from './auth/routes.ts'
 import type { StandInEnv } from './context.ts'
 import { apiKeyGate, CORS_OPTIONS } from './gateway.ts'
 import { type ApiKeys, claimsFor, InvalidTokenError } from './keys.ts'
 import { PostgrestError } from './rest/errors.ts'
+import type { TxEnd } from './rest/prefer.ts'
 import { restRoutes } from './rest/routes.ts'
 import type { SchemaCache } from './rest/schema-cache.ts'
 
@@ -26,6 +28,10 @@ export interface ServerOptions {
   /** Handles WebSocket upgrades on /realtime/v1/websocket. */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void
   cache: SchemaCache
+  /** PostgREST's db-max-rows and db-tx-end (see rest/routes.ts). */
+  rest: { maxRows: number; txEnd: TxEnd }
+  /** Sign-ins and refreshes per IP on /auth/v1/token (see auth/rate-limit.ts). */
+  tokenRateLimit: TokenRateLimit
 }
 
 /** The Hono app: gateway checks, then /rest/v1 and /auth/v1, with one error handler. */
@@ -62,7 +68,13 @@ export function createApp(options: ServerOptions): Hono<StandInEnv> {
   })
   app.route(
     '/rest/v1',
-    restRoutes({ db: options.db, cache: options.cache, logger: options.logger, schemas: ['public'] }),
+    restRoutes({
+      db: options.db,
+      cache: options.cache,
+      logger: options.logger,
+      schemas: ['public'],
+      ...options.rest,
+    }),
   )
   app.route(
     '/auth/v1',
@@ -71,6 +83,7 @@ export function createApp(options: ServerOptions): Hono<StandInEnv> {
       keys: options.keys,
       issuer: () => `${options.publicUrl()}/auth/v1`,
       accessTokenTtlSeconds: options.accessTokenTtlSeconds,
+      tokenRateLimit: options.tokenRateLimit,
     }),
   )
   app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404))

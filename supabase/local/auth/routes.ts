@@ -6,6 +6,7 @@ import type { StandInEnv } from '../context.ts'
 import type { ApiKeys } from '../keys.ts'
 import { adminRoutes } from './admin.ts'
 import { API_VERSION, AuthApiError, invalidCredentials, weakPassword } from './errors.ts'
+import { clientAddress, type TokenRateLimit, tokenRateLimiter } from './rate-limit.ts'
 import { parseBody, readAuthBody, requireUser } from './request.ts'
 import { endSessions, refreshSession, startSession, type TokenSettings } from './sessions.ts'
 import { checkPassword, createUser, updateUser, userById } from './users.ts'
@@ -15,6 +16,7 @@ export interface AuthOptions {
   keys: ApiKeys
   issuer: () => string
   accessTokenTtlSeconds: number
+  tokenRateLimit: TokenRateLimit
 }
 
 const email = z.string().trim().pipe(z.email())
@@ -77,8 +79,10 @@ export function authRoutes(options: AuthOptions): Hono<StandInEnv> {
     return c.json(await startSession(db, id, tokens()))
   })
 
+  const limitTokens = tokenRateLimiter(options.tokenRateLimit)
   app.post('/token', async (c) => {
     const grant = c.req.query('grant_type')
+    if (grant === 'password' || grant === 'refresh_token') limitTokens(clientAddress(c))
     const body = await readAuthBody(c)
     if (grant === 'password') {
       const { email: address, password } = parseBody(passwordBody, body)

@@ -31,8 +31,9 @@ export async function resolveEmbeds(
   embedded: Record<string, EmbedQuery>,
 ): Promise<SelectItem[]> {
   const used = new Set<string>()
-  const resolve = async (parent: string, list: SelectItem[], prefix: string): Promise<SelectItem[]> =>
-    Promise.all(
+  const resolve = async (parent: string, list: SelectItem[], prefix: string): Promise<SelectItem[]> => {
+    refuseDuplicateNames(parent, list, prefix === '' ? 1 : prefix.split('.').length)
+    return Promise.all(
       list.map(async (item) => {
         if (item.kind !== 'embed') return item
         const path = prefix + (item.alias ?? item.name)
@@ -42,6 +43,7 @@ export async function resolveEmbeds(
         return { ...item, select, relation, query: embedded[path] ?? EMPTY } satisfies ResolvedEmbed
       }),
     )
+  }
   const resolved = await resolve(table, items, '')
   for (const path of Object.keys(embedded)) {
     if (!used.has(path)) {
@@ -56,6 +58,27 @@ export async function resolveEmbeds(
   return resolved
 }
 
+/**
+ * Two embeds under one name at one level: PostgREST names both lateral joins
+ * `<parent>_<name>_<depth>` and Postgres refuses the second (400 42712).
+ */
+function refuseDuplicateNames(parent: string, list: SelectItem[], depth: number): void {
+  const seen = new Set<string>()
+  for (const item of list) {
+    if (item.kind !== 'embed') continue
+    const name = item.alias ?? item.name
+    if (seen.has(name)) {
+      throw new PostgrestError(400, {
+        code: '42712',
+        details: null,
+        hint: null,
+        message: `table name "${parent}_${name}_${depth}" specified more than once`,
+      })
+    }
+    seen.add(name)
+  }
+}
+
 async function relationFor(
   cache: SchemaCache,
   schema: string,
@@ -68,45 +91,71 @@ async function relationFor(
   const found = match(keys)
   if (found.length === 1) return found[0] as Relation
   if (found.length === 0) {
+    const using = item.hint === undefined ? '' : `' using the hint '${item.hint}`
     throw new PostgrestError(400, {
       code: 'PGRST200',
-      details: `Searched for a foreign key relationship between '${parent}' and '${item.name}' in the schema '${schema}', but no matches were found.`,
+      details: `Searched for a foreign key relationship between '${parent}' and '${item.name}${using}' in the schema '${schema}', but no matches were found.`,
       hint: null,
       message: `Could not find a relationship between '${parent}' and '${item.name}' in the schema cache`,
     })
   }
+  // PostgREST's AmbiguousRelBetween: details list each candidate, the hint names each as target!constraint.
+  const columns = (table: string, names: string[]) => `${table}(${names.join(', ')})`
   throw new PostgrestError(300, {
     code: 'PGRST201',
-    details: found
-      .map((relation) => `${relation.table} via ${relation.on.map((p) => p.child).join(', ')}`)
-      .join('; '),
-    hint: `Try changing '${item.name}' to one of the foreign key names, e.g. '${item.name}!<fk name>'`,
+    details: found.map((r) => ({
+      cardinality: r.cardinality,
+      embedding: `${parent} with ${r.table}`,
+      relationship: `${r.constraint} using ${columns(
+        parent,
+        r.on.map((p) => p.parent),
+      )} and ${columns(
+        r.table,
+        r.on.map((p) => p.child),
+      )}`,
+    })),
+    hint: `Try changing '${item.name}' to one of the following: ${found.map((r) => `'${r.table}!${r.constraint}'`).join(', ')}. Find the desired relationship in the 'details' key.`,
     message: `Could not embed because more than one relationship was found for '${parent}' and '${item.name}'`,
   })
 }
 
+/** Every relationship of `parent` (both directions of each key), filtered as PostgREST's findRel does. */
 function candidates(keys: ForeignKey[], parent: string, item: EmbedItem): Relation[] {
-  const relations: (Relation & { key: ForeignKey })[] = []
+  const relations: (Relation & { self: boolean })[] = []
   for (const key of keys) {
-    // Many-to-one: the parent holds the key; the embed names the table, the FK column or the constraint.
-    const byColumn = key.columns.length === 1 && key.columns[0] === item.name
-    if (key.table === parent && (key.refTable === item.name || byColumn || key.name === item.name)) {
+    const self = key.table === key.refTable
+    // To-one: the parent holds the key (many-to-one, or one-to-one when the key is unique).
+    if (key.table === parent) {
       const on = key.columns.map((column, i) => ({ parent: column, child: key.refColumns[i] as string }))
-      relations.push({ table: key.refTable, many: false, on, key })
+      const cardinality = key.oneToOne ? 'one-to-one' : 'many-to-one'
+      relations.push({ table: key.refTable, many: false, on, cardinality, constraint: key.name, self })
     }
-    // One-to-many: the embedded table holds a key to the parent.
-    if (key.refTable === parent && key.table === item.name) {
+    // To-many: the embedded table holds a key to the parent (one-to-one when that key is unique).
+    if (key.refTable === parent) {
       const on = key.refColumns.map((column, i) => ({ parent: column, child: key.columns[i] as string }))
-      relations.push({ table: key.table, many: true, on, key })
+      const cardinality = key.oneToOne ? 'one-to-one' : 'one-to-many'
+      relations.push({ table: key.table, many: !key.oneToOne, on, cardinality, constraint: key.name, self })
     }
   }
-  const hint = item.hint
-  const hinted = hint
-    ? relations.filter(
-        (r) => r.key.name === hint || r.key.columns.includes(hint) || r.key.refColumns.includes(hint),
+  return relations.filter((r) => matches(r, item)).map(({ self: _self, ...relation }) => relation)
+}
+
+function matches(r: Relation & { self: boolean }, item: EmbedItem): boolean {
+  const { name: target, hint } = item
+  const column = r.on.length === 1 ? r.on[0]?.parent : undefined
+  const refColumn = r.on.length === 1 ? r.on[0]?.child : undefined
+  if (r.self) {
+    // A self-referencing key: the table name means the children (one-to-many), the key's column the parent.
+    if (hint === undefined) {
+      return (
+        (target === r.table && r.cardinality === 'one-to-many') ||
+        (target === column && r.cardinality === 'many-to-one')
       )
-    : relations
-  return hinted.map(({ key: _key, ...relation }) => relation)
+    }
+    return target === r.table && r.cardinality === 'one-to-many' && refColumn === hint
+  }
+  if (hint === undefined) return target === r.table || target === r.constraint || target === column
+  return target === r.table && (hint === r.constraint || hint === column || hint === refColumn)
 }
 
 /** Renders resolved embeds: select-list subqueries, and `exists` conditions for `!inner` ones. */

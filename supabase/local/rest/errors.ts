@@ -5,7 +5,8 @@
  */
 export interface PostgrestErrorBody {
   code: string
-  details: string | null
+  /** A string, or for PGRST201 the list of candidate relationships. */
+  details: string | null | Record<string, string>[]
   hint: string | null
   message: string
 }
@@ -24,6 +25,19 @@ export class PostgrestError extends Error {
 /** A request the stand-in cannot parse: 400 PGRST100, never a 500. */
 export function badRequest(message: string, details: string | null = null): PostgrestError {
   return new PostgrestError(400, { code: 'PGRST100', details, hint: null, message })
+}
+
+/**
+ * A PostgREST feature the stand-in does not have: 400 with PostgREST's "not implemented" code
+ * (PGRST127), so a request is refused instead of answered differently from PostgREST.
+ */
+export function notSupported(feature: string, details: string | null = null): PostgrestError {
+  return new PostgrestError(400, {
+    code: 'PGRST127',
+    details,
+    hint: null,
+    message: `${feature} is not supported by the local stand-in`,
+  })
 }
 
 export function tableNotFound(schema: string, table: string): PostgrestError {

@@ -68,7 +68,8 @@ function parseEmbed(item: string): EmbedItem {
     kind: 'embed',
     name,
     inner,
-    select: parseSelect(item.slice(open + 1, -1)),
+    // `users()` selects nothing: PostgREST leaves such an embed out of the output (filtering only).
+    select: item.slice(open + 1, -1).trim() === '' ? [] : parseSelect(item.slice(open + 1, -1)),
     ...(alias === undefined ? {} : { alias }),
     ...(hints[0] === undefined ? {} : { hint: hints[0] }),
   }

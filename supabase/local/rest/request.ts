@@ -25,15 +25,6 @@ export interface EmbedQuery {
   offset?: number
 }
 
-export interface Preferences {
-  count: boolean
-  representation: boolean
-  resolution?: 'merge-duplicates' | 'ignore-duplicates'
-  missingDefault: boolean
-  /** `handling=strict, max-affected=N` (postgrest-js `maxAffected()`): more rows is an error. */
-  maxAffected?: number
-}
-
 const RESERVED = new Set(['select', 'order', 'limit', 'offset', 'on_conflict', 'columns'])
 const LOGIC = new Set(['or', 'and', 'not.or', 'not.and'])
 
@@ -89,33 +80,6 @@ function names(text: string | null): string[] | undefined {
   const list = splitTopLevel(text, ',').map((name) => unquote(name.trim()))
   if (list.some((name) => name === '')) throw badRequest(`Empty name in "${text}"`)
   return list
-}
-
-/** `Prefer` arrives comma-joined (postgrest-js appends each value). */
-export function parsePrefer(header: string | undefined): Preferences {
-  const tokens = new Set((header ?? '').split(',').map((token) => token.trim()))
-  const resolution = tokens.has('resolution=merge-duplicates')
-    ? 'merge-duplicates'
-    : tokens.has('resolution=ignore-duplicates')
-      ? 'ignore-duplicates'
-      : undefined
-  const max = [...tokens].find((token) => token.startsWith('max-affected='))?.slice('max-affected='.length)
-  // PostgREST only enforces max-affected with handling=strict.
-  const maxAffected =
-    tokens.has('handling=strict') && max !== undefined && /^\d+$/.test(max) ? Number(max) : undefined
-  return {
-    ...(maxAffected === undefined ? {} : { maxAffected }),
-    // planned/estimated counts come from the planner on PostgREST; exact is an honest stand-in.
-    count: [...tokens].some((token) => token.startsWith('count=')),
-    representation: tokens.has('return=representation'),
-    missingDefault: tokens.has('missing=default'),
-    ...(resolution ? { resolution } : {}),
-  }
-}
-
-/** `.single()` asks for one object instead of an array. */
-export function wantsObject(accept: string | undefined): boolean {
-  return (accept ?? '').includes('application/vnd.pgrst.object+json')
 }
 
 /** Only the exposed schemas may be named in Accept-Profile / Content-Profile (PGRST106). */

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
-import { notSingle, PostgrestError } from './errors.ts'
-import type { Preferences } from './request.ts'
+import { notSingle } from './errors.ts'
+import { contentType, type Media } from './media.ts'
 
 /** One row from a statement in statements.ts / rpc.ts. */
 export interface ResultRow {
@@ -8,6 +8,8 @@ export interface ResultRow {
   first?: string | null
   n: number
   total?: number
+  /** Net rows an upsert inserted (PostgREST's `pgrst.inserted`). */
+  inserted?: number | null
 }
 
 export interface RestResponse {
@@ -17,66 +19,50 @@ export interface RestResponse {
 }
 
 /**
- * The body and Content-Range PostgREST sends for rows. Runs inside the transaction so that
- * a failed `.single()` (PGRST116) rolls the write back, as PostgREST does.
+ * PostgREST's Content-Range (RangeQuery.hs `contentRangeH`): `lower-upper/total`, with `*` for
+ * an empty range or an unknown total.
  */
-export function rowsResponse(
-  row: ResultRow,
-  options: { single: boolean; count: boolean; offset?: number; limit?: number; status: number },
-): RestResponse {
-  if (options.single && row.n !== 1) throw notSingle(row.n)
-  const total = options.count ? String(row.total ?? row.n) : '*'
-  const first = options.offset ?? 0
-  const range = row.n === 0 ? `*/${total}` : `${first}-${first + row.n - 1}/${total}`
-  // PostgREST's rangeStatus: 206 when the requested window is smaller than the counted total.
-  const window = options.limit === undefined ? Number.POSITIVE_INFINITY : options.limit
-  const partial = options.status === 200 && row.total !== undefined && window < row.total
-  return {
-    status: partial ? 206 : options.status,
-    body: options.single ? (row.first ?? 'null') : (row.body ?? '[]'),
-    headers: { 'Content-Range': range, 'Content-Type': contentType(options.single) },
+export function contentRange(lower: number, upper: number, total: number | undefined): string {
+  const range = total !== 0 && lower <= upper ? `${lower}-${upper}` : '*'
+  return `${range}/${total ?? '*'}`
+}
+
+/** `.single()` needs exactly one row; thrown inside the transaction, so a write is rolled back (PGRST116). */
+export function checkSingle(row: ResultRow, media: Media): void {
+  if (media.single && row.n !== 1) throw notSingle(row.n)
+}
+
+/** The answer to a read or a function call: 200, or 206 when fewer rows than counted, or 416. */
+export function rowsResponse(row: ResultRow, media: Media, offset = 0, total?: number): RestResponse {
+  const headers = {
+    'Content-Range': contentRange(offset, offset + row.n - 1, total),
+    'Content-Type': contentType(media),
   }
+  if (total !== undefined && offset > total) {
+    // Not thrown: like PostgREST, the transaction still commits (a function's writes are kept).
+    const body = {
+      code: 'PGRST103',
+      details: `An offset of ${offset} was requested, but there are only ${total} rows.`,
+      hint: null,
+      message: 'Requested range not satisfiable',
+    }
+    return { status: 416, body: JSON.stringify(body), headers }
+  }
+  const status = total !== undefined && row.n < total ? 206 : 200
+  return { status, body: media.single ? (row.first ?? 'null') : (row.body ?? '[]'), headers }
 }
 
-export function contentType(single: boolean): string {
-  return single ? 'application/vnd.pgrst.object+json; charset=utf-8' : 'application/json; charset=utf-8'
-}
-
-/** The answer to a write: the rows with return=representation, else an empty 201/204. */
-export function write(
+/** A write's answer (Response.hs): the rows with return=representation, else an empty body. */
+export function writeResponse(
   row: ResultRow,
   representation: boolean,
-  single: boolean,
-  prefer: Preferences,
-  status: number,
+  media: Media,
+  status: { full: number; minimal: number; range: string },
 ): RestResponse {
-  const count = prefer.count
-  // Thrown inside the transaction, so the write is rolled back (PGRST124).
-  if (prefer.maxAffected !== undefined && row.n > prefer.maxAffected) {
-    throw new PostgrestError(400, {
-      code: 'PGRST124',
-      details: `The query affects ${row.n} rows`,
-      hint: null,
-      message: 'Query result exceeds max-affected preference constraint',
-    })
-  }
-  if (representation) return rowsResponse(row, { single, count, status })
-  const range = count ? `*/${row.n}` : '*/*'
-  // Minimal return: 201 for inserts, 204 for updates and deletes, with no body.
-  return { status: status === 201 ? 201 : 204, body: null, headers: { 'Content-Range': range } }
-}
-
-export function invalidBody(message: string): PostgrestError {
-  return new PostgrestError(400, { code: 'PGRST102', details: null, hint: null, message })
-}
-
-export function rangeNotSatisfiable(offset: number, total: number): PostgrestError {
-  return new PostgrestError(416, {
-    code: 'PGRST103',
-    details: `An offset of ${offset} was requested, but there are only ${total} rows.`,
-    hint: null,
-    message: 'Requested range not satisfiable',
-  })
+  const headers: Record<string, string> = { 'Content-Range': status.range }
+  if (!representation) return { status: status.minimal, body: null, headers }
+  headers['Content-Type'] = contentType(media)
+  return { status: status.full, body: media.single ? (row.first ?? 'null') : (row.body ?? '[]'), headers }
 }
 
 /**

@@ -199,8 +199,9 @@ describe.each(backends)('REST writes through supabase-js (%s)', (backend) => {
     const invalid = await fetch(`${env.url}/rest/v1/tags`, { method: 'POST', headers, body: '{"name":' })
     expect(invalid.status).toBe(400)
     expect(await invalid.json()).toMatchObject({ code: 'PGRST102' })
+    // PostgREST reads a body that is neither an object nor an array as no rows.
     const scalar = await fetch(`${env.url}/rest/v1/tags`, { method: 'POST', headers, body: '42' })
-    expect(scalar.status).toBe(400)
+    expect(scalar.status).toBe(201)
     const big = await service.from('tags').insert({ name: 'big', color: 'x'.repeat(100 * 1024) })
     expect(big.status).toBe(413)
     expect((await service.from('tags').select('name').eq('name', 'red')).data).toEqual([{ name: 'red' }])

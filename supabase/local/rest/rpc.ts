@@ -2,7 +2,7 @@ import { PostgrestError } from './errors.ts'
 import type { RestQuery } from './request.ts'
 import type { FunctionInfo, SchemaCache } from './schema-cache.ts'
 import { ident, Params, qualified, T } from './sql.ts'
-import { readStatement, type Statement } from './statements.ts'
+import { type ReadOptions, readStatement, type Statement } from './statements.ts'
 
 /** How an RPC result becomes a response body (reference §2.7). */
 export type RpcShape = 'void' | 'scalar' | 'object' | 'rows' | 'values'
@@ -13,45 +13,76 @@ export interface RpcCall {
 }
 
 /**
- * Picks the overload PostgREST would: every given argument is a named parameter and every
- * parameter without a default is given. A function with one unnamed json/jsonb parameter
- * receives the whole body.
+ * Picks the overload as PostgREST's findProc does (Plan.hs): a function matches when the given
+ * argument names are exactly its required parameters plus any of its optional ones. One match
+ * is called; several are 300 PGRST203. With no match, a POST falls back to a function whose only
+ * parameter is an unnamed json/jsonb: it receives the whole body.
  */
 export async function resolveFunction(
   cache: SchemaCache,
   schema: string,
   name: string,
   given: string[],
+  post: boolean,
 ): Promise<{ fn: FunctionInfo; wholeBody: boolean }> {
   const candidates = await cache.functions(schema, name)
-  for (const fn of candidates) {
-    const names = new Set(fn.args.map((arg) => arg.name))
-    const fits =
-      given.every((key) => names.has(key)) &&
-      fn.args.every((arg) => arg.hasDefault || given.includes(arg.name))
-    if (fits) return { fn, wholeBody: false }
-  }
-  const single = candidates.find(
+  const matched = candidates.filter((fn) => matchesParams(fn, new Set(given)))
+  const fallback = candidates.filter(
     (fn) =>
-      fn.args.length === 1 && fn.args[0]?.name === '' && ['json', 'jsonb'].includes(fn.args[0].typeName),
+      post &&
+      fn.args.length === 1 &&
+      fn.args[0]?.name === '' &&
+      ['json', 'jsonb'].includes(fn.args[0].typeName),
   )
-  if (single) return { fn: single, wholeBody: true }
+  const [only] = matched
+  if (only && matched.length === 1) return { fn: only, wholeBody: false }
+  if (matched.length > 1) throw ambiguous(schema, matched)
+  const [single] = fallback
+  if (single && fallback.length === 1) return { fn: single, wholeBody: true }
+  if (fallback.length > 1) throw ambiguous(schema, fallback)
+  const listed = given.join(', ')
+  const searched =
+    given.length === 0 ? ' without parameters' : ` with parameter${given.length > 1 ? 's' : ''} ${listed}`
   throw new PostgrestError(404, {
     code: 'PGRST202',
-    details: `Searched for the function ${schema}.${name} with parameters ${given.join(', ') || '(none)'}, but no matches were found in the schema cache.`,
+    details: `Searched for the function ${schema}.${name}${searched}${post ? ' or with a single unnamed json/jsonb parameter' : ''}, but no matches were found in the schema cache.`,
     hint: null,
-    message: `Could not find the function ${schema}.${name}(${given.join(', ')}) in the schema cache`,
+    message: `Could not find the function ${schema}.${name}${given.length === 0 ? ' without parameters' : `(${listed})`} in the schema cache`,
   })
 }
 
-/** Builds the call with the arguments decoded by json_to_record into the parameters' own types. */
+function matchesParams(fn: FunctionInfo, given: Set<string>): boolean {
+  if (fn.args.length === 0) return given.size === 0
+  const required = fn.args.filter((arg) => !arg.hasDefault).map((arg) => arg.name)
+  const optional = new Set(fn.args.filter((arg) => arg.hasDefault).map((arg) => arg.name))
+  const rest = [...given].filter((key) => !optional.has(key))
+  return rest.length === required.length && required.every((key) => given.has(key))
+}
+
+function ambiguous(schema: string, fns: FunctionInfo[]): PostgrestError {
+  const list = fns.map(
+    (fn) => `${schema}.${fn.name}(${fn.args.map((arg) => `${arg.name} => ${arg.typeLabel}`).join(', ')})`,
+  )
+  return new PostgrestError(300, {
+    code: 'PGRST203',
+    details: null,
+    hint: 'Try renaming the parameters or the function itself in the database so function overloading can be resolved',
+    message: `Could not choose the best candidate function between: ${list.join(', ')}`,
+  })
+}
+
+/**
+ * Builds the call with the arguments decoded by json_to_record into the parameters' own types.
+ * Every shape yields `body`, `first`, `n` (PostgREST's page total: 1 for a function returning
+ * one value) and, when counted, `total`.
+ */
 export function rpcStatement(
   schema: string,
   fn: FunctionInfo,
   args: unknown,
   wholeBody: boolean,
   query: RestQuery,
-  count: boolean,
+  options: ReadOptions,
 ): RpcCall {
   const params = new Params()
   let from = ''
@@ -67,22 +98,21 @@ export function rpcStatement(
     const named = given.map((arg) => `${ident(arg.name)} := _a.${ident(arg.name)}`)
     call = `${qualified(schema, fn.name)}(${named.join(', ')})`
   }
-  if (fn.returnsVoid)
-    return { shape: 'void', statement: { text: `select 1 from ${from}${call} as _v`, params: params.values } }
   if (fn.returnsComposite) {
     return {
-      shape: fn.returnsSet ? 'rows' : 'object',
-      statement: readStatement(`${from}${call} as ${T}`, query, count, params),
+      shape: fn.returnsSet ? 'rows' : fn.returnsVoid ? 'void' : 'object',
+      statement: readStatement(`${from}${call} as ${T}`, query, options, params),
     }
   }
-  if (fn.returnsSet) {
-    const text = `select coalesce(json_agg(${T}."v"), '[]')::text as body, count(*)::int as n from ${from}${call} as ${T}("v")`
-    return { shape: 'values', statement: { text, params: params.values } }
-  }
+  const shape: RpcShape = fn.returnsVoid ? 'void' : fn.returnsSet ? 'values' : 'scalar'
+  const values = options.strip ? `json_strip_nulls(json_agg(${T}."v"))` : `json_agg(${T}."v")`
+  const body = fn.returnsSet ? `coalesce(${values}, '[]')` : `coalesce(${values} -> 0, 'null')`
+  const total = options.count ? ', count(*)::int as total' : ''
+  const n = fn.returnsSet ? 'count(*)::int' : '1'
   return {
-    shape: 'scalar',
+    shape,
     statement: {
-      text: `select to_json(${T}."v")::text as body, 1 as n from ${from}${call} as ${T}("v")`,
+      text: `select ${body}::text as body, (${values} -> 0)::text as first, ${n} as n${total} from ${from}${call} as ${T}("v")`,
       params: params.values,
     },
   }

@@ -17,6 +17,8 @@ export interface FunctionArg {
   /** Schema and name of the argument's type, quoted by the SQL builder. */
   typeSchema: string
   typeName: string
+  /** The type as `regtype` prints it (`integer`, `text`), for PGRST203's message. */
+  typeLabel: string
   hasDefault: boolean
 }
 
@@ -36,6 +38,8 @@ export interface ForeignKey {
   columns: string[]
   refTable: string
   refColumns: string[]
+  /** The key's columns are also a primary key or unique constraint: one-to-one both ways. */
+  oneToOne: boolean
 }
 
 /** How an embedded resource joins its parent: the child table, one or many rows, and column pairs. */
@@ -43,6 +47,10 @@ export interface Relation {
   table: string
   many: boolean
   on: { parent: string; child: string }[]
+  /** PostgREST's name for the relationship's kind, as PGRST201 lists it. */
+  cardinality: 'many-to-one' | 'one-to-many' | 'one-to-one'
+  /** The foreign key constraint's name. */
+  constraint: string
 }
 
 interface Snapshot {
@@ -67,7 +75,7 @@ select p.proname as name, p.proretset as returns_set, p.pronargdefaults as n_def
   rt.oid = 'void'::regtype as returns_void,
   (rt.typtype = 'c' or coalesce(p.proargmodes && array['o', 't']::"char"[], false)) as returns_composite,
   coalesce((select json_agg(json_build_object('name', coalesce(p.proargnames[i], ''),
-      'type_schema', tn.nspname, 'type_name', t.typname) order by i)
+      'type_schema', tn.nspname, 'type_name', t.typname, 'type_label', t.oid::regtype::text) order by i)
     from generate_series(1, coalesce(array_length(p.proallargtypes, 1), p.pronargs)) as i
     join pg_type t on t.oid = coalesce(p.proallargtypes[i], p.proargtypes[i - 1])
     join pg_namespace tn on tn.oid = t.typnamespace
@@ -75,18 +83,24 @@ select p.proname as name, p.proretset as returns_set, p.pronargdefaults as n_def
 from pg_proc p
 join pg_namespace n on n.oid = p.pronamespace
 join pg_type rt on rt.oid = p.prorettype
-where n.nspname = $1 and p.prokind = 'f'`
+where n.nspname = $1 and p.prokind = 'f'
+order by p.oid -- overloads in creation order, for PGRST203's list`
 
 const FOREIGN_KEYS_SQL = `
 select c.conname as name, rel.relname as table_name, ref.relname as ref_table,
   (select json_agg(a.attname order by k.ord) from unnest(c.conkey) with ordinality as k(attnum, ord)
     join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum) as columns,
   (select json_agg(a.attname order by k.ord) from unnest(c.confkey) with ordinality as k(attnum, ord)
-    join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.attnum) as ref_columns
+    join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.attnum) as ref_columns,
+  -- PostgREST's one_to_one: the key's columns are exactly a primary key or unique constraint.
+  exists (select 1 from pg_constraint u where u.conrelid = c.conrelid and u.contype in ('p', 'u')
+    and (select array_agg(k order by k) from unnest(u.conkey) as k)
+      = (select array_agg(k order by k) from unnest(c.conkey) as k)) as one_to_one
 from pg_constraint c
 join pg_class rel on rel.oid = c.conrelid join pg_namespace n on n.oid = rel.relnamespace
 join pg_class ref on ref.oid = c.confrelid join pg_namespace rn on rn.oid = ref.relnamespace
-where c.contype = 'f' and n.nspname = $1 and rn.nspname = $1`
+where c.contype = 'f' and n.nspname = $1 and rn.nspname = $1
+order by c.conrelid, c.conname`
 
 interface FunctionRow {
   name: string
@@ -94,7 +108,15 @@ interface FunctionRow {
   n_defaults: number
   returns_void: boolean
   returns_composite: boolean
-  args: { name: string; type_schema: string; type_name: string }[]
+  args: { name: string; type_schema: string; type_name: string; type_label: string }[]
+}
+
+// PostgREST only exposes functions whose parameters are all named, or that have exactly one
+// unnamed parameter of a type a raw body can fill (SchemaCache.hs, `callable`).
+function callable(args: FunctionRow['args']): boolean {
+  const unnamed = args.filter((arg) => arg.name === '').length
+  if (unnamed === 0) return true
+  return unnamed === 1 && ['bytea', 'json', 'jsonb', 'text', 'xml'].includes(args[0]?.type_name ?? '')
 }
 
 export class SchemaCache {
@@ -142,6 +164,7 @@ export class SchemaCache {
       ref_table: string
       columns: string[]
       ref_columns: string[]
+      one_to_one: boolean
     }>(FOREIGN_KEYS_SQL, [schema])
     const foreignKeys = keys.rows.map((row) => ({
       name: row.name,
@@ -149,12 +172,14 @@ export class SchemaCache {
       columns: row.columns,
       refTable: row.ref_table,
       refColumns: row.ref_columns,
+      oneToOne: row.one_to_one,
     }))
     const snapshot: Snapshot = { tables: new Map(), functions: new Map(), foreignKeys }
     for (const row of tables.rows) {
       snapshot.tables.set(row.name, { name: row.name, columns: row.columns, primaryKey: row.primary_key })
     }
     for (const row of functions.rows) {
+      if (!callable(row.args)) continue
       const firstDefault = row.args.length - row.n_defaults
       const info: FunctionInfo = {
         name: row.name,
@@ -165,6 +190,7 @@ export class SchemaCache {
           name: arg.name,
           typeSchema: arg.type_schema,
           typeName: arg.type_name,
+          typeLabel: arg.type_label,
           hasDefault: index >= firstDefault,
         })),
       }

@@ -62,8 +62,14 @@ function typeSql(cast: string): string {
 /** Renders an embedded resource as one select-list expression (see embed.ts). */
 export type EmbedRenderer = (item: EmbedItem, parent: string, params: Params) => string
 
+/** An embed that selects nothing, nor anything below it (`users()`), is not output (PostgREST's rsEmptyEmbed). */
+export function isEmptyEmbed(item: SelectItem): boolean {
+  return item.kind === 'embed' && item.select.every(isEmptyEmbed)
+}
+
 export function selectListSql(items: SelectItem[], params: Params, table = T, embed?: EmbedRenderer): string {
   return items
+    .filter((item) => !isEmptyEmbed(item))
     .map((item) => {
       if (item.kind === 'star') return `${table}.*`
       if (item.kind === 'embed') {

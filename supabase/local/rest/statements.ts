@@ -14,7 +14,18 @@ export interface Statement {
   params: unknown[]
 }
 
-const AGGREGATE = `coalesce(json_agg(_r), '[]')::text as body, (json_agg(_r) -> 0)::text as first, count(*)::int as n`
+/** The rows of `_r` as JSON; `strip` drops null-valued keys, as `Accept: …;nulls=stripped` asks. */
+export function aggregateSql(strip: boolean): string {
+  const agg = strip ? 'json_strip_nulls(json_agg(_r))' : 'json_agg(_r)'
+  return `coalesce(${agg}, '[]')::text as body, (${agg} -> 0)::text as first, count(*)::int as n`
+}
+
+/** How a read counts: `exact`, or `limited` to one more than max-rows (PostgREST's estimated count). */
+export interface ReadOptions {
+  count?: 'exact' | 'limited' | undefined
+  maxRows: number
+  strip: boolean
+}
 
 /**
  * `from` is a FROM clause that names its row source `_t`; `params` already holds its values.
@@ -23,34 +34,53 @@ const AGGREGATE = `coalesce(json_agg(_r), '[]')::text as body, (json_agg(_r) -> 
 export function readStatement(
   from: string,
   query: RestQuery,
-  count: boolean,
+  options: ReadOptions,
   params = new Params(),
   embedding?: Embedding,
 ): Statement {
-  const inner = embedding?.innerJoins(query.select, T, params) ?? []
-  const where = whereSql(query.conditions, params, T, inner)
-  const page = orderSql(query.order, params) + pageSql(query.limit, query.offset, params)
+  const where = filterSql(query, params, embedding)
+  // Supabase's max-rows caps every top-level read (PostgREST's restrictRange).
+  const limit = Math.min(query.limit ?? options.maxRows, options.maxRows)
+  const page = orderSql(query.order, params) + pageSql(limit, query.offset, params)
   const select = selectListSql(query.select, params, T, embedding?.render)
   const rows = `select ${select} from ${from}${where}${page}`
-  const total = count ? `, (select count(*) from ${from}${where})::int as total` : ''
-  return { text: `select ${AGGREGATE}${total} from (${rows}) as _r`, params: params.values }
+  const counted = options.count === 'limited' ? ` limit ${options.maxRows + 1}` : ''
+  const total = options.count
+    ? `, (select count(*) from (select 1 from ${from}${where}${counted}) as _c)::int as total`
+    : ''
+  return { text: `select ${aggregateSql(options.strip)}${total} from (${rows}) as _r`, params: params.values }
+}
+
+/** The planner's row estimate for a read (PostgREST's planned count), read from `Plan Rows`. */
+export function explainStatement(from: string, query: RestQuery, embedding?: Embedding): Statement {
+  const params = new Params()
+  const where = filterSql(query, params, embedding)
+  return { text: `explain (format json) select 1 from ${from}${where}`, params: params.values }
+}
+
+function filterSql(query: RestQuery, params: Params, embedding?: Embedding): string {
+  const inner = embedding?.innerJoins(query.select, T, params) ?? []
+  return whereSql(query.conditions, params, T, inner)
 }
 
 export interface WriteOptions {
   schema: string
   table: TableInfo
   query: RestQuery
-  /** Return the written rows (Prefer: return=representation or .single()). */
+  /** Return the written rows (Prefer: return=representation). */
   representation: boolean
+  strip: boolean
   embedding?: Embedding
 }
 
 /** Wraps a data-modifying statement so it returns rows shaped by `select=`, or only a count. */
-function withReturning(write: string, options: WriteOptions, params: Params): Statement {
+function withReturning(write: string, options: WriteOptions, params: Params, upsert = false): Statement {
+  // An upsert counts the rows it inserted in `pgrst.inserted` (see upsertCountSql).
+  const inserted = upsert ? `, nullif(current_setting('pgrst.inserted', true), '')::int as inserted` : ''
   if (!options.representation) {
     // No RETURNING: like PostgREST with return=minimal, so RLS SELECT policies are not applied.
     return {
-      text: `with _m as (${write} returning 1) select count(*)::int as n from _m`,
+      text: `with _m as (${write} returning 1) select count(*)::int as n${inserted} from _m`,
       params: params.values,
     }
   }
@@ -58,9 +88,18 @@ function withReturning(write: string, options: WriteOptions, params: Params): St
   // `order` sorts the returned representation, as it does on PostgREST.
   const order = orderSql(options.query.order, params)
   return {
-    text: `with _m as (${write} returning ${T}.*) select ${AGGREGATE} from (select ${select} from _m as ${T}${order}) as _r`,
+    text: `with _m as (${write} returning ${T}.*) select ${aggregateSql(options.strip)}${inserted} from (select ${select} from _m as ${T}${order}) as _r`,
     params: params.values,
   }
+}
+
+/**
+ * PostgREST's own bookkeeping for `resolution=merge-duplicates`: +1 per row offered, −1 per row
+ * the conflict turned into an update. The net number of inserted rows decides 201 versus 200.
+ */
+function upsertCountSql(add: boolean): string {
+  const [sign, guard] = add ? ['+', '0'] : ['-', '-1']
+  return `set_config('pgrst.inserted', (coalesce(nullif(current_setting('pgrst.inserted', true), '')::int, 0) ${sign} 1)::text, true) <> '${guard}'`
 }
 
 export function insertStatement(
@@ -79,12 +118,19 @@ export function insertStatement(
   const target = qualified(schema, table.name)
   const list = keys.map(ident).join(', ')
   const rows = `json_populate_recordset(null::${target}, ${params.add(JSON.stringify(body))}::json)`
-  const source = keys.length === 0 ? 'default values' : `(${list}) select ${list} from ${rows}`
-  if (keys.length === 0 && body.length > 1)
-    throw badRequest('Several rows without any column cannot be inserted')
+  if (keys.length === 0) {
+    if (body.length > 1) throw badRequest('Several rows without any column cannot be inserted')
+    // `{}` inserts one row of defaults; the body is not a parameter then.
+    params.values.pop()
+  }
+  const merge = options.resolution === 'merge-duplicates' && keys.length > 0
+  const source =
+    keys.length === 0
+      ? 'default values'
+      : `(${list}) select ${list} from ${rows}${merge ? ` where ${upsertCountSql(true)}` : ''}`
   let write = `insert into ${target} as ${T} ${source}`
   if (options.resolution) write += conflictSql(table, query, keys, options.resolution)
-  return withReturning(write, options, params)
+  return withReturning(write, options, params, merge)
 }
 
 function conflictSql(table: TableInfo, query: RestQuery, keys: string[], resolution: string): string {
@@ -100,7 +146,8 @@ function conflictSql(table: TableInfo, query: RestQuery, keys: string[], resolut
   for (const column of target) if (!table.columns.includes(column)) throw columnNotFound(column, table.name)
   const conflict = ` on conflict (${target.map(ident).join(', ')})`
   if (resolution === 'ignore-duplicates' || keys.length === 0) return `${conflict} do nothing`
-  return `${conflict} do update set ${keys.map((key) => `${ident(key)} = excluded.${ident(key)}`).join(', ')}`
+  const set = keys.map((key) => `${ident(key)} = excluded.${ident(key)}`).join(', ')
+  return `${conflict} do update set ${set} where ${upsertCountSql(false)}`
 }
 
 export function updateStatement(patch: Record<string, unknown>, options: WriteOptions): Statement {
