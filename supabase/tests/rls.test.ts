@@ -309,6 +309,13 @@ describe.each(backends)('row level security on $kind', (backend) => {
     })
     expect(await writeAccess(db, claimsA, `tenant:${a.tenantId}`, 'presence')).toBe(true)
     expect(await writeAccess(db, claimsA, `tenant:${b.tenantId}`, 'presence')).toBe(false)
+    // Broadcasts on the feed come from the database only: no agent or admin may send one (ADR 070).
+    for (const sub of [a.agentId, a.adminId]) {
+      const claims = { role: 'authenticated' as const, sub }
+      expect(await writeAccess(db, claims, `tenant:${a.tenantId}`, 'broadcast')).toBe(false)
+      expect(await writeAccess(db, claims, `channel:${a.channelId}`, 'broadcast')).toBe(false)
+      expect(await writeAccess(db, claims, `channel:${a.channelId}`, 'presence')).toBe(false)
+    }
     // Even with its own topic joined, B's feed rows stay invisible through the table.
     const rows = await asUser(db, a.agentId, async (tx) => {
       await tx.query(`select set_config('realtime.topic', $1, true)`, [`tenant:${a.tenantId}`])
