@@ -23,9 +23,10 @@ async function simulator(path: 'logout' | 'scan'): Promise<void> {
 }
 
 async function storedQr(): Promise<string | null> {
-  const { rows } = await rig.db.query<{ qr: string | null }>('select qr from public.channels where id = $1', [
-    CHANNEL,
-  ])
+  const { rows } = await rig.db.query<{ qr: string | null }>(
+    'select qr from public.channel_links where channel_id = $1',
+    [CHANNEL],
+  )
   return rows[0]?.qr ?? null
 }
 
