@@ -10,7 +10,8 @@ import { type StandIn, type StandInOptions, startStandIn } from '../index.ts'
  * Test support: a stand-in on 127.0.0.1:0 over a fresh database, PGlite in memory or, when
  * RELEVO_TEST_PG_URL is set (CI), a new `relevo_test_<random>` database on that server that is
  * dropped afterwards. Only Supabase's bootstrap is applied, not Relevo's migrations, so these
- * tests exercise the stand-in on their own small schema.
+ * tests exercise the stand-in on their own small schema, with a stock Supabase project's default
+ * grants (Relevo's bootstrap denies by default, ADR 072).
  */
 export type Backend = 'pglite' | 'postgres'
 
@@ -26,6 +27,13 @@ export interface TestStandIn {
   close(): Promise<void>
 }
 
+/** What a new Supabase project grants on future objects in public, which Relevo withdraws. */
+const STOCK_SUPABASE_GRANTS = `
+alter default privileges in schema public grant all on tables to anon, authenticated;
+alter default privileges in schema public grant all on functions to anon, authenticated;
+alter default privileges in schema public grant all on sequences to anon, authenticated;
+`
+
 export async function startTestStandIn(
   backend: Backend,
   setupSql = '',
@@ -33,7 +41,7 @@ export async function startTestStandIn(
 ): Promise<TestStandIn> {
   const { db, drop, serialized } = await openTestDatabase(backend)
   const bootstrap = await readFile(new URL('../../sql/bootstrap.sql', import.meta.url), 'utf8')
-  await serialized(() => db.exec(bootstrap))
+  await serialized(() => db.exec(bootstrap + STOCK_SUPABASE_GRANTS))
   if (setupSql) await db.exec(setupSql)
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
   const standIn = await startStandIn({ db, logger, port: 0, host: '127.0.0.1', ...options })
