@@ -18,7 +18,11 @@ afterAll(async () => {
 })
 
 async function simulator(path: 'logout' | 'scan'): Promise<void> {
-  const res = await fetch(`${phone.url}/simulator/session/${path}`, { method: 'POST' })
+  const res = await fetch(`${phone.url}/simulator/session/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  })
   if (!res.ok) throw new Error(`simulator ${path} failed: ${res.status} ${await res.text()}`)
 }
 
