@@ -28,7 +28,11 @@ const conversation: Conversation = {
   customerPhone: null,
 }
 
-function modelFor(aiModel: string, env: Record<string, string>, secrets = noSecrets): string | undefined {
+function modelFor(
+  aiModel: string,
+  env: Record<string, string>,
+  secrets = noSecrets,
+): string | null | undefined {
   const config = readConfig({ SUPABASE_URL: 'http://127.0.0.1:54321', ...env })
   return selectProvider({ tenant: { ...tenant, aiModel }, secrets, conversation }, config)?.model
 }
