@@ -41,6 +41,8 @@ const env = z.object({
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   HEARTBEAT_MS: z.coerce.number().int().min(500).default(5000),
+  // Guards /qr and the detailed /health with the whatsapp-web transport; long enough not to guess.
+  CONNECTOR_TOKEN: z.string().min(24, 'use at least 24 characters (openssl rand -hex 24)').optional(),
 })
 
 export type ConnectorConfig = ReturnType<typeof parseConfig>
@@ -86,5 +88,6 @@ export function parseConfig(source: Record<string, string | undefined>) {
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
     outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     heartbeatMs: e.HEARTBEAT_MS,
+    token: e.CONNECTOR_TOKEN,
   }
 }

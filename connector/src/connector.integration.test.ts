@@ -72,7 +72,11 @@ async function channel() {
     qr: string | null
     qr_expires_at: string | null
     phone: string | null
-  }>('select status, qr, qr_expires_at, phone from public.channels where id = $1', [channelId])
+  }>(
+    `select c.status, l.qr, l.qr_expires_at, c.phone
+     from public.channels c left join public.channel_links l on l.channel_id = c.id where c.id = $1`,
+    [channelId],
+  )
   return result.rows[0]
 }
 /** A customer message, then an AI reply queued for it through enqueue_ai_reply (service role). */

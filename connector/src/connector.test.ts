@@ -225,7 +225,11 @@ describe('connector flows on the simulator with a fake store', () => {
     const bad = await h.post('/simulator/messages', { from: 'x', body: '' })
     expect(bad.status).toBe(400)
     expect(((await bad.json()) as { message: string }).message).toMatch(/from|body/)
-    const noJson = await h.app.request('/simulator/acks', { method: 'POST', body: 'nope' })
+    const noJson = await h.app.request('/simulator/acks', {
+      method: 'POST',
+      body: 'nope',
+      headers: { 'content-type': 'application/json' },
+    })
     expect(noJson.status).toBe(400)
     expect((await h.post('/simulator/acks', { waMessageId: 'nope', status: 'read' })).status).toBe(404)
   })

@@ -70,6 +70,7 @@ async function main(): Promise<void> {
     session: () => connector.session.snapshot,
     logger,
     simulator,
+    token: config.token,
   })
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
     logger.info({ port: info.port, host: config.host, transport: config.transport }, 'connector listening'),

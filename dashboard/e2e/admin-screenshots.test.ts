@@ -47,14 +47,10 @@ async function buildScene(r: Rig): Promise<void> {
   await r.db.query(
     `update public.messages set status = 'failed', error = 'not on WhatsApp' where body like 'Te comunico%'`,
   )
-  await r.db.query(
-    `update public.channels set status = 'qr', qr = $2, qr_expires_at = now() + interval '50 seconds',
-       last_heartbeat_at = now() where id = $1`,
-    [
-      CHANNEL,
-      '2@sZmvPfqUWUDkbvTUCfMmuA0kRcl1k9pPB1uBx5gFiV8A,oT1SH9bBqYJbl1Zs6rb8vM0LmP2e3u9Y8pYl1vc0kiE=,SIMULATOR',
-    ],
-  )
+  await r.db.query(`select public.set_channel_status($1, 'qr', $2, now() + interval '50 seconds')`, [
+    CHANNEL,
+    '2@sZmvPfqUWUDkbvTUCfMmuA0kRcl1k9pPB1uBx5gFiV8A,oT1SH9bBqYJbl1Zs6rb8vM0LmP2e3u9Y8pYl1vc0kiE=,SIMULATOR',
+  ])
 }
 
 describe.each(['en', 'es'] as const)('admin screens in %s', (locale) => {

@@ -22,14 +22,19 @@ afterAll(async () => {
 })
 
 async function simulator(path: 'logout' | 'scan'): Promise<void> {
-  const res = await fetch(`${connector.url}/simulator/session/${path}`, { method: 'POST' })
+  const res = await fetch(`${connector.url}/simulator/session/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  })
   if (!res.ok) throw new Error(`simulator ${path} failed: ${res.status} ${await res.text()}`)
 }
 
 async function storedQr(): Promise<string | null> {
-  const { rows } = await rig.db.query<{ qr: string | null }>('select qr from public.channels where id = $1', [
-    CHANNEL,
-  ])
+  const { rows } = await rig.db.query<{ qr: string | null }>(
+    'select qr from public.channel_links where channel_id = $1',
+    [CHANNEL],
+  )
   return rows[0]?.qr ?? null
 }
 

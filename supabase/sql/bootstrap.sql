@@ -36,9 +36,12 @@ begin
 end $$;
 
 grant usage on schema public to anon, authenticated, service_role;
-alter default privileges in schema public grant all on tables to anon, authenticated, service_role;
-alter default privileges in schema public grant all on functions to anon, authenticated, service_role;
-alter default privileges in schema public grant all on sequences to anon, authenticated, service_role;
+-- Deny by default (ADR 072): Supabase grants ALL on future objects in public to anon and
+-- authenticated too; here only the service role gets them, so a new table or function is closed to
+-- the API roles until a migration grants it (the migration 20261202000300 does the same on Supabase).
+alter default privileges in schema public grant all on tables to service_role;
+alter default privileges in schema public grant all on functions to service_role;
+alter default privileges in schema public grant all on sequences to service_role;
 
 create schema if not exists extensions;
 create extension if not exists pgcrypto with schema extensions;

@@ -357,22 +357,25 @@ describe.each(backends)('delivery rules on $kind', (backend) => {
 
   it('channel status, heartbeat and re-link requests', async () => {
     const t = await createTenant(db)
-    const qr = await asService(db, (tx) =>
-      row<{ status: string; qr: string }>(
-        tx,
-        `select status, qr from public.set_channel_status($1, 'qr', 'QR-TEXT')`,
-        [t.channelId],
-      ),
-    )
-    expect(qr).toEqual({ status: 'qr', qr: 'QR-TEXT' })
-    const ready = await asService(db, (tx) =>
-      row<{ status: string; qr: string | null }>(
-        tx,
-        `select status, qr from public.set_channel_status($1, 'ready')`,
-        [t.channelId],
-      ),
-    )
-    expect(ready).toEqual({ status: 'ready', qr: null })
+    // The QR goes to channel_links (admins only, ADR 071), not to the channel row everyone reads.
+    const statusWithQr = (call: string) =>
+      asService(db, async (tx) => {
+        const { status } = await row<{ status: string }>(tx, `select status from ${call}`, [t.channelId])
+        const link = await row<{ qr: string | null }>(
+          tx,
+          'select qr from public.channel_links where channel_id = $1',
+          [t.channelId],
+        )
+        return { status, qr: link.qr }
+      })
+    expect(await statusWithQr(`public.set_channel_status($1, 'qr', 'QR-TEXT')`)).toEqual({
+      status: 'qr',
+      qr: 'QR-TEXT',
+    })
+    expect(await statusWithQr(`public.set_channel_status($1, 'ready')`)).toEqual({
+      status: 'ready',
+      qr: null,
+    })
     const beat = () =>
       asService(db, (tx) =>
         row<{ r: unknown }>(tx, 'select public.channel_heartbeat($1) as r', [t.channelId]),

@@ -19,6 +19,7 @@ import { backends } from './support/test-database.ts'
 
 const tenantTables = [
   'channels',
+  'channel_links',
   'conversations',
   'messages',
   'ai_runs',
@@ -37,6 +38,10 @@ function insertInto(table: string, t: TenantFixture, conversationId: string): [s
       [t.agentId, t.tenantId],
     ],
     channels: ['insert into public.channels (tenant_id) values ($1)', [t.tenantId]],
+    channel_links: [
+      `insert into public.channel_links (channel_id, tenant_id, qr) values ($1, $2, 'forged')`,
+      [t.channelId, t.tenantId],
+    ],
     conversations: [
       `insert into public.conversations (tenant_id, channel_id, wa_chat_id) values ($1, $2, 'x@c.us')`,
       [t.tenantId, t.channelId],
@@ -112,6 +117,9 @@ describe.each(backends)('row level security on $kind', (backend) => {
       await db.query(
         `insert into public.canned_replies (tenant_id, shortcut, body) values ($1, 'hi', 'Hola')`,
         [t.tenantId],
+      )
+      await asService(db, (tx) =>
+        tx.query(`select public.set_channel_status($1, 'qr', $2)`, [t.channelId, `QR-${t.channelId}`]),
       )
     }
   })
@@ -309,6 +317,13 @@ describe.each(backends)('row level security on $kind', (backend) => {
     })
     expect(await writeAccess(db, claimsA, `tenant:${a.tenantId}`, 'presence')).toBe(true)
     expect(await writeAccess(db, claimsA, `tenant:${b.tenantId}`, 'presence')).toBe(false)
+    // Broadcasts on the feed come from the database only: no agent or admin may send one (ADR 070).
+    for (const sub of [a.agentId, a.adminId]) {
+      const claims = { role: 'authenticated' as const, sub }
+      expect(await writeAccess(db, claims, `tenant:${a.tenantId}`, 'broadcast')).toBe(false)
+      expect(await writeAccess(db, claims, `channel:${a.channelId}`, 'broadcast')).toBe(false)
+      expect(await writeAccess(db, claims, `channel:${a.channelId}`, 'presence')).toBe(false)
+    }
     // Even with its own topic joined, B's feed rows stay invisible through the table.
     const rows = await asUser(db, a.agentId, async (tx) => {
       await tx.query(`select set_config('realtime.topic', $1, true)`, [`tenant:${a.tenantId}`])
@@ -321,6 +336,36 @@ describe.each(backends)('row level security on $kind', (backend) => {
     })
     expect(rows.own).toBeGreaterThan(0)
     expect(rows.other).toBe(0)
+  })
+
+  it('the link QR is readable by admins only, and broadcast only on the admins topic (ADR 071)', async () => {
+    const qrOf = (user: string) =>
+      asUser(db, user, (tx) =>
+        tx.query<{ qr: string }>('select qr from public.channel_links where channel_id = $1', [a.channelId]),
+      ).then((r) => r.rows.map((x) => x.qr))
+    expect(await qrOf(a.adminId)).toEqual([`QR-${a.channelId}`])
+    expect(await qrOf(a.agentId)).toEqual([])
+    expect(await qrOf(b.adminId)).toEqual([])
+    // Not in channels (which every agent reads and the tenant feed broadcasts) any more.
+    const columns = await db.query<{ column_name: string }>(
+      `select column_name from information_schema.columns where table_schema = 'public' and table_name = 'channels'`,
+    )
+    expect(columns.rows.map((c) => c.column_name).filter((c) => c.startsWith('qr'))).toEqual([])
+    const feed = await db.query<{ payload: { record: Record<string, unknown> } }>(
+      `select payload from realtime.messages where topic = $1`,
+      [`tenant:${a.tenantId}`],
+    )
+    expect(feed.rows.some((m) => JSON.stringify(m.payload).includes(`QR-${a.channelId}`))).toBe(false)
+    const admins = `admins:${a.tenantId}`
+    expect(await readAccess(db, { role: 'authenticated', sub: a.adminId }, admins)).toMatchObject({
+      broadcast: true,
+    })
+    for (const sub of [a.agentId, b.adminId]) {
+      expect(await readAccess(db, { role: 'authenticated', sub }, admins)).toMatchObject({ broadcast: false })
+    }
+    for (const sub of [a.agentId, a.adminId]) {
+      expect(await writeAccess(db, { role: 'authenticated', sub }, admins, 'broadcast')).toBe(false)
+    }
   })
 
   it('dashboard functions never reach another tenant (see bad-input for every function)', async () => {

@@ -215,6 +215,45 @@ export type Database = {
           },
         ]
       }
+      channel_links: {
+        Row: {
+          channel_id: string
+          qr: string | null
+          qr_expires_at: string | null
+          tenant_id: string
+          updated_at: string
+        }
+        Insert: {
+          channel_id: string
+          qr?: string | null
+          qr_expires_at?: string | null
+          tenant_id: string
+          updated_at?: string
+        }
+        Update: {
+          channel_id?: string
+          qr?: string | null
+          qr_expires_at?: string | null
+          tenant_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "channel_links_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: true
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "channel_links_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       channels: {
         Row: {
           created_at: string
@@ -223,8 +262,6 @@ export type Database = {
           last_heartbeat_at: string | null
           name: string
           phone: string | null
-          qr: string | null
-          qr_expires_at: string | null
           relink_requested_at: string | null
           status: Database["public"]["Enums"]["channel_status"]
           status_changed_at: string
@@ -237,8 +274,6 @@ export type Database = {
           last_heartbeat_at?: string | null
           name?: string
           phone?: string | null
-          qr?: string | null
-          qr_expires_at?: string | null
           relink_requested_at?: string | null
           status?: Database["public"]["Enums"]["channel_status"]
           status_changed_at?: string
@@ -251,8 +286,6 @@ export type Database = {
           last_heartbeat_at?: string | null
           name?: string
           phone?: string | null
-          qr?: string | null
-          qr_expires_at?: string | null
           relink_requested_at?: string | null
           status?: Database["public"]["Enums"]["channel_status"]
           status_changed_at?: string
@@ -1077,8 +1110,6 @@ export type Database = {
           last_heartbeat_at: string | null
           name: string
           phone: string | null
-          qr: string | null
-          qr_expires_at: string | null
           relink_requested_at: string | null
           status: Database["public"]["Enums"]["channel_status"]
           status_changed_at: string

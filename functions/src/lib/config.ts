@@ -16,6 +16,7 @@ export interface Bindings {
   OPENAI_API_KEY?: string
   OPENAI_BASE_URL?: string
   OPENAI_MODEL?: string
+  OPENAI_ALLOWED_MODELS?: string
   OPENAI_TIMEOUT_MS?: string
   OPENAI_MAX_RETRIES?: string
   AI_HTTP_SECRET?: string
@@ -46,6 +47,18 @@ const configSchema = z.object({
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   OPENAI_MODEL: optionalText,
+  // The models a tenant may pick while it uses the deployment's key (the operator pays for them).
+  OPENAI_ALLOWED_MODELS: z
+    .string()
+    .optional()
+    .default('gpt-4o-mini')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string()).min(1)),
   OPENAI_TIMEOUT_MS: int(20_000, 50, 120_000),
   OPENAI_MAX_RETRIES: int(1, 0, 5),
   AI_HTTP_SECRET: optionalText,

@@ -13,6 +13,18 @@ import { createHttpProvider } from './http-provider.ts'
 import { createOpenAiProvider } from './openai-provider.ts'
 import type { AiProvider } from './types.ts'
 
+/**
+ * The model a tenant gets on the deployment's key. OPENAI_MODEL wins (a local OpenAI-compatible
+ * server serves one model whatever the tenant row says); otherwise the tenant's pick if it is on
+ * OPENAI_ALLOWED_MODELS, else the first allowed model, so a tenant cannot run up the operator's
+ * bill with a costly model. A tenant's own key uses the tenant's model.
+ */
+export function deploymentModel(tenantModel: string, config: Config): string {
+  if (config.OPENAI_MODEL) return config.OPENAI_MODEL
+  const allowed = config.OPENAI_ALLOWED_MODELS
+  return allowed.includes(tenantModel) ? tenantModel : (allowed[0] ?? tenantModel)
+}
+
 export function selectProvider(
   request: ProviderRequest,
   config: Config,
@@ -33,9 +45,7 @@ export function selectProvider(
   const apiKey =
     secrets.openaiApiKey ?? config.OPENAI_API_KEY ?? (config.OPENAI_BASE_URL ? 'no-key-needed' : undefined)
   if (!apiKey) return null
-  // With the deployment's key, OPENAI_MODEL wins: a local OpenAI-compatible server serves one
-  // model whatever the tenant row says. A tenant's own key uses the tenant's model.
-  const model = !secrets.openaiApiKey && config.OPENAI_MODEL ? config.OPENAI_MODEL : tenant.aiModel
+  const model = secrets.openaiApiKey ? tenant.aiModel : deploymentModel(tenant.aiModel, config)
   const admin = shopifyAdminFor(tenant.shopifyShopDomain, secrets, config)
   const tools = admin
     ? [

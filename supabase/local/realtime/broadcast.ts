@@ -35,7 +35,7 @@ export async function broadcastFromClient(
     ? encodeBinary({
         topic: sender.topic,
         userEvent: message.userEvent,
-        meta: message.meta,
+        meta: clientMeta(message.meta),
         payload: message.payload,
         binary: message.binary,
       })
@@ -54,6 +54,14 @@ export async function broadcastFromClient(
     if (join === sender && !sender.broadcast.self) continue
     join.conn.send(binary ?? (text as string))
   }
+}
+
+/**
+ * A client may set only `persist` in a broadcast's meta (realtime-js's allow-list). `id` marks a
+ * message that came from realtime.messages, so a client must not be able to claim one (ADR 070).
+ */
+function clientMeta(meta: Record<string, unknown> | null): Record<string, unknown> | null {
+  return meta && 'persist' in meta ? { persist: meta.persist } : null
 }
 
 const messageRow = z.object({

@@ -106,6 +106,33 @@ describe('private channels, broadcast from the database and client broadcast', (
     expect(atPeer.map((m) => m.payload.who)).toEqual(['a1'])
   })
 
+  it('a presence-only policy drops client broadcasts, keeps presence, and marks database broadcasts with meta.id', async () => {
+    const topic = `feed:${TENANT_A}`
+    const forger = await stack.client(await stack.tokenFor(USER_A))
+    const desk = await stack.client(await stack.tokenFor(USER_A2))
+    const atDesk: (Broadcast & { meta?: { id?: unknown } })[] = []
+    const forgerChannel = forger.channel(topic, {
+      config: { private: true, broadcast: { self: true, ack: true }, presence: { key: 'a1' } },
+    })
+    const deskChannel = desk
+      .channel(topic, { config: { private: true } })
+      .on('broadcast', { event: '*' }, (m) => atDesk.push(m as unknown as Broadcast))
+      .on('presence', { event: 'sync' }, () => {})
+    expect((await subscribe(forgerChannel)).status).toBe('SUBSCRIBED')
+    expect((await subscribe(deskChannel)).status).toBe('SUBSCRIBED')
+
+    const forged = { operation: 'UPDATE', table: 'channels', schema: 'public', record: { qr: 'attacker' } }
+    expect(await forgerChannel.send({ type: 'broadcast', event: 'UPDATE', payload: forged })).toBe('ok')
+    expect(await forgerChannel.track({ online: true })).toBe('ok')
+    await eventually(() => deskChannel.presenceState().a1, 5_000, 'presence still works')
+
+    await stack.db.query(`select realtime.send('{"real":true}'::jsonb, 'UPDATE', $1, true)`, [topic])
+    const real = await eventually(() => atDesk[0], 5_000, 'database broadcast')
+    expect(real).toMatchObject({ event: 'UPDATE', payload: { real: true }, meta: { id: expect.any(String) } })
+    await sleep(200)
+    expect(atDesk).toHaveLength(1)
+  })
+
   it('closes a private channel whose token is replaced by one without access, or expires', async () => {
     const topic = `tenant:${TENANT_A}`
     const supabase = await stack.client(await stack.tokenFor(USER_A))

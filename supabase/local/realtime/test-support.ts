@@ -51,6 +51,13 @@ create policy "Members read their tenant's topic" on realtime.messages for selec
 create policy "Members write their tenant's topic" on realtime.messages for insert to authenticated
   with check ((select realtime.topic()) in (select 'tenant:' || m.tenant_id from public.members m where m.user_id = (select auth.uid())));
 
+-- A feed as Relevo's tenant topic is set up (ADR 070): members read it, but may only track presence.
+create policy "Members read their feed" on realtime.messages for select to authenticated
+  using ((select realtime.topic()) in (select 'feed:' || m.tenant_id from public.members m where m.user_id = (select auth.uid())));
+create policy "Members track presence on their feed" on realtime.messages for insert to authenticated
+  with check (extension = 'presence'
+    and (select realtime.topic()) in (select 'feed:' || m.tenant_id from public.members m where m.user_id = (select auth.uid())));
+
 create function public.notes_broadcast() returns trigger language plpgsql security definer set search_path = '' as $$
 begin
   perform realtime.broadcast_changes('tenant:' || coalesce(new.tenant_id, old.tenant_id), tg_op, tg_op,

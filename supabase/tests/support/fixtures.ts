@@ -101,6 +101,7 @@ const watchedTables = [
   'public.tenants',
   'public.agents',
   'public.channels',
+  'public.channel_links',
   'public.conversations',
   'public.messages',
   'public.ai_runs',

@@ -4,6 +4,7 @@ import type { Agent, Role } from '../types.ts'
 import type {
   AuditEntry,
   Channel,
+  ChannelLink,
   CreatedInvitation,
   Invitation,
   Metrics,
@@ -29,6 +30,7 @@ export function createAdminApi(db: SupabaseClient) {
 
   return {
     channels: () => rows<Channel[]>(db.from('channels').select('*').order('created_at')),
+    channelLinks: () => rows<ChannelLink[]>(db.from('channel_links').select('channel_id, qr, qr_expires_at')),
     requestRelink: (channelId: string) => rpc<null>('request_relink', { p_channel_id: channelId }),
 
     tenant: (id: string) => rows<Tenant>(db.from('tenants').select(TENANT_COLUMNS).eq('id', id).single()),

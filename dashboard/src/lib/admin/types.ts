@@ -10,11 +10,16 @@ export interface Channel {
   name: string
   phone: string | null
   status: ChannelStatus
-  qr: string | null
-  qr_expires_at: string | null
   last_heartbeat_at: string | null
   status_changed_at: string
   relink_requested_at: string | null
+}
+
+/** The link QR of a channel: public.channel_links, readable by admins only (ADR 071). */
+export interface ChannelLink {
+  channel_id: string
+  qr: string | null
+  qr_expires_at: string | null
 }
 
 export type AiProvider = 'openai' | 'http'

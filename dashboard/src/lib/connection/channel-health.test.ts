@@ -10,8 +10,6 @@ const base: Channel = {
   name: 'WhatsApp',
   phone: null,
   status: 'qr',
-  qr: '2@abc',
-  qr_expires_at: '2026-11-25T12:00:30Z',
   last_heartbeat_at: '2026-11-25T11:59:58Z',
   status_changed_at: '2026-11-25T11:00:00Z',
   relink_requested_at: null,
@@ -34,17 +32,19 @@ describe('channelHealth', () => {
 
 describe('showsQr', () => {
   it('shows an unexpired QR only in status qr', () => {
-    expect(showsQr(base, now)).toBe(true)
-    expect(showsQr({ ...base, status: 'ready' }, now)).toBe(false)
-    expect(showsQr({ ...base, qr: null }, now)).toBe(false)
-    expect(showsQr({ ...base, qr_expires_at: '2026-11-25T11:59:00Z' }, now)).toBe(false)
-    expect(showsQr({ ...base, qr_expires_at: null }, now)).toBe(true)
+    const link = { qr: '2@abc', qr_expires_at: '2026-11-25T12:00:30Z' }
+    expect(showsQr('qr', link, now)).toBe(true)
+    expect(showsQr('ready', link, now)).toBe(false)
+    expect(showsQr('qr', { ...link, qr: null }, now)).toBe(false)
+    expect(showsQr('qr', undefined, now)).toBe(false)
+    expect(showsQr('qr', { ...link, qr_expires_at: '2026-11-25T11:59:00Z' }, now)).toBe(false)
+    expect(showsQr('qr', { ...link, qr_expires_at: null }, now)).toBe(true)
   })
 })
 
 describe('upsertChannel', () => {
   it('replaces by id and appends unknown channels', () => {
-    const ready = { ...base, status: 'ready' as const, qr: null }
+    const ready = { ...base, status: 'ready' as const }
     expect(upsertChannel([base], ready)).toEqual([ready])
     expect(upsertChannel([base], { ...base, id: 'c2' }).map((c) => c.id)).toEqual(['c1', 'c2'])
   })

@@ -1,4 +1,4 @@
-import type { Channel } from '../admin/types.ts'
+import type { Channel, ChannelLink } from '../admin/types.ts'
 
 /**
  * The connector heartbeats every few seconds (HEARTBEAT_MS, 5 s by default); a minute of silence
@@ -16,9 +16,13 @@ export function channelHealth(channel: Pick<Channel, 'last_heartbeat_at'>, now: 
 }
 
 /** The QR is shown only while the connector asks for one and has not let it expire. */
-export function showsQr(channel: Pick<Channel, 'status' | 'qr' | 'qr_expires_at'>, now: number): boolean {
-  if (channel.status !== 'qr' || !channel.qr) return false
-  return !channel.qr_expires_at || new Date(channel.qr_expires_at).getTime() > now
+export function showsQr(
+  status: Channel['status'],
+  link: Pick<ChannelLink, 'qr' | 'qr_expires_at'> | undefined,
+  now: number,
+): link is ChannelLink & { qr: string } {
+  if (status !== 'qr' || !link?.qr) return false
+  return !link.qr_expires_at || new Date(link.qr_expires_at).getTime() > now
 }
 
 /** A feed row replaces the shown one (same id), newest status wins; new channels are appended. */

@@ -1,5 +1,6 @@
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js'
 import type { Change } from '../types.ts'
+import { databaseChange } from './database-change.ts'
 import type { PresenceMeta } from './presence.ts'
 
 export type FeedStatus = 'connecting' | 'live' | 'offline'
@@ -18,7 +19,8 @@ const RETRY_MS = [1_000, 2_000, 5_000, 10_000]
 /**
  * The tenant's live feed: the private broadcast topic `tenant:<id>` (INSERT/UPDATE of
  * conversations, messages, agents, ai_runs from realtime.broadcast_changes) plus presence on
- * the same channel. When the channel errors or closes, it is rebuilt with backoff.
+ * the same channel, which is display-only: it never changes a row or a state. When the channel
+ * errors or closes, it is rebuilt with backoff.
  */
 export class TenantFeed {
   status = $state<FeedStatus>('connecting')
@@ -48,8 +50,8 @@ export class TenantFeed {
     })
     this.channel = channel
     channel
-      .on('broadcast', { event: 'INSERT' }, (msg) => this.handlers.onChange(msg.payload as Change))
-      .on('broadcast', { event: 'UPDATE' }, (msg) => this.handlers.onChange(msg.payload as Change))
+      .on('broadcast', { event: 'INSERT' }, (msg) => this.apply(msg))
+      .on('broadcast', { event: 'UPDATE' }, (msg) => this.apply(msg))
       .on('presence', { event: 'sync' }, () => {
         this.presence = channel.presenceState() as Record<string, unknown[]>
       })
@@ -65,6 +67,12 @@ export class TenantFeed {
           this.scheduleRetry()
         }
       })
+  }
+
+  /** Applies only what the database sent; anything else on the topic is ignored (ADR 070). */
+  private apply(message: Parameters<typeof databaseChange>[0]): void {
+    const change = databaseChange(message)
+    if (change) this.handlers.onChange(change)
   }
 
   /** Updates what this tab tells the others (which chat it looks at, whether it types). */

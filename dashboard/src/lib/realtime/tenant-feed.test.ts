@@ -9,7 +9,7 @@ type Status = 'SUBSCRIBED' | 'CHANNEL_ERROR' | 'TIMED_OUT' | 'CLOSED'
 function fakeClient() {
   const channels: FakeChannel[] = []
   class FakeChannel {
-    handlers: Record<string, (msg: { payload: unknown }) => void> = {}
+    handlers: Record<string, (msg: { event?: string; payload: unknown; meta?: unknown }) => void> = {}
     statusCallback: (status: Status) => void = () => {}
     tracked: unknown[] = []
     state = 'joining'
@@ -101,9 +101,35 @@ describe('TenantFeed', () => {
       record: { id: 'm1' },
       old_record: null,
     }
-    fake.channels[0]?.handlers['broadcast:INSERT']?.({ payload })
-    fake.channels[0]?.handlers['broadcast:UPDATE']?.({ payload: { ...payload, operation: 'UPDATE' } })
+    fake.channels[0]?.handlers['broadcast:INSERT']?.({ event: 'INSERT', payload, meta: { id: '1' } })
+    fake.channels[0]?.handlers['broadcast:UPDATE']?.({
+      event: 'UPDATE',
+      payload: { ...payload, operation: 'UPDATE' },
+      meta: { id: '2' },
+    })
     expect(changes.map((c) => c.operation)).toEqual(['INSERT', 'UPDATE'])
+  })
+
+  it('ignores events that did not come from the database or lack broadcast_changes shape (ADR 070)', async () => {
+    const { fake, feed, changes } = setup()
+    await feed.start()
+    const forged = {
+      operation: 'UPDATE',
+      table: 'channels',
+      schema: 'public',
+      record: { id: 'c1', status: 'qr', qr: 'attacker' },
+      old_record: null,
+    }
+    const send = fake.channels[0]?.handlers['broadcast:UPDATE']
+    send?.({ event: 'UPDATE', payload: forged })
+    send?.({ event: 'UPDATE', payload: forged, meta: {} })
+    send?.({ event: 'UPDATE', payload: { ...forged, schema: 'private' }, meta: { id: '3' } })
+    send?.({ event: 'UPDATE', payload: { ...forged, operation: 'INSERT' }, meta: { id: '4' } })
+    send?.({ event: 'UPDATE', payload: { ...forged, record: 'x' }, meta: { id: '5' } })
+    send?.({ event: 'UPDATE', payload: 'not an object', meta: { id: '6' } })
+    expect(changes).toEqual([])
+    send?.({ event: 'UPDATE', payload: forged, meta: { id: '7' } })
+    expect(changes).toEqual([forged])
   })
 
   it('reloads after each join, goes offline on a channel error, and rebuilds the channel after a backoff', async () => {

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Database } from '../src/db/index.ts'
+import { backends } from './support/test-database.ts'
+
+// Deny by default (ADR 072), checked against the live catalog after all migrations: every table
+// in public has RLS and a policy for each command the API roles are granted, and every grant or
+// executable function is a decision written down here. A new object without one fails this file.
+
+type Command = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE'
+type ApiRole = 'anon' | 'authenticated'
+
+/** What the API roles may do to each table of public (RLS policies then decide which rows). */
+const TABLE_DECISIONS: Record<string, Partial<Record<ApiRole, Command[]>>> = {
+  tenants: { authenticated: ['SELECT', 'UPDATE'] },
+  agents: { authenticated: ['SELECT', 'UPDATE'] },
+  channels: { authenticated: ['SELECT'] },
+  channel_links: { authenticated: ['SELECT'] },
+  conversations: { authenticated: ['SELECT'] },
+  messages: { authenticated: ['SELECT'] },
+  ai_runs: { authenticated: ['SELECT'] },
+  audit_log: { authenticated: ['SELECT'] },
+  canned_replies: { authenticated: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
+  invitations: { authenticated: ['SELECT'] },
+}
+
+/** Functions of Relevo's schemas that an API role may execute, and which role. */
+const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
+  // Called by RLS policies.
+  'private.current_admin_tenant_id()': ['authenticated'],
+  'private.current_tenant_id()': ['authenticated'],
+  'private.is_tenant_admin(p_tenant_id uuid)': ['authenticated'],
+  'private.is_tenant_member(p_tenant_id uuid)': ['authenticated'],
+  // The dashboard's functions; each checks the caller's agent row and tenant itself.
+  'public.accept_invitation(p_code text, p_display_name text)': ['authenticated'],
+  'public.add_note(p_conversation_id uuid, p_body text)': ['authenticated'],
+  'public.assign_conversation(p_conversation_id uuid, p_agent_id uuid)': ['authenticated'],
+  'public.create_invitation(p_email text, p_role agent_role)': ['authenticated'],
+  'public.dashboard_metrics(p_from timestamp with time zone, p_to timestamp with time zone)': ['authenticated'],
+  'public.handback(p_conversation_id uuid)': ['authenticated'],
+  'public.mark_conversation_read(p_conversation_id uuid)': ['authenticated'],
+  'public.request_relink(p_channel_id uuid)': ['authenticated'],
+  'public.retry_message(p_message_id uuid)': ['authenticated'],
+  'public.revoke_invitation(p_invitation_id uuid)': ['authenticated'],
+  'public.send_agent_message(p_conversation_id uuid, p_body text, p_client_ref text)': ['authenticated'],
+  'public.set_conversation_status(p_conversation_id uuid, p_status conversation_status)': ['authenticated'],
+  'public.set_tenant_secrets(p_openai_api_key text, p_shopify_access_token text, p_ai_http_secret text)': [
+    'authenticated',
+  ],
+  'public.takeover(p_conversation_id uuid)': ['authenticated'],
+  'public.tenant_secrets_status()': ['authenticated'],
+}
+
+const API_ROLES: ApiRole[] = ['anon', 'authenticated']
+const OWN_SCHEMAS = ['public', 'private']
+
+describe.each(backends)('catalog decisions on $kind', (backend) => {
+  let db: Database
+  beforeAll(async () => {
+    db = await backend.open()
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  async function tableGrants(): Promise<{ table: string; rls: boolean; role: ApiRole; commands: Command[] }[]> {
+    // Column grants count: an UPDATE on some columns is still an UPDATE (DELETE has no column form).
+    const { rows } = await db.query<{ table: string; rls: boolean; role: ApiRole; commands: Command[] }>(
+      `select c.relname as table, c.relrowsecurity as rls, r.role,
+         array(select p from unnest(array['SELECT', 'INSERT', 'UPDATE', 'DELETE']) as p
+               where has_table_privilege(r.role, c.oid, p)
+                  or (p <> 'DELETE' and has_any_column_privilege(r.role, c.oid, p))) as commands
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+       cross join unnest($1::text[]) as r(role)
+       where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'f')
+       order by 1, 3`,
+      [API_ROLES],
+    )
+    return rows
+  }
+
+  it('every table of public is on the list, with exactly the grants decided for each API role', async () => {
+    const grants = await tableGrants()
+    expect([...new Set(grants.map((g) => g.table))].sort()).toEqual(Object.keys(TABLE_DECISIONS).sort())
+    for (const grant of grants) {
+      expect({ table: grant.table, role: grant.role, commands: grant.commands }).toEqual({
+        table: grant.table,
+        role: grant.role,
+        commands: TABLE_DECISIONS[grant.table]?.[grant.role] ?? [],
+      })
+    }
+  })
+
+  it('every table of public has RLS on and a policy for each command an API role is granted', async () => {
+    const { rows: policies } = await db.query<{ table: string; cmd: string; roles: string[] }>(
+      `select tablename as table, cmd, roles::text[] as roles from pg_policies where schemaname = 'public'`,
+    )
+    const grants = await tableGrants()
+    expect(grants.filter((g) => !g.rls).map((g) => g.table)).toEqual([])
+    const missing = grants.flatMap((g) =>
+      g.commands
+        .filter(
+          (command) =>
+            !policies.some(
+              (p) =>
+                p.table === g.table &&
+                (p.cmd === command || p.cmd === 'ALL') &&
+                (p.roles.includes(g.role) || p.roles.includes('public')),
+            ),
+        )
+        .map((command) => `${g.table} ${command} for ${g.role}`),
+    )
+    expect(missing).toEqual([])
+  })
+
+  it('every function an API role may execute is on the list, with the role that may call it', async () => {
+    const { rows } = await db.query<{ fn: string; anon: boolean; authenticated: boolean }>(
+      `select n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')' as fn,
+         has_function_privilege('anon', p.oid, 'execute') as anon,
+         has_function_privilege('authenticated', p.oid, 'execute') as authenticated
+       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+       where n.nspname = any($1::text[])`,
+      [OWN_SCHEMAS],
+    )
+    const executable = Object.fromEntries(
+      rows
+        .map((r) => [r.fn, API_ROLES.filter((role) => r[role])] as const)
+        .filter(([, roles]) => roles.length > 0),
+    )
+    expect(executable).toEqual(FUNCTION_DECISIONS)
+  })
+
+  it('a new table, sequence or function is closed to anon and authenticated until a migration opens it', async () => {
+    const probe = await db
+      .transaction(async (tx) => {
+        await tx.query('create table public.undecided (id bigint generated always as identity primary key)')
+        await tx.query('create function public.undecided_fn() returns int language sql as $$ select 1 $$')
+        await tx.query('create function private.undecided_helper() returns int language sql as $$ select 1 $$')
+        const { rows } = await tx.query<{ role: string; access: boolean[] }>(
+          `select r.role, array[
+             has_table_privilege(r.role, 'public.undecided', 'SELECT, INSERT, UPDATE, DELETE'),
+             has_sequence_privilege(r.role, 'public.undecided_id_seq', 'USAGE, SELECT, UPDATE'),
+             has_function_privilege(r.role, 'public.undecided_fn()', 'EXECUTE'),
+             has_function_privilege(r.role, 'private.undecided_helper()', 'EXECUTE')] as access
+           from unnest($1::text[]) as r(role)`,
+          [API_ROLES],
+        )
+        throw Object.assign(new Error('rollback'), { rows })
+      })
+      .catch((error: { rows?: unknown }) => error.rows)
+    expect(probe).toEqual(API_ROLES.map((role) => ({ role, access: [false, false, false, false] })))
+  })
+})
