@@ -8,13 +8,13 @@
  */
 import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
+import { createOpenAiDouble } from '@relevo/testing/openai-double'
 import { startBackend } from '../integration/backend.ts'
 import { trackedContext } from '../integration/serve.ts'
 import { createApp } from '../src/app.ts'
 import type { Bindings } from '../src/lib/config.ts'
 import { createLogger } from '../src/lib/logger.ts'
 import { MemoryStore } from '../src/testing/memory-store.ts'
-import { createOpenAiDouble } from '../src/testing/openai-double.ts'
 
 const silent = createLogger('silent')
 

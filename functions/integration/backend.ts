@@ -6,14 +6,15 @@
  */
 import { applyMigrations, type Database, openDatabase } from '@relevo/supabase/db'
 import { type ApiKeys, createApiKeys, type StandIn, startStandIn } from '@relevo/supabase/local'
+import { createOpenAiDouble, type OpenAiDouble, type ScriptStep } from '@relevo/testing/openai-double'
+import { type Served, serve } from '@relevo/testing/serve'
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import pino from 'pino'
 import { createApp } from '../src/app.ts'
 import type { Bindings } from '../src/lib/config.ts'
 import { createLogger } from '../src/lib/logger.ts'
 import type { AppDeps } from '../src/lib/services.ts'
-import { createOpenAiDouble, type OpenAiDouble, type ScriptStep } from '../src/testing/openai-double.ts'
-import { type Served, serve, type TrackedContext, trackedContext } from './serve.ts'
+import { type TrackedContext, trackedContext } from './serve.ts'
 
 export const TENANT_ID = '00000000-0000-4000-8000-000000000001'
 export const CHANNEL_ID = '00000000-0000-4000-8000-000000000101'

@@ -1,6 +1,6 @@
+import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify-double'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createShopifyDouble, type ShopifyDouble } from '../src/testing/shopify-double.ts'
 import { type Backend, startBackend, TENANT_ID } from './backend.ts'
 
 let b: Backend

@@ -1,9 +1,9 @@
+import { toolResult, type WireRequest } from '@relevo/testing/openai-double'
+import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify-double'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { harness } from '../testing/harness.ts'
 import type { MemoryStore, StoredMessage } from '../testing/memory-store.ts'
-import { toolResult, type WireRequest } from '../testing/openai-double.ts'
-import { createShopifyDouble, type ShopifyDouble } from '../testing/shopify-double.ts'
 import { debounceWaitMs } from './run-pipeline.ts'
 
 /** The chat's turns as the model got them: without the system prompt and the WhatsApp profile message. */

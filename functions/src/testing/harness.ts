@@ -4,6 +4,7 @@
  * deliver a webhook the way Supabase does and wait for its background work.
  */
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { createOpenAiDouble, type ScriptStep } from '@relevo/testing/openai-double'
 import { createApp } from '../app.ts'
 import type { Bindings } from '../lib/config.ts'
 import { createLogger } from '../lib/logger.ts'
@@ -11,7 +12,6 @@ import { type AppDeps, services } from '../lib/services.ts'
 import { runPipeline } from '../pipeline/run-pipeline.ts'
 import type { TenantSecrets, TenantSettings } from '../pipeline/types.ts'
 import { demoTenant, MemoryStore, type StoredMessage } from './memory-store.ts'
-import { createOpenAiDouble, type ScriptStep } from './openai-double.ts'
 
 export const WEBHOOK_SECRET = 'test-webhook-secret'
 

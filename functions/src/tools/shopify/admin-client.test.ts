@@ -1,6 +1,6 @@
+import { createShopifyDouble } from '@relevo/testing/shopify-double'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { describe, expect, it } from 'vitest'
-import { createShopifyDouble } from '../../testing/shopify-double.ts'
 import { createShopifyAdmin } from './admin-client.ts'
 import { SEARCH_PRODUCTS, searchProductsData } from './queries.ts'
 

@@ -1,5 +1,5 @@
+import { orders } from '@relevo/testing/shopify-fixtures'
 import { describe, expect, it } from 'vitest'
-import { orders } from '../../testing/shopify-fixtures.ts'
 import { samePhone, verifyOrderOwner } from './order-summary.ts'
 
 describe('order owner check', () => {

@@ -3,7 +3,7 @@
  * A scripted OpenAI-compatible server as a fetch function: it answers POST /v1/chat/completions
  * in the Chat Completions wire format (id, object, choices[].message.tool_calls, finish_reason,
  * usage), checks the bearer key, and can fail (HTTP errors) or hang until the client aborts.
- * The same handler is served over node:http for the Node integration tests and the benchmark.
+ * The same handler is served over node:http (`serve.ts`) for the Node tests and the benchmark.
  */
 
 export interface WireMessage {
@@ -85,9 +85,13 @@ const json = (body: unknown, status = 200) =>
     headers: { 'content-type': 'application/json', 'x-request-id': 'req_double' },
   })
 
-export function createOpenAiDouble(script: ScriptStep[], options: { apiKey?: string } = {}): OpenAiDouble {
+/** `apiKey`: the bearer key it requires (`sk-test` by default); null accepts any. */
+export function createOpenAiDouble(
+  script: ScriptStep[],
+  options: { apiKey?: string | null } = {},
+): OpenAiDouble {
   const requests: WireRequest[] = []
-  const apiKey = options.apiKey ?? 'sk-test'
+  const apiKey = options.apiKey === undefined ? 'sk-test' : options.apiKey
   let step = 0
   async function handle(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname
@@ -99,7 +103,7 @@ export function createOpenAiDouble(script: ScriptStep[], options: { apiKey?: str
         404,
       )
     }
-    if (request.headers.get('authorization') !== `Bearer ${apiKey}`) {
+    if (apiKey !== null && request.headers.get('authorization') !== `Bearer ${apiKey}`) {
       return json(
         {
           error: {
