@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { applyMigrations, openDatabase } from '@relevo/supabase/db'
 import { startStandIn } from '@relevo/supabase/local'
+import type { Database } from '@relevo/supabase/types'
 import { createClient } from '@supabase/supabase-js'
 import { pino } from 'pino'
 import type { Page } from 'playwright-core'
@@ -28,7 +29,7 @@ export async function startRig(options: { webhooks?: boolean } = {}) {
   let standIn = await startStandIn({ db, logger, port: 0, host: '127.0.0.1', webhooks })
   const port = Number(new URL(standIn.url).port)
   const site = await serveStatic(join(dashboardDir, 'build'))
-  const service = createClient(standIn.url, standIn.keys.serviceRoleKey, {
+  const service = createClient<Database>(standIn.url, standIn.keys.serviceRoleKey, {
     auth: { persistSession: false, autoRefreshToken: false },
   })
 

@@ -1,14 +1,16 @@
-import type { AiProvider, TenantSettings } from '../admin/types.ts'
+import { CheckEnums, isOneOf, type TenantLanguage } from '@relevo/supabase/enums'
+import type { Enums } from '@relevo/supabase/types'
+import type { TenantSettings } from '../admin/types.ts'
 import type { AdminKey } from '../i18n/admin.es.ts'
 import type { Params } from '../i18n/translate.ts'
 
 /** What the form inputs hold: strings everywhere, as the DOM gives them. */
 export interface SettingsForm {
-  ai_provider: AiProvider
+  ai_provider: Enums<'ai_provider'>
   ai_model: string
   ai_http_url: string
   system_prompt: string
-  language: 'es' | 'en'
+  language: TenantLanguage
   debounce_seconds: string
   context_messages: string
   auto_return_minutes: string
@@ -28,7 +30,8 @@ export function toForm(s: TenantSettings): SettingsForm {
     ai_model: s.ai_model,
     ai_http_url: s.ai_http_url ?? '',
     system_prompt: s.system_prompt,
-    language: s.language,
+    // The column's CHECK allows only these; the form's select offers nothing else.
+    language: isOneOf(CheckEnums['tenants.language'], s.language) ? s.language : 'es',
     debounce_seconds: String(s.debounce_seconds),
     context_messages: String(s.context_messages),
     auto_return_minutes: s.auto_return_minutes == null ? '' : String(s.auto_return_minutes),
