@@ -36,19 +36,19 @@ export class Desk {
     db: Db,
     private readonly auth: AuthStore,
   ) {
-    if (!auth.agent) throw new DeskError('not_an_agent', 'The desk needs a signed-in agent', false, true)
+    if (!auth.agent)
+      throw new DeskError('not_an_agent', 'The desk needs a signed-in agent', { authExpired: true })
     this.me = auth.agent
     this.api = createDeskApi(db)
     this.inbox = new InboxStore(this.api, () => this.me.user_id)
     const storage = scopedStorage(globalThis.localStorage, `relevo.agent.${this.me.user_id}`)
     this.drafts = createDrafts(storage)
-    this.queue = new SendQueue(
-      this.api,
+    this.queue = new SendQueue({
+      api: this.api,
       storage,
-      undefined,
-      (m) => this.activeChat?.applyMessage(m),
-      () => void this.auth.sessionExpired(),
-    )
+      onSent: (m) => this.activeChat?.applyMessage(m),
+      onAuthExpired: () => void this.auth.sessionExpired(),
+    })
     this.feed = new TenantFeed(
       db,
       this.me.tenant_id,

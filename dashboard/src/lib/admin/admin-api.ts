@@ -20,7 +20,7 @@ export function createAdminApi(db: Db) {
     updateSettings: async (id: string, patch: Partial<TenantSettings>) => {
       const updated = await result(db.from('tenants').update(patch).eq('id', id).select(TENANT_COLUMNS))
       const row = updated[0]
-      if (!row) throw new DeskError('not_saved', 'The settings update changed no row', false, false)
+      if (!row) throw new DeskError('not_saved', 'The settings update changed no row')
       return row
     },
     secretsStatus: async () =>
@@ -55,7 +55,7 @@ export function createAdminApi(db: Db) {
     updateAgent: async (userId: string, patch: Partial<Pick<Agent, 'role' | 'active' | 'display_name'>>) => {
       const updated = await result(db.from('agents').update(patch).eq('user_id', userId).select('*'))
       const row = updated[0]
-      if (!row) throw new DeskError('not_saved', 'The agent update changed no row', false, false)
+      if (!row) throw new DeskError('not_saved', 'The agent update changed no row')
       return row
     },
 

@@ -43,7 +43,5 @@ export type Metrics = z.infer<typeof metrics>
 export function parseJson<T>(what: string, shape: z.ZodMiniType<T>, value: unknown): T {
   const result = shape.safeParse(value)
   if (result.success) return result.data
-  throw new DeskError('unexpected_answer', `${what} answered in an unexpected shape`, false, false, {
-    cause: result.error,
-  })
+  throw new DeskError('unexpected_answer', `${what} answered in an unexpected shape`, { cause: result.error })
 }

@@ -56,7 +56,11 @@ export function parseKeywords(text: string): string[] {
  */
 export function parseForm(f: SettingsForm): ParseResult {
   const errors: Partial<Record<keyof SettingsForm, FieldError>> = {}
-  const int = (field: keyof SettingsForm, value: string, min: number, max: number): number => {
+  const int = (
+    field: keyof SettingsForm,
+    value: string,
+    { min, max }: { min: number; max: number },
+  ): number => {
     const n = Number(value.trim())
     if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
       errors[field] = { key: 'settings.invalid.range', params: { min, max } }
@@ -77,10 +81,12 @@ export function parseForm(f: SettingsForm): ParseResult {
   const domain = f.shopify_shop_domain.trim().toLowerCase()
   if (domain && !/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain))
     errors.shopify_shop_domain = { key: 'settings.invalid.domain' }
-  const debounce = int('debounce_seconds', f.debounce_seconds, 0, 120)
-  const context = int('context_messages', f.context_messages, 1, 100)
+  const debounce = int('debounce_seconds', f.debounce_seconds, { min: 0, max: 120 })
+  const context = int('context_messages', f.context_messages, { min: 1, max: 100 })
   const autoReturn =
-    f.auto_return_minutes.trim() === '' ? null : int('auto_return_minutes', f.auto_return_minutes, 1, 10_080)
+    f.auto_return_minutes.trim() === ''
+      ? null
+      : int('auto_return_minutes', f.auto_return_minutes, { min: 1, max: 10_080 })
   if (Object.keys(errors).length > 0) return { ok: false, errors }
   return {
     ok: true,
