@@ -82,10 +82,10 @@ async function channel() {
 /** A customer message, then an AI reply queued for it through enqueue_ai_reply (service role). */
 async function aiReply(h: Harness, phone: string, body: string): Promise<string> {
   await h.post('/simulator/messages', { from: phone, name: 'Cliente', body: 'Hola' })
-  const [trigger] = await waitFor(() => rows(`${phone}@c.us`).then((r) => (r.length ? r : null)), 'ingest')
+  const trigger = await waitFor(() => rows(`${phone}@c.us`).then((r) => r[0]), 'ingest')
   const { data, error } = await backend
     .service()
-    .rpc('enqueue_ai_reply', { p_trigger_message_id: trigger?.id, p_body: body })
+    .rpc('enqueue_ai_reply', { p_trigger_message_id: trigger.id, p_body: body })
   if (error) throw error
   return (data as { message_id: string }).message_id
 }

@@ -1,3 +1,4 @@
+import type { Database } from '@relevo/supabase/types'
 import { createClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN, type Rig, startRig } from './harness.ts'
@@ -95,7 +96,7 @@ describe('agents and invitations', () => {
     expect(new URL(beto.url()).pathname).toBe('/sign-in')
     // Even with a valid session, RLS gives a deactivated agent nothing.
     await rig.customerWrites('5215544445555', 'After Deactivation', 'hola')
-    const client = createClient(rig.standIn.url, rig.standIn.keys.anonKey, {
+    const client = createClient<Database>(rig.standIn.url, rig.standIn.keys.anonKey, {
       auth: { persistSession: false, autoRefreshToken: false },
     })
     await client.auth.signInWithPassword(BETO)

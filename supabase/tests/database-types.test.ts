@@ -3,6 +3,7 @@ import { createClient } from '@supabase/supabase-js'
 import { describe, expect, expectTypeOf, it } from 'vitest'
 import { renderDatabaseTypes } from '../src/cli/gen-types.ts'
 import { Constants, type Database, type Enums, type Tables, type TablesInsert } from '../types/database.ts'
+import { CheckEnums } from '../types/enums.ts'
 import { backends } from './support/test-database.ts'
 
 // The generated types must work with the unmodified supabase-js client: these lines are
@@ -51,4 +52,28 @@ describe('generated database types', () => {
       await db.close()
     }
   })
+
+  it.each(backends)(
+    'list every CHECK-constraint enum as the migrations give it on $kind',
+    async (backend) => {
+      const db = await backend.open()
+      try {
+        // Single-column checks of the form `column in (…)`: Postgres shows them as `= ANY (ARRAY[…])`.
+        const { rows } = await db.query<{ column: string; definition: string }>(
+          `select c.relname || '.' || a.attname as column, pg_get_constraintdef(k.oid) as definition
+         from pg_constraint k join pg_class c on c.oid = k.conrelid
+         join pg_namespace n on n.oid = c.relnamespace
+         join pg_attribute a on a.attrelid = c.oid and a.attnum = k.conkey[1]
+         where n.nspname = 'public' and k.contype = 'c' and cardinality(k.conkey) = 1
+           and pg_get_constraintdef(k.oid) like '%= ANY (ARRAY[%'`,
+        )
+        const catalog = Object.fromEntries(
+          rows.map((row) => [row.column, [...row.definition.matchAll(/'([^']*)'::text/g)].map((m) => m[1])]),
+        )
+        expect(catalog).toEqual(CheckEnums)
+      } finally {
+        await db.close()
+      }
+    },
+  )
 })

@@ -6,6 +6,7 @@
  */
 import { applyMigrations, type Database, openDatabase } from '@relevo/supabase/db'
 import { type ApiKeys, createApiKeys, type StandIn, startStandIn } from '@relevo/supabase/local'
+import type { Database as Schema } from '@relevo/supabase/types'
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import { pino } from 'pino'
 import { DEMO_PASSWORD } from './demo-seed.ts'
@@ -17,10 +18,10 @@ export interface SeededStandIn {
   /** The running stand-in (null while it is down). */
   standIn(): StandIn | null
   /** A supabase-js client with `key` (anon by default); its session lives in memory. */
-  client(key?: string): SupabaseClient
-  service(): SupabaseClient
+  client(key?: string): SupabaseClient<Schema>
+  service(): SupabaseClient<Schema>
   /** A client signed in as a seeded user (`ana`, `admin`, or a whole email). */
-  signIn(who: string): Promise<SupabaseClient>
+  signIn(who: string): Promise<SupabaseClient<Schema>>
   /** Takes the API down (the database becomes unreachable for its clients). */
   down(): Promise<void>
   /** Brings it back on the same port. */
@@ -43,7 +44,7 @@ export async function startSeededStandIn(options: SeededStandInOptions = {}): Pr
   let running: StandIn | null = await start(0)
   const url = running.url
   const client = (key = keys.anonKey) =>
-    createClient(url, key, { auth: { persistSession: false, autoRefreshToken: false } })
+    createClient<Schema>(url, key, { auth: { persistSession: false, autoRefreshToken: false } })
   return {
     db,
     keys,

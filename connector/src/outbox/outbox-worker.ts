@@ -35,7 +35,19 @@ export interface OutboxWorkerOptions {
 type Claimed = OutboxMessage & { chatId: string }
 
 export class OutboxWorker {
-  private readonly o: OutboxWorkerOptions
+  private readonly store: MessageStore
+  private readonly transport: WhatsAppTransport
+  private readonly pending: PendingSends
+  private readonly logger: Logger
+  private readonly bufferSent: OutboxWorkerOptions['bufferSent']
+  private readonly isReady: () => boolean
+  private readonly claimsAllowed: () => boolean
+  private readonly pollMs: number
+  private readonly leaseSeconds: number
+  private readonly maxAttempts: number
+  private readonly batchSize: number
+  private readonly sendTimeoutMs: number
+  private readonly stopGraceMs: number
   private draining: Promise<void> | null = null
   private again = false
   private stopping = false
@@ -45,31 +57,43 @@ export class OutboxWorker {
   failed = 0
 
   constructor(options: OutboxWorkerOptions) {
-    this.o = options
+    this.store = options.store
+    this.transport = options.transport
+    this.pending = options.pending
+    this.logger = options.logger
+    this.bufferSent = options.bufferSent
+    this.isReady = options.isReady
+    this.claimsAllowed = options.claimsAllowed
+    this.pollMs = options.pollMs
+    this.leaseSeconds = options.leaseSeconds
+    this.maxAttempts = options.maxAttempts
+    this.batchSize = options.batchSize ?? 10
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 60_000
+    this.stopGraceMs = options.stopGraceMs ?? 15_000
   }
 
   async start(): Promise<void> {
-    this.pollTimer = setInterval(() => this.wake(), this.o.pollMs)
+    this.pollTimer = setInterval(() => this.wake(), this.pollMs)
     this.pollTimer.unref()
     try {
-      this.unsubscribe = await this.o.store.onOutboxQueued(
+      this.unsubscribe = await this.store.onOutboxQueued(
         () => this.wake(),
         (chatId) => this.showTyping(chatId),
       )
     } catch (error) {
       // Realtime is an optimisation; the sweep still delivers.
-      this.o.logger.warn({ err: (error as Error).message }, 'outbox realtime unavailable, polling only')
+      this.logger.warn({ err: (error as Error).message }, 'outbox realtime unavailable, polling only')
     }
     this.wake()
   }
 
   /** "typing…" in the customer's chat while the AI composes; cosmetic, so failures only log. */
   private showTyping(chatId: string): void {
-    if (this.stopping || !this.o.isReady()) return
-    this.o.transport
+    if (this.stopping || !this.isReady()) return
+    this.transport
       .sendStateTyping(chatId)
       .catch((error: unknown) =>
-        this.o.logger.debug({ err: (error as Error).message, chatId }, 'typing state not shown'),
+        this.logger.debug({ err: (error as Error).message, chatId }, 'typing state not shown'),
       )
   }
 
@@ -97,7 +121,7 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.stopping = true
     if (this.pollTimer) clearInterval(this.pollTimer)
-    const grace = new Promise((resolve) => setTimeout(resolve, this.o.stopGraceMs ?? 15_000).unref())
+    const grace = new Promise((resolve) => setTimeout(resolve, this.stopGraceMs).unref())
     await Promise.race([this.draining, grace])
     // Leaving a realtime channel waits for the server; do not let a dead server hold shutdown.
     const unsubscribed = this.unsubscribe?.().catch(() => undefined)
@@ -111,20 +135,20 @@ export class OutboxWorker {
 
   private async drain(): Promise<void> {
     try {
-      while (!this.stopping && this.o.isReady() && this.o.claimsAllowed()) {
-        const batch = await this.o.store.claimOutbox(this.o.batchSize ?? 10, this.o.leaseSeconds)
+      while (!this.stopping && this.isReady() && this.claimsAllowed()) {
+        const batch = await this.store.claimOutbox(this.batchSize, this.leaseSeconds)
         if (batch.length === 0) return
         await this.sendBatch(batch)
       }
     } catch (error) {
-      this.o.logger.warn({ err: (error as Error).message }, 'outbox sweep failed; retrying on next wake')
+      this.logger.warn({ err: (error as Error).message }, 'outbox sweep failed; retrying on next wake')
     }
   }
 
   private async sendBatch(batch: Claimed[]): Promise<void> {
     const blockedChats = new Set<string>()
     for (const message of batch) {
-      if (this.stopping || !this.o.isReady()) {
+      if (this.stopping || !this.isReady()) {
         await this.release(message, 'connector stopping or WhatsApp not ready')
       } else if (blockedChats.has(message.chatId)) {
         // Order within a chat: never overtake an earlier message that is being retried.
@@ -137,24 +161,22 @@ export class OutboxWorker {
 
   /** Returns true when the message reached WhatsApp. */
   private async sendOne(message: Claimed): Promise<boolean> {
-    const log = this.o.logger.child({ messageId: message.id, attempt: message.attempts })
+    const log = this.logger.child({ messageId: message.id, attempt: message.attempts })
     if (!message.chatId) {
-      await this.fail(message, 'conversation has no WhatsApp chat id', false)
+      await this.fail(message, { reason: 'conversation has no WhatsApp chat id', retryable: false })
       return false
     }
     let delivered = false
     try {
-      await this.o.pending.track(message.chatId, async () => {
-        const { waMessageId } = await this.withTimeout(
-          this.o.transport.sendText(message.chatId, message.body),
-        )
+      await this.pending.track(message.chatId, async () => {
+        const { waMessageId } = await this.withTimeout(this.transport.sendText(message.chatId, message.body))
         delivered = true
         // Record the id before anything else: from here on the message is never sent again.
         try {
-          await this.o.store.markSent(message.id, waMessageId)
+          await this.store.markSent(message.id, waMessageId)
         } catch (error) {
           if (!(error instanceof StoreUnavailableError)) throw error
-          await this.o.bufferSent(message.id, waMessageId)
+          await this.bufferSent(message.id, waMessageId)
         }
         log.info({ wa: waMessageId }, 'sent')
       })
@@ -176,39 +198,40 @@ export class OutboxWorker {
       }
       const retryable = error instanceof SendError ? error.retryable : true
       log.warn({ err: (error as Error).message, retryable }, 'send failed')
-      await this.fail(message, (error as Error).message, retryable)
+      await this.fail(message, { reason: (error as Error).message, retryable })
       return false
     }
   }
 
-  private async fail(message: Claimed, reason: string, retryable: boolean): Promise<void> {
+  private async fail(
+    message: Claimed,
+    { reason, retryable }: { reason: string; retryable: boolean },
+  ): Promise<void> {
     try {
-      const status = await this.o.store.markFailed(message.id, reason, retryable, this.o.maxAttempts)
+      const status = await this.store.markFailed(message.id, reason, retryable, this.maxAttempts)
       if (status === 'failed') this.failed += 1
     } catch (error) {
       // The lease expires and the message is claimed again: nothing is lost.
-      this.o.logger.warn({ err: (error as Error).message, messageId: message.id }, 'mark_failed not recorded')
+      this.logger.warn({ err: (error as Error).message, messageId: message.id }, 'mark_failed not recorded')
     }
   }
 
   /** Gives a claimed, unsent message back (as a retryable attempt) instead of waiting out its lease. */
   private release(message: Claimed, reason: string): Promise<void> {
-    return this.fail(message, reason, true)
+    return this.fail(message, { reason, retryable: true })
   }
 
   private withTimeout<T>(promise: Promise<T>): Promise<T> {
-    const ms = this.o.sendTimeoutMs ?? 60_000
+    const ms = this.sendTimeoutMs
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
         () =>
           reject(
-            new SendError(
-              'send_timeout',
-              `WhatsApp did not accept the message within ${ms} ms`,
-              true,
-              'Check the session',
-            ),
+            new SendError('send_timeout', `WhatsApp did not accept the message within ${ms} ms`, {
+              retryable: true,
+              hint: 'Check the session',
+            }),
           ),
         ms,
       )

@@ -16,11 +16,9 @@ export class SendError extends TransportError {
   constructor(
     code: string,
     message: string,
-    retryable: boolean,
-    hint: string,
-    options?: { cause?: unknown },
+    { retryable, hint, cause }: { retryable: boolean; hint: string; cause?: unknown },
   ) {
-    super(code, message, hint, options)
+    super(code, message, hint, cause === undefined ? undefined : { cause })
     this.name = 'SendError'
     this.retryable = retryable
   }

@@ -47,7 +47,7 @@ export function toChatId(from: string): string {
 }
 
 /** A whatsapp-web.js style serialized message id: `<fromMe>_<chat>_<3EB0…>`. */
-export function simulatedMessageId(fromMe: boolean, chatId: string): string {
+export function simulatedMessageId({ fromMe, chatId }: { fromMe: boolean; chatId: string }): string {
   return `${fromMe}_${chatId}_3EB0${randomBytes(9).toString('hex').toUpperCase()}`
 }
 
@@ -101,23 +101,31 @@ export class SimulatorTransport implements WhatsAppTransport {
 
   async sendText(chatId: string, body: string): Promise<SentMessage> {
     if (this.state !== 'ready') {
-      throw new SendError('not_ready', `WhatsApp is ${this.state}`, true, 'Retry once the session is ready')
+      throw new SendError('not_ready', `WhatsApp is ${this.state}`, {
+        retryable: true,
+        hint: 'Retry once the session is ready',
+      })
     }
     if (this.failures.count > 0) {
       this.failures.count -= 1
       const { retryable } = this.failures
-      throw new SendError(
-        'simulated_failure',
-        'Simulated send failure',
+      throw new SendError('simulated_failure', 'Simulated send failure', {
         retryable,
-        'Injected by the simulator',
-      )
+        hint: 'Injected by the simulator',
+      })
     }
     if (this.held && !this.holdAfterDelivery) await this.hang()
     if (this.sendDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.sendDelayMs))
-    const waMessageId = simulatedMessageId(true, chatId)
+    const waMessageId = simulatedMessageId({ fromMe: true, chatId })
     this.deliveries.push({ waMessageId, chatId, body, ack: 'sent', at: new Date().toISOString() })
-    const echo = this.message(waMessageId, chatId, true, body, null, null)
+    const echo = this.message({
+      waMessageId,
+      chatId,
+      fromMe: true,
+      body,
+      customerName: null,
+      customerPhone: null,
+    })
     this.history.push(echo)
     // WhatsApp has it, but the process dies before hearing back: no echo event, no answer.
     if (this.held) await this.hang()
@@ -145,9 +153,16 @@ export class SimulatorTransport implements WhatsAppTransport {
   /** A customer writes. While the session is not ready it is only visible to catch-up. */
   customerMessage(input: { from: string; name?: string; body: string; id?: string }): InboundMessage {
     const chatId = toChatId(input.from)
-    const waMessageId = input.id ?? simulatedMessageId(false, chatId)
+    const waMessageId = input.id ?? simulatedMessageId({ fromMe: false, chatId })
     const phone = chatId.endsWith('@c.us') ? chatId.slice(0, -5) : null
-    const message = this.message(waMessageId, chatId, false, input.body, input.name ?? null, phone)
+    const message = this.message({
+      waMessageId,
+      chatId,
+      fromMe: false,
+      body: input.body,
+      customerName: input.name ?? null,
+      customerPhone: phone,
+    })
     this.record(message)
     return message
   }
@@ -155,7 +170,14 @@ export class SimulatorTransport implements WhatsAppTransport {
   /** The business owner types on the phone itself. */
   phoneMessage(input: { to: string; body: string }): InboundMessage {
     const chatId = toChatId(input.to)
-    const message = this.message(simulatedMessageId(true, chatId), chatId, true, input.body, null, null)
+    const message = this.message({
+      waMessageId: simulatedMessageId({ fromMe: true, chatId }),
+      chatId,
+      fromMe: true,
+      body: input.body,
+      customerName: null,
+      customerPhone: null,
+    })
     this.record(message)
     return message
   }
@@ -273,7 +295,10 @@ export class SimulatorTransport implements WhatsAppTransport {
 
   private async hang(): Promise<never> {
     await new Promise<void>((resolve) => this.held?.push(resolve))
-    throw new SendError('stopped', 'Transport stopped during send', true, 'Retry after restart')
+    throw new SendError('stopped', 'Transport stopped during send', {
+      retryable: true,
+      hint: 'Retry after restart',
+    })
   }
 
   private releaseHeld(): void {
@@ -282,14 +307,17 @@ export class SimulatorTransport implements WhatsAppTransport {
     for (const resolve of held ?? []) resolve()
   }
 
-  private message(
-    waMessageId: string,
-    chatId: string,
-    fromMe: boolean,
-    body: string,
-    customerName: string | null,
-    customerPhone: string | null,
-  ): InboundMessage {
+  private message({
+    waMessageId,
+    chatId,
+    fromMe,
+    body,
+    customerName,
+    customerPhone,
+  }: Pick<
+    InboundMessage,
+    'waMessageId' | 'chatId' | 'fromMe' | 'body' | 'customerName' | 'customerPhone'
+  >): InboundMessage {
     return {
       waMessageId,
       chatId,

@@ -75,22 +75,32 @@ export function buildClientOptions(o: WhatsAppWebOptions): ClientOptions {
 
 export class WhatsAppWebTransport implements WhatsAppTransport {
   readonly name = 'whatsapp-web'
-  private readonly o: WhatsAppWebOptions
+  private readonly sessionPath: string
+  /** What the mapping needs to know: whether group chats are ingested. */
+  private readonly mapping: { groupsEnabled: boolean }
+  private readonly logger: Logger
+  private readonly startTimeoutMs: number
+  /** Fresh per start: a LocalAuth belongs to one client. */
+  private readonly clientOptions: () => ClientOptions
   private readonly listeners = new Set<TransportListener>()
   private readonly lidToPhone = new Map<string, Promise<string | null>>()
   private client: Client | null = null
 
   constructor(options: WhatsAppWebOptions) {
-    this.o = options
+    this.sessionPath = options.sessionPath
+    this.mapping = { groupsEnabled: options.groupsEnabled }
+    this.logger = options.logger
+    this.startTimeoutMs = options.startTimeoutMs ?? 120_000
+    this.clientOptions = () => buildClientOptions(options)
   }
 
   async start(): Promise<void> {
     await this.stop()
-    await clearChromiumLocks(join(this.o.sessionPath, 'session'))
-    const client = new WebClient(buildClientOptions(this.o))
+    await clearChromiumLocks(join(this.sessionPath, 'session'))
+    const client = new WebClient(this.clientOptions())
     this.client = client
     this.attach(client)
-    const timeoutMs = this.o.startTimeoutMs ?? 120_000
+    const timeoutMs = this.startTimeoutMs
     let timer: NodeJS.Timeout | undefined
     try {
       await Promise.race([
@@ -131,7 +141,7 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
     client.removeAllListeners()
     await client
       .destroy()
-      .catch((error: unknown) => this.o.logger.warn({ err: String(error) }, 'destroy failed'))
+      .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'destroy failed'))
   }
 
   async logout(): Promise<void> {
@@ -142,7 +152,7 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
     } finally {
       await client?.destroy().catch(() => undefined)
       // LocalAuth.logout() removes it too, but not when the page was already gone.
-      await rm(join(this.o.sessionPath, 'session'), { recursive: true, force: true })
+      await rm(join(this.sessionPath, 'session'), { recursive: true, force: true })
     }
   }
 
@@ -160,10 +170,17 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error)
       const permanent = /invalid wid|wid error|No LID for user/i.test(detail)
-      throw new SendError('send_failed', detail, !permanent, 'See connector logs', { cause: error })
+      throw new SendError('send_failed', detail, {
+        retryable: !permanent,
+        hint: 'See connector logs',
+        cause: error,
+      })
     }
     if (!sent)
-      throw new SendError('chat_not_found', `WhatsApp has no chat ${chatId}`, false, 'Check the number')
+      throw new SendError('chat_not_found', `WhatsApp has no chat ${chatId}`, {
+        retryable: false,
+        hint: 'Check the number',
+      })
     return { waMessageId: sent.id._serialized }
   }
 
@@ -180,7 +197,7 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
     const activity: RecentActivity = { messages: [], changes: [] }
     for (const chat of chats) {
       for (const msg of await chat.fetchMessages({ limit: limitPerChat })) {
-        const change = changeOf(msg, this.o)
+        const change = changeOf(msg, this.mapping)
         if (change) activity.changes.push({ ...change, chatId: await this.chatKey(change.chatId) })
         const mapped = await this.map(msg)
         if (mapped) activity.messages.push(mapped)
@@ -204,9 +221,9 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
       const status = mapAck(ack)
       if (status && msg.fromMe) this.emit({ kind: 'ack', waMessageId: msg.id._serialized, status })
     })
-    client.on('message_revoke_everyone', (msg: Message) => this.emitChange(mapRevoke(msg, this.o)))
+    client.on('message_revoke_everyone', (msg: Message) => this.emitChange(mapRevoke(msg, this.mapping)))
     client.on('message_edit', (msg: Message, newBody: unknown) =>
-      this.emitChange(mapEdit(msg, String(newBody ?? ''), this.o)),
+      this.emitChange(mapEdit(msg, String(newBody ?? ''), this.mapping)),
     )
     // message_revoke_me (deleted only on the business phone) changes nothing for the customer: ignored.
   }
@@ -221,9 +238,9 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
 
   /** Maps and resolves `@lid` chats to the phone form, so one customer keeps one conversation. */
   private async map(msg: Message): Promise<InboundMessage | null> {
-    const mapped = mapMessage(msg, { groupsEnabled: this.o.groupsEnabled })
+    const mapped = mapMessage(msg, this.mapping)
     if (!mapped.ok) {
-      this.o.logger.debug({ wa: msg.id._serialized, reason: mapped.reason }, 'message ignored')
+      this.logger.debug({ wa: msg.id._serialized, reason: mapped.reason }, 'message ignored')
       return null
     }
     const message = mapped.message
@@ -254,13 +271,17 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
       return entry?.pn ?? null
     } catch (error) {
       this.lidToPhone.delete(lid)
-      this.o.logger.debug({ err: String(error) }, 'lid not resolved; keeping the lid as chat id')
+      this.logger.debug({ err: String(error) }, 'lid not resolved; keeping the lid as chat id')
       return null
     }
   }
 
   private requireClient(): Client {
-    if (!this.client) throw new SendError('not_ready', 'WhatsApp Web is not running', true, 'Wait for ready')
+    if (!this.client)
+      throw new SendError('not_ready', 'WhatsApp Web is not running', {
+        retryable: true,
+        hint: 'Wait for ready',
+      })
     return this.client
   }
 

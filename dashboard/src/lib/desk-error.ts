@@ -3,16 +3,27 @@
  * (invalid_body, conversation_not_found, not_an_agent…) and whether retrying can help.
  */
 export class DeskError extends Error {
+  readonly retryable: boolean
+  readonly authExpired: boolean
+
   constructor(
     readonly code: string,
     message: string,
-    readonly retryable: boolean,
-    readonly authExpired: boolean,
-    options?: ErrorOptions,
+    { retryable = false, authExpired = false, cause }: DeskErrorOptions = {},
   ) {
-    super(message, options)
+    super(message, cause === undefined ? undefined : { cause })
     this.name = 'DeskError'
+    this.retryable = retryable
+    this.authExpired = authExpired
   }
+}
+
+export interface DeskErrorOptions {
+  /** Trying again later can succeed (offline, 5xx). */
+  retryable?: boolean
+  /** The session is gone: sign in again, keep the drafts. */
+  authExpired?: boolean
+  cause?: unknown
 }
 
 interface PostgrestLikeError {
@@ -31,11 +42,14 @@ export function toDeskError(error: PostgrestLikeError, status: number): DeskErro
   const authExpired = status === 401 || error.code === 'PGRST301' || error.code === 'PGRST303'
   const retryable = !authExpired && (status === 0 || status >= 500)
   if (authExpired)
-    return new DeskError('session_expired', error.message ?? 'Session expired', false, true, { cause: error })
+    return new DeskError('session_expired', error.message ?? 'Session expired', {
+      authExpired: true,
+      cause: error,
+    })
   if (retryable)
-    return new DeskError('network', error.message ?? 'Server unreachable', true, false, { cause: error })
+    return new DeskError('network', error.message ?? 'Server unreachable', { retryable: true, cause: error })
   const detail =
     typeof error.details === 'string' && /^[a-z_]+$/.test(error.details) ? error.details : undefined
   const code = detail ?? (error.code || 'unknown')
-  return new DeskError(code, error.message ?? 'Supabase request failed', false, false, { cause: error })
+  return new DeskError(code, error.message ?? 'Supabase request failed', { cause: error })
 }

@@ -1,4 +1,3 @@
-import type { SupabaseClient } from '@supabase/supabase-js'
 import { getContext, setContext } from 'svelte'
 import { takeFirstInboxPage } from './app-state.svelte.ts'
 import type { AuthStore } from './auth/auth.svelte.ts'
@@ -11,7 +10,7 @@ import { InboxStore } from './inbox/inbox.svelte.ts'
 import { summarizePresence } from './realtime/presence.ts'
 import { TenantFeed } from './realtime/tenant-feed.svelte.ts'
 import { scopedStorage } from './scoped-storage.ts'
-import type { Agent, AiRun, CannedReply, Change, Conversation, Message } from './types.ts'
+import type { Agent, CannedReply, Change, Conversation, Db, Message } from './types.ts'
 
 /** Everything a signed-in agent's desk holds, wired to the tenant feed. One per session. */
 export class Desk {
@@ -34,22 +33,22 @@ export class Desk {
   )
 
   constructor(
-    db: SupabaseClient,
+    db: Db,
     private readonly auth: AuthStore,
   ) {
-    if (!auth.agent) throw new DeskError('not_an_agent', 'The desk needs a signed-in agent', false, true)
+    if (!auth.agent)
+      throw new DeskError('not_an_agent', 'The desk needs a signed-in agent', { authExpired: true })
     this.me = auth.agent
     this.api = createDeskApi(db)
     this.inbox = new InboxStore(this.api, () => this.me.user_id)
     const storage = scopedStorage(globalThis.localStorage, `relevo.agent.${this.me.user_id}`)
     this.drafts = createDrafts(storage)
-    this.queue = new SendQueue(
-      this.api,
+    this.queue = new SendQueue({
+      api: this.api,
       storage,
-      undefined,
-      (m) => this.activeChat?.applyMessage(m),
-      () => void this.auth.sessionExpired(),
-    )
+      onSent: (m) => this.activeChat?.applyMessage(m),
+      onAuthExpired: () => void this.auth.sessionExpired(),
+    })
     this.feed = new TenantFeed(
       db,
       this.me.tenant_id,
@@ -142,16 +141,15 @@ export class Desk {
 
   private onChange(change: Change): void {
     for (const l of this.listeners) l.onChange?.(change)
-    const row = change.record
-    if (!row) return
+    if (!change.record) return
     if (change.table === 'conversations') {
-      const conv = row as unknown as Conversation
+      const conv = change.record
       this.inbox.apply(conv)
       if (conv.id === this.activeChat?.conversationId && conv.unread_count > 0) void this.markRead(conv.id)
-    } else if (change.table === 'messages') this.activeChat?.applyMessage(row as unknown as Message)
-    else if (change.table === 'ai_runs') this.activeChat?.applyRun(row as unknown as AiRun)
+    } else if (change.table === 'messages') this.activeChat?.applyMessage(change.record)
+    else if (change.table === 'ai_runs') this.activeChat?.applyRun(change.record)
     else if (change.table === 'agents') {
-      const agent = row as unknown as Agent
+      const agent = change.record
       this.agents = [...this.agents.filter((a) => a.user_id !== agent.user_id), agent]
       // An admin deactivated this agent: RLS already hides everything; leave the desk at once.
       if (agent.user_id === this.me.user_id && !agent.active) {

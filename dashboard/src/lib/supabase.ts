@@ -1,4 +1,6 @@
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import type { Database } from '@relevo/supabase/types'
+import { createClient } from '@supabase/supabase-js'
+import type { Db } from './types.ts'
 
 /**
  * The one place that creates the Supabase client. Config comes from PUBLIC_SUPABASE_URL /
@@ -33,13 +35,13 @@ export function resolveConfig(
   }
 }
 
-let client: SupabaseClient | undefined
+let client: Db | undefined
 
-export function getSupabase(): SupabaseClient {
+export function getSupabase(): Db {
   if (client) return client
   const runtime = typeof window === 'undefined' ? undefined : window.__RELEVO_ENV__
   const config = resolveConfig(runtime, import.meta.env as Record<string, string | undefined>)
-  client = createClient(config.url, config.anonKey, {
+  client = createClient<Database>(config.url, config.anonKey, {
     auth: { persistSession: true, autoRefreshToken: true, storageKey: SESSION_STORAGE_KEY },
   })
   return client

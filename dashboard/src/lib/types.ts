@@ -1,99 +1,91 @@
-// Row shapes the dashboard reads, as the schema defines them (supabase/migrations/*_core_tables.sql).
-// They stay snake_case: they are database rows, passed through untouched.
+// The rows the desk reads, as views of the generated schema types (@relevo/supabase/types, made from
+// supabase/migrations): a migration that drops, renames or retypes a column the desk reads fails
+// `pnpm typecheck` here or where it is read. They stay snake_case: they are database rows.
+import type { Database, Enums, Tables } from '@relevo/supabase/types'
+import type { SupabaseClient } from '@supabase/supabase-js'
 
-export type Mode = 'ai' | 'human'
-export type ConversationStatus = 'open' | 'closed'
-export type Author = 'customer' | 'ai' | 'agent' | 'phone' | 'system'
-export type DeliveryStatus =
-  | 'received'
-  | 'queued'
-  | 'sending'
-  | 'sent'
-  | 'delivered'
-  | 'read'
-  | 'failed'
-  | 'cancelled'
-export type Role = 'admin' | 'agent'
+/** The Supabase client, typed by the schema: table names, columns, RPC arguments and results. */
+export type Db = SupabaseClient<Database>
 
-export interface Conversation {
-  id: string
-  tenant_id: string
-  channel_id: string
-  wa_chat_id: string
-  customer_name: string | null
-  customer_phone: string | null
-  mode: Mode
-  assigned_agent_id: string | null
-  status: ConversationStatus
-  needs_attention: boolean
-  attention_reason: string | null
-  unread_count: number
-  last_message_at: string | null
-  last_message_preview: string | null
-  created_at: string
-}
+export type ConversationStatus = Enums<'conversation_status'>
+export type DeliveryStatus = Enums<'message_status'>
+export type Role = Enums<'agent_role'>
 
-export interface Message {
-  id: string
-  tenant_id: string
-  conversation_id: string
-  direction: 'in' | 'out'
-  author: Author
-  agent_id: string | null
-  body: string
-  type: string
-  media: Record<string, unknown> | null
-  private: boolean
-  status: DeliveryStatus
-  error: string | null
-  client_ref: string | null
-  in_reply_to: string | null
-  created_at: string
-  /** Deleted for everyone on WhatsApp: body is '' and media null from then on. */
-  deleted_at: string | null
-  /** Edited on WhatsApp: body holds the edited text. */
-  edited_at: string | null
-}
+export type Conversation = Pick<
+  Tables<'conversations'>,
+  | 'id'
+  | 'tenant_id'
+  | 'channel_id'
+  | 'wa_chat_id'
+  | 'customer_name'
+  | 'customer_phone'
+  | 'mode'
+  | 'assigned_agent_id'
+  | 'status'
+  | 'needs_attention'
+  | 'attention_reason'
+  | 'unread_count'
+  | 'last_message_at'
+  | 'last_message_preview'
+  | 'created_at'
+>
 
-export interface Agent {
-  user_id: string
-  tenant_id: string
-  display_name: string
-  email: string
-  role: Role
-  active: boolean
-}
+/**
+ * `deleted_at`: deleted for everyone on WhatsApp (body is '' and media null from then on);
+ * `edited_at`: edited on WhatsApp (body holds the edited text).
+ */
+export type Message = Pick<
+  Tables<'messages'>,
+  | 'id'
+  | 'tenant_id'
+  | 'conversation_id'
+  | 'direction'
+  | 'author'
+  | 'agent_id'
+  | 'body'
+  | 'type'
+  | 'media'
+  | 'private'
+  | 'status'
+  | 'error'
+  | 'client_ref'
+  | 'in_reply_to'
+  | 'created_at'
+  | 'deleted_at'
+  | 'edited_at'
+>
 
-export interface AiTool {
-  name?: string
-  [key: string]: unknown
-}
+export type Agent = Pick<
+  Tables<'agents'>,
+  'user_id' | 'tenant_id' | 'display_name' | 'email' | 'role' | 'active'
+>
 
-export interface AiRun {
-  id: string
-  conversation_id: string
-  trigger_message_id: string | null
-  reply_message_id: string | null
-  provider: string
-  model: string | null
-  latency_ms: number
-  tools: AiTool[]
-  outcome: 'replied' | 'handoff' | 'dropped' | 'failed' | 'skipped'
-  reason: string | null
-  created_at: string
-}
+export type AiRun = Pick<
+  Tables<'ai_runs'>,
+  | 'id'
+  | 'conversation_id'
+  | 'trigger_message_id'
+  | 'reply_message_id'
+  | 'provider'
+  | 'model'
+  | 'latency_ms'
+  | 'tools'
+  | 'outcome'
+  | 'reason'
+  | 'created_at'
+>
 
-export interface CannedReply {
-  id: string
-  shortcut: string
-  body: string
-}
+export type CannedReply = Pick<Tables<'canned_replies'>, 'id' | 'shortcut' | 'body'>
 
-/** What a tenant feed event carries (realtime.broadcast_changes). */
-export interface Change<T = Record<string, unknown>> {
-  operation: 'INSERT' | 'UPDATE' | 'DELETE'
-  table: string
-  schema: string
-  record: T | null
-  old_record: T | null
-}
+type TableName = keyof Database['public']['Tables']
+
+/** What a tenant feed event carries (realtime.broadcast_changes): one table's row, before and after. */
+export type Change = {
+  [T in TableName]: {
+    operation: 'INSERT' | 'UPDATE' | 'DELETE'
+    table: T
+    schema: string
+    record: Tables<T> | null
+    old_record: Tables<T> | null
+  }
+}[TableName]

@@ -5,12 +5,14 @@
  * never deleted); the AI latency histogram covers the runs of the last hour.
  */
 
+import { CheckEnums } from '@relevo/supabase/enums'
+import { Constants } from '@relevo/supabase/types'
 import { check, rows } from './postgrest.ts'
 import type { Db } from './supabase.ts'
 
-const AUTHORS = ['customer', 'ai', 'agent', 'phone', 'system'] as const
-const OUTCOMES = ['replied', 'handoff', 'dropped', 'failed', 'skipped'] as const
-const CHANNEL_STATUSES = ['starting', 'qr', 'ready', 'disconnected', 'logged_out'] as const
+const AUTHORS = Constants.public.Enums.message_author
+const OUTCOMES = CheckEnums['ai_runs.outcome']
+const CHANNEL_STATUSES = Constants.public.Enums.channel_status
 const LATENCY_BUCKETS_MS = [100, 250, 500, 1000, 2500, 5000, 10000, 20000, 30000]
 
 /** `count=exact` with HEAD: PostgREST counts, no rows travel. `since` filters on `>=`. */

@@ -3,6 +3,8 @@
  * zod shapes of the rows and RPC answers the pipeline reads: the one edge between SQL's
  * snake_case and the pipeline's camelCase types.
  */
+import { CheckEnums } from '@relevo/supabase/enums'
+import { Constants } from '@relevo/supabase/types'
 import { z } from 'zod'
 import type { ChatMessage } from '../pipeline/types.ts'
 
@@ -10,8 +12,8 @@ export const messageRow = z.object({
   id: z.string(),
   conversation_id: z.string(),
   tenant_id: z.string(),
-  direction: z.enum(['in', 'out']),
-  author: z.enum(['customer', 'ai', 'agent', 'phone', 'system']),
+  direction: z.enum(Constants.public.Enums.message_direction),
+  author: z.enum(Constants.public.Enums.message_author),
   body: z.string(),
   type: z.string(),
   created_at: z.string(),
@@ -23,8 +25,8 @@ export const conversationRow = z.object({
   id: z.string(),
   tenant_id: z.string(),
   channel_id: z.string(),
-  mode: z.enum(['ai', 'human']),
-  status: z.enum(['open', 'closed']),
+  mode: z.enum(Constants.public.Enums.conversation_mode),
+  status: z.enum(Constants.public.Enums.conversation_status),
   customer_name: z.string().nullable(),
   customer_phone: z.string().nullable(),
 })
@@ -32,11 +34,11 @@ export const conversationRow = z.object({
 export const tenantRow = z.object({
   id: z.string(),
   name: z.string(),
-  ai_provider: z.enum(['openai', 'http']),
+  ai_provider: z.enum(Constants.public.Enums.ai_provider),
   ai_model: z.string(),
   ai_http_url: z.string().nullable(),
   system_prompt: z.string(),
-  language: z.enum(['es', 'en']),
+  language: z.enum(CheckEnums['tenants.language']),
   debounce_seconds: z.number(),
   context_messages: z.number(),
   handoff_keywords: z.array(z.string()),

@@ -3,7 +3,9 @@
  * What the AI pipeline reasons about, in camelCase (the store adapter maps from SQL's snake_case).
  */
 
-export type MessageAuthor = 'customer' | 'ai' | 'agent' | 'phone' | 'system'
+import type { MessageAuthor } from '@relevo/supabase/enums'
+
+export type { MessageAuthor }
 export type RunOutcome = 'replied' | 'handoff' | 'dropped' | 'failed' | 'skipped'
 
 export interface ChatMessage {

@@ -1,5 +1,4 @@
-import type { Channel } from '../admin/types.ts'
-import type { Change, Conversation } from '../types.ts'
+import type { Change } from '../types.ts'
 
 export type Alert =
   | { kind: 'attention'; conversationId: string; name: string }
@@ -10,12 +9,10 @@ export type Alert =
  * still does) and a number that drops (disconnected or logged out, not again while it stays so).
  */
 export function alertFor(change: Change): Alert | null {
-  const row = change.record
-  if (!row) return null
-  const old = change.old_record
+  if (!change.record) return null
   if (change.table === 'conversations') {
-    const conv = row as unknown as Conversation
-    const was = (old as unknown as Conversation | null)?.needs_attention ?? false
+    const conv = change.record
+    const was = change.old_record?.needs_attention ?? false
     if (!conv.needs_attention || was || conv.status !== 'open') return null
     return {
       kind: 'attention',
@@ -24,8 +21,8 @@ export function alertFor(change: Change): Alert | null {
     }
   }
   if (change.table === 'channels') {
-    const chan = row as unknown as Channel
-    const was = (old as unknown as Channel | null)?.status
+    const chan = change.record
+    const was = change.old_record?.status
     if ((chan.status !== 'disconnected' && chan.status !== 'logged_out') || was === chan.status) return null
     return { kind: 'channel', channelId: chan.id, status: chan.status, name: chan.phone || chan.name }
   }

@@ -1,3 +1,4 @@
+import type { Json } from '@relevo/supabase/types'
 import { describe, expect, it } from 'vitest'
 import type { AuditEntry } from '../admin/types.ts'
 import { translate } from '../i18n/translate.ts'
@@ -9,11 +10,7 @@ const es = (key: Parameters<typeof translate>[1], params?: Parameters<typeof tra
   translate('es', key, params)
 const names: Record<string, string> = { a1: 'Admin Demo', a2: 'Ana' }
 const nameOf = (id: string | null) => (id ? names[id] : undefined)
-const entry = (
-  action: string,
-  details: Record<string, unknown> = {},
-  actor: Partial<AuditEntry> = {},
-): AuditEntry => ({
+const entry = (action: string, details: Json = {}, actor: Partial<AuditEntry> = {}): AuditEntry => ({
   id: 1,
   actor_id: 'a1',
   actor_kind: 'agent',

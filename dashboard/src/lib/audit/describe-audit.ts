@@ -1,6 +1,8 @@
+import { CheckEnums, isOneOf } from '@relevo/supabase/enums'
 import type { AuditEntry } from '../admin/types.ts'
 import type { MessageKey } from '../i18n/es.ts'
 import type { Params } from '../i18n/translate.ts'
+import { jsonObject } from '../json-object.ts'
 
 type Translate = (key: MessageKey, params?: Params) => string
 type NameOf = (agentId: string | null) => string | undefined
@@ -23,13 +25,15 @@ const str = (value: unknown): string => (typeof value === 'string' ? value : '')
 
 /** Who did it: an agent by name, else the kind of actor (AI, system, business phone, connector). */
 export function describeActor(entry: AuditEntry, t: Translate, nameOf: NameOf): string {
-  if (entry.actor_kind === 'agent') return nameOf(entry.actor_id) ?? t('audit.actor.unknown')
-  return t(`audit.actor.${entry.actor_kind}`)
+  const kind = entry.actor_kind
+  if (!isOneOf(CheckEnums['audit_log.actor_kind'], kind) || kind === 'agent')
+    return nameOf(entry.actor_id) ?? t('audit.actor.unknown')
+  return t(`audit.actor.${kind}`)
 }
 
 /** One audit row as a localized sentence ("invited ana@x as agent", "changed settings: fallback_text"). */
 export function describeAudit(entry: AuditEntry, t: Translate, nameOf: NameOf): string {
-  const d = entry.details
+  const d = jsonObject(entry.details)
   if (SIMPLE.has(entry.action)) return t(`audit.${entry.action}` as MessageKey)
   switch (entry.action) {
     case 'handoff':

@@ -1,7 +1,7 @@
-import type { Session, SupabaseClient } from '@supabase/supabase-js'
+import type { Session } from '@supabase/supabase-js'
 import { createDeskApi } from '../desk-api.ts'
 import type { MessageKey } from '../i18n/es.ts'
-import type { Agent } from '../types.ts'
+import type { Agent, Db } from '../types.ts'
 
 export type AuthStatus = 'loading' | 'signed-out' | 'signed-in'
 
@@ -19,7 +19,7 @@ export class AuthStore {
   private signingOut = false
 
   constructor(
-    private readonly db: SupabaseClient,
+    private readonly db: Db,
     private readonly hadStoredSession = false,
   ) {}
 

@@ -1,5 +1,5 @@
-import type { SupabaseClient } from '@supabase/supabase-js'
 import { describe, expect, it } from 'vitest'
+import type { Db } from '../types.ts'
 import { AuthStore } from './auth.svelte.ts'
 
 type Listener = (event: string, session: unknown) => void
@@ -37,7 +37,7 @@ function fakeClient(opts: { session?: unknown; agent?: Record<string, unknown> |
       return query
     },
   }
-  return { client: client as unknown as SupabaseClient, fire: (event: string) => listener(event, null) }
+  return { client: client as unknown as Db, fire: (event: string) => listener(event, null) }
 }
 
 const ANA = { user_id: 'u1', tenant_id: 't1', display_name: 'Ana', role: 'agent', active: true }

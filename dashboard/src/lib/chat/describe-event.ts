@@ -1,8 +1,9 @@
 import type { Translate } from '../i18n/translate.ts'
+import { type JsonObject, jsonObject } from '../json-object.ts'
 import type { Message } from '../types.ts'
 
-function text(media: Message['media'], key: string): string | undefined {
-  const value = media?.[key]
+function text(media: JsonObject, key: string): string | undefined {
+  const value = media[key]
   return typeof value === 'string' && value.trim() ? value : undefined
 }
 
@@ -16,21 +17,22 @@ export function describeEvent(
   t: Translate,
   nameOf: (agentId: string | null) => string | undefined,
 ): string {
-  const name = text(msg.media, 'agent_name') ?? nameOf(msg.agent_id) ?? t('event.someone')
+  const media = jsonObject(msg.media)
+  const name = text(media, 'agent_name') ?? nameOf(msg.agent_id) ?? t('event.someone')
   switch (msg.body) {
     case 'takeover':
-      if (msg.media?.by_phone === true || msg.media?.actor_kind === 'phone') return t('event.takeoverPhone')
-      return t(msg.media?.by_sending === true ? 'event.takeoverSend' : 'event.takeover', { name })
+      if (media.by_phone === true || media.actor_kind === 'phone') return t('event.takeoverPhone')
+      return t(media.by_sending === true ? 'event.takeoverSend' : 'event.takeover', { name })
     case 'handback':
       return t('event.handback', { name })
     case 'handoff':
-      return t('event.handoff', { reason: text(msg.media, 'reason') ?? '—' })
+      return t('event.handoff', { reason: text(media, 'reason') ?? '—' })
     case 'auto_return':
       return t('event.autoReturn')
     case 'assign': {
-      const assigneeId = text(msg.media, 'assignee_id') ?? null
+      const assigneeId = text(media, 'assignee_id') ?? null
       if (!assigneeId) return t('event.unassign', { name })
-      const assignee = text(msg.media, 'assignee_name') ?? nameOf(assigneeId) ?? t('event.someone')
+      const assignee = text(media, 'assignee_name') ?? nameOf(assigneeId) ?? t('event.someone')
       return t('event.assign', { name, assignee })
     }
     case 'close':

@@ -15,6 +15,18 @@ export interface PendingSend {
 type QueueStorage = Pick<Storage, 'getItem' | 'setItem'>
 const STORAGE_KEY = 'relevo.sendQueue'
 
+export interface SendQueueOptions {
+  api: Pick<DeskApi, 'send'>
+  /** Where pending sends survive a reload; none keeps them in memory only. */
+  storage: QueueStorage | undefined
+  /** The client_ref of a new send (tests pass a predictable one). */
+  newRef?: () => string
+  /** The server accepted a send: show its row in the chat. */
+  onSent?: (message: Message) => void
+  /** The session expired mid-send: sign in again; the queue keeps the send. */
+  onAuthExpired?: () => void
+}
+
 /**
  * Agent replies go through this queue: shown at once, sent in order, kept (also in localStorage)
  * while the server is unreachable and sent when it returns. The client_ref makes a retry after a
@@ -23,14 +35,24 @@ const STORAGE_KEY = 'relevo.sendQueue'
 export class SendQueue {
   items = $state<PendingSend[]>([])
   private flushing = false
+  private readonly api: Pick<DeskApi, 'send'>
+  private readonly storage: QueueStorage | undefined
+  private readonly newRef: () => string
+  private readonly onSent: (message: Message) => void
+  private readonly onAuthExpired: () => void
 
-  constructor(
-    private readonly api: Pick<DeskApi, 'send'>,
-    private readonly storage: QueueStorage | undefined,
-    private readonly newRef: () => string = () => crypto.randomUUID(),
-    private readonly onSent: (message: Message) => void = () => {},
-    private readonly onAuthExpired: () => void = () => {},
-  ) {
+  constructor({
+    api,
+    storage,
+    newRef = () => crypto.randomUUID(),
+    onSent = () => {},
+    onAuthExpired = () => {},
+  }: SendQueueOptions) {
+    this.api = api
+    this.storage = storage
+    this.newRef = newRef
+    this.onSent = onSent
+    this.onAuthExpired = onAuthExpired
     const saved = storage?.getItem(STORAGE_KEY)
     if (saved) this.items = parseSaved(saved)
   }

@@ -9,7 +9,7 @@ class MemoryStorage {
   setItem = (k: string, v: string) => void this.data.set(k, v)
 }
 
-const offline = () => new DeskError('network', 'Failed to fetch', true, false)
+const offline = () => new DeskError('network', 'Failed to fetch', { retryable: true })
 
 /** A fake of send_agent_message that is idempotent on client_ref, as the SQL function is. */
 function fakeServer() {
@@ -45,7 +45,12 @@ describe('SendQueue', () => {
   it('sends at once when online and reports the stored message', async () => {
     const server = fakeServer()
     const sent: Message[] = []
-    const queue = new SendQueue(server, new MemoryStorage(), refs, (m) => sent.push(m))
+    const queue = new SendQueue({
+      api: server,
+      storage: new MemoryStorage(),
+      newRef: refs,
+      onSent: (m) => sent.push(m),
+    })
     await queue.enqueue('c1', 'Hola')
     expect(queue.items).toEqual([])
     expect(sent.map((m) => m.body)).toEqual(['Hola'])
@@ -54,7 +59,7 @@ describe('SendQueue', () => {
   it('keeps sends while offline, in order, and delivers each once when the connection returns', async () => {
     const server = fakeServer()
     server.online = false
-    const queue = new SendQueue(server, new MemoryStorage(), refs)
+    const queue = new SendQueue({ api: server, storage: new MemoryStorage(), newRef: refs })
     await queue.enqueue('c1', 'uno')
     await queue.enqueue('c1', 'dos')
     expect(queue.waiting).toBe(2)
@@ -69,7 +74,7 @@ describe('SendQueue', () => {
 
   it('reuses the client_ref on retry so a lost response does not duplicate the message', async () => {
     const server = fakeServer()
-    const queue = new SendQueue(server, new MemoryStorage(), refs)
+    const queue = new SendQueue({ api: server, storage: new MemoryStorage(), newRef: refs })
     server.online = false
     await queue.enqueue('c1', 'once')
     server.online = true
@@ -81,8 +86,8 @@ describe('SendQueue', () => {
 
   it('marks a rejected send failed with its code, and can retry it', async () => {
     const server = fakeServer()
-    server.reject = new DeskError('invalid_body', 'too long', false, false)
-    const queue = new SendQueue(server, new MemoryStorage(), refs)
+    server.reject = new DeskError('invalid_body', 'too long')
+    const queue = new SendQueue({ api: server, storage: new MemoryStorage(), newRef: refs })
     await queue.enqueue('c1', 'x')
     expect(queue.items[0]).toMatchObject({ state: 'failed', errorCode: 'invalid_body' })
     server.reject = null
@@ -94,16 +99,21 @@ describe('SendQueue', () => {
     const storage = new MemoryStorage()
     const server = fakeServer()
     server.online = false
-    await new SendQueue(server, storage, refs).enqueue('c1', 'kept')
-    const reloaded = new SendQueue(server, storage, refs)
+    await new SendQueue({ api: server, storage, newRef: refs }).enqueue('c1', 'kept')
+    const reloaded = new SendQueue({ api: server, storage, newRef: refs })
     expect(reloaded.items.map((i) => i.body)).toEqual(['kept'])
   })
 
   it('stops and asks for a new session when the JWT expired', async () => {
     const server = fakeServer()
-    server.reject = new DeskError('session_expired', 'JWT expired', false, true)
+    server.reject = new DeskError('session_expired', 'JWT expired', { authExpired: true })
     let expired = 0
-    const queue = new SendQueue(server, new MemoryStorage(), refs, undefined, () => expired++)
+    const queue = new SendQueue({
+      api: server,
+      storage: new MemoryStorage(),
+      newRef: refs,
+      onAuthExpired: () => expired++,
+    })
     await queue.enqueue('c1', 'later')
     expect(expired).toBe(1)
     expect(queue.items[0]?.state).toBe('pending')

@@ -22,7 +22,10 @@ function startOfDay(date: Date): number {
  * Inbox-style time: "14:05" today, "yesterday" the day before, a short date otherwise
  * (as WhatsApp Web does). `now` is a parameter so tests do not depend on the clock.
  */
-export function formatListTime(iso: string | null, locale: Locale, now: Date, yesterday: string): string {
+export function formatListTime(
+  iso: string | null,
+  { locale, now, yesterday }: { locale: Locale; now: Date; yesterday: string },
+): string {
   if (!iso) return ''
   const date = new Date(iso)
   const days = Math.round((startOfDay(now) - startOfDay(date)) / DAY_MS)

@@ -32,14 +32,26 @@ describe('customerLabel', () => {
 describe('formatListTime', () => {
   const now = new Date(2026, 10, 25, 15, 30)
   it('shows the clock today, "yesterday" the day before, a date before that', () => {
-    expect(formatListTime(new Date(2026, 10, 25, 9, 5).toISOString(), 'es', now, 'Ayer')).toBe('09:05')
-    expect(formatListTime(new Date(2026, 10, 24, 23, 59).toISOString(), 'en', now, 'Yesterday')).toBe(
-      'Yesterday',
-    )
-    expect(formatListTime(new Date(2026, 10, 2, 8, 0).toISOString(), 'en', now, 'Yesterday')).toBe('Nov 2')
+    expect(
+      formatListTime(new Date(2026, 10, 25, 9, 5).toISOString(), { locale: 'es', now, yesterday: 'Ayer' }),
+    ).toBe('09:05')
+    expect(
+      formatListTime(new Date(2026, 10, 24, 23, 59).toISOString(), {
+        locale: 'en',
+        now,
+        yesterday: 'Yesterday',
+      }),
+    ).toBe('Yesterday')
+    expect(
+      formatListTime(new Date(2026, 10, 2, 8, 0).toISOString(), {
+        locale: 'en',
+        now,
+        yesterday: 'Yesterday',
+      }),
+    ).toBe('Nov 2')
   })
 
   it('is empty without a time', () => {
-    expect(formatListTime(null, 'es', now, 'Ayer')).toBe('')
+    expect(formatListTime(null, { locale: 'es', now, yesterday: 'Ayer' })).toBe('')
   })
 })

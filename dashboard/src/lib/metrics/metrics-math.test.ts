@@ -20,14 +20,14 @@ describe('aiShare', () => {
 })
 
 describe('bucketSeries', () => {
-  it('fills every hour of a day, folding unknown authors into automatic', () => {
+  it('fills every hour of a day, by author', () => {
     const from = new Date('2026-11-25T10:00:00Z')
     const to = new Date('2026-11-25T14:00:00Z')
     const { unit, buckets } = bucketSeries(
       [
         { hour: '2026-11-25T11:00:00+00:00', author: 'customer', count: 3 },
         { hour: '2026-11-25T11:00:00+00:00', author: 'ai', count: 2 },
-        { hour: '2026-11-25T13:00:00+00:00', author: 'bot', count: 1 },
+        { hour: '2026-11-25T13:00:00+00:00', author: 'system', count: 1 },
         { hour: '2026-11-26T13:00:00+00:00', author: 'ai', count: 9 },
       ],
       from,

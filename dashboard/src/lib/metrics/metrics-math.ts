@@ -1,4 +1,5 @@
-import type { Metrics } from '../admin/types.ts'
+import { Constants } from '@relevo/supabase/types'
+import type { Metrics } from '../admin/json-results.ts'
 
 export type RangeKey = 'today' | '24h' | '7d' | '30d'
 export const RANGES: readonly RangeKey[] = ['today', '24h', '7d', '30d']
@@ -24,7 +25,7 @@ export function aiShare(replies: Metrics['replies_by_author']): {
   return { ai, total, percent: total === 0 ? null : Math.round((ai / total) * 100) }
 }
 
-export const AUTHORS = ['customer', 'ai', 'agent', 'phone', 'system'] as const
+export const AUTHORS = Constants.public.Enums.message_author
 export type ChartAuthor = (typeof AUTHORS)[number]
 
 export interface Bucket {
@@ -33,7 +34,7 @@ export interface Bucket {
   total: number
 }
 
-const empty = (): Record<ChartAuthor, number> => ({ customer: 0, ai: 0, agent: 0, phone: 0, system: 0 })
+const empty = () => Object.fromEntries(AUTHORS.map((a) => [a, 0])) as Record<ChartAuthor, number>
 
 /**
  * Hourly rows from dashboard_metrics as a gap-free series over [from, to): hours up to two days,
@@ -60,11 +61,8 @@ export function bucketSeries(
     buckets.set(t, { start: t, counts: empty(), total: 0 })
   for (const row of rows) {
     const bucket = buckets.get(floor(new Date(row.hour).getTime()))
-    const author = (AUTHORS as readonly string[]).includes(row.author)
-      ? (row.author as ChartAuthor)
-      : 'system'
     if (!bucket) continue
-    bucket.counts[author] += row.count
+    bucket.counts[row.author] += row.count
     bucket.total += row.count
   }
   return { unit, buckets: [...buckets.values()] }

@@ -25,11 +25,12 @@ export function databaseChange(message: {
   const record = payload.record ?? null
   const old = payload.old_record ?? null
   if ((record !== null && !isRecord(record)) || (old !== null && !isRecord(old))) return null
+  // The database sent it, so its records are rows of the table it names (the generated types).
   return {
-    operation: payload.operation as Change['operation'],
+    operation: payload.operation,
     table: payload.table,
     schema: payload.schema,
     record,
     old_record: old,
-  }
+  } as Change
 }

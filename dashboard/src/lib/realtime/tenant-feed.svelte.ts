@@ -1,5 +1,5 @@
-import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js'
-import type { Change } from '../types.ts'
+import type { RealtimeChannel } from '@supabase/supabase-js'
+import type { Change, Db } from '../types.ts'
 import { databaseChange } from './database-change.ts'
 import type { PresenceMeta } from './presence.ts'
 
@@ -32,7 +32,7 @@ export class TenantFeed {
   private me: PresenceMeta
 
   constructor(
-    private readonly db: SupabaseClient,
+    private readonly db: Db,
     private readonly tenantId: string,
     me: Omit<PresenceMeta, 'viewing_conversation_id' | 'typing'>,
     private readonly handlers: FeedHandlers,

@@ -1,6 +1,5 @@
-import type { SupabaseClient } from '@supabase/supabase-js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { Change } from '../types.ts'
+import type { Change, Db } from '../types.ts'
 import { TenantFeed } from './tenant-feed.svelte.ts'
 
 type Status = 'SUBSCRIBED' | 'CHANNEL_ERROR' | 'TIMED_OUT' | 'CLOSED'
@@ -50,7 +49,7 @@ function fakeClient() {
       return 'ok'
     },
   }
-  return { client: client as unknown as SupabaseClient, channels, setAuth: client.realtime.setAuth }
+  return { client: client as unknown as Db, channels, setAuth: client.realtime.setAuth }
 }
 
 describe('TenantFeed', () => {

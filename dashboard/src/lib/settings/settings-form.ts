@@ -1,14 +1,16 @@
-import type { AiProvider, TenantSettings } from '../admin/types.ts'
+import { CheckEnums, isOneOf, type TenantLanguage } from '@relevo/supabase/enums'
+import type { Enums } from '@relevo/supabase/types'
+import type { TenantSettings } from '../admin/types.ts'
 import type { AdminKey } from '../i18n/admin.es.ts'
 import type { Params } from '../i18n/translate.ts'
 
 /** What the form inputs hold: strings everywhere, as the DOM gives them. */
 export interface SettingsForm {
-  ai_provider: AiProvider
+  ai_provider: Enums<'ai_provider'>
   ai_model: string
   ai_http_url: string
   system_prompt: string
-  language: 'es' | 'en'
+  language: TenantLanguage
   debounce_seconds: string
   context_messages: string
   auto_return_minutes: string
@@ -28,7 +30,8 @@ export function toForm(s: TenantSettings): SettingsForm {
     ai_model: s.ai_model,
     ai_http_url: s.ai_http_url ?? '',
     system_prompt: s.system_prompt,
-    language: s.language,
+    // The column's CHECK allows only these; the form's select offers nothing else.
+    language: isOneOf(CheckEnums['tenants.language'], s.language) ? s.language : 'es',
     debounce_seconds: String(s.debounce_seconds),
     context_messages: String(s.context_messages),
     auto_return_minutes: s.auto_return_minutes == null ? '' : String(s.auto_return_minutes),
@@ -53,7 +56,11 @@ export function parseKeywords(text: string): string[] {
  */
 export function parseForm(f: SettingsForm): ParseResult {
   const errors: Partial<Record<keyof SettingsForm, FieldError>> = {}
-  const int = (field: keyof SettingsForm, value: string, min: number, max: number): number => {
+  const int = (
+    field: keyof SettingsForm,
+    value: string,
+    { min, max }: { min: number; max: number },
+  ): number => {
     const n = Number(value.trim())
     if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
       errors[field] = { key: 'settings.invalid.range', params: { min, max } }
@@ -74,10 +81,12 @@ export function parseForm(f: SettingsForm): ParseResult {
   const domain = f.shopify_shop_domain.trim().toLowerCase()
   if (domain && !/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(domain))
     errors.shopify_shop_domain = { key: 'settings.invalid.domain' }
-  const debounce = int('debounce_seconds', f.debounce_seconds, 0, 120)
-  const context = int('context_messages', f.context_messages, 1, 100)
+  const debounce = int('debounce_seconds', f.debounce_seconds, { min: 0, max: 120 })
+  const context = int('context_messages', f.context_messages, { min: 1, max: 100 })
   const autoReturn =
-    f.auto_return_minutes.trim() === '' ? null : int('auto_return_minutes', f.auto_return_minutes, 1, 10_080)
+    f.auto_return_minutes.trim() === ''
+      ? null
+      : int('auto_return_minutes', f.auto_return_minutes, { min: 1, max: 10_080 })
   if (Object.keys(errors).length > 0) return { ok: false, errors }
   return {
     ok: true,
