@@ -11,7 +11,8 @@ import pino from 'pino'
 import { createApp } from '../src/app.ts'
 import type { Bindings } from '../src/lib/config.ts'
 import { createLogger } from '../src/lib/logger.ts'
-import type { AppDeps } from '../src/lib/services.ts'
+import { type AppDeps, services } from '../src/lib/services.ts'
+import { LocalAgents } from '../src/testing/local-agents.ts'
 import { createOpenAiDouble, type OpenAiDouble, type ScriptStep } from '../src/testing/openai-double.ts'
 import { type Served, serve, type TrackedContext, trackedContext } from './serve.ts'
 
@@ -26,6 +27,8 @@ export interface Backend {
   standIn: StandIn
   openai: OpenAiDouble
   env: Bindings
+  /** The app's dependencies, with the in-process conversation agents (pass to runScheduled). */
+  deps: AppDeps
   functions: Served
   tracked: TrackedContext
   service: SupabaseClient
@@ -76,7 +79,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     ...options.env,
   }
   const tracked = trackedContext()
-  const app = createApp({ logger: createLogger('silent'), ...options.deps })
+  // Conversation agents run in-process (the same logic as the Durable Object, memory storage).
+  const deps: AppDeps = { logger: createLogger('silent'), ...options.deps }
+  const agents = new LocalAgents(() => services(env, deps))
+  deps.wake = () => agents.wake
+  const app = createApp(deps)
   const functions = await serve((request) => Promise.resolve(app.fetch(request, env, tracked.ctx)))
   await db.query(`update private.webhook_config set url = $1 where name = 'incoming_message'`, [
     `${functions.url}/webhooks/db`,
@@ -89,6 +96,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     standIn,
     openai,
     env,
+    deps,
     functions,
     tracked,
     service,
@@ -110,6 +118,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       for (let i = 0; i < 3; i++) {
         await standIn.webhooks?.idle()
         await tracked.idle()
+        await agents.idle()
       }
     },
     async signIn(email) {

@@ -4,6 +4,7 @@
  * once per request into a typed config. See functions/README.md for what each one does.
  */
 import { z } from 'zod'
+import type { AgentNamespace } from '../agent/wake.ts'
 import { ConfigError } from './errors.ts'
 
 /** What Cloudflare hands the Worker as `env`. Secrets are optional here and checked where used. */
@@ -28,6 +29,8 @@ export interface Bindings {
   SWEEP_MIN_AGE_SECONDS?: string
   HEARTBEAT_STALE_SECONDS?: string
   LOG_LEVEL?: string
+  /** Durable Object namespace: one ConversationAgent per conversation (decision 023). */
+  CONVERSATION_AGENT?: AgentNamespace
 }
 
 const optionalText = z

@@ -3,7 +3,9 @@
  * Test wiring inside workerd: the app with a memory store and the OpenAI double, plus helpers to
  * deliver a webhook the way Supabase does and wait for its background work.
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { createExecutionContext, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test'
+import { env as workerEnv } from 'cloudflare:workers'
+import { type ConversationAgent, provideAgentDeps } from '../agent/durable-object.ts'
 import { createApp } from '../app.ts'
 import type { Bindings } from '../lib/config.ts'
 import { createLogger } from '../lib/logger.ts'
@@ -39,6 +41,7 @@ export function harness(options: HarnessOptions = {}) {
     logger: createLogger('silent'),
   }
   const env: Bindings = {
+    CONVERSATION_AGENT: workerEnv.CONVERSATION_AGENT,
     SUPABASE_URL: 'http://127.0.0.1:54321',
     WEBHOOK_SECRET,
     OPENAI_API_KEY: 'sk-test',
@@ -48,6 +51,8 @@ export function harness(options: HarnessOptions = {}) {
     LOG_LEVEL: 'silent',
     ...options.env,
   }
+  // The agents run in this isolate (the plugin's main worker) and use the same doubles.
+  provideAgentDeps(deps, env)
   const app = createApp(deps)
 
   async function webhook(
@@ -72,8 +77,43 @@ export function harness(options: HarnessOptions = {}) {
       ctx,
     )
     await waitOnExecutionContext(ctx)
+    await settle(message.conversationId)
     return response
   }
 
-  return { store, openai, app, env, deps, webhook, run: (id: string) => runPipeline(id, services(env, deps)) }
+  /** The conversation's agent (its Durable Object stub). */
+  function agent(conversationId: string): DurableObjectStub<ConversationAgent> {
+    const namespace = workerEnv.CONVERSATION_AGENT
+    return namespace.get(namespace.idFromName(conversationId))
+  }
+
+  /**
+   * Runs the agent's due alarms until it waits for a later time (a debounce window or a retry
+   * the test reaches by moving the store's clock) or has nothing left to do.
+   */
+  async function settle(conversationId: string, maxAlarms = 10): Promise<number> {
+    const stub = agent(conversationId)
+    let ran = 0
+    for (; ran < maxAlarms; ran++) {
+      // The alarm may have fired on its own: wait for that handler before looking again.
+      await stub.idle()
+      const next = await runInDurableObject(stub, (_o: ConversationAgent, state) => state.storage.getAlarm())
+      if (next === null || next > Date.now() + 1000) break
+      await runDurableObjectAlarm(stub)
+    }
+    await stub.idle()
+    return ran
+  }
+
+  return {
+    store,
+    openai,
+    app,
+    env,
+    deps,
+    webhook,
+    agent,
+    settle,
+    run: (id: string) => runPipeline(id, services(env, deps)),
+  }
 }
