@@ -9,8 +9,9 @@
  * The storage port is the subset of `DurableObjectStorage` used here, so the same logic runs in
  * Node over an in-memory storage (integration tests, benchmark).
  */
-import { debounceWaitMs, runPipeline } from '../pipeline/run-pipeline.ts'
+
 import type { Services } from '../lib/services.ts'
+import { debounceWaitMs, runPipeline } from '../pipeline/run-pipeline.ts'
 import { failedRun } from '../pipeline/types.ts'
 
 export interface AgentStorage {
@@ -131,10 +132,13 @@ export class AgentCore {
       // The run re-checks everything (mode, deleted, superseded) and claims in SQL: the claim
       // still guards against a second object instance or a webhook-era run after a deploy.
       const result = await runPipeline(messageId, svc, {
-        onClaim: (runId, provider) => this.storage.put('inflight', { ...inflight, claim: { runId, provider } }),
+        onClaim: (runId, provider) =>
+          this.storage.put('inflight', { ...inflight, claim: { runId, provider } }),
       })
       await this.storage.delete('inflight')
-      await this.storage.put('done', messageId)
+      // Only a decision is final: a skipped or dropped message may be answered after a handback.
+      if (result.outcome === 'replied' || result.outcome === 'handoff')
+        await this.storage.put('done', messageId)
       if (result.reason === 'superseded') await this.retarget(svc, conversationId, messageId)
     } catch (error) {
       await this.storage.delete('inflight')
@@ -186,7 +190,10 @@ export class AgentCore {
       'AI run was cut off; re-driving it',
     )
     if (inflight.claim) {
-      await svc.store.finishRun(inflight.claim.runId, failedRun(inflight.claim.provider, 'ai_run_interrupted'))
+      await svc.store.finishRun(
+        inflight.claim.runId,
+        failedRun(inflight.claim.provider, 'ai_run_interrupted'),
+      )
     }
     await this.storage.delete('inflight')
     const { conversationId, messageId } = inflight

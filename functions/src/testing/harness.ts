@@ -3,7 +3,12 @@
  * Test wiring inside workerd: the app with a memory store and the OpenAI double, plus helpers to
  * deliver a webhook the way Supabase does and wait for its background work.
  */
-import { createExecutionContext, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from 'cloudflare:test'
+import {
+  createExecutionContext,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test'
 import { env as workerEnv } from 'cloudflare:workers'
 import { type ConversationAgent, provideAgentDeps } from '../agent/durable-object.ts'
 import { createApp } from '../app.ts'
@@ -88,21 +93,23 @@ export function harness(options: HarnessOptions = {}) {
   }
 
   /**
-   * Runs the agent's due alarms until it waits for a later time (a debounce window or a retry
-   * the test reaches by moving the store's clock) or has nothing left to do.
+   * Runs the agent's alarms (ahead of real time: the test moves the store's clock instead) until
+   * it has nothing scheduled, or an alarm only re-armed itself because the store's clock has not
+   * reached the debounce window's end or the retry yet.
    */
-  async function settle(conversationId: string, maxAlarms = 10): Promise<number> {
+  async function settle(conversationId: string, maxAlarms = 10): Promise<void> {
     const stub = agent(conversationId)
-    let ran = 0
-    for (; ran < maxAlarms; ran++) {
+    const alarmAt = () => runInDurableObject(stub, (_o: ConversationAgent, state) => state.storage.getAlarm())
+    const inFuture = (at: number | null) => at !== null && at > Date.now() + 1000
+    for (let i = 0; i < maxAlarms; i++) {
       // The alarm may have fired on its own: wait for that handler before looking again.
       await stub.idle()
-      const next = await runInDurableObject(stub, (_o: ConversationAgent, state) => state.storage.getAlarm())
-      if (next === null || next > Date.now() + 1000) break
+      const before = await alarmAt()
+      if (before === null) return
       await runDurableObjectAlarm(stub)
+      await stub.idle()
+      if (inFuture(before) && inFuture(await alarmAt())) return
     }
-    await stub.idle()
-    return ran
   }
 
   return {

@@ -81,6 +81,11 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
     return this.clock
   }
 
+  /** Time passes (a debounce window, a slow model) without a message. */
+  advance(ms: number): void {
+    this.clock += ms
+  }
+
   private tick(): string {
     this.clock += 1000
     return new Date(this.clock).toISOString()
