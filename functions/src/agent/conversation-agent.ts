@@ -13,6 +13,7 @@
 import type { Services } from '../lib/services.ts'
 import { debounceWaitMs, runPipeline } from '../pipeline/run-pipeline.ts'
 import { failedRun } from '../pipeline/types.ts'
+import { WATCHDOG_MS } from './run-budget.ts'
 
 export interface AgentStorage {
   get<T>(key: string): Promise<T | undefined>
@@ -42,13 +43,6 @@ export interface InFlight {
 export const MAX_ATTEMPTS = 4
 /** Backoff after the n-th failed attempt: 10 s, 30 s, 90 s. */
 export const retryDelayMs = (attempts: number) => 10_000 * 3 ** (attempts - 1)
-/**
- * If the run in flight dies with its instance (deploy, eviction, crash), this alarm re-drives it.
- * Longer than the worst run allowed by the config (lib/config.ts RUN_BUDGET_MS), shorter than the
- * 5-minute live claim, so the re-drive comes before the sweeper's `ai_run_abandoned`.
- */
-export const WATCHDOG_MS = 4.5 * 60_000
-
 export type NotifyResult = 'scheduled' | 'duplicate'
 
 export class AgentCore {
