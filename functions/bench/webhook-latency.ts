@@ -73,6 +73,14 @@ async function drive(fires: Fire[], concurrency: number) {
 
 type Path = 'direct' | 'object'
 
+/** The direct path: the webhook runs the pipeline itself, as before decision 023. */
+const inlineWake =
+  (deps: AppDeps): AppDeps['wake'] =>
+  (env) =>
+  async (_conversationId, messageId) => {
+    await runPipeline(messageId, services(env, deps))
+  }
+
 /**
  * The Hono app with the in-memory store. `direct`: the webhook runs the pipeline itself (the
  * waitUntil path before decision 023); `object`: it wakes the conversation's agent, whose alarm
@@ -101,12 +109,7 @@ async function memoryChain(n: number, concurrency: number, path: Path) {
     LOG_LEVEL: 'silent',
   }
   const agents = new LocalAgents(() => services(env, deps))
-  deps.wake =
-    path === 'object'
-      ? () => agents.wake
-      : () => async (_conversationId, messageId) => {
-          await runPipeline(messageId, services(env, deps))
-        }
+  deps.wake = path === 'object' ? () => agents.wake : inlineWake(deps)
   const app = createApp(deps)
   const fires: Fire[] = Array.from({ length: n }, () => {
     const conv = store.addConversation()
@@ -125,12 +128,13 @@ async function memoryChain(n: number, concurrency: number, path: Path) {
   return drive(fires, concurrency)
 }
 
-async function standInChain(n: number, concurrency: number) {
+async function standInChain(n: number, path: Path) {
   const backend = await startBackend({ script: [{ content: 'Hola' }] })
   try {
     // We deliver the webhook ourselves, timed; the stand-in's own delivery is switched off.
     await backend.db.query(`delete from private.webhook_config where name = 'incoming_message'`)
-    const app = createApp(backend.deps) // through the in-process conversation agents
+    const deps = path === 'object' ? backend.deps : { ...backend.deps, wake: inlineWake(backend.deps) }
+    const app = createApp(deps)
     const fires: Fire[] = []
     for (let i = 0; i < n; i++) {
       const { messageId, conversationId } = await backend.ingest('hola', {
@@ -149,7 +153,7 @@ async function standInChain(n: number, concurrency: number) {
         return performance.now() - t0
       })
     }
-    const result = await drive(fires, concurrency)
+    const result = await drive(fires, 1)
     const { rows } = await backend.db.query<{ n: number }>(
       `select count(*)::int as n from public.messages where author = 'ai' and status = 'queued'`,
     )
@@ -193,9 +197,11 @@ async function cpuPerRun(toolRounds: number, n: number) {
     samples.push((used.user + used.system) / 1000)
   }
   const { p50_ms, p99_ms, mean_ms } = stats(samples.slice(n / 10), 1) // the first tenth warms the JIT
+  const cold_ms = Number(samples[0]?.toFixed(2))
   return {
     name: `CPU of one AI run, ${toolRounds + 1} model round(s)`,
     n,
+    cpu_cold_first_run_ms: cold_ms,
     cpu_p50_ms: p50_ms,
     cpu_p99_ms: p99_ms,
     cpu_mean_ms: mean_ms,
@@ -209,7 +215,8 @@ for (const [name, run] of [
   ['memory, object, sequential', () => memoryChain(2000, 1, 'object')],
   ['memory, direct, 200 conversations at once', () => memoryChain(2000, 200, 'direct')],
   ['memory, object, 200 conversations at once', () => memoryChain(2000, 200, 'object')],
-  ['stand-in (PGlite), object, sequential', () => standInChain(150, 1)],
+  ['stand-in (PGlite), direct, sequential', () => standInChain(150, 'direct')],
+  ['stand-in (PGlite), object, sequential', () => standInChain(150, 'object')],
 ] as const) {
   const { samples, elapsed } = await run()
   const result = { name, ...stats(samples, elapsed) }

@@ -119,7 +119,8 @@ export class AgentCore {
     const { conversationId, messageId, attempts } = pending
     const inflight: InFlight = { conversationId, messageId, attempts, claim: null }
     await this.storage.put('inflight', inflight)
-    await this.storage.delete('pending')
+    if ((await this.storage.get<Pending>('pending'))?.messageId === messageId)
+      await this.storage.delete('pending')
     await this.storage.setAlarm(this.wallNow() + WATCHDOG_MS)
     const log = svc.logger.child({ conversationId, triggerMessageId: messageId })
     try {
