@@ -138,7 +138,7 @@ export class AgentCore {
     } catch (error) {
       await this.storage.delete('inflight')
       log.warn({ err: error, attempts: attempts + 1 }, 'AI run failed; the conversation object retries')
-      await this.failed(svc, { conversationId, messageId, attempts: attempts + 1, dueAt: null })
+      await this.failed(svc, { conversationId, messageId, attempts: attempts + 1 })
     }
     if (!(await this.storage.get<Pending>('pending'))) await this.storage.deleteAlarm()
   }
@@ -155,7 +155,7 @@ export class AgentCore {
   }
 
   /** Schedules the retry with backoff, or hands off after MAX_ATTEMPTS (a newer message wins over a retry). */
-  private async failed(svc: Services, failure: Omit<Pending, 'dueAt'> & { dueAt: null }): Promise<void> {
+  private async failed(svc: Services, failure: Omit<Pending, 'dueAt'>): Promise<void> {
     const retry = { ...failure, dueAt: svc.now() + retryDelayMs(failure.attempts) }
     if (retry.attempts >= MAX_ATTEMPTS) {
       svc.logger.error(
@@ -164,7 +164,9 @@ export class AgentCore {
       )
       await svc.store
         .handoff(retry.conversationId, 'ai_run_failed')
-        .catch((e: unknown) => svc.logger.error({ err: e }, 'handoff failed too; the sweeper retries'))
+        .catch((e: unknown) =>
+          svc.logger.error({ err: e }, 'handoff failed too; the sweeper wakes this agent again'),
+        )
       return
     }
     if (await this.storage.get<Pending>('pending')) return
@@ -192,6 +194,6 @@ export class AgentCore {
     }
     await this.storage.delete('inflight')
     const { conversationId, messageId } = inflight
-    await this.failed(svc, { conversationId, messageId, attempts: inflight.attempts + 1, dueAt: null })
+    await this.failed(svc, { conversationId, messageId, attempts: inflight.attempts + 1 })
   }
 }
