@@ -169,6 +169,23 @@ describe('ConversationAgent (Durable Object per conversation)', () => {
     expect(h.store.runs.map((r) => r.outcome)).toEqual(['replied'])
   })
 
+  it('treats the same message again as a duplicate while pending and once answered, without re-reading it', async () => {
+    const h = harness({ tenant: { debounceSeconds: 15 }, script: [{ content: 'Hola' }] })
+    const conv = h.store.addConversation()
+    const msg = h.store.receive(conv.id, 'hola')
+    const agent = h.agent(conv.id)
+    expect(await agent.notify(conv.id, msg.id)).toBe('scheduled')
+    await h.settle(conv.id)
+    const waiting = await agentState(h, conv.id)
+    expect(await agent.notify(conv.id, msg.id)).toBe('duplicate')
+    expect(await agentState(h, conv.id)).toEqual(waiting) // the due time and the alarm are kept
+    h.store.advance(15_000)
+    await h.settle(conv.id)
+    expect(await agent.notify(conv.id, msg.id)).toBe('duplicate')
+    expect(await agentState(h, conv.id)).toEqual({ pending: null, inflight: null, alarm: null })
+    expect(h.store.outbox(conv.id)).toHaveLength(1)
+  })
+
   it('re-drives a run that was cut off mid-way instead of waiting out its live claim', async () => {
     const h = harness({ script: [{ content: 'Retomo tu pregunta' }] })
     const conv = h.store.addConversation()
