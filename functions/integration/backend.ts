@@ -13,7 +13,8 @@ import pino from 'pino'
 import { createApp } from '../src/app.ts'
 import type { Bindings } from '../src/lib/config.ts'
 import { createLogger } from '../src/lib/logger.ts'
-import type { AppDeps } from '../src/lib/services.ts'
+import { type AppDeps, services } from '../src/lib/services.ts'
+import { LocalAgents } from '../src/testing/local-agents.ts'
 import { type TrackedContext, trackedContext } from './serve.ts'
 
 export const TENANT_ID = '00000000-0000-4000-8000-000000000001'
@@ -27,6 +28,8 @@ export interface Backend {
   standIn: StandIn
   openai: OpenAiDouble
   env: Bindings
+  /** The app's dependencies, with the in-process conversation agents (pass to runScheduled). */
+  deps: AppDeps
   functions: Served
   tracked: TrackedContext
   service: SupabaseClient
@@ -77,7 +80,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     ...options.env,
   }
   const tracked = trackedContext()
-  const app = createApp({ logger: createLogger('silent'), ...options.deps })
+  // Conversation agents run in-process (the same logic as the Durable Object, memory storage).
+  const deps: AppDeps = { logger: createLogger('silent'), ...options.deps }
+  const agents = new LocalAgents(() => services(env, deps))
+  deps.wake = () => agents.wake
+  const app = createApp(deps)
   const functions = await serve((request) => Promise.resolve(app.fetch(request, env, tracked.ctx)))
   await db.query(`update private.webhook_config set url = $1 where name = 'incoming_message'`, [
     `${functions.url}/webhooks/db`,
@@ -90,6 +97,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     standIn,
     openai,
     env,
+    deps,
     functions,
     tracked,
     service,
@@ -111,6 +119,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       for (let i = 0; i < 3; i++) {
         await standIn.webhooks?.idle()
         await tracked.idle()
+        await agents.idle()
       }
     },
     async signIn(email) {

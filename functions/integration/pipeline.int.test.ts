@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
-import { createLogger } from '../src/lib/logger.ts'
 import {
   type Backend,
   type BackendOptions,
@@ -247,12 +246,13 @@ describe('functions against the real SQL rules (local stand-in)', () => {
       [conversationId],
     )
     expect(await outgoing(b, conversationId)).toEqual([])
-    const report = await runScheduled(b.env, { logger: createLogger('silent') })
-    expect(report).toMatchObject({ answered: 1, errors: [] })
+    const report = await runScheduled(b.env, b.deps)
+    expect(report).toMatchObject({ woken: 1, errors: [] })
+    await b.settle()
     expect(await outgoing(b, conversationId)).toEqual([
       expect.objectContaining({ author: 'ai', body: 'perdón la demora' }),
     ])
-    const again = await runScheduled(b.env, { logger: createLogger('silent') })
-    expect(again.answered).toBe(0)
+    const again = await runScheduled(b.env, b.deps)
+    expect(again.woken).toBe(0)
   })
 })

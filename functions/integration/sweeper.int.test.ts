@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
-import { createLogger } from '../src/lib/logger.ts'
 import { type Backend, CHANNEL_ID, startBackend, TENANT_ID } from './backend.ts'
 
 let b: Backend | undefined
@@ -9,7 +8,7 @@ afterEach(async () => {
   b = undefined
 })
 
-const tick = (backend: Backend) => runScheduled(backend.env, { logger: createLogger('silent') })
+const tick = (backend: Backend) => runScheduled(backend.env, backend.deps)
 
 describe('scheduled sweeper against the real SQL', () => {
   it('hands a chat to a person when its AI run was abandoned mid-way (Worker evicted)', async () => {
@@ -21,7 +20,7 @@ describe('scheduled sweeper against the real SQL', () => {
        values ($1, $2, $3, 'openai', 'skipped', 'claimed', now() - interval '10 minutes')`,
       [TENANT_ID, conversationId, messageId],
     )
-    expect(await tick(b)).toMatchObject({ abandoned: 1, answered: 0, errors: [] })
+    expect(await tick(b)).toMatchObject({ abandoned: 1, woken: 0, errors: [] })
     const { rows: conv } = await b.db.query<{ mode: string; attention_reason: string }>(
       'select mode, attention_reason from public.conversations where id = $1',
       [conversationId],

@@ -70,12 +70,13 @@ describe('app routes', () => {
 })
 
 describe('scheduled sweeper', () => {
-  it('answers an ai-mode message whose webhook never came, once', async () => {
+  it('wakes the agent of an ai-mode message whose webhook never came, which answers once', async () => {
     const h = harness({ script: [{ content: 'perdón la demora' }] })
     const conv = h.store.addConversation()
     h.store.receive(conv.id, '¿hola?')
-    expect(await runScheduled(h.env, h.deps)).toMatchObject({ answered: 1, errors: [] })
+    expect(await runScheduled(h.env, h.deps)).toMatchObject({ woken: 1, errors: [] })
+    await h.settle(conv.id)
     expect(h.store.outbox(conv.id).map((m) => m.body)).toEqual(['perdón la demora'])
-    expect(await runScheduled(h.env, h.deps)).toMatchObject({ answered: 0 })
+    expect(await runScheduled(h.env, h.deps)).toMatchObject({ woken: 0 })
   })
 })

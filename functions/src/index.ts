@@ -1,10 +1,12 @@
 /**
  * @module
- * The Worker entry: only handlers are exported (a non-handler export makes workerd refuse to
- * start under `wrangler dev`; toolchain notes §3.1).
+ * The Worker entry: only handlers and the Durable Object class are exported (any other export
+ * makes workerd refuse to start under `wrangler dev`; toolchain notes §3.1).
  */
 import { createApp, runScheduled } from './app.ts'
 import type { Bindings } from './lib/config.ts'
+
+export { ConversationAgent } from './agent/durable-object.ts'
 
 const app = createApp()
 

@@ -4,6 +4,8 @@
  * once per request into a typed config. See functions/README.md for what each one does.
  */
 import { z } from 'zod'
+import { MODEL_BUDGET_MS, worstHttpMs, worstModelMs } from '../agent/run-budget.ts'
+import type { AgentNamespace } from '../agent/wake.ts'
 import { ConfigError } from './errors.ts'
 
 /** What Cloudflare hands the Worker as `env`. Secrets are optional here and checked where used. */
@@ -29,6 +31,8 @@ export interface Bindings {
   SWEEP_MIN_AGE_SECONDS?: string
   HEARTBEAT_STALE_SECONDS?: string
   LOG_LEVEL?: string
+  /** Durable Object namespace: one ConversationAgent per conversation (decision 023). */
+  CONVERSATION_AGENT?: AgentNamespace
 }
 
 const optionalText = z
@@ -85,7 +89,27 @@ export function readConfig(env: Bindings): Config {
     const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ')
     throw new ConfigError(`Invalid Worker configuration: ${fields}`, 'Fix wrangler.toml [vars] or .dev.vars')
   }
+  checkRunBudget(parsed.data)
   return parsed.data
+}
+
+/** A run must end well inside its live claim and the alarm's wall-time limit (decision 023). */
+function checkRunBudget(config: Config): void {
+  const worst = [
+    [
+      'OPENAI_TIMEOUT_MS × (OPENAI_MAX_RETRIES + 1) × 5 rounds',
+      worstModelMs(config.OPENAI_TIMEOUT_MS, config.OPENAI_MAX_RETRIES),
+    ],
+    ['AI_HTTP_TIMEOUT_MS × 3 attempts', worstHttpMs(config.AI_HTTP_TIMEOUT_MS)],
+  ] as const
+  for (const [what, ms] of worst) {
+    if (ms > MODEL_BUDGET_MS) {
+      throw new ConfigError(
+        `${what} is ${ms / 1000} s, over the ${MODEL_BUDGET_MS / 1000} s an AI run may spend on its model`,
+        'Lower the timeout or the retries (defaults: OPENAI_TIMEOUT_MS 20000 with 1 retry, AI_HTTP_TIMEOUT_MS 15000)',
+      )
+    }
+  }
 }
 
 /** The service role key, required by every route that touches the database. */

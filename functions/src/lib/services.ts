@@ -3,7 +3,7 @@
  * Wiring of one request: config from `c.env`, the service-role stores, the provider factory and
  * the logger. Tests replace the stores and the outbound fetch through `AppDeps`.
  */
-
+import { durableWake, type WakeAgent } from '../agent/wake.ts'
 import type { PipelineDeps } from '../pipeline/run-pipeline.ts'
 import type { MaintenanceStore, PipelineStore } from '../pipeline/store.ts'
 import { selectProvider } from '../providers/select-provider.ts'
@@ -29,9 +29,11 @@ export interface AppDeps {
   sleep?: (ms: number) => Promise<void>
   now?: () => number
   logger?: Logger
+  /** Who runs a conversation's AI; default: its ConversationAgent Durable Object. */
+  wake?: (env: Bindings) => WakeAgent
 }
 
-export type Services = PipelineDeps & Stores & { config: Config }
+export type Services = PipelineDeps & Stores & { config: Config; wake: WakeAgent }
 
 const loggers = new Map<string, Logger>()
 
@@ -53,6 +55,7 @@ export function services(env: Bindings, deps: AppDeps): Services {
     ...stores,
     logger,
     providerFor: (request) => selectProvider(request, config, deps.outbound),
+    wake: (deps.wake ?? durableWake)(env),
     sleep: deps.sleep ?? sleep,
     now: deps.now ?? Date.now,
   }

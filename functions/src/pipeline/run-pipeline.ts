@@ -8,7 +8,7 @@
 import type { Logger } from '../lib/logger.ts'
 import { decide, type ProviderFor } from './decide.ts'
 import type { PipelineStore } from './store.ts'
-import type { RunResult } from './types.ts'
+import { failedRun, type RunResult } from './types.ts'
 
 export interface PipelineDeps {
   store: PipelineStore
@@ -26,7 +26,16 @@ export function debounceWaitMs(createdAt: string, debounceSeconds: number, now: 
   return Math.max(0, Math.min(window, due - now))
 }
 
-export async function runPipeline(triggerMessageId: string, deps: PipelineDeps): Promise<RunResult> {
+export interface RunHooks {
+  /** Called once the run holds its claim (the conversation object remembers it across a crash). */
+  onClaim?: (runId: string, provider: string) => Promise<void>
+}
+
+export async function runPipeline(
+  triggerMessageId: string,
+  deps: PipelineDeps,
+  hooks: RunHooks = {},
+): Promise<RunResult> {
   const { store, logger } = deps
   const log = logger.child({ triggerMessageId })
   const skip = (reason: string): RunResult => {
@@ -65,6 +74,7 @@ export async function runPipeline(triggerMessageId: string, deps: PipelineDeps):
     await store.releaseRun(claim.runId)
     return skip('duplicate')
   }
+  await hooks.onClaim?.(claim.runId, tenant.aiProvider)
 
   const started = deps.now()
   try {
@@ -90,17 +100,7 @@ export async function runPipeline(triggerMessageId: string, deps: PipelineDeps):
       .handoff(conversation.id, reason)
       .catch((e: unknown) => log.error({ err: e }, 'handoff failed too'))
     await store
-      .finishRun(claim.runId, {
-        provider: tenant.aiProvider,
-        model: null,
-        promptTokens: 0,
-        completionTokens: 0,
-        tools: [],
-        latencyMs: deps.now() - started,
-        outcome: 'failed',
-        reason,
-        replyMessageId: null,
-      })
+      .finishRun(claim.runId, failedRun(tenant.aiProvider, reason, deps.now() - started))
       .catch((e: unknown) => log.error({ err: e }, 'recording the failed run failed too'))
     return { triggerMessageId, outcome: 'failed', reason, recorded: true }
   }

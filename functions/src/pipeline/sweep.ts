@@ -1,11 +1,14 @@
 /**
  * @module
- * The scheduled sweeper (cron, every minute): answers ai-mode messages whose webhook was dropped,
- * hands off runs abandoned mid-way (the Worker was evicted), applies auto-return (rule 6) and flags
- * channels with a stale heartbeat. Each step is isolated: one failing does not stop the others.
+ * The scheduled sweeper (cron, every minute): wakes the conversation agent of ai-mode messages
+ * whose webhook was dropped (the agent runs the AI, not the sweeper), hands off runs abandoned
+ * longer than a live claim (the agent re-drives its own cut-off runs sooner), applies auto-return
+ * (rule 6) and flags channels with a stale heartbeat. Each step is isolated.
  */
-import { type PipelineDeps, runPipeline } from './run-pipeline.ts'
-import type { MaintenanceStore } from './store.ts'
+import type { WakeAgent } from '../agent/wake.ts'
+import type { Logger } from '../lib/logger.ts'
+import type { MaintenanceStore, PipelineStore } from './store.ts'
+import { failedRun } from './types.ts'
 
 export interface SweepOptions {
   minAgeSeconds: number
@@ -16,18 +19,23 @@ export interface SweepOptions {
 }
 
 export interface SweepReport {
-  answered: number
+  /** Conversation agents woken for an unanswered message. */
+  woken: number
   abandoned: number
   autoReturned: number
   staleChannels: number
   errors: string[]
 }
 
-export async function sweep(
-  deps: PipelineDeps & { maintenance: MaintenanceStore },
-  options: SweepOptions,
-): Promise<SweepReport> {
-  const report: SweepReport = { answered: 0, abandoned: 0, autoReturned: 0, staleChannels: 0, errors: [] }
+export interface SweepDeps {
+  store: PipelineStore
+  maintenance: MaintenanceStore
+  wake: WakeAgent
+  logger: Logger
+}
+
+export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
+  const report: SweepReport = { woken: 0, abandoned: 0, autoReturned: 0, staleChannels: 0, errors: [] }
   const step = async (name: string, work: () => Promise<void>) => {
     try {
       await work()
@@ -38,27 +46,17 @@ export async function sweep(
   }
 
   await step('unanswered', async () => {
-    const list = await deps.maintenance.unansweredMessages(options.minAgeSeconds, options.batch ?? 20)
-    // One at a time: the tick has a minute, and parallel model calls would share 2 vCPU-ish limits.
+    const list = await deps.maintenance.unansweredMessages(options.minAgeSeconds, options.batch ?? 100)
+    // Waking is cheap (the agent stores the id and sets its alarm); the AI runs in each agent.
     for (const item of list) {
-      const result = await runPipeline(item.messageId, deps)
-      if (result.recorded) report.answered++
+      await deps.wake(item.conversationId, item.messageId)
+      report.woken++
     }
   })
   await step('abandoned', async () => {
     for (const run of await deps.maintenance.abandonedRuns(options.abandonedAfterSeconds)) {
       await deps.store.handoff(run.conversationId, 'ai_run_abandoned')
-      await deps.store.finishRun(run.runId, {
-        provider: run.provider,
-        model: null,
-        promptTokens: 0,
-        completionTokens: 0,
-        latencyMs: 0,
-        tools: [],
-        outcome: 'failed',
-        reason: 'ai_run_abandoned',
-        replyMessageId: null,
-      })
+      await deps.store.finishRun(run.runId, failedRun(run.provider, 'ai_run_abandoned'))
       report.abandoned++
     }
   })

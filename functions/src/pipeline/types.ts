@@ -74,6 +74,21 @@ export interface RunRecord {
   replyMessageId: string | null
 }
 
+/** The record of a run that decided nothing (crashed, abandoned, cut off): a person gets the chat. */
+export function failedRun(provider: string, reason: string, latencyMs = 0): RunRecord {
+  return {
+    provider,
+    model: null,
+    promptTokens: 0,
+    completionTokens: 0,
+    latencyMs,
+    tools: [],
+    outcome: 'failed',
+    reason,
+    replyMessageId: null,
+  }
+}
+
 /** What one pipeline run decided, for the webhook logs, the sweeper and the tests. */
 export interface RunResult {
   triggerMessageId: string

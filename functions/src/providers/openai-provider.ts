@@ -6,6 +6,7 @@
  */
 import OpenAI from 'openai'
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions'
+import { MODEL_ROUNDS, TOOL_BUDGET_MS, TOOL_TIMEOUT_MS, withTimeout } from '../agent/run-budget.ts'
 import type { ToolCallRecord } from '../pipeline/types.ts'
 import type { Tool } from '../tools/types.ts'
 import { buildPrompt } from './prompt.ts'
@@ -16,11 +17,14 @@ export interface OpenAiProviderOptions {
   baseURL?: string
   model: string
   tools: Tool[]
-  /** Per request. The SDK default is 10 minutes, useless inside a 30 s waitUntil. */
+  /** Per request. The SDK default is 10 minutes; a run has MODEL_BUDGET_MS for all rounds and retries. */
   timeoutMs: number
   maxRetries: number
   /** Model rounds; the last one is forced to answer in text. */
   maxSteps?: number
+  /** One tool call, and all tool calls of a run together (agent/run-budget.ts). */
+  toolTimeoutMs?: number
+  toolBudgetMs?: number
   fetch?: typeof fetch
 }
 
@@ -35,7 +39,9 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
     // Never pass the bare global: Workers throw "Illegal invocation" on an unbound fetch.
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
   })
-  const maxSteps = options.maxSteps ?? 5
+  const maxSteps = options.maxSteps ?? MODEL_ROUNDS
+  const toolTimeoutMs = options.toolTimeoutMs ?? TOOL_TIMEOUT_MS
+  const toolBudgetMs = options.toolBudgetMs ?? TOOL_BUDGET_MS
   const byName = new Map(options.tools.map((t) => [t.name, t]))
   const toolDefs: ChatCompletionTool[] = options.tools.map((t) => ({
     type: 'function',
@@ -49,6 +55,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
       const messages: ChatCompletionMessageParam[] = buildPrompt(context)
       const usage = { promptTokens: 0, completionTokens: 0 }
       const calls: ToolCallRecord[] = []
+      const toolsDeadline = Date.now() + toolBudgetMs
       for (let step = 0; step < maxSteps; step++) {
         const last = step === maxSteps - 1
         const response = await complete(client, {
@@ -80,7 +87,14 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
           let ok = true
           try {
             if (!tool) throw new Error(`unknown tool ${call.function.name}`)
-            const result = await tool.run(JSON.parse(call.function.arguments || '{}'))
+            // A hanging shop must not hold the run past its budget: the model hears it failed.
+            const ms = Math.min(toolTimeoutMs, toolsDeadline - Date.now())
+            if (ms <= 0) throw new Error('tool time budget of this reply is used up')
+            const result = await withTimeout(
+              tool.run(JSON.parse(call.function.arguments || '{}')),
+              ms,
+              call.function.name,
+            )
             if (result.handoff) {
               calls.push({ name: call.function.name, ok: true, ms: Date.now() - started })
               return {

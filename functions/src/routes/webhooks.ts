@@ -1,8 +1,9 @@
 /**
  * @module
  * POST /webhooks/db — Supabase's database webhook for new incoming messages. Checks the shared
- * secret (anything else is 401 and nothing happens), validates the body, answers 202 at once and
- * runs the pipeline in `waitUntil` (idempotency lives in the pipeline's claim and in SQL).
+ * secret (anything else is 401 and nothing happens), validates the body, hands the message to its
+ * conversation's agent (a Durable Object, decision 023) and answers 202. The agent debounces and
+ * runs the AI; idempotency lives in the agent, the run's claim and SQL.
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
@@ -10,7 +11,6 @@ import { type Bindings, readConfig } from '../lib/config.ts'
 import { AuthError, InputError } from '../lib/errors.ts'
 import { secretEquals } from '../lib/secret-equal.ts'
 import { type AppDeps, services } from '../lib/services.ts'
-import { runPipeline } from '../pipeline/run-pipeline.ts'
 
 /** Supabase's payload: {type, table, schema, record, old_record}; we read only what we route on. */
 export const webhookBody = z.object({
@@ -49,12 +49,9 @@ export function webhookRoutes(deps: AppDeps) {
       return c.json({ accepted: false, reason: 'not_an_incoming_message' }, 202)
     }
     const messageId = record.id
-    const svc = services(c.env, deps)
-    c.executionCtx.waitUntil(
-      runPipeline(messageId, svc).catch((error: unknown) => {
-        svc.logger.error({ err: error, triggerMessageId: messageId }, 'AI pipeline failed before its claim')
-      }),
-    )
+    // Awaited: the 202 means the message is in the agent's storage. If this throws, the answer is
+    // a 500 and the sweeper wakes the agent within a minute or two.
+    await services(c.env, deps).wake(record.conversation_id, messageId)
     return c.json({ accepted: true, message_id: messageId }, 202)
   })
   return app

@@ -3,8 +3,15 @@
  * Test wiring inside workerd: the app with a memory store and the OpenAI double, plus helpers to
  * deliver a webhook the way Supabase does and wait for its background work.
  */
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import {
+  createExecutionContext,
+  runDurableObjectAlarm,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test'
+import { env as workerEnv } from 'cloudflare:workers'
 import { createOpenAiDouble, type ScriptStep } from '@relevo/testing/openai-double'
+import { type ConversationAgent, provideAgentDeps } from '../agent/durable-object.ts'
 import { createApp } from '../app.ts'
 import type { Bindings } from '../lib/config.ts'
 import { createLogger } from '../lib/logger.ts'
@@ -39,6 +46,7 @@ export function harness(options: HarnessOptions = {}) {
     logger: createLogger('silent'),
   }
   const env: Bindings = {
+    CONVERSATION_AGENT: workerEnv.CONVERSATION_AGENT,
     SUPABASE_URL: 'http://127.0.0.1:54321',
     WEBHOOK_SECRET,
     OPENAI_API_KEY: 'sk-test',
@@ -48,6 +56,8 @@ export function harness(options: HarnessOptions = {}) {
     LOG_LEVEL: 'silent',
     ...options.env,
   }
+  // The agents run in this isolate (the plugin's main worker) and use the same doubles.
+  provideAgentDeps(deps, env)
   const app = createApp(deps)
 
   async function webhook(
@@ -72,8 +82,45 @@ export function harness(options: HarnessOptions = {}) {
       ctx,
     )
     await waitOnExecutionContext(ctx)
+    await settle(message.conversationId)
     return response
   }
 
-  return { store, openai, app, env, deps, webhook, run: (id: string) => runPipeline(id, services(env, deps)) }
+  /** The conversation's agent (its Durable Object stub). */
+  function agent(conversationId: string): DurableObjectStub<ConversationAgent> {
+    const namespace = workerEnv.CONVERSATION_AGENT
+    return namespace.get(namespace.idFromName(conversationId))
+  }
+
+  /**
+   * Runs the agent's alarms (ahead of real time: the test moves the store's clock instead) until
+   * it has nothing scheduled, or an alarm only re-armed itself because the store's clock has not
+   * reached the debounce window's end or the retry yet.
+   */
+  async function settle(conversationId: string, maxAlarms = 10): Promise<void> {
+    const stub = agent(conversationId)
+    const alarmAt = () => runInDurableObject(stub, (_o: ConversationAgent, state) => state.storage.getAlarm())
+    const inFuture = (at: number | null) => at !== null && at > Date.now() + 1000
+    for (let i = 0; i < maxAlarms; i++) {
+      // The alarm may have fired on its own: wait for that handler before looking again.
+      await stub.idle()
+      const before = await alarmAt()
+      if (before === null) return
+      await runDurableObjectAlarm(stub)
+      await stub.idle()
+      if (inFuture(before) && inFuture(await alarmAt())) return
+    }
+  }
+
+  return {
+    store,
+    openai,
+    app,
+    env,
+    deps,
+    webhook,
+    agent,
+    settle,
+    run: (id: string) => runPipeline(id, services(env, deps)),
+  }
 }

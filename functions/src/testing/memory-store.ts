@@ -59,6 +59,8 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
   runs: StoredRun[] = []
   private clock = Date.parse('2026-11-25T12:00:00Z')
   private ids = 0
+  /** Per store: conversation agents (Durable Objects named by conversation id) outlive a test. */
+  private readonly idBase = crypto.randomUUID().slice(0, 8)
 
   constructor(tenant: TenantSettings = demoTenant(), secrets: Partial<TenantSecrets> = {}) {
     this.tenants.set(tenant.id, tenant)
@@ -71,12 +73,17 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
   }
 
   private id(prefix: string): string {
-    return `00000000-0000-4000-${prefix}-${String(++this.ids).padStart(12, '0')}`
+    return `${this.idBase}-0000-4000-${prefix}-${String(++this.ids).padStart(12, '0')}`
   }
 
   /** The store's clock: messages are stamped one second apart, so tests control "now". */
   now(): number {
     return this.clock
+  }
+
+  /** Time passes (a debounce window, a slow model) without a message. */
+  advance(ms: number): void {
+    this.clock += ms
   }
 
   private tick(): string {

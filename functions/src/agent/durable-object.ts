@@ -1,0 +1,43 @@
+/**
+ * @module
+ * `ConversationAgent`: the Durable Object (one per conversation, named by its id) that owns the
+ * conversation's AI work. The logic is in conversation-agent.ts; this class only binds it to the
+ * object's storage and alarm (SQLite-backed class, wrangler.toml `new_sqlite_classes`).
+ */
+import { DurableObject } from 'cloudflare:workers'
+import type { Bindings } from '../lib/config.ts'
+import { type AppDeps, services } from '../lib/services.ts'
+import { AgentCore, type NotifyResult } from './conversation-agent.ts'
+
+let injected: { deps: AppDeps; env: Partial<Bindings> } = { deps: {}, env: {} }
+
+/**
+ * The doubles and settings of the workerd tests (memory store, OpenAI double, their env). The
+ * runtime constructs the object, so this is the only way in; production never calls it and gets
+ * Supabase, fetch and wrangler.toml's env.
+ */
+export function provideAgentDeps(deps: AppDeps, env: Partial<Bindings> = {}): void {
+  injected = { deps, env }
+}
+
+export class ConversationAgent extends DurableObject<Bindings> {
+  private readonly core: AgentCore
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env)
+    this.core = new AgentCore(ctx.storage, () => services({ ...env, ...injected.env }, injected.deps))
+  }
+
+  notify(conversationId: string, messageId: string): Promise<NotifyResult> {
+    return this.core.notify(conversationId, messageId)
+  }
+
+  override alarm(): Promise<void> {
+    return this.core.alarm()
+  }
+
+  /** Resolves when no alarm handler is running (tests). */
+  idle(): Promise<void> {
+    return this.core.idle()
+  }
+}
