@@ -1,9 +1,10 @@
 /**
  * Dependency rules for every package, checked by `pnpm lint` (ADR 047). Folders are the
  * architecture: a dependency between two folders points one way, and no module imports itself
- * back through others. `functions/` also keeps its layering explicit: routes → pipeline → ports,
- * and the adapters implement the ports without the pipeline knowing them. Test files are left
- * out (and `.contract.ts` suites, which tests run): they sit beside what they test and may reach across folders for their support.
+ * back through others. `functions/` also keeps its layering explicit: routes → wiring → pipeline
+ * → ports, and the adapters implement the ports without the pipeline knowing them. Test files
+ * (and `.contract.ts` suites, which tests run) are left out: they sit beside what they test and
+ * may reach across folders for their support.
  */
 module.exports = {
   forbidden: [
@@ -22,6 +23,28 @@ module.exports = {
       scope: 'folder',
       from: {},
       to: { circular: true },
+    },
+    {
+      name: 'functions-pipeline-knows-only-its-ports',
+      comment:
+        'The AI pipeline states its ports (pipeline/store.ts, pipeline/provider.ts); Supabase, the providers, the tools and the Durable Object implement them from outside.',
+      severity: 'error',
+      from: { path: '^functions/src/pipeline/' },
+      to: { path: '^functions/src/(adapters|providers|tools|agent|wiring|http|routes|config)/' },
+    },
+    {
+      name: 'functions-shared-stands-alone',
+      comment: 'shared/ (errors, logger, retry) is used by every folder and uses none of them.',
+      severity: 'error',
+      from: { path: '^functions/src/shared/' },
+      to: { path: '^functions/src/(?!shared/)' },
+    },
+    {
+      name: 'functions-adapters-below-the-wiring',
+      comment: 'Adapters implement ports; only wiring/, the routes and the entry points put them together.',
+      severity: 'error',
+      from: { path: '^functions/src/(adapters|providers|tools|agent)/' },
+      to: { path: '^functions/src/(wiring|routes|http)/' },
     },
     {
       name: 'no-test-code-in-production',

@@ -15,12 +15,12 @@ import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { startBackend } from '../integration/backend.ts'
 import { trackedContext } from '../integration/serve.ts'
 import { createApp } from '../src/app.ts'
-import type { Bindings } from '../src/lib/config.ts'
-import { createLogger } from '../src/lib/logger.ts'
-import { type AppDeps, services } from '../src/lib/services.ts'
+import type { Bindings } from '../src/config/config.ts'
 import { runPipeline } from '../src/pipeline/run-pipeline.ts'
+import { createLogger } from '../src/shared/logger.ts'
 import { LocalAgents } from '../src/testing/local-agents.ts'
 import { demoTenant, MemoryStore } from '../src/testing/memory-store.ts'
+import { type AppDeps, services } from '../src/wiring/services.ts'
 
 const silent = createLogger('silent')
 

@@ -5,19 +5,19 @@
  */
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { Bindings } from './lib/config.ts'
-import { RelevoError } from './lib/errors.ts'
-import { createLogger } from './lib/logger.ts'
-import { rateLimit } from './lib/rate-limit.ts'
-import { secretEquals } from './lib/secret-equal.ts'
-import { type AppDeps, services } from './lib/services.ts'
-import { LIVE_CLAIM_SECONDS } from './lib/supabase-store.ts'
+import { LIVE_CLAIM_SECONDS } from './adapters/supabase-store.ts'
+import type { Bindings } from './config/config.ts'
+import { rateLimit } from './http/rate-limit.ts'
+import { secretEquals } from './http/secret-equal.ts'
 import { type SweepReport, sweep } from './pipeline/sweep.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { monitoringRoutes } from './routes/monitoring.ts'
 import { shopifyRoutes } from './routes/shopify.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
+import { RelevoError } from './shared/errors.ts'
+import { createLogger } from './shared/logger.ts'
+import { type AppDeps, services } from './wiring/services.ts'
 
 const fallbackLogger = createLogger('error')
 

@@ -4,9 +4,9 @@
  * makes workerd refuse to start under `wrangler dev`; toolchain notes §3.1).
  */
 import { createApp, runScheduled } from './app.ts'
-import type { Bindings } from './lib/config.ts'
+import type { Bindings } from './config/config.ts'
 
-export { ConversationAgent } from './agent/durable-object.ts'
+export { ConversationAgent } from './durable-object.ts'
 
 const app = createApp()
 

@@ -4,9 +4,9 @@ import { createShopifyDouble } from '@relevo/testing/shopify-double'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { runScheduled } from '../app.ts'
+import type { ConversationAgent } from '../durable-object.ts'
 import { harness } from '../testing/harness.ts'
 import { type InFlight, MAX_ATTEMPTS, retryDelayMs } from './conversation-agent.ts'
-import type { ConversationAgent } from './durable-object.ts'
 
 const SHOP = { shopifyShopDomain: 'demo-store.myshopify.com' }
 const SHOP_SECRETS = { shopifyAccessToken: 'shpat_test' }

@@ -10,10 +10,9 @@
  * Node over an in-memory storage (integration tests, benchmark).
  */
 
-import type { Services } from '../lib/services.ts'
-import { debounceWaitMs, runPipeline } from '../pipeline/run-pipeline.ts'
+import { WATCHDOG_MS } from '../pipeline/run-budget.ts'
+import { debounceWaitMs, type PipelineDeps, runPipeline } from '../pipeline/run-pipeline.ts'
 import { failedRun } from '../pipeline/types.ts'
-import { WATCHDOG_MS } from './run-budget.ts'
 
 export interface AgentStorage {
   get<T>(key: string): Promise<T | undefined>
@@ -50,7 +49,7 @@ export class AgentCore {
 
   constructor(
     private readonly storage: AgentStorage,
-    private readonly services: () => Services,
+    private readonly services: () => PipelineDeps,
     /** The platform's clock for alarms (real time), separate from the services' clock tests control. */
     private readonly wallNow: () => number = Date.now,
   ) {}
@@ -107,7 +106,7 @@ export class AgentCore {
   }
 
   /** When the debounce window of the message ends, or null when there is nothing to answer. */
-  private async dueAt(svc: Services, messageId: string): Promise<number | null> {
+  private async dueAt(svc: PipelineDeps, messageId: string): Promise<number | null> {
     const message = await svc.store.getMessage(messageId)
     if (message?.direction !== 'in' || message.deletedAt) return null
     const tenant = await svc.store.getTenant(message.tenantId)
@@ -115,7 +114,7 @@ export class AgentCore {
     return now + debounceWaitMs(message.createdAt, tenant?.debounceSeconds ?? 0, now)
   }
 
-  private async run(svc: Services, pending: Pending): Promise<void> {
+  private async run(svc: PipelineDeps, pending: Pending): Promise<void> {
     const { conversationId, messageId, attempts } = pending
     const inflight: InFlight = { conversationId, messageId, attempts, claim: null }
     await this.storage.put('inflight', inflight)
@@ -147,7 +146,7 @@ export class AgentCore {
    * A webhook that arrived late for an older message replaced the newer pending one: answer the
    * conversation's latest message instead of waiting for the sweeper.
    */
-  private async retarget(svc: Services, conversationId: string, messageId: string): Promise<void> {
+  private async retarget(svc: PipelineDeps, conversationId: string, messageId: string): Promise<void> {
     const latest = await svc.store.latestIncomingId(conversationId)
     if (latest && latest !== messageId && !(await this.storage.get<Pending>('pending'))) {
       await this.notify(conversationId, latest)
@@ -155,7 +154,7 @@ export class AgentCore {
   }
 
   /** Schedules the retry with backoff, or hands off after MAX_ATTEMPTS (a newer message wins over a retry). */
-  private async failed(svc: Services, failure: Omit<Pending, 'dueAt'>): Promise<void> {
+  private async failed(svc: PipelineDeps, failure: Omit<Pending, 'dueAt'>): Promise<void> {
     const retry = { ...failure, dueAt: svc.now() + retryDelayMs(failure.attempts) }
     if (retry.attempts >= MAX_ATTEMPTS) {
       svc.logger.error(

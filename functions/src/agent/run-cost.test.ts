@@ -10,11 +10,11 @@ import type { DoubleTurn } from '@relevo/testing/openai-double'
 import { createShopifyDouble } from '@relevo/testing/shopify-double'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { describe, expect, it } from 'vitest'
+import type { ConversationAgent } from '../durable-object.ts'
 import type { PipelineStore } from '../pipeline/store.ts'
 import { harness } from '../testing/harness.ts'
-import type { ConversationAgent } from './durable-object.ts'
 
-/** PostgREST requests per store call in lib/supabase-store.ts (claimRun: insert, then rivals). */
+/** PostgREST requests per store call in adapters/supabase-store.ts (claimRun: insert, then rivals). */
 const REQUESTS: Partial<Record<keyof PipelineStore, number>> = { claimRun: 2 }
 const FREE_PLAN_SUBREQUESTS = 50
 

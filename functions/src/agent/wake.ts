@@ -3,20 +3,9 @@
  * How the webhook and the sweeper hand a message to its conversation's agent: through the
  * `CONVERSATION_AGENT` Durable Object binding in the Worker, in-process in Node tests.
  */
-import type { Bindings } from '../lib/config.ts'
-import { ConfigError } from '../lib/errors.ts'
-
-/**
- * What the Worker needs of the `DurableObjectNamespace<ConversationAgent>` binding, structurally,
- * so that Node code (integration tests, benchmark) type-checks without the Workers types.
- */
-export interface AgentNamespace {
-  idFromName(name: string): unknown
-  get(id: unknown): { notify(conversationId: string, messageId: string): Promise<unknown> }
-}
-
-/** Tells the conversation's agent about an incoming message; resolves once that is stored durably. */
-export type WakeAgent = (conversationId: string, messageId: string) => Promise<void>
+import type { Bindings } from '../config/config.ts'
+import type { WakeAgent } from '../pipeline/store.ts'
+import { ConfigError } from '../shared/errors.ts'
 
 export function durableWake(env: Bindings): WakeAgent {
   return async (conversationId, messageId) => {

@@ -3,7 +3,7 @@
  * The provider-neutral context of one decision: who the tenant is, who the customer is, what was
  * said (with authors; never what a sender deleted for everyone) and a few store facts.
  */
-import type { AiContext } from '../providers/types.ts'
+import type { AiContext } from './provider.ts'
 import type { ChatMessage, Conversation, TenantSettings } from './types.ts'
 
 export interface ContextInput {

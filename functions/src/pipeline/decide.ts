@@ -3,10 +3,10 @@
  * One claimed AI decision: handoff keywords → provider (or "not configured") → enqueue through the
  * race-safe SQL function. Returns what to record in ai_runs.
  */
-import type { Logger } from '../lib/logger.ts'
-import { type AiProvider, ProviderError } from '../providers/types.ts'
+import type { Logger } from '../shared/logger.ts'
 import { buildContext, pendingCustomerTexts } from './build-context.ts'
 import { findHandoffKeyword } from './handoff-keywords.ts'
+import { type AiProvider, ProviderError } from './provider.ts'
 import type { PipelineStore } from './store.ts'
 import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSettings } from './types.ts'
 

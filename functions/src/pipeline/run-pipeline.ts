@@ -5,7 +5,7 @@
  * latest message of a burst, claim the run so that duplicates do not call the model twice, decide,
  * and record an ai_runs row.
  */
-import type { Logger } from '../lib/logger.ts'
+import type { Logger } from '../shared/logger.ts'
 import { decide, type ProviderFor } from './decide.ts'
 import type { PipelineStore } from './store.ts'
 import { failedRun, type RunResult } from './types.ts'

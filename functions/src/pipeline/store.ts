@@ -1,6 +1,6 @@
 /**
  * @module
- * The port the pipeline needs from the database. The real adapter (lib/supabase-store.ts) calls
+ * The port the pipeline needs from the database. The real adapter (adapters/supabase-store.ts) calls
  * the SQL functions that own the handoff and delivery rules; tests also use a memory fake.
  */
 import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSettings } from './types.ts'
@@ -64,3 +64,6 @@ export interface MaintenanceStore {
   /** Marks channels whose connector stopped sending heartbeats as disconnected; returns how many. */
   flagStaleChannels(olderThanSeconds: number): Promise<number>
 }
+
+/** Tells the conversation's agent about an incoming message; resolves once that is stored durably. */
+export type WakeAgent = (conversationId: string, messageId: string) => Promise<void>

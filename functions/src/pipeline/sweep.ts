@@ -5,9 +5,8 @@
  * longer than a live claim (the agent re-drives its own cut-off runs sooner), applies auto-return
  * (rule 6) and flags channels with a stale heartbeat. Each step is isolated.
  */
-import type { WakeAgent } from '../agent/wake.ts'
-import type { Logger } from '../lib/logger.ts'
-import type { MaintenanceStore, PipelineStore } from './store.ts'
+import type { Logger } from '../shared/logger.ts'
+import type { MaintenanceStore, PipelineStore, WakeAgent } from './store.ts'
 import { failedRun } from './types.ts'
 
 export interface SweepOptions {

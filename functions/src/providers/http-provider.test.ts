@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import type { AiContext } from '../pipeline/provider.ts'
 import { harness } from '../testing/harness.ts'
 import { createHttpProvider, httpProviderBody } from './http-provider.ts'
-import type { AiContext } from './types.ts'
 
 const context: AiContext = {
   tenant: { id: 't1', name: 'Demo Store', language: 'es', systemPrompt: 'x' },

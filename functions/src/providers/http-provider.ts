@@ -5,8 +5,8 @@
  * `{handoff: true, reason}`. Retries: network errors, 408, 429 and 5xx, with backoff and jitter.
  */
 import { z } from 'zod'
-import { withRetry } from '../lib/retry.ts'
-import { type AiContext, type AiProvider, ProviderError, type ProviderResult } from './types.ts'
+import { type AiContext, type AiProvider, ProviderError, type ProviderResult } from '../pipeline/provider.ts'
+import { withRetry } from '../shared/retry.ts'
 
 export interface HttpProviderOptions {
   url: string

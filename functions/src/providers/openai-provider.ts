@@ -6,11 +6,11 @@
  */
 import OpenAI from 'openai'
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions'
-import { MODEL_ROUNDS, TOOL_BUDGET_MS, TOOL_TIMEOUT_MS, withTimeout } from '../agent/run-budget.ts'
+import { type AiContext, type AiProvider, ProviderError, type ProviderResult } from '../pipeline/provider.ts'
+import { MODEL_ROUNDS, TOOL_BUDGET_MS, TOOL_TIMEOUT_MS, withTimeout } from '../pipeline/run-budget.ts'
 import type { ToolCallRecord } from '../pipeline/types.ts'
 import type { Tool } from '../tools/types.ts'
 import { buildPrompt } from './prompt.ts'
-import { type AiContext, type AiProvider, ProviderError, type ProviderResult } from './types.ts'
 
 export interface OpenAiProviderOptions {
   apiKey: string
@@ -22,7 +22,7 @@ export interface OpenAiProviderOptions {
   maxRetries: number
   /** Model rounds; the last one is forced to answer in text. */
   maxSteps?: number
-  /** One tool call, and all tool calls of a run together (agent/run-budget.ts). */
+  /** One tool call, and all tool calls of a run together (pipeline/run-budget.ts). */
   toolTimeoutMs?: number
   toolBudgetMs?: number
   fetch?: typeof fetch

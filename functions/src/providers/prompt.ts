@@ -6,7 +6,7 @@
  * name included) goes in a user message, as JSON data, so it cannot pose as instructions.
  */
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions'
-import type { AiContext, ContextMessage } from './types.ts'
+import type { AiContext, ContextMessage } from '../pipeline/provider.ts'
 
 const LANGUAGE = { es: 'Spanish', en: 'English' } as const
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readConfig } from '../lib/config.ts'
+import { readConfig } from '../config/config.ts'
 import type { Conversation, TenantSecrets, TenantSettings } from '../pipeline/types.ts'
 import { selectProvider } from './select-provider.ts'
 

@@ -4,14 +4,14 @@
  * null when the AI is "not configured" (openai without any key, http without a URL): the pipeline
  * then hands every chat to a person with the fallback text.
  */
-import type { Config } from '../lib/config.ts'
+import type { Config } from '../config/config.ts'
 import type { ProviderRequest } from '../pipeline/decide.ts'
+import type { AiProvider } from '../pipeline/provider.ts'
 import { handoffTool } from '../tools/handoff-tool.ts'
 import { shopifyAdminFor } from '../tools/shopify/shopify-for-tenant.ts'
 import { shopifyTools } from '../tools/shopify/shopify-tools.ts'
 import { createHttpProvider } from './http-provider.ts'
 import { createOpenAiProvider } from './openai-provider.ts'
-import type { AiProvider } from './types.ts'
 
 /**
  * The model a tenant gets on the deployment's key. OPENAI_MODEL wins (a local OpenAI-compatible

@@ -3,7 +3,7 @@
  * GET /health — liveness plus what is configured (never the values), for `pnpm dev` and probes.
  */
 import { Hono } from 'hono'
-import { type Bindings, readConfig } from '../lib/config.ts'
+import { type Bindings, readConfig } from '../config/config.ts'
 
 export function healthRoutes() {
   const app = new Hono<{ Bindings: Bindings }>()

@@ -3,9 +3,9 @@
  * GET /metrics — Prometheus text format, for the ops token only (it spans every tenant).
  */
 import { Hono } from 'hono'
-import { type AuthEnv, requireCaller } from '../lib/auth.ts'
-import { renderMetrics } from '../lib/metrics.ts'
-import type { AppDeps } from '../lib/services.ts'
+import { renderMetrics } from '../adapters/metrics.ts'
+import { type AuthEnv, requireCaller } from '../http/auth.ts'
+import type { AppDeps } from '../wiring/services.ts'
 
 export function metricsRoutes(deps: AppDeps) {
   const app = new Hono<AuthEnv>()

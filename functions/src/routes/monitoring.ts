@@ -6,11 +6,11 @@
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { type AuthEnv, type Caller, requireCaller } from '../lib/auth.ts'
-import { readConfig } from '../lib/config.ts'
-import { InputError } from '../lib/errors.ts'
-import { listAgents, listConversations, readStatus } from '../lib/monitoring.ts'
-import type { AppDeps } from '../lib/services.ts'
+import { listAgents, listConversations, readStatus } from '../adapters/monitoring.ts'
+import { readConfig } from '../config/config.ts'
+import { type AuthEnv, type Caller, requireCaller } from '../http/auth.ts'
+import { InputError } from '../shared/errors.ts'
+import type { AppDeps } from '../wiring/services.ts'
 
 const query = z.object({
   tenant_id: z.uuid().optional(),

@@ -6,13 +6,12 @@
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { type AuthEnv, requireCaller } from '../lib/auth.ts'
-import { readConfig } from '../lib/config.ts'
-import { InputError, RelevoError } from '../lib/errors.ts'
-import { check } from '../lib/postgrest.ts'
-import type { AppDeps } from '../lib/services.ts'
-import { serviceClient } from '../lib/supabase.ts'
-import { createSupabaseStore } from '../lib/supabase-store.ts'
+import { check } from '../adapters/postgrest.ts'
+import { serviceClient } from '../adapters/supabase.ts'
+import { createSupabaseStore } from '../adapters/supabase-store.ts'
+import { readConfig } from '../config/config.ts'
+import { type AuthEnv, requireCaller } from '../http/auth.ts'
+import { InputError, RelevoError } from '../shared/errors.ts'
 import { summarizeOrder } from '../tools/shopify/order-summary.ts'
 import {
   ORDER_BY_NAME,
@@ -23,6 +22,7 @@ import {
 } from '../tools/shopify/queries.ts'
 import { shopifyAdminFor } from '../tools/shopify/shopify-for-tenant.ts'
 import { productSummary } from '../tools/shopify/shopify-tools.ts'
+import type { AppDeps } from '../wiring/services.ts'
 
 const productQuery = z.object({ q: z.string().trim().min(1).max(200) })
 const orderName = z

@@ -7,10 +7,10 @@
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { type Bindings, readConfig } from '../lib/config.ts'
-import { AuthError, InputError } from '../lib/errors.ts'
-import { secretEquals } from '../lib/secret-equal.ts'
-import { type AppDeps, services } from '../lib/services.ts'
+import { type Bindings, readConfig } from '../config/config.ts'
+import { secretEquals } from '../http/secret-equal.ts'
+import { AuthError, InputError } from '../shared/errors.ts'
+import { type AppDeps, services } from '../wiring/services.ts'
 
 /** Supabase's payload: {type, table, schema, record, old_record}; we read only what we route on. */
 export const webhookBody = z.object({

@@ -7,8 +7,8 @@
  */
 import type { AgentStorage } from '../agent/conversation-agent.ts'
 import { AgentCore } from '../agent/conversation-agent.ts'
-import type { WakeAgent } from '../agent/wake.ts'
-import type { Services } from '../lib/services.ts'
+import type { WakeAgent } from '../pipeline/store.ts'
+import type { Services } from '../wiring/services.ts'
 
 class MemoryAgentStorage implements AgentStorage {
   private readonly data = new Map<string, unknown>()

@@ -14,8 +14,8 @@ import {
   type Shopify,
   shopifyApi,
 } from '@shopify/shopify-api'
-import { RelevoError } from '../../lib/errors.ts'
-import { withRetry } from '../../lib/retry.ts'
+import { RelevoError } from '../../shared/errors.ts'
+import { withRetry } from '../../shared/retry.ts'
 
 export interface ShopifyAdmin {
   /** The shop's myshopify domain, e.g. demo-store.myshopify.com. */

@@ -4,7 +4,7 @@
  * deployment's client-credentials app, else the deployment's Admin token. No shop domain, or no
  * credential at all, means the store is not configured and the shop tools are not offered.
  */
-import type { Config } from '../../lib/config.ts'
+import type { Config } from '../../config/config.ts'
 import type { TenantSecrets } from '../../pipeline/types.ts'
 import { createShopifyAdmin, type ShopifyAdmin, type ShopifyCredentials } from './admin-client.ts'
 

@@ -3,7 +3,7 @@
  * PostgREST results to values or `StoreError`s (DETAIL carries Relevo's stable SQL error code).
  */
 import type { PostgrestError } from '@supabase/supabase-js'
-import { StoreError } from './errors.ts'
+import { StoreError } from '../shared/errors.ts'
 
 export function check<T>(what: string, result: { data: T; error: PostgrestError | null }): T {
   if (result.error) {

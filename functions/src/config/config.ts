@@ -4,9 +4,18 @@
  * once per request into a typed config. See functions/README.md for what each one does.
  */
 import { z } from 'zod'
-import { MODEL_BUDGET_MS, worstHttpMs, worstModelMs } from '../agent/run-budget.ts'
-import type { AgentNamespace } from '../agent/wake.ts'
-import { ConfigError } from './errors.ts'
+import { MODEL_BUDGET_MS, worstHttpMs, worstModelMs } from '../pipeline/run-budget.ts'
+
+/**
+ * What the Worker needs of the `DurableObjectNamespace<ConversationAgent>` binding, structurally,
+ * so that Node code (integration tests, benchmark) type-checks without the Workers types.
+ */
+export interface AgentNamespace {
+  idFromName(name: string): unknown
+  get(id: unknown): { notify(conversationId: string, messageId: string): Promise<unknown> }
+}
+
+import { ConfigError } from '../shared/errors.ts'
 
 /** What Cloudflare hands the Worker as `env`. Secrets are optional here and checked where used. */
 export interface Bindings {

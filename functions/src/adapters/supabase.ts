@@ -5,8 +5,8 @@
  */
 import type { Database } from '@relevo/supabase/types'
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import { type Config, requireServiceKey } from './config.ts'
-import { ConfigError } from './errors.ts'
+import { type Config, requireServiceKey } from '../config/config.ts'
+import { ConfigError } from '../shared/errors.ts'
 
 export type Fetch = typeof fetch
 

@@ -3,16 +3,17 @@
  * Wiring of one request: config from `c.env`, the service-role stores, the provider factory and
  * the logger. Tests replace the stores and the outbound fetch through `AppDeps`.
  */
-import { durableWake, type WakeAgent } from '../agent/wake.ts'
+
+import { serviceClient } from '../adapters/supabase.ts'
+import { createSupabaseMaintenance } from '../adapters/supabase-maintenance.ts'
+import { createSupabaseStore } from '../adapters/supabase-store.ts'
+import { durableWake } from '../agent/wake.ts'
+import { type Bindings, type Config, readConfig } from '../config/config.ts'
 import type { PipelineDeps } from '../pipeline/run-pipeline.ts'
-import type { MaintenanceStore, PipelineStore } from '../pipeline/store.ts'
+import type { MaintenanceStore, PipelineStore, WakeAgent } from '../pipeline/store.ts'
 import { selectProvider } from '../providers/select-provider.ts'
-import { type Bindings, type Config, readConfig } from './config.ts'
-import { createLogger, type Logger } from './logger.ts'
-import { sleep } from './retry.ts'
-import { serviceClient } from './supabase.ts'
-import { createSupabaseMaintenance } from './supabase-maintenance.ts'
-import { createSupabaseStore } from './supabase-store.ts'
+import { createLogger, type Logger } from '../shared/logger.ts'
+import { sleep } from '../shared/retry.ts'
 
 export interface Stores {
   store: PipelineStore

@@ -5,9 +5,9 @@
  * object's storage and alarm (SQLite-backed class, wrangler.toml `new_sqlite_classes`).
  */
 import { DurableObject } from 'cloudflare:workers'
-import type { Bindings } from '../lib/config.ts'
-import { type AppDeps, services } from '../lib/services.ts'
-import { AgentCore, type NotifyResult } from './conversation-agent.ts'
+import { AgentCore, type NotifyResult } from './agent/conversation-agent.ts'
+import type { Bindings } from './config/config.ts'
+import { type AppDeps, services } from './wiring/services.ts'
 
 let injected: { deps: AppDeps; env: Partial<Bindings> } = { deps: {}, env: {} }
 

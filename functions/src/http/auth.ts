@@ -6,10 +6,10 @@
  */
 import type { Context, MiddlewareHandler } from 'hono'
 import { z } from 'zod'
-import { type Bindings, readConfig } from './config.ts'
-import { AuthError } from './errors.ts'
+import { type Db, serviceClient, userClient } from '../adapters/supabase.ts'
+import { type Bindings, readConfig } from '../config/config.ts'
+import { AuthError } from '../shared/errors.ts'
 import { secretEquals } from './secret-equal.ts'
-import { type Db, serviceClient, userClient } from './supabase.ts'
 
 export type Caller =
   | { kind: 'ops'; db: Db }

@@ -3,8 +3,8 @@
  * The provider port: given the context of a chat, decide a reply or a handoff. Each adapter owns
  * its timeouts and retries and throws `ProviderError` once they are exhausted.
  */
-import { RelevoError, type RelevoErrorOptions } from '../lib/errors.ts'
-import type { MessageAuthor, ToolCallRecord } from '../pipeline/types.ts'
+import { RelevoError, type RelevoErrorOptions } from '../shared/errors.ts'
+import type { MessageAuthor, ToolCallRecord } from './types.ts'
 
 export interface ContextMessage {
   id: string

@@ -1,10 +1,10 @@
 import { createOpenAiDouble, toolResult } from '@relevo/testing/openai-double'
 import { describe, expect, it } from 'vitest'
-import { readConfig } from '../lib/config.ts'
-import { LIVE_CLAIM_SECONDS } from '../lib/supabase-store.ts'
+import { LIVE_CLAIM_SECONDS } from '../adapters/supabase-store.ts'
+import { readConfig } from '../config/config.ts'
 import { createOpenAiProvider } from '../providers/openai-provider.ts'
-import type { AiContext } from '../providers/types.ts'
 import type { Tool } from '../tools/types.ts'
+import type { AiContext } from './provider.ts'
 import {
   ALARM_WALL_LIMIT_MS,
   MODEL_BUDGET_MS,
