@@ -28,6 +28,7 @@ import {
 import { parseQuery, profileSchema } from './request.ts'
 import {
   checkSingle,
+  contentLocation,
   contentRange,
   type RestResponse,
   type ResultRow,
@@ -158,7 +159,9 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
               ? Math.max(total, planned)
               : total
       }
-      return rowsResponse(row, media, query.offset, total)
+      const response = rowsResponse(row, media, query.offset, total)
+      response.headers['Content-Location'] = contentLocation(table.name, new URL(c.req.url).searchParams)
+      return response
     })
   }
   app.on(['GET', 'HEAD'], '/:table', read)
