@@ -99,7 +99,12 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
       throw isDatabaseError(error) ? fromDatabaseError(error, claims.role === 'anon') : error
     })
     const body = c.req.method === 'HEAD' ? null : result.body
-    return new Response(body, { status: result.status, headers: { ...result.headers, ...applied } })
+    // A schema asked for by profile header is named back wherever a Content-Type is sent (Response.hs).
+    const profile = c.req.header(
+      c.req.method === 'GET' || c.req.method === 'HEAD' ? 'Accept-Profile' : 'Content-Profile',
+    )
+    const named = profile && result.headers['Content-Type'] ? { 'Content-Profile': profile.trim() } : {}
+    return new Response(body, { status: result.status, headers: { ...result.headers, ...named, ...applied } })
   }
 
   async function first(tx: Queryable, statement: Statement): Promise<ResultRow> {
