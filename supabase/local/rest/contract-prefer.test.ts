@@ -108,6 +108,7 @@ describe.each(backends)('PostgREST contract: preferences, media types and functi
     const strict = await rest('GET', 'items', {
       headers: { Prefer: 'handling=strict, nonsense, count=exact' },
     })
+    expect(strict.headers.get('content-type')).toBe(JSON_TYPE)
     expect([strict.status, strict.json()]).toEqual([
       400,
       {
