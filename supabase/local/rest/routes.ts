@@ -103,7 +103,8 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
     const profile = c.req.header(
       c.req.method === 'GET' || c.req.method === 'HEAD' ? 'Accept-Profile' : 'Content-Profile',
     )
-    const named = profile && result.headers['Content-Type'] ? { 'Content-Profile': profile.trim() } : {}
+    const named: Record<string, string> =
+      profile && result.headers['Content-Type'] ? { 'Content-Profile': profile.trim() } : {}
     return new Response(body, { status: result.status, headers: { ...result.headers, ...named, ...applied } })
   }
 
