@@ -89,7 +89,9 @@ export function createApp(options: ServerOptions): Hono<StandInEnv> {
   app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404))
   app.onError((error, c) => {
     if (error instanceof PostgrestError) {
-      const headers: Record<string, string> = error.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}
+      // PostgREST's error responses carry the charset, as its JSON bodies do.
+      const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8' }
+      if (error.status === 401) headers['WWW-Authenticate'] = 'Bearer'
       return c.json(error.body, error.status as 400, headers)
     }
     if (error instanceof InvalidTokenError) {

@@ -92,13 +92,23 @@ describe.each(backends)('PostgREST contract: preferences, media types and functi
   it('reads Prefer as PostgREST: Preference-Applied, lenient by default, 400 PGRST122 with handling=strict', async () => {
     const counted = await rest('GET', 'items?select=id', { headers: { Prefer: 'count=exact, nonsense' } })
     expect(counted.status).toBe(200)
-    expect(pick(counted.headers, 'preference-applied', 'content-range')).toEqual({
+    expect(pick(counted.headers, 'preference-applied', 'content-range', 'content-location')).toEqual({
       'preference-applied': 'count=exact',
       'content-range': '0-2/3',
+      'content-location': '/items?select=id',
+    })
+    // Content-Location: parameters sorted, same names joined, reserved characters percent-encoded.
+    const located = await rest('GET', 'items?select=id,name&order=id&id=gt.0&id=lt.9', {
+      headers: { 'Accept-Profile': 'public' },
+    })
+    expect(pick(located.headers, 'content-location', 'content-profile')).toEqual({
+      'content-location': '/items?id=gt.0,lt.9&order=id&select=id%2Cname',
+      'content-profile': 'public',
     })
     const strict = await rest('GET', 'items', {
       headers: { Prefer: 'handling=strict, nonsense, count=exact' },
     })
+    expect(strict.headers.get('content-type')).toBe(JSON_TYPE)
     expect([strict.status, strict.json()]).toEqual([
       400,
       {

@@ -27,6 +27,22 @@ export function contentRange(lower: number, upper: number, total: number | undef
   return `${range}/${total ?? '*'}`
 }
 
+/**
+ * PostgREST's `Content-Location` for reads: `/<table>` and the query string with its parameters
+ * sorted by name, same-named ones joined by commas, everything but `A-Za-z0-9-_.~` percent-encoded
+ * (`qsCanonical`, Network.HTTP's urlEncodeVars).
+ */
+export function contentLocation(table: string, params: URLSearchParams): string {
+  const encode = (text: string) =>
+    encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+  const merged = new Map<string, string[]>()
+  for (const [key, value] of [...params].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    merged.set(key, [...(merged.get(key) ?? []), encode(value)])
+  }
+  const query = [...merged].map(([key, values]) => `${encode(key)}=${values.join(',')}`).join('&')
+  return `/${table}${query === '' ? '' : `?${query}`}`
+}
+
 /** `.single()` needs exactly one row; thrown inside the transaction, so a write is rolled back (PGRST116). */
 export function checkSingle(row: ResultRow, media: Media): void {
   if (media.single && row.n !== 1) throw notSingle(row.n)

@@ -28,6 +28,7 @@ import {
 import { parseQuery, profileSchema } from './request.ts'
 import {
   checkSingle,
+  contentLocation,
   contentRange,
   type RestResponse,
   type ResultRow,
@@ -98,7 +99,13 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
       throw isDatabaseError(error) ? fromDatabaseError(error, claims.role === 'anon') : error
     })
     const body = c.req.method === 'HEAD' ? null : result.body
-    return new Response(body, { status: result.status, headers: { ...result.headers, ...applied } })
+    // A schema asked for by profile header is named back wherever a Content-Type is sent (Response.hs).
+    const profile = c.req.header(
+      c.req.method === 'GET' || c.req.method === 'HEAD' ? 'Accept-Profile' : 'Content-Profile',
+    )
+    const named: Record<string, string> =
+      profile && result.headers['Content-Type'] ? { 'Content-Profile': profile.trim() } : {}
+    return new Response(body, { status: result.status, headers: { ...result.headers, ...named, ...applied } })
   }
 
   async function first(tx: Queryable, statement: Statement): Promise<ResultRow> {
@@ -158,7 +165,9 @@ export function restRoutes(options: RestOptions): Hono<StandInEnv> {
               ? Math.max(total, planned)
               : total
       }
-      return rowsResponse(row, media, query.offset, total)
+      const response = rowsResponse(row, media, query.offset, total)
+      response.headers['Content-Location'] = contentLocation(table.name, new URL(c.req.url).searchParams)
+      return response
     })
   }
   app.on(['GET', 'HEAD'], '/:table', read)
