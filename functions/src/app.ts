@@ -3,6 +3,7 @@
  * The Hono app: routes, the one error handler, and the scheduled sweeper. `index.ts` only exports
  * handlers (workerd refuses other exports from the entry module); tests build the app with doubles.
  */
+import { HEARTBEAT_STALE_SECONDS } from '@relevo/supabase/limits'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { LIVE_CLAIM_SECONDS } from './adapters/supabase-store.ts'
@@ -68,7 +69,7 @@ export async function runScheduled(env: Bindings, deps: AppDeps = {}): Promise<S
   const report = await sweep(svc, {
     minAgeSeconds: svc.config.SWEEP_MIN_AGE_SECONDS,
     abandonedAfterSeconds: LIVE_CLAIM_SECONDS,
-    heartbeatStaleSeconds: svc.config.HEARTBEAT_STALE_SECONDS,
+    heartbeatStaleSeconds: HEARTBEAT_STALE_SECONDS,
   })
   svc.logger.info(report, 'sweeper tick')
   return report

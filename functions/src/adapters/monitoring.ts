@@ -4,13 +4,14 @@
  * tenant; ops (service role) may narrow to one tenant with `tenantId`.
  */
 
+import { HEARTBEAT_STALE_SECONDS } from '@relevo/supabase/limits'
 import { countRows } from './metrics.ts'
 import { rows } from './postgrest.ts'
 import type { Db } from './supabase.ts'
 
 type Filter = { tenantId?: string | undefined }
 
-export async function readStatus(db: Db, filter: Filter, heartbeatStaleSeconds: number) {
+export async function readStatus(db: Db, filter: Filter) {
   let channels = db
     .from('channels')
     .select('id,tenant_id,name,kind,phone,status,last_heartbeat_at,status_changed_at')
@@ -26,7 +27,7 @@ export async function readStatus(db: Db, filter: Filter, heartbeatStaleSeconds: 
     countRows(db, 'messages', { ...tenant, status: ['queued', 'sending'] }),
     countRows(db, 'messages', { ...tenant, status: 'failed' }, { created_at: since }),
   ])
-  const staleBefore = Date.now() - heartbeatStaleSeconds * 1000
+  const staleBefore = Date.now() - HEARTBEAT_STALE_SECONDS * 1000
   return {
     channels: rows('list channels', chan).map((ch) => ({
       ...ch,

@@ -38,7 +38,6 @@ export interface Bindings {
   SHOPIFY_API_VERSION?: string
   SHOPIFY_CHECKOUT?: string
   SWEEP_MIN_AGE_SECONDS?: string
-  HEARTBEAT_STALE_SECONDS?: string
   LOG_LEVEL?: string
   /** Durable Object namespace: one ConversationAgent per conversation (decision 023). */
   CONVERSATION_AGENT?: AgentNamespace
@@ -83,7 +82,6 @@ const configSchema = z.object({
   SHOPIFY_API_VERSION: z.string().optional().default('2026-10'),
   SHOPIFY_CHECKOUT: z.enum(['cart', 'draft_order']).optional().default('cart'),
   SWEEP_MIN_AGE_SECONDS: int(60, 5, 3600),
-  HEARTBEAT_STALE_SECONDS: int(120, 30, 86_400),
   LOG_LEVEL: z
     .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
     .optional()

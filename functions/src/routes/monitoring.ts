@@ -7,7 +7,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { listAgents, listConversations, readStatus } from '../adapters/monitoring.ts'
-import { readConfig } from '../config/config.ts'
 import { type AuthEnv, type Caller, requireCaller } from '../http/auth.ts'
 import { InputError } from '../shared/errors.ts'
 import type { AppDeps } from '../wiring/services.ts'
@@ -33,16 +32,11 @@ function parseQuery(raw: Record<string, string>): Query {
 /** Agents are held to their tenant by RLS; ops may pick one. */
 const scope = (caller: Caller, q: Query) => ({ tenantId: caller.kind === 'ops' ? q.tenant_id : undefined })
 
-async function answer(
-  action: 'status' | 'conversations' | 'agents',
-  caller: Caller,
-  q: Query,
-  staleSeconds: number,
-) {
+async function answer(action: 'status' | 'conversations' | 'agents', caller: Caller, q: Query) {
   const filter = scope(caller, q)
   switch (action) {
     case 'status':
-      return { ok: true, ...(await readStatus(caller.db, filter, staleSeconds)) }
+      return { ok: true, ...(await readStatus(caller.db, filter)) }
     case 'conversations': {
       const needsAttention = q.needs_attention === undefined ? undefined : q.needs_attention === 'true'
       return {
@@ -69,17 +63,13 @@ export function monitoringRoutes(deps: AppDeps) {
   })
   for (const action of ['status', 'conversations', 'agents'] as const) {
     app.get(`/${action}`, auth, async (c) => {
-      const config = readConfig(c.env)
-      return c.json(
-        await answer(action, c.var.caller, parseQuery(c.req.query()), config.HEARTBEAT_STALE_SECONDS),
-      )
+      return c.json(await answer(action, c.var.caller, parseQuery(c.req.query())))
     })
   }
   app.get('/whatsapp-hybrid', auth, async (c) => {
     const q = parseQuery(c.req.query())
     if (!q.action) throw new InputError('invalid_query', 'action must be status, conversations or agents')
-    const config = readConfig(c.env)
-    return c.json(await answer(q.action, c.var.caller, q, config.HEARTBEAT_STALE_SECONDS))
+    return c.json(await answer(q.action, c.var.caller, q))
   })
   return app
 }

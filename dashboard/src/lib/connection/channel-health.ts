@@ -1,10 +1,8 @@
+import { HEARTBEAT_STALE_SECONDS } from '@relevo/supabase/limits'
 import type { Channel, ChannelLink } from '../admin/types.ts'
 
-/**
- * The connector heartbeats every few seconds (HEARTBEAT_MS, 5 s by default); a minute of silence
- * means it stopped, lost the network or the database, whatever status the row still shows.
- */
-export const STALE_AFTER_MS = 60_000
+// The same threshold as the functions' sweeper uses to mark the channel disconnected.
+const STALE_AFTER_MS = HEARTBEAT_STALE_SECONDS * 1000
 
 export type ChannelHealth = { kind: 'live' } | { kind: 'stale'; silentMinutes: number } | { kind: 'never' }
 
