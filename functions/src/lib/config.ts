@@ -24,6 +24,7 @@ export interface Bindings {
   SHOPIFY_ADMIN_TOKEN?: string
   SHOPIFY_CLIENT_ID?: string
   SHOPIFY_CLIENT_SECRET?: string
+  SHOPIFY_SHARED_SHOPS?: string
   SHOPIFY_API_VERSION?: string
   SHOPIFY_CHECKOUT?: string
   SWEEP_MIN_AGE_SECONDS?: string
@@ -66,6 +67,18 @@ const configSchema = z.object({
   SHOPIFY_ADMIN_TOKEN: optionalText,
   SHOPIFY_CLIENT_ID: optionalText,
   SHOPIFY_CLIENT_SECRET: optionalText,
+  // Which tenant may use the deployment's Shopify credentials for which shop: tenant_id:shop,...
+  SHOPIFY_SHARED_SHOPS: z
+    .string()
+    .optional()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[0-9a-f-]{36}:[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/))),
   // Pinned on purpose: shopify-api 15 has no LATEST_API_VERSION; bump each quarter.
   SHOPIFY_API_VERSION: z.string().optional().default('2026-10'),
   SHOPIFY_CHECKOUT: z.enum(['cart', 'draft_order']).optional().default('cart'),

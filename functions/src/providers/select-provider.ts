@@ -46,7 +46,7 @@ export function selectProvider(
     secrets.openaiApiKey ?? config.OPENAI_API_KEY ?? (config.OPENAI_BASE_URL ? 'no-key-needed' : undefined)
   if (!apiKey) return null
   const model = secrets.openaiApiKey ? tenant.aiModel : deploymentModel(tenant.aiModel, config)
-  const admin = shopifyAdminFor(tenant.shopifyShopDomain, secrets, config)
+  const admin = shopifyAdminFor(tenant.id, tenant.shopifyShopDomain, secrets, config)
   const tools = admin
     ? [
         ...shopifyTools({
