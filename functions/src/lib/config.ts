@@ -19,7 +19,7 @@ export interface Bindings {
   OPENAI_ALLOWED_MODELS?: string
   OPENAI_TIMEOUT_MS?: string
   OPENAI_MAX_RETRIES?: string
-  AI_HTTP_SECRET?: string
+  RELEVO_ALLOW_PRIVATE_URLS?: string
   AI_HTTP_TIMEOUT_MS?: string
   SHOPIFY_ADMIN_TOKEN?: string
   SHOPIFY_CLIENT_ID?: string
@@ -62,7 +62,11 @@ const configSchema = z.object({
     .pipe(z.array(z.string()).min(1)),
   OPENAI_TIMEOUT_MS: int(20_000, 50, 120_000),
   OPENAI_MAX_RETRIES: int(1, 0, 5),
-  AI_HTTP_SECRET: optionalText,
+  // Private deployments only: tenant URLs (ai_http_url) may then be loopback or private addresses.
+  RELEVO_ALLOW_PRIVATE_URLS: z
+    .enum(['', '0', '1'])
+    .optional()
+    .transform((v) => v === '1'),
   AI_HTTP_TIMEOUT_MS: int(15_000, 50, 120_000),
   SHOPIFY_ADMIN_TOKEN: optionalText,
   SHOPIFY_CLIENT_ID: optionalText,
