@@ -3,12 +3,12 @@
  * The Hono app: routes, the one error handler, and the scheduled sweeper. `index.ts` only exports
  * handlers (workerd refuses other exports from the entry module); tests build the app with doubles.
  */
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Bindings } from './lib/config.ts'
 import { RelevoError } from './lib/errors.ts'
 import { createLogger } from './lib/logger.ts'
-import { rateLimit } from './lib/rate-limit.ts'
+import { rateLimit, sharedRateLimit } from './lib/rate-limit.ts'
 import { secretEquals } from './lib/secret-equal.ts'
 import { type AppDeps, services } from './lib/services.ts'
 import { LIVE_CLAIM_SECONDS } from './lib/supabase-store.ts'
@@ -26,15 +26,13 @@ export function createApp(deps: AppDeps = {}) {
   // Public routes get a per-isolate brake. On the webhook only wrong secrets count: a busy
   // database may deliver hundreds a minute from one address, a guesser should get 30.
   app.use('/health', rateLimit({ limit: 120, windowMs: 60_000 }))
-  app.use(
-    '/webhooks/*',
-    rateLimit({
-      limit: 30,
-      windowMs: 60_000,
-      skip: async (c) =>
-        secretEquals(c.req.header('x-relevo-webhook-secret'), (c.env as Bindings).WEBHOOK_SECRET),
-    }),
-  )
+  const rightSecret = async (c: Context) =>
+    secretEquals(c.req.header('x-relevo-webhook-secret'), (c.env as Bindings).WEBHOOK_SECRET)
+  app.use('/webhooks/*', rateLimit({ limit: 30, windowMs: 60_000, skip: rightSecret }))
+  // Then the count every isolate shares (Cloudflare's rate-limiting binding).
+  app.use('/webhooks/*', sharedRateLimit('webhooks', rightSecret))
+  app.use('/api/*', sharedRateLimit('api'))
+  app.use('/metrics', sharedRateLimit('metrics'))
   app.route('/health', healthRoutes())
   app.route('/webhooks', webhookRoutes(deps))
   app.route('/api/shopify', shopifyRoutes(deps))

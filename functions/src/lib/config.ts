@@ -5,9 +5,12 @@
  */
 import { z } from 'zod'
 import { ConfigError } from './errors.ts'
+import type { RateLimitBinding } from './rate-limit.ts'
 
 /** What Cloudflare hands the Worker as `env`. Secrets are optional here and checked where used. */
 export interface Bindings {
+  /** Cloudflare's rate-limiting binding (wrangler.toml [[ratelimits]]). */
+  RATE_LIMITER?: RateLimitBinding
   SUPABASE_URL?: string
   SUPABASE_ANON_KEY?: string
   SUPABASE_SERVICE_ROLE_KEY?: string
