@@ -2,7 +2,7 @@ import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { harness } from '../testing/harness.ts'
 import type { MemoryStore, StoredMessage } from '../testing/memory-store.ts'
-import { toolResult, type WireRequest } from '../testing/openai-double.ts'
+import { customerTurns, toolResult, type WireRequest } from '../testing/openai-double.ts'
 import { createShopifyDouble, type ShopifyDouble } from '../testing/shopify-double.ts'
 import { debounceWaitMs } from './run-pipeline.ts'
 
@@ -363,9 +363,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
     expect(results.map((r) => r.outcome)).toEqual(['skipped', 'skipped', 'replied'])
     expect(results.slice(0, 2).map((r) => r.reason)).toEqual(['superseded', 'superseded'])
     expect(h.store.outbox(conv.id).map((m) => m.body)).toEqual(['Te respondo todo junto'])
-    const userTurns = chatTurns(h.openai.requests[0])
-      ?.filter((m) => m.role === 'user')
-      .map((m) => m.content)
+    const userTurns = customerTurns(h.openai.requests[0])
     expect(userTurns).toEqual(['hola', 'busco una taza', 'azul'])
   })
 })
