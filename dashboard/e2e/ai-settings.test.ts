@@ -22,6 +22,8 @@ beforeAll(async () => {
     OPS_TOKEN: 'e2e-ops-token',
     OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
     OPENAI_BASE_URL: ai.baseUrl,
+    // On the deployment's key a tenant may pick only these (the admin below switches to the second).
+    OPENAI_ALLOWED_MODELS: 'gpt-4o-mini,gpt-relevo-e2e',
   })
   await rig.db.query(
     `update private.webhook_config set url = $1, secret = $2 where name = 'incoming_message'`,

@@ -1,3 +1,4 @@
+import { customerTurns } from '@relevo/testing/openai-double'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
 import {
@@ -191,11 +192,7 @@ describe('functions against the real SQL rules (local stand-in)', () => {
       expect.objectContaining({ author: 'ai', body: 'todo junto' }),
     ])
     expect(b.openai.requests).toHaveLength(1)
-    expect(b.openai.requests[0]?.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual([
-      'hola',
-      'busco una taza',
-      'azul',
-    ])
+    expect(customerTurns(b.openai.requests[0])).toEqual(['hola', 'busco una taza', 'azul'])
   })
 
   it('keeps a deleted message out of the context and does not answer a deleted trigger', async () => {
@@ -206,10 +203,7 @@ describe('functions against the real SQL rules (local stand-in)', () => {
     await revoke(b, 'wamid.RETRACTED')
     await b.ingest('busco una taza')
     await b.settle()
-    expect(b.openai.requests[0]?.messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual([
-      'hola',
-      'busco una taza',
-    ])
+    expect(customerTurns(b.openai.requests[0])).toEqual(['hola', 'busco una taza'])
 
     // Deleted within the debounce window: no model call and no decision recorded.
     await b.ingest('perdón, chat equivocado', { waId: 'wamid.WRONGCHAT' })

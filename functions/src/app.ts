@@ -4,11 +4,11 @@
  * handlers (workerd refuses other exports from the entry module); tests build the app with doubles.
  */
 import { HEARTBEAT_STALE_SECONDS } from '@relevo/supabase/limits'
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { LIVE_CLAIM_SECONDS } from './adapters/supabase-store.ts'
 import type { Bindings } from './config/config.ts'
-import { rateLimit } from './http/rate-limit.ts'
+import { rateLimit, sharedRateLimit } from './http/rate-limit.ts'
 import { secretEquals } from './http/secret-equal.ts'
 import { type SweepReport, sweep } from './pipeline/sweep.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -27,15 +27,13 @@ export function createApp(deps: AppDeps = {}) {
   // Public routes get a per-isolate brake. On the webhook only wrong secrets count: a busy
   // database may deliver hundreds a minute from one address, a guesser should get 30.
   app.use('/health', rateLimit({ limit: 120, windowMs: 60_000 }))
-  app.use(
-    '/webhooks/*',
-    rateLimit({
-      limit: 30,
-      windowMs: 60_000,
-      skip: async (c) =>
-        secretEquals(c.req.header('x-relevo-webhook-secret'), (c.env as Bindings).WEBHOOK_SECRET),
-    }),
-  )
+  const rightSecret = async (c: Context) =>
+    secretEquals(c.req.header('x-relevo-webhook-secret'), (c.env as Bindings).WEBHOOK_SECRET)
+  app.use('/webhooks/*', rateLimit({ limit: 30, windowMs: 60_000, skip: rightSecret }))
+  // Then the count every isolate shares (Cloudflare's rate-limiting binding).
+  app.use('/webhooks/*', sharedRateLimit('webhooks', rightSecret))
+  app.use('/api/*', sharedRateLimit('api'))
+  app.use('/metrics', sharedRateLimit('metrics'))
   app.route('/health', healthRoutes())
   app.route('/webhooks', webhookRoutes(deps))
   app.route('/api/shopify', shopifyRoutes(deps))

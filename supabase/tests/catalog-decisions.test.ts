@@ -35,7 +35,9 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.add_note(p_conversation_id uuid, p_body text)': ['authenticated'],
   'public.assign_conversation(p_conversation_id uuid, p_agent_id uuid)': ['authenticated'],
   'public.create_invitation(p_email text, p_role agent_role)': ['authenticated'],
-  'public.dashboard_metrics(p_from timestamp with time zone, p_to timestamp with time zone)': ['authenticated'],
+  'public.dashboard_metrics(p_from timestamp with time zone, p_to timestamp with time zone)': [
+    'authenticated',
+  ],
   'public.handback(p_conversation_id uuid)': ['authenticated'],
   'public.mark_conversation_read(p_conversation_id uuid)': ['authenticated'],
   'public.request_relink(p_channel_id uuid)': ['authenticated'],
@@ -62,7 +64,9 @@ describe.each(backends)('catalog decisions on $kind', (backend) => {
     await db?.close()
   })
 
-  async function tableGrants(): Promise<{ table: string; rls: boolean; role: ApiRole; commands: Command[] }[]> {
+  async function tableGrants(): Promise<
+    { table: string; rls: boolean; role: ApiRole; commands: Command[] }[]
+  > {
     // Column grants count: an UPDATE on some columns is still an UPDATE (DELETE has no column form).
     const { rows } = await db.query<{ table: string; rls: boolean; role: ApiRole; commands: Command[] }>(
       `select c.relname as table, c.relrowsecurity as rls, r.role,
@@ -134,7 +138,9 @@ describe.each(backends)('catalog decisions on $kind', (backend) => {
       .transaction(async (tx) => {
         await tx.query('create table public.undecided (id bigint generated always as identity primary key)')
         await tx.query('create function public.undecided_fn() returns int language sql as $$ select 1 $$')
-        await tx.query('create function private.undecided_helper() returns int language sql as $$ select 1 $$')
+        await tx.query(
+          'create function private.undecided_helper() returns int language sql as $$ select 1 $$',
+        )
         const { rows } = await tx.query<{ role: string; access: boolean[] }>(
           `select r.role, array[
              has_table_privilege(r.role, 'public.undecided', 'SELECT, INSERT, UPDATE, DELETE'),

@@ -20,6 +20,13 @@ export interface WireRequest {
   tool_choice?: string
 }
 
+/** The customer's turns as the model got them: without the WhatsApp profile message (data, not a turn). */
+export function customerTurns(request: WireRequest | undefined): unknown[] | undefined {
+  return request?.messages
+    .filter((m) => m.role === 'user' && !String(m.content).startsWith('WhatsApp profile'))
+    .map((m) => m.content)
+}
+
 export type DoubleTurn =
   | { content: string }
   | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }

@@ -1,5 +1,5 @@
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
-import type { DoubleTurn, ScriptStep } from '@relevo/testing/openai-double'
+import { customerTurns, type DoubleTurn, type ScriptStep } from '@relevo/testing/openai-double'
 import { createShopifyDouble } from '@relevo/testing/shopify-double'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -56,7 +56,7 @@ describe('ConversationAgent (Durable Object per conversation)', () => {
       expect.objectContaining({ author: 'ai', body: 'Te ayudo con todo', inReplyTo: last?.id }),
     ])
     expect(h.openai.requests).toHaveLength(1)
-    expect(h.openai.requests[0]?.messages.filter((m) => m.role === 'user')).toHaveLength(5)
+    expect(customerTurns(h.openai.requests[0])).toHaveLength(5)
     expect(h.store.runs.map((r) => r.outcome)).toEqual(['replied'])
     expect(await agentState(h, conv.id)).toEqual({ pending: null, inflight: null, alarm: null })
   })

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { MODEL_BUDGET_MS, worstHttpMs, worstModelMs } from '../pipeline/run-budget.ts'
+import { ConfigError } from '../shared/errors.ts'
 
 /**
  * What the Worker needs of the `DurableObjectNamespace<ConversationAgent>` binding, structurally,
@@ -15,10 +16,15 @@ export interface AgentNamespace {
   get(id: unknown): { notify(conversationId: string, messageId: string): Promise<unknown> }
 }
 
-import { ConfigError } from '../shared/errors.ts'
+/** The rate-limiting binding's surface (Workers' `RateLimit`), declared here so Node-side code type-checks too. */
+export interface RateLimitBinding {
+  limit(options: { key: string }): Promise<{ success: boolean }>
+}
 
 /** What Cloudflare hands the Worker as `env`. Secrets are optional here and checked where used. */
 export interface Bindings {
+  /** Cloudflare's rate-limiting binding (wrangler.toml [[ratelimits]]). */
+  RATE_LIMITER?: RateLimitBinding
   SUPABASE_URL?: string
   SUPABASE_ANON_KEY?: string
   SUPABASE_SERVICE_ROLE_KEY?: string
@@ -30,11 +36,12 @@ export interface Bindings {
   OPENAI_ALLOWED_MODELS?: string
   OPENAI_TIMEOUT_MS?: string
   OPENAI_MAX_RETRIES?: string
-  AI_HTTP_SECRET?: string
+  RELEVO_ALLOW_PRIVATE_URLS?: string
   AI_HTTP_TIMEOUT_MS?: string
   SHOPIFY_ADMIN_TOKEN?: string
   SHOPIFY_CLIENT_ID?: string
   SHOPIFY_CLIENT_SECRET?: string
+  SHOPIFY_SHARED_SHOPS?: string
   SHOPIFY_API_VERSION?: string
   SHOPIFY_CHECKOUT?: string
   SWEEP_MIN_AGE_SECONDS?: string
@@ -73,11 +80,27 @@ const configSchema = z.object({
     .pipe(z.array(z.string()).min(1)),
   OPENAI_TIMEOUT_MS: int(20_000, 50, 120_000),
   OPENAI_MAX_RETRIES: int(1, 0, 5),
-  AI_HTTP_SECRET: optionalText,
+  // Private deployments only: tenant URLs (ai_http_url) may then be loopback or private addresses.
+  RELEVO_ALLOW_PRIVATE_URLS: z
+    .enum(['', '0', '1'])
+    .optional()
+    .transform((v) => v === '1'),
   AI_HTTP_TIMEOUT_MS: int(15_000, 50, 120_000),
   SHOPIFY_ADMIN_TOKEN: optionalText,
   SHOPIFY_CLIENT_ID: optionalText,
   SHOPIFY_CLIENT_SECRET: optionalText,
+  // Which tenant may use the deployment's Shopify credentials for which shop: tenant_id:shop,...
+  SHOPIFY_SHARED_SHOPS: z
+    .string()
+    .optional()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((entry) => entry.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^[0-9a-f-]{36}:[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/))),
   // Pinned on purpose: shopify-api 15 has no LATEST_API_VERSION; bump each quarter.
   SHOPIFY_API_VERSION: z.string().optional().default('2026-10'),
   SHOPIFY_CHECKOUT: z.enum(['cart', 'draft_order']).optional().default('cart'),

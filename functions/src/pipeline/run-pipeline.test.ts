@@ -1,4 +1,4 @@
-import { toolResult, type WireRequest } from '@relevo/testing/openai-double'
+import { customerTurns, toolResult, type WireRequest } from '@relevo/testing/openai-double'
 import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify-double'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { beforeEach, describe, expect, it } from 'vitest'
@@ -363,9 +363,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
     expect(results.map((r) => r.outcome)).toEqual(['skipped', 'skipped', 'replied'])
     expect(results.slice(0, 2).map((r) => r.reason)).toEqual(['superseded', 'superseded'])
     expect(h.store.outbox(conv.id).map((m) => m.body)).toEqual(['Te respondo todo junto'])
-    const userTurns = chatTurns(h.openai.requests[0])
-      ?.filter((m) => m.role === 'user')
-      .map((m) => m.content)
+    const userTurns = customerTurns(h.openai.requests[0])
     expect(userTurns).toEqual(['hola', 'busco una taza', 'azul'])
   })
 })

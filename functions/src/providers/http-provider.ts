@@ -1,16 +1,21 @@
 /**
  * @module
  * The `http` provider: the tenant's own "sales coordinator". We POST the chat as documented JSON
- * (functions/README.md, "HTTP provider contract") with a shared secret, and accept `{reply}` or
- * `{handoff: true, reason}`. Retries: network errors, 408, 429 and 5xx, with backoff and jitter.
+ * (functions/README.md, "HTTP provider contract"), signed with the tenant's own secret, and accept
+ * `{reply}` or `{handoff: true, reason}`. Retries: network errors, 408, 429 and 5xx, with backoff
+ * and jitter. The URL is the tenant's choice, so it must be public (lib/outbound-url.ts, ADR 073).
  */
 import { z } from 'zod'
 import { type AiContext, type AiProvider, ProviderError, type ProviderResult } from '../pipeline/provider.ts'
+import { fetchPublic, OutboundUrlError } from '../shared/outbound-url.ts'
 import { withRetry } from '../shared/retry.ts'
 
 export interface HttpProviderOptions {
   url: string
-  secret: string | null
+  /** The tenant's coordinator secret: signs every request, is never sent itself. */
+  secret: string
+  /** RELEVO_ALLOW_PRIVATE_URLS=1: loopback and private addresses are allowed. */
+  allowPrivate: boolean
   timeoutMs: number
   retries?: number
   fetch?: typeof fetch
@@ -41,6 +46,25 @@ export function httpProviderBody(context: AiContext) {
   }
 }
 
+const hex = (bytes: ArrayBuffer) =>
+  [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
+
+/**
+ * Stripe-style signature: `v1=` hex HMAC-SHA256 of `<timestamp>.<body>` with the tenant's secret.
+ * The timestamp (Unix seconds) is in its own header, so a coordinator can refuse old replays.
+ */
+export async function signBody(secret: string, timestamp: number, body: string): Promise<string> {
+  const encoder = new TextEncoder()
+  const key = await crypto.subtle.importKey(
+    'raw',
+    encoder.encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
+  return `v1=${hex(await crypto.subtle.sign('HMAC', key, encoder.encode(`${timestamp}.${body}`)))}`
+}
+
 export function createHttpProvider(options: HttpProviderOptions): AiProvider {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
   return {
@@ -48,22 +72,28 @@ export function createHttpProvider(options: HttpProviderOptions): AiProvider {
     model: null,
     async generate(context: AiContext): Promise<ProviderResult> {
       const body = JSON.stringify(httpProviderBody(context))
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        accept: 'application/json',
-      }
-      if (options.secret) headers['x-relevo-secret'] = options.secret
       const data = await withRetry(
         async () => {
           let response: Response
           try {
-            response = await doFetch(options.url, {
-              method: 'POST',
-              headers,
-              body,
-              signal: AbortSignal.timeout(options.timeoutMs),
-            })
+            // Signed per attempt, so a retry carries a fresh timestamp.
+            const timestamp = Math.floor(Date.now() / 1000)
+            const headers = {
+              'content-type': 'application/json',
+              accept: 'application/json',
+              'x-relevo-timestamp': String(timestamp),
+              'x-relevo-signature': await signBody(options.secret, timestamp, body),
+            }
+            response = await fetchPublic(
+              options.url,
+              { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs) },
+              { fetch: doFetch, allowPrivate: options.allowPrivate },
+            )
           } catch (error) {
+            if (error instanceof OutboundUrlError)
+              throw new ProviderError('provider_url_refused', `HTTP provider URL refused: ${error.message}`, {
+                cause: error,
+              })
             const timeout = error instanceof DOMException && error.name === 'TimeoutError'
             throw new ProviderError(
               timeout ? 'provider_timeout' : 'provider_unreachable',

@@ -1,8 +1,8 @@
 /**
  * @module
  * Builds the tenant's provider from its settings, its secrets and the deployment's env. Returns
- * null when the AI is "not configured" (openai without any key, http without a URL): the pipeline
- * then hands every chat to a person with the fallback text.
+ * null when the AI is "not configured" (openai without any key, http without a URL or the tenant's
+ * coordinator secret): the pipeline then hands every chat to a person with the fallback text.
  */
 import type { Config } from '../config/config.ts'
 import type { ProviderRequest } from '../pipeline/decide.ts'
@@ -32,10 +32,12 @@ export function selectProvider(
 ): AiProvider | null {
   const { tenant, secrets, conversation } = request
   if (tenant.aiProvider === 'http') {
-    if (!tenant.aiHttpUrl) return null
+    // The tenant's own secret signs its requests; no deployment-wide secret goes to a tenant's URL.
+    if (!tenant.aiHttpUrl || !secrets.aiHttpSecret) return null
     return createHttpProvider({
       url: tenant.aiHttpUrl,
-      secret: secrets.aiHttpSecret ?? config.AI_HTTP_SECRET ?? null,
+      secret: secrets.aiHttpSecret,
+      allowPrivate: config.RELEVO_ALLOW_PRIVATE_URLS,
       timeoutMs: config.AI_HTTP_TIMEOUT_MS,
       ...(outbound ? { fetch: outbound } : {}),
     })
@@ -46,7 +48,7 @@ export function selectProvider(
     secrets.openaiApiKey ?? config.OPENAI_API_KEY ?? (config.OPENAI_BASE_URL ? 'no-key-needed' : undefined)
   if (!apiKey) return null
   const model = secrets.openaiApiKey ? tenant.aiModel : deploymentModel(tenant.aiModel, config)
-  const admin = shopifyAdminFor(tenant.shopifyShopDomain, secrets, config)
+  const admin = shopifyAdminFor(tenant.id, tenant.shopifyShopDomain, secrets, config)
   const tools = admin
     ? [
         ...shopifyTools({

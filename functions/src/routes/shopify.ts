@@ -50,11 +50,11 @@ export function shopifyRoutes(deps: AppDeps) {
     const secrets = await createSupabaseStore(serviceClient(config, deps.supabaseFetch)).getTenantSecrets(
       caller.tenantId,
     )
-    const admin = shopifyAdminFor(tenant?.shopify_shop_domain ?? null, secrets, config)
+    const admin = shopifyAdminFor(caller.tenantId, tenant?.shopify_shop_domain ?? null, secrets, config)
     if (!admin) {
       throw new RelevoError('shopify_not_configured', 'No Shopify store is connected to this tenant', {
         status: 409,
-        hint: 'An admin sets the shop domain and the Admin token in Settings',
+        hint: "An admin sets the shop domain and the store's Admin token in Settings (the deployment's shared credentials serve only shops listed for the tenant in SHOPIFY_SHARED_SHOPS)",
       })
     }
     return admin
