@@ -6,7 +6,6 @@
 import { HEARTBEAT_STALE_SECONDS } from '@relevo/supabase/limits'
 import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { LIVE_CLAIM_SECONDS } from './adapters/supabase-store.ts'
 import type { Bindings } from './config/config.ts'
 import { rateLimit, sharedRateLimit } from './http/rate-limit.ts'
 import { secretEquals } from './http/secret-equal.ts'
@@ -66,7 +65,6 @@ export async function runScheduled(env: Bindings, deps: AppDeps = {}): Promise<S
   const svc = services(env, deps)
   const report = await sweep(svc, {
     minAgeSeconds: svc.config.SWEEP_MIN_AGE_SECONDS,
-    abandonedAfterSeconds: LIVE_CLAIM_SECONDS,
     heartbeatStaleSeconds: HEARTBEAT_STALE_SECONDS,
   })
   svc.logger.info(report, 'sweeper tick')

@@ -26,7 +26,7 @@ export function apiKeyGate(keys: ApiKeys): MiddlewareHandler<StandInEnv> {
   }
 }
 
-/** The CORS answers a browser client needs (reference §0): every header supabase-js may send. */
+/** The CORS answers a browser client needs: every header supabase-js may send. */
 export const CORS_OPTIONS = {
   origin: '*',
   allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],

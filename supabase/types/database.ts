@@ -628,6 +628,16 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      abandoned_ai_runs: {
+        Args: {
+          p_limit?: number
+        }
+        Returns: {
+          run_id: string
+          conversation_id: string
+          provider: string
+        }[]
+      }
       accept_invitation: {
         Args: {
           p_code: string
@@ -761,6 +771,13 @@ export type Database = {
       channel_heartbeat: {
         Args: {
           p_channel_id: string
+        }
+        Returns: Json
+      }
+      claim_ai_run: {
+        Args: {
+          p_trigger_message_id: string
+          p_provider: string
         }
         Returns: Json
       }

@@ -52,7 +52,7 @@ export const secretsRow = z.object({
   ai_http_secret: z.string().nullish(),
 })
 
-export const claimRow = z.object({ id: z.string(), created_at: z.string() })
+export const claimResult = z.object({ run_id: z.string(), won: z.boolean() })
 
 export const enqueueRow = z.object({
   enqueued: z.boolean(),

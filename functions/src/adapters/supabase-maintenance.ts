@@ -7,7 +7,6 @@ import { z } from 'zod'
 import type { MaintenanceStore } from '../pipeline/store.ts'
 import { check, rows } from './postgrest.ts'
 import type { Db } from './supabase.ts'
-import { CLAIM_REASON } from './supabase-store.ts'
 
 const unansweredRow = z.object({ message_id: z.string(), conversation_id: z.string(), tenant_id: z.string() })
 
@@ -24,22 +23,12 @@ export function createSupabaseMaintenance(db: Db): MaintenanceStore {
         .map((r) => ({ messageId: r.message_id, conversationId: r.conversation_id, tenantId: r.tenant_id }))
     },
 
-    async abandonedRuns(olderThanSeconds) {
-      const before = new Date(Date.now() - olderThanSeconds * 1000).toISOString()
-      const data = check(
-        'list abandoned AI runs',
-        await db
-          .from('ai_runs')
-          .select('id,conversation_id,provider')
-          .eq('outcome', 'skipped')
-          .eq('reason', CLAIM_REASON)
-          .lt('created_at', before)
-          .limit(50),
-      )
+    async abandonedRuns() {
+      const data = check('list abandoned AI runs', await db.rpc('abandoned_ai_runs', { p_limit: 50 }))
       return z
-        .array(z.object({ id: z.string(), conversation_id: z.string(), provider: z.string() }))
+        .array(z.object({ run_id: z.string(), conversation_id: z.string(), provider: z.string() }))
         .parse(data)
-        .map((r) => ({ runId: r.id, conversationId: r.conversation_id, provider: r.provider }))
+        .map((r) => ({ runId: r.run_id, conversationId: r.conversation_id, provider: r.provider }))
     },
 
     async autoReturnIdle() {

@@ -9,7 +9,7 @@ import type { PipelineStore } from '../pipeline/store.ts'
 import type { Conversation, RunRecord, TenantSettings } from '../pipeline/types.ts'
 import { check, rows } from './postgrest.ts'
 import {
-  claimRow,
+  claimResult,
   conversationRow,
   enqueueRow,
   messageColumns,
@@ -19,10 +19,6 @@ import {
   toMessage,
 } from './rows.ts'
 import type { Db } from './supabase.ts'
-
-/** Claims younger than this still count as a live run; older ones were abandoned (see the sweeper). */
-export const LIVE_CLAIM_SECONDS = 300
-export const CLAIM_REASON = 'claimed'
 
 export function createSupabaseStore(db: Db): PipelineStore {
   return {
@@ -122,41 +118,13 @@ export function createSupabaseStore(db: Db): PipelineStore {
     },
 
     async claimRun(trigger, provider) {
-      const mine = claimRow.parse(
+      const claim = claimResult.parse(
         check(
           'claim AI run',
-          await db
-            .from('ai_runs')
-            .insert({
-              tenant_id: trigger.tenantId,
-              conversation_id: trigger.conversationId,
-              trigger_message_id: trigger.id,
-              provider,
-              outcome: 'skipped',
-              reason: CLAIM_REASON,
-            })
-            .select('id,created_at')
-            .single(),
+          await db.rpc('claim_ai_run', { p_trigger_message_id: trigger.id, p_provider: provider }),
         ),
       )
-      const since = new Date(Date.now() - LIVE_CLAIM_SECONDS * 1000).toISOString()
-      const others = rows(
-        'check rival AI runs',
-        await db
-          .from('ai_runs')
-          .select('id,created_at,outcome,reason')
-          .eq('trigger_message_id', trigger.id)
-          .neq('id', mine.id)
-          .or(`outcome.in.(replied,handoff),and(reason.eq.${CLAIM_REASON},created_at.gt.${since})`),
-      )
-      // The earliest live claim wins; a finished reply or handoff always wins.
-      const beaten = others.some(
-        (o) =>
-          o.reason !== CLAIM_REASON ||
-          o.created_at < mine.created_at ||
-          (o.created_at === mine.created_at && o.id < mine.id),
-      )
-      return { runId: mine.id, won: !beaten }
+      return { runId: claim.run_id, won: claim.won }
     },
 
     async releaseRun(runId) {

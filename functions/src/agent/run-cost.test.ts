@@ -14,8 +14,6 @@ import type { ConversationAgent } from '../durable-object.ts'
 import type { PipelineStore } from '../pipeline/store.ts'
 import { harness } from '../testing/harness.ts'
 
-/** PostgREST requests per store call in adapters/supabase-store.ts (claimRun: insert, then rivals). */
-const REQUESTS: Partial<Record<keyof PipelineStore, number>> = { claimRun: 2 }
 const FREE_PLAN_SUBREQUESTS = 50
 
 function countingStore(store: PipelineStore, counts: Map<string, number>): PipelineStore {
@@ -25,7 +23,8 @@ function countingStore(store: PipelineStore, counts: Map<string, number>): Pipel
       if (typeof value !== 'function') return value
       return (...args: unknown[]) => {
         const key = String(name)
-        counts.set(key, (counts.get(key) ?? 0) + (REQUESTS[key as keyof PipelineStore] ?? 1))
+        // Each call of the Supabase store is one PostgREST request (claimRun is the claim_ai_run rpc).
+        counts.set(key, (counts.get(key) ?? 0) + 1)
         return value.apply(target, args)
       }
     },
@@ -86,17 +85,17 @@ function report(label: string, cost: unknown): void {
 }
 
 describe('cost of one AI run in the agent alarm (workerd)', () => {
-  it('one model round: 12 PostgREST + 1 model request, under the Free plan subrequest cap', async () => {
+  it('one model round: 11 PostgREST + 1 model request, under the Free plan subrequest cap', async () => {
     const cost = await measure(0)
     report('one round', cost)
-    expect(cost).toMatchObject({ postgrest: 12, model: 1, shopify: 0, subrequests: 13 })
+    expect(cost).toMatchObject({ postgrest: 11, model: 1, shopify: 0, subrequests: 12 })
     expect(cost.subrequests).toBeLessThan(FREE_PLAN_SUBREQUESTS)
   })
 
-  it('five model rounds with four Shopify queries: 21 subrequests', async () => {
+  it('five model rounds with four Shopify queries: 20 subrequests', async () => {
     const cost = await measure(4)
     report('five rounds', cost)
-    expect(cost).toMatchObject({ postgrest: 12, model: 5, shopify: 4, subrequests: 21 })
+    expect(cost).toMatchObject({ postgrest: 11, model: 5, shopify: 4, subrequests: 20 })
     expect(cost.subrequests).toBeLessThan(FREE_PLAN_SUBREQUESTS)
   })
 })

@@ -1,12 +1,12 @@
 import { createOpenAiDouble, toolResult } from '@relevo/testing/openai-double'
 import { describe, expect, it } from 'vitest'
-import { LIVE_CLAIM_SECONDS } from '../adapters/supabase-store.ts'
 import { readConfig } from '../config/config.ts'
 import { createOpenAiProvider } from '../providers/openai-provider.ts'
 import type { Tool } from '../tools/types.ts'
 import type { AiContext } from './provider.ts'
 import {
   ALARM_WALL_LIMIT_MS,
+  LIVE_CLAIM_SECONDS,
   MODEL_BUDGET_MS,
   TOOL_BUDGET_MS,
   WATCHDOG_MS,

@@ -14,6 +14,11 @@ export const ALARM_WALL_LIMIT_MS = 15 * 60_000
  * claim, so the re-drive comes before the sweeper's `ai_run_abandoned`.
  */
 export const WATCHDOG_MS = 4.5 * 60_000
+/**
+ * How long a claimed run counts as live: SQL's private.live_claim_seconds(), which owns the rule
+ * (claim_ai_run, abandoned_ai_runs); the claim contract test checks the two agree.
+ */
+export const LIVE_CLAIM_SECONDS = 300
 
 /** Model rounds of the openai provider; the last one is forced to answer in text. */
 export const MODEL_ROUNDS = 5

@@ -55,10 +55,8 @@ export interface PipelineStore {
 export interface MaintenanceStore {
   /** rpc unanswered_ai_messages: the sweeper's work list. */
   unansweredMessages(minAgeSeconds: number, limit: number): Promise<UnansweredMessage[]>
-  /** Claims older than `olderThanSeconds` that never finished (the Worker was evicted mid-run). */
-  abandonedRuns(
-    olderThanSeconds: number,
-  ): Promise<{ runId: string; conversationId: string; provider: string }[]>
+  /** rpc abandoned_ai_runs: claims past the live window that never finished (the Worker was evicted mid-run). */
+  abandonedRuns(): Promise<{ runId: string; conversationId: string; provider: string }[]>
   /** rpc auto_return_idle: human chats idle past the tenant's minutes go back to the AI. */
   autoReturnIdle(): Promise<number>
   /** Marks channels whose connector stopped sending heartbeats as disconnected; returns how many. */

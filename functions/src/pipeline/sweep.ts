@@ -11,7 +11,6 @@ import { failedRun } from './types.ts'
 
 export interface SweepOptions {
   minAgeSeconds: number
-  abandonedAfterSeconds: number
   heartbeatStaleSeconds: number
   /** Messages answered per tick; the rest wait for the next minute. */
   batch?: number
@@ -53,7 +52,7 @@ export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<Swe
     }
   })
   await step('abandoned', async () => {
-    for (const run of await deps.maintenance.abandonedRuns(options.abandonedAfterSeconds)) {
+    for (const run of await deps.maintenance.abandonedRuns()) {
       await deps.store.handoff(run.conversationId, 'ai_run_abandoned')
       await deps.store.finishRun(run.runId, failedRun(run.provider, 'ai_run_abandoned'))
       report.abandoned++

@@ -2,7 +2,7 @@
  * @module
  * The `openai` provider: Chat Completions with a bounded tool loop. Chat Completions rather than
  * the Responses API because every OpenAI-compatible server (vLLM, llama.cpp, Ollama, LiteLLM)
- * implements it; `OPENAI_BASE_URL` points the SDK at any of them (reference notes §4.3).
+ * implements it; `OPENAI_BASE_URL` points the SDK at any of them.
  */
 import OpenAI from 'openai'
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions'

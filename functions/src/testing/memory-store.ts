@@ -4,6 +4,7 @@
  * (enqueue_ai_reply's refusals, ai_handoff's fallback). The Node integration suite runs the same
  * scenarios against the real SQL through the local stand-in.
  */
+import { LIVE_CLAIM_SECONDS } from '../pipeline/run-budget.ts'
 import type { EnqueueResult, MaintenanceStore, PipelineStore } from '../pipeline/store.ts'
 import type {
   ChatMessage,
@@ -180,7 +181,16 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
     return this.messages.filter((m) => m.conversationId === conversationId).slice(-limit)
   }
 
+  /** claim_ai_run's rule: a finished reply or handoff, or a claim still live, beats this one. */
   async claimRun(trigger: ChatMessage, provider: string) {
+    const liveSince = this.clock - LIVE_CLAIM_SECONDS * 1000
+    const beaten = this.runs.some(
+      (r) =>
+        r.triggerMessageId === trigger.id &&
+        (r.outcome === 'replied' ||
+          r.outcome === 'handoff' ||
+          (r.reason === 'claimed' && Date.parse(r.createdAt) > liveSince)),
+    )
     const run: StoredRun = {
       id: this.id('c000'),
       triggerMessageId: trigger.id,
@@ -190,11 +200,6 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
       outcome: 'skipped',
       reason: 'claimed',
     }
-    const beaten = this.runs.some(
-      (r) =>
-        r.triggerMessageId === trigger.id &&
-        (r.reason === 'claimed' || r.outcome === 'replied' || r.outcome === 'handoff'),
-    )
     this.runs.push(run)
     return { runId: run.id, won: !beaten }
   }
@@ -264,8 +269,12 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
       return [{ messageId: last.id, conversationId: c.id, tenantId: c.tenantId }]
     })
   }
+  /** abandoned_ai_runs' rule: claims past the live window that never finished. */
   async abandonedRuns() {
-    return []
+    const before = this.clock - LIVE_CLAIM_SECONDS * 1000
+    return this.runs
+      .filter((r) => r.outcome === 'skipped' && r.reason === 'claimed' && Date.parse(r.createdAt) < before)
+      .map((r) => ({ runId: r.id, conversationId: r.conversationId, provider: r.provider ?? '' }))
   }
   async autoReturnIdle() {
     return 0

@@ -4,7 +4,7 @@ import type { Context } from 'hono'
 export const API_VERSION = '2024-01-01'
 
 /**
- * An expected GoTrue failure (reference §3.3). Rendered with both the 2024-01-01 fields
+ * An expected GoTrue failure (GoTrue's `HTTPError`). Rendered with both the 2024-01-01 fields
  * (`code`, `message`) and the legacy ones (`error_code`, `msg`), which auth-js accepts either way.
  */
 export class AuthApiError extends Error {

@@ -30,7 +30,7 @@ const updateBody = z.object({
   data: metadata.optional(),
 })
 
-/** `/auth/v1`: the GoTrue subset auth-js 2.119 uses for email + password (reference §3). */
+/** `/auth/v1`: the GoTrue subset auth-js 2.119 uses for email + password. */
 export function authRoutes(options: AuthOptions): Hono<StandInEnv> {
   const app = new Hono<StandInEnv>()
   const { db } = options

@@ -5,9 +5,10 @@ import { AuthApiError } from './errors.ts'
 import { type UserJson, userById } from './users.ts'
 
 /**
- * Sessions and tokens as GoTrue issues them: an HS256 access token with Supabase's claims
- * (reference §3.2) and an opaque refresh token that is rotated on every use. Using a rotated
- * token again is treated as theft: the whole session is revoked, as GoTrue's reuse detection does.
+ * Sessions and tokens as GoTrue issues them: an HS256 access token with Supabase's claims (role,
+ * email, aal, amr, session_id, is_anonymous, …) and an opaque refresh token that is rotated on
+ * every use. Using a rotated token again is treated as theft: the whole session is revoked, as
+ * GoTrue's reuse detection does.
  */
 export interface TokenSettings {
   keys: ApiKeys

@@ -1,5 +1,5 @@
 /**
- * PostgREST's error body and HTTP status mapping (reference §2.8; PostgREST
+ * PostgREST's error body and HTTP status mapping (PostgREST's
  * `src/PostgREST/Error.hs`). postgrest-js hands the body to callers unchanged, so the
  * shape `{code, details, hint, message}` and the status are part of the contract.
  */

@@ -70,7 +70,7 @@ class RolledBack extends Error {
   }
 }
 
-/** `/rest/v1`: the PostgREST subset supabase-js 2.119 uses (reference §2). */
+/** `/rest/v1`: the PostgREST subset supabase-js 2.119 uses (see the supported/refused table in supabase/local/README.md). */
 export function restRoutes(options: RestOptions): Hono<StandInEnv> {
   const app = new Hono<StandInEnv>()
   const { cache, maxRows } = options

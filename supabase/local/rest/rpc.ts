@@ -4,7 +4,7 @@ import type { FunctionInfo, SchemaCache } from './schema-cache.ts'
 import { ident, Params, qualified, T } from './sql.ts'
 import { type ReadOptions, readStatement, type Statement } from './statements.ts'
 
-/** How an RPC result becomes a response body (reference §2.7). */
+/** How an RPC result becomes a response body (PostgREST's function-call response rules). */
 export type RpcShape = 'void' | 'scalar' | 'object' | 'rows' | 'values'
 
 export interface RpcCall {

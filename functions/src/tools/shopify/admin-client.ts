@@ -4,7 +4,7 @@
  * a long-lived `shpat_` Admin token (legacy custom apps), or the client-credentials grant that new
  * store apps must use since 2026-01-01, whose 24 h token we cache per isolate and renew early.
  * THROTTLED comes back as HTTP 200 with an error and the library does not retry it: we do, waiting
- * what the cost's restore rate says (reference notes §3.1).
+ * what the cost's restore rate says (`extensions.cost.throttleStatus`).
  */
 import '@shopify/shopify-api/adapters/cf-worker'
 import {

@@ -1,6 +1,6 @@
 /**
  * @module
- * Admin GraphQL documents (API 2026-10; field names per the reference notes §3.2) and zod shapes
+ * Admin GraphQL documents (API 2026-10; field names from Shopify's Admin GraphQL reference) and zod shapes
  * of their `data`, so a changed API version fails loudly here instead of misleading the model.
  */
 import { z } from 'zod'
