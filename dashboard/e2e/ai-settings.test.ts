@@ -1,5 +1,5 @@
 import { type FunctionsProcess, startFunctions } from '@relevo/testing/functions-process'
-import { type OpenAiDouble, startOpenAiDouble } from '@relevo/testing/openai-echo-double'
+import { ECHO_PROMPT_TOKENS, type OpenAiDouble, startOpenAiDouble } from '@relevo/testing/openai-echo-double'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN, type Rig, startRig } from './harness.ts'
@@ -76,6 +76,6 @@ describe('settings → the next AI reply', () => {
       `select model, prompt_tokens from public.ai_runs where conversation_id = $1 and outcome = 'replied'`,
       [conversationId],
     )
-    expect(rows).toEqual([{ model: 'gpt-relevo-e2e', prompt_tokens: 321 }])
+    expect(rows).toEqual([{ model: 'gpt-relevo-e2e', prompt_tokens: ECHO_PROMPT_TOKENS }])
   })
 })

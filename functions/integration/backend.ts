@@ -4,12 +4,13 @@
  * Relevo's migrations and seed, its database webhook pointed at the functions app served on
  * 127.0.0.1:0, and the OpenAI double on its own port (the SDK talks real HTTP to it).
  */
-import { applyMigrations, type Database, openDatabase } from '@relevo/supabase/db'
-import { type ApiKeys, createApiKeys, type StandIn, startStandIn } from '@relevo/supabase/local'
+import type { Database } from '@relevo/supabase/db'
+import type { ApiKeys, StandIn } from '@relevo/supabase/local'
+import { DEMO_CHANNEL_ID, DEMO_TENANT_ID } from '@relevo/testing/demo-seed'
 import { createOpenAiDouble, type OpenAiDouble, type ScriptStep } from '@relevo/testing/openai-double'
 import { type Served, serve } from '@relevo/testing/serve'
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import pino from 'pino'
+import { startSeededStandIn } from '@relevo/testing/stand-in'
+import type { SupabaseClient } from '@supabase/supabase-js'
 import { createApp } from '../src/app.ts'
 import type { Bindings } from '../src/config/config.ts'
 import { createLogger } from '../src/shared/logger.ts'
@@ -17,8 +18,8 @@ import { LocalAgents } from '../src/testing/local-agents.ts'
 import { type AppDeps, services } from '../src/wiring/services.ts'
 import { type TrackedContext, trackedContext } from './serve.ts'
 
-export const TENANT_ID = '00000000-0000-4000-8000-000000000001'
-export const CHANNEL_ID = '00000000-0000-4000-8000-000000000101'
+export const TENANT_ID = DEMO_TENANT_ID
+export const CHANNEL_ID = DEMO_CHANNEL_ID
 export const WEBHOOK_SECRET = 'local-webhook-secret'
 export const OPS_TOKEN = 'ops-token-for-tests'
 
@@ -53,17 +54,11 @@ export interface BackendOptions {
 let waSeq = 0
 
 export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
-  const db = await openDatabase()
-  await applyMigrations(db, { seed: true })
+  const stack = await startSeededStandIn({ webhooks: true })
+  const { db, keys } = stack
+  const standIn = stack.standIn()
+  if (!standIn) throw new Error('the stand-in did not start')
   await db.query('update public.tenants set debounce_seconds = 0 where id = $1', [TENANT_ID])
-  const keys = await createApiKeys()
-  const standIn = await startStandIn({
-    db,
-    keys,
-    logger: pino({ level: 'silent' }),
-    port: 0,
-    host: '127.0.0.1',
-  })
   const openai = createOpenAiDouble(options.script ?? [{ content: 'Hola, soy la IA' }])
   const openaiServer = await serve(openai.handle)
   const env: Bindings = {
@@ -89,7 +84,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   await db.query(`update private.webhook_config set url = $1 where name = 'incoming_message'`, [
     `${functions.url}/webhooks/db`,
   ])
-  const service = createClient(standIn.url, keys.serviceRoleKey, { auth: { persistSession: false } })
+  const service = stack.service()
 
   return {
     db,
@@ -113,7 +108,8 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
         p_customer_phone: phone,
       })
       if (error) throw error
-      return { messageId: data.message_id, conversationId: data.conversation_id }
+      const ingested = data as { message_id: string; conversation_id: string }
+      return { messageId: ingested.message_id, conversationId: ingested.conversation_id }
     },
     async settle() {
       for (let i = 0; i < 3; i++) {
@@ -123,16 +119,14 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       }
     },
     async signIn(email) {
-      const client = createClient(standIn.url, keys.anonKey, { auth: { persistSession: false } })
-      const { data, error } = await client.auth.signInWithPassword({ email, password: 'relevo-demo' })
+      const { data, error } = await (await stack.signIn(email)).auth.getSession()
       if (error || !data.session) throw error ?? new Error('no session')
       return data.session.access_token
     },
     async close() {
       await functions.close()
       await openaiServer.close()
-      await standIn.close()
-      await db.close()
+      await stack.close()
     },
   }
 }

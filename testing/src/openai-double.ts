@@ -28,7 +28,8 @@ export function customerTurns(request: WireRequest | undefined): unknown[] | und
 }
 
 export type DoubleTurn =
-  | { content: string }
+  /** `promptTokens`: the usage to report (else estimated from the request's size). */
+  | { content: string; promptTokens?: number }
   | { toolCalls: { name: string; arguments: Record<string, unknown> }[] }
   | { status: number; message: string }
   | { hang: true }
@@ -46,9 +47,12 @@ let seq = 0
 
 function completion(
   request: WireRequest,
-  turn: { content: string } | { toolCalls: { name: string; arguments: Record<string, unknown> }[] },
+  turn:
+    | { content: string; promptTokens?: number }
+    | { toolCalls: { name: string; arguments: Record<string, unknown> }[] },
 ) {
-  const promptTokens = JSON.stringify(request.messages).length >> 2
+  const reported = 'promptTokens' in turn ? turn.promptTokens : undefined
+  const promptTokens = reported ?? JSON.stringify(request.messages).length >> 2
   const id = ++seq
   const toolCalls =
     'toolCalls' in turn

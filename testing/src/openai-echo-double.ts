@@ -2,10 +2,13 @@
  * @module
  * The OpenAI double for tests that only need a model that answers: the scripted double
  * (`openai-double.ts`) served over HTTP on 127.0.0.1:0, replying `IA: <last user message>` to every
- * request, with any API key. `baseUrl` is what OPENAI_BASE_URL takes.
+ * request, with any API key, reporting `ECHO_PROMPT_TOKENS` prompt tokens. `baseUrl` is what OPENAI_BASE_URL takes.
  */
 import { createOpenAiDouble, type WireRequest } from './openai-double.ts'
 import { serve } from './serve.ts'
+
+/** The usage every echo reports, so a test can check what was recorded in ai_runs. */
+export const ECHO_PROMPT_TOKENS = 321
 
 export interface OpenAiDouble {
   /** Base URL for OPENAI_BASE_URL (…/v1). */
@@ -21,7 +24,10 @@ export async function startOpenAiDouble(): Promise<OpenAiDouble> {
       (request) => {
         const last = request.messages.findLast((message) => message.role === 'user')
         const content: unknown = last?.content
-        return { content: `IA: ${typeof content === 'string' ? content : JSON.stringify(content)}` }
+        return {
+          content: `IA: ${typeof content === 'string' ? content : JSON.stringify(content)}`,
+          promptTokens: ECHO_PROMPT_TOKENS,
+        }
       },
     ],
     { apiKey: null },

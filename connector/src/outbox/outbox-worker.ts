@@ -208,7 +208,11 @@ export class OutboxWorker {
     { reason, retryable }: { reason: string; retryable: boolean },
   ): Promise<void> {
     try {
-      const status = await this.store.markFailed(message.id, reason, retryable, this.maxAttempts)
+      const status = await this.store.markFailed(message.id, {
+        error: reason,
+        retryable,
+        maxAttempts: this.maxAttempts,
+      })
       if (status === 'failed') this.failed += 1
     } catch (error) {
       // The lease expires and the message is claimed again: nothing is lost.

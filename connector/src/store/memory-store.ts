@@ -17,6 +17,7 @@ import type {
   IngestResult,
   MessageStore,
   OutboxMessage,
+  SendFailure,
 } from './message-store.ts'
 
 export interface MemoryRow {
@@ -142,7 +143,7 @@ export class MemoryStore implements MessageStore {
     })
   }
 
-  markFailed(messageId: string, error: string, retryable: boolean, maxAttempts: number): Promise<string> {
+  markFailed(messageId: string, { error, retryable, maxAttempts }: SendFailure): Promise<string> {
     return this.call(() => {
       const row = this.row(messageId)
       if (row.status !== 'sending') return row.status

@@ -101,9 +101,19 @@ export function messageStoreContract(name: string, open: () => Promise<ContractS
       const retry = await subject.enqueue(chat.chatId, 'retry me')
       const permanent = await subject.enqueue(chat.chatId, 'give up')
       await subject.store.claimOutbox(50, 30)
-      expect(await subject.store.markFailed(retry, 'timeout', true, 3)).toBe('queued')
-      expect(await subject.store.markFailed(permanent, 'invalid number', false, 3)).toBe('failed')
-      expect(await subject.store.markFailed(permanent, 'again', true, 3)).toBe('failed')
+      expect(
+        await subject.store.markFailed(retry, { error: 'timeout', retryable: true, maxAttempts: 3 }),
+      ).toBe('queued')
+      expect(
+        await subject.store.markFailed(permanent, {
+          error: 'invalid number',
+          retryable: false,
+          maxAttempts: 3,
+        }),
+      ).toBe('failed')
+      expect(
+        await subject.store.markFailed(permanent, { error: 'again', retryable: true, maxAttempts: 3 }),
+      ).toBe('failed')
     })
 
     it('applies a delete and the newest edit, and reports ids it never stored', async () => {

@@ -49,6 +49,13 @@ export interface OutboxMessage {
   createdAt: string
 }
 
+/** Why a send failed, and whether mark_failed may queue it again (up to `maxAttempts` attempts). */
+export interface SendFailure {
+  error: string
+  retryable: boolean
+  maxAttempts: number
+}
+
 export interface ChannelStatusInput {
   status: ChannelStatus
   qr?: string | null
@@ -62,7 +69,7 @@ export interface MessageStore {
   claimOutbox(limit: number, leaseSeconds: number): Promise<Array<OutboxMessage & { chatId: string }>>
   markSent(messageId: string, waMessageId: string): Promise<void>
   /** Returns the resulting status: `queued` (will retry) or `failed`. */
-  markFailed(messageId: string, error: string, retryable: boolean, maxAttempts: number): Promise<string>
+  markFailed(messageId: string, failure: SendFailure): Promise<string>
   recordAck(waMessageId: string, status: AckStatus): Promise<boolean>
   /** record_revoke / record_edit: idempotent, an older edit never overwrites a newer one. */
   recordChange(change: ChangeInput): Promise<ChangeResult>

@@ -20,6 +20,7 @@ import type {
   IngestResult,
   MessageStore,
   OutboxMessage,
+  SendFailure,
 } from './message-store.ts'
 
 export interface SupabaseStoreOptions {
@@ -160,12 +161,7 @@ export class SupabaseStore implements MessageStore {
     )
   }
 
-  async markFailed(
-    messageId: string,
-    error: string,
-    retryable: boolean,
-    maxAttempts: number,
-  ): Promise<string> {
+  async markFailed(messageId: string, { error, retryable, maxAttempts }: SendFailure): Promise<string> {
     const outcome = await this.client.rpc('mark_failed', {
       p_message_id: messageId,
       p_error: error,

@@ -49,18 +49,18 @@ export class Desk {
       onSent: (m) => this.activeChat?.applyMessage(m),
       onAuthExpired: () => void this.auth.sessionExpired(),
     })
-    this.feed = new TenantFeed(
+    this.feed = new TenantFeed({
       db,
-      this.me.tenant_id,
-      { user_id: this.me.user_id, name: this.me.display_name },
-      {
+      tenantId: this.me.tenant_id,
+      me: { user_id: this.me.user_id, name: this.me.display_name },
+      handlers: {
         onChange: (change) => this.onChange(change),
         onJoined: () => {
           void this.refresh()
           for (const l of this.listeners) l.onJoined?.()
         },
       },
-    )
+    })
   }
 
   async start(): Promise<void> {

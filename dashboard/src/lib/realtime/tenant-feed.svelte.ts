@@ -22,6 +22,14 @@ const RETRY_MS = [1_000, 2_000, 5_000, 10_000]
  * the same channel, which is display-only: it never changes a row or a state. When the channel
  * errors or closes, it is rebuilt with backoff.
  */
+export interface TenantFeedOptions {
+  db: Db
+  tenantId: string
+  /** Who this desk is, as presence shows it. */
+  me: Omit<PresenceMeta, 'viewing_conversation_id' | 'typing'>
+  handlers: FeedHandlers
+}
+
 export class TenantFeed {
   status = $state<FeedStatus>('connecting')
   presence = $state<Record<string, unknown[]>>({})
@@ -31,13 +39,15 @@ export class TenantFeed {
   private stopped = false
   private me: PresenceMeta
 
-  constructor(
-    private readonly db: Db,
-    private readonly tenantId: string,
-    me: Omit<PresenceMeta, 'viewing_conversation_id' | 'typing'>,
-    private readonly handlers: FeedHandlers,
-  ) {
-    this.me = { ...me, viewing_conversation_id: null, typing: false }
+  private readonly db: Db
+  private readonly tenantId: string
+  private readonly handlers: FeedHandlers
+
+  constructor(options: TenantFeedOptions) {
+    this.db = options.db
+    this.tenantId = options.tenantId
+    this.handlers = options.handlers
+    this.me = { ...options.me, viewing_conversation_id: null, typing: false }
   }
 
   async start(): Promise<void> {

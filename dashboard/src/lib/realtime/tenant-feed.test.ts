@@ -64,15 +64,15 @@ describe('TenantFeed', () => {
     const fake = fakeClient()
     const changes: Change[] = []
     let joined = 0
-    const feed = new TenantFeed(
-      fake.client,
-      'tenant-1',
-      { user_id: 'u1', name: 'Ana' },
-      {
+    const feed = new TenantFeed({
+      db: fake.client,
+      tenantId: 'tenant-1',
+      me: { user_id: 'u1', name: 'Ana' },
+      handlers: {
         onChange: (c) => changes.push(c),
         onJoined: () => joined++,
       },
-    )
+    })
     return { fake, feed, changes, joined: () => joined }
   }
 
