@@ -48,12 +48,9 @@ describe('run budget', () => {
     expect(LIVE_CLAIM_SECONDS * 1000).toBeLessThan(ALARM_WALL_LIMIT_MS)
   })
 
-  it('tells the model a hanging tool failed, within the tool timeout, and still replies', async () => {
-    const openai = createOpenAiDouble([
-      { toolCalls: [{ name: 'search_products', arguments: { query: 'taza' } }] },
-      (request) => ({ content: `tool said: ${JSON.stringify(toolResult(request, 'search_products'))}` }),
-    ])
-    const provider = createOpenAiProvider({
+  /** The real provider against the double, with one tool that never answers and a 30 ms tool timeout. */
+  const hangingToolProvider = (fetch: typeof globalThis.fetch, budget: { toolBudgetMs?: number } = {}) =>
+    createOpenAiProvider({
       apiKey: 'sk-test',
       baseURL: 'http://openai.double/v1',
       model: 'gpt-4o-mini',
@@ -61,8 +58,16 @@ describe('run budget', () => {
       timeoutMs: 1_000,
       maxRetries: 0,
       toolTimeoutMs: 30,
-      fetch: openai.fetch,
+      ...budget,
+      fetch,
     })
+
+  it('tells the model a hanging tool failed, within the tool timeout, and still replies', async () => {
+    const openai = createOpenAiDouble([
+      { toolCalls: [{ name: 'search_products', arguments: { query: 'taza' } }] },
+      (request) => ({ content: `tool said: ${JSON.stringify(toolResult(request, 'search_products'))}` }),
+    ])
+    const provider = hangingToolProvider(openai.fetch)
     const result = await provider.generate(context)
     expect(result.decision).toEqual({
       kind: 'reply',
@@ -74,17 +79,7 @@ describe('run budget', () => {
   it('stops calling tools once the run used up its tool budget', async () => {
     const search = { toolCalls: [{ name: 'search_products', arguments: { query: 'taza' } }] }
     const openai = createOpenAiDouble([search, search, { content: 'sin datos de la tienda' }])
-    const provider = createOpenAiProvider({
-      apiKey: 'sk-test',
-      baseURL: 'http://openai.double/v1',
-      model: 'gpt-4o-mini',
-      tools: [hanging],
-      timeoutMs: 1_000,
-      maxRetries: 0,
-      toolTimeoutMs: 30,
-      toolBudgetMs: 20,
-      fetch: openai.fetch,
-    })
+    const provider = hangingToolProvider(openai.fetch, { toolBudgetMs: 20 })
     const result = await provider.generate(context)
     const lastTool = openai.requests[2]?.messages.filter((m) => m.role === 'tool').at(-1)
     expect(lastTool?.content).toContain('budget')
