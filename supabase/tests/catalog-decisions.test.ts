@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
-import { backends } from './support/test-database.ts'
+import { backends, useSuiteDatabase } from './support/test-database.ts'
 
 // Deny by default (ADR 072), checked against the live catalog after all migrations: every table
 // in public has RLS and a policy for each command the API roles are granted, and every grant or
@@ -57,11 +57,8 @@ const OWN_SCHEMAS = ['public', 'private']
 
 describe.each(backends)('catalog decisions on $kind', (backend) => {
   let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
+  useSuiteDatabase(backend, (opened) => {
+    db = opened
   })
 
   async function tableGrants(): Promise<

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { asRole } from '../local/as-role.ts'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, useSuiteDatabase } from './support/test-database.ts'
 
 // Races the rules must survive. On PostgreSQL the calls run on separate connections at the
 // same time; PGlite has one connection, so there they interleave but never overlap.
@@ -32,11 +32,8 @@ async function queueMany(db: Database, channelId: string, agentId: string, count
 
 describe.each(backends)('races on $kind', (backend) => {
   let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
+  useSuiteDatabase(backend, (opened) => {
+    db = opened
   })
 
   it('concurrent claims never get the same outbox row', async () => {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, useSuiteDatabase } from './support/test-database.ts'
 
 // ARCHITECTURE.md "Delivery rules" at the SQL level: idempotent ingest, the outbox with
 // leases and SKIP LOCKED, retries with backoff, acks, the webhook and the realtime feeds.
@@ -46,11 +46,8 @@ async function queueReply(
 
 describe.each(backends)('delivery rules on $kind', (backend) => {
   let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
+  useSuiteDatabase(backend, (opened) => {
+    db = opened
   })
 
   it('ingest is idempotent: the same WhatsApp id twice is one row and counts once', async () => {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, useSuiteDatabase } from './support/test-database.ts'
 
 // ARCHITECTURE.md "The handoff rules" 1–7, at the SQL level: what every client gets no
 // matter who calls (dashboard via RPC, connector and functions with the service role).
@@ -43,11 +43,8 @@ const webhookRecordIds = async (db: Queryable, conversationId: string) =>
 
 describe.each(backends)('handoff rules on $kind', (backend) => {
   let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
+  useSuiteDatabase(backend, (opened) => {
+    db = opened
   })
 
   it('rule 1: a new chat starts in ai mode; a burst gets one AI reply, to its last message', async () => {

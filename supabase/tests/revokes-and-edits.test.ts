@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, useSuiteDatabase } from './support/test-database.ts'
 
 // A message deleted for everyone or edited on WhatsApp after Relevo stored it.
 
@@ -36,11 +36,8 @@ const preview = (db: Queryable, conversationId: string) =>
 
 describe.each(backends)('revokes and edits on $kind', (backend) => {
   let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
+  useSuiteDatabase(backend, (opened) => {
+    db = opened
   })
 
   it('a revoke clears the text, marks the message deleted once, and updates the preview of the latest', async () => {

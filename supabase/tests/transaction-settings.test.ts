@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
-import { backends } from './support/test-database.ts'
+import { backends, useSuiteDatabase } from './support/test-database.ts'
 
 // Every stand-in request runs in a transaction whose role and JWT claims are set as it begins
 // (on Postgres, in the same round trip as BEGIN, with the values quoted into the script).
@@ -9,11 +9,8 @@ const awkward = `{"sub":"o'brien","note":"back\\\\slash; select 1; -- ñ 🙂"}`
 
 describe.each(backends)('transaction settings on $kind', (backend) => {
   let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
+  useSuiteDatabase(backend, (opened) => {
+    db = opened
   })
 
   it('are in force from the first statement, with values kept byte for byte', async () => {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest'
 import {
   type Database,
   type DatabaseKind,
@@ -17,3 +18,18 @@ export const backends: Backend[] = testDatabaseKinds.map((kind) => ({
   kind,
   open: () => openThrowawayDatabase(kind, { schema: 'relevo', seed: true }),
 }))
+
+/**
+ * Opens a fresh database on `backend` before the enclosing suite and drops it after: `use` receives
+ * it so the suite keeps a plain `db` variable.
+ */
+export function useSuiteDatabase(backend: Backend, use: (db: Database) => void): void {
+  let opened: Database | undefined
+  beforeAll(async () => {
+    opened = await backend.open()
+    use(opened)
+  })
+  afterAll(async () => {
+    await opened?.close()
+  })
+}
