@@ -1,16 +1,14 @@
 /**
- * The bench's database: the local stand-in over a fresh database on real Postgres
- * (RELEVO_TEST_PG_URL, or the local Debian cluster) when reachable, else in-memory PGlite.
+ * The bench's database: the local stand-in over a throwaway database (bootstrap, migrations and
+ * the demo seed) on real Postgres when RELEVO_TEST_PG_URL is set (the bench script defaults it to
+ * the local Debian cluster), else in-memory PGlite.
  */
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
-import { applyMigrations, type Database, openDatabase } from '@relevo/supabase/db'
+import { type Database, openThrowawayDatabase, testDatabaseKinds } from '@relevo/supabase/db'
 import { type ApiKeys, createApiKeys, startStandIn } from '@relevo/supabase/local'
 import { freePort } from '@relevo/testing/free-port'
 import pino from 'pino'
-
-const adminUrl = process.env.RELEVO_TEST_PG_URL ?? 'postgres://relevo_ci:relevo_ci@127.0.0.1:5432/postgres'
 
 export interface BenchBackend {
   kind: 'postgres' | 'pglite'
@@ -21,34 +19,15 @@ export interface BenchBackend {
 }
 
 export async function startBenchBackend(): Promise<BenchBackend> {
-  let db: Database
-  let drop = async () => {}
-  let kind: BenchBackend['kind'] = 'postgres'
-  let dbUrl = ''
-  try {
-    const admin = await openDatabase({ url: adminUrl })
-    const name = `relevo_bench_${randomBytes(5).toString('hex')}`
-    await admin.query(`create database ${name}`)
-    const url = new URL(adminUrl)
-    url.pathname = `/${name}`
-    dbUrl = url.toString()
-    db = await openDatabase({ url: dbUrl })
-    drop = async () => {
-      await admin.query(`drop database if exists ${name} with (force)`)
-      await admin.close()
-    }
-  } catch (error) {
-    console.warn(`Postgres not reachable (${(error as Error).message}); using PGlite`)
-    kind = 'pglite'
-    db = await openDatabase()
-  }
-  await applyMigrations(db, { seed: true })
+  const kind = testDatabaseKinds.includes('postgres') ? 'postgres' : 'pglite'
+  if (kind === 'pglite') console.warn('RELEVO_TEST_PG_URL is not set; the bench runs on PGlite')
+  const db = await openThrowawayDatabase(kind, { schema: 'relevo', seed: true })
   // The bench measures the connector, not the incoming-message webhook (functions do not run here).
   await db.query('delete from private.webhook_config')
   const keys = await createApiKeys()
   // On Postgres the stand-in runs in its own process, as in `./relevo dev` and as Supabase does in
   // production, so that it does not share the connector's event loop. PGlite lives in one process.
-  const standIn = kind === 'postgres' ? await spawnStandIn(dbUrl) : await startInProcess(db, keys)
+  const standIn = db.url ? await spawnStandIn(db.url) : await startInProcess(db, keys)
   return {
     kind,
     url: standIn.url,
@@ -57,7 +36,6 @@ export async function startBenchBackend(): Promise<BenchBackend> {
     async close() {
       await standIn.close()
       await db.close()
-      await drop()
     },
   }
 }

@@ -20,6 +20,7 @@ import { runPipeline } from '../src/pipeline/run-pipeline.ts'
 import { createLogger } from '../src/shared/logger.ts'
 import { LocalAgents } from '../src/testing/local-agents.ts'
 import { demoTenant, MemoryStore } from '../src/testing/memory-store.ts'
+import { messageWebhookInit } from '../src/testing/message-webhook.ts'
 import { type AppDeps, services } from '../src/wiring/services.ts'
 
 const silent = createLogger('silent')
@@ -40,17 +41,10 @@ function stats(samples: number[], elapsedMs: number) {
 }
 
 function webhookRequest(secret: string, id: string, conversationId: string) {
-  return new Request('http://functions.local/webhooks/db', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-relevo-webhook-secret': secret },
-    body: JSON.stringify({
-      type: 'INSERT',
-      table: 'messages',
-      schema: 'public',
-      record: { id, conversation_id: conversationId, direction: 'in' },
-      old_record: null,
-    }),
-  })
+  return new Request(
+    'http://functions.local/webhooks/db',
+    messageWebhookInit(secret, { id, conversationId, direction: 'in' }),
+  )
 }
 
 type Fire = () => Promise<number>

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import { asUser, createTenant, fingerprint, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, useSuiteDatabase } from './support/test-database.ts'
 
 // ai_http_url is called by the Worker: a literal that names a loopback, private, link-local or
 // metadata address is refused when an admin saves it (ADR 073), unless the deployment allows it.
@@ -28,12 +28,9 @@ const REFUSED = [
 describe.each(backends)('outbound URLs on $kind', (backend) => {
   let db: Database
   let t: TenantFixture
-  beforeAll(async () => {
-    db = await backend.open()
+  useSuiteDatabase(backend, async (opened) => {
+    db = opened
     t = await createTenant(db)
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   const save = (url: string, allowPrivate = false) =>

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { asService, asUser, createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, useSuiteDatabase } from './support/test-database.ts'
 
 // A seeded random walk through every handoff and delivery operation, checking after each
 // step the invariants ARCHITECTURE.md promises, whatever the order of events. The seed is
@@ -53,12 +53,9 @@ const invariants: [name: string, sql: string][] = [
 describe.each(backends)('random walk of the rules on $kind', (backend) => {
   let db: Database
   let t: TenantFixture
-  beforeAll(async () => {
-    db = await backend.open()
+  useSuiteDatabase(backend, async (opened) => {
+    db = opened
     t = await createTenant(db)
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it(`keeps every invariant over ${STEPS} random steps`, async () => {

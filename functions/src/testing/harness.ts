@@ -19,6 +19,7 @@ import type { TenantSecrets, TenantSettings } from '../pipeline/types.ts'
 import { createLogger } from '../shared/logger.ts'
 import { type AppDeps, services } from '../wiring/services.ts'
 import { demoTenant, MemoryStore, type StoredMessage } from './memory-store.ts'
+import { messageWebhookInit } from './message-webhook.ts'
 
 export const WEBHOOK_SECRET = 'test-webhook-secret'
 
@@ -65,22 +66,7 @@ export function harness(options: HarnessOptions = {}) {
     secret = WEBHOOK_SECRET,
   ) {
     const ctx = createExecutionContext()
-    const response = await app.request(
-      '/webhooks/db',
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-relevo-webhook-secret': secret },
-        body: JSON.stringify({
-          type: 'INSERT',
-          table: 'messages',
-          schema: 'public',
-          record: { id: message.id, conversation_id: message.conversationId, direction: message.direction },
-          old_record: null,
-        }),
-      },
-      env,
-      ctx,
-    )
+    const response = await app.request('/webhooks/db', messageWebhookInit(secret, message), env, ctx)
     await waitOnExecutionContext(ctx)
     await settle(message.conversationId)
     return response

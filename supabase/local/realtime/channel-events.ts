@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { broadcastFromClient } from './broadcast.ts'
 import { readAccess, writeAccess } from './channel-auth.ts'
 import type { RealtimeContext } from './context.ts'
-import { type BinaryBroadcast, encodeText, type Frame } from './frames.ts'
+import type { BinaryBroadcast, Frame } from './frames.ts'
 import { type ChannelJoin, closeJoin, reply } from './hub.ts'
 import { scheduleExpiry } from './join.ts'
 import { JoinTokenError, verifyChannelToken } from './tokens.ts'
@@ -23,16 +23,7 @@ export async function handleChannelEvent(
   switch (frame.event) {
     case 'phx_leave':
       reply(join.conn, frame, 'ok')
-      join.conn.send(
-        encodeText({
-          joinRef: join.joinRef,
-          ref: join.joinRef,
-          topic: join.topic,
-          event: 'phx_close',
-          payload: {},
-        }),
-      )
-      ctx.hub.remove(join)
+      closeJoin(ctx.hub, join)
       return
     case 'presence':
       return handlePresence(ctx, join, frame)

@@ -3,6 +3,8 @@
  * classic operators, several conditions joined by commas meaning AND, `in.(a,b)` lists and
  * PostgREST-style "quoted" values. Values are compared by the column's type, as Postgres would.
  */
+import { splitTopLevel as splitGrammar, unquote } from '../grammar.ts'
+
 export type ChangeEvent = 'INSERT' | 'UPDATE' | 'DELETE' | '*'
 export type Operator = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte' | 'in'
 
@@ -46,36 +48,9 @@ function parseCondition(text: string): Condition {
   return { column, op: op as Operator, values: [unquote(raw)] }
 }
 
-/** Splits on commas outside parentheses and double quotes. */
+/** Splits on commas outside brackets and double quotes, failing as a bad filter. */
 function splitTopLevel(text: string): string[] {
-  const parts: string[] = []
-  let depth = 0
-  let quoted = false
-  let current = ''
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i] as string
-    if (char === '\\' && quoted) {
-      current += char + (text[i + 1] ?? '')
-      i++
-      continue
-    }
-    if (char === '"') quoted = !quoted
-    else if (!quoted && char === '(') depth++
-    else if (!quoted && char === ')') depth--
-    if (char === ',' && depth === 0 && !quoted) {
-      parts.push(current)
-      current = ''
-    } else current += char
-  }
-  parts.push(current)
-  return parts
-}
-
-function unquote(value: string): string {
-  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
-    return value.slice(1, -1).replace(/\\(.)/g, '$1')
-  }
-  return value
+  return splitGrammar(text, ',', (message) => new FilterError(message))
 }
 
 const NUMERIC = new Set(['int2', 'int4', 'int8', 'float4', 'float8', 'numeric', 'oid'])

@@ -1,5 +1,6 @@
+import { unquote } from '../grammar.ts'
 import { badRequest } from './errors.ts'
-import { type ColumnRef, parseColumnRef, splitTopLevel, unquote } from './syntax.ts'
+import { type ColumnRef, parseColumnRef, splitTopLevel } from './syntax.ts'
 
 /** Operators whose operand is one value, mapped to the SQL operator PostgREST uses. */
 export const BINARY_OPERATORS = {

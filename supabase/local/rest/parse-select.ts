@@ -1,5 +1,6 @@
+import { unquote } from '../grammar.ts'
 import { badRequest, PostgrestError } from './errors.ts'
-import { type ColumnRef, parseColumnRef, splitTopLevel, unquote } from './syntax.ts'
+import { type ColumnRef, parseColumnRef, splitTopLevel } from './syntax.ts'
 
 /** One entry of `?select=`: `*`, a column with an optional alias and cast, or an embedded resource. */
 export type SelectItem =

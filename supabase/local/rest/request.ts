@@ -1,7 +1,8 @@
+import { unquote } from '../grammar.ts'
 import { badRequest, PostgrestError } from './errors.ts'
 import { type Condition, parseFilter, parseLogic } from './parse-filter.ts'
 import { type OrderTerm, parseCount, parseOrder, parseSelect, type SelectItem } from './parse-select.ts'
-import { splitTopLevel, unquote } from './syntax.ts'
+import { splitTopLevel } from './syntax.ts'
 
 /** Everything a REST request says besides its body, parsed and validated. */
 export interface RestQuery {

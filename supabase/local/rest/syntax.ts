@@ -1,3 +1,4 @@
+import { splitTopLevel as splitGrammar, unquote } from '../grammar.ts'
 import { badRequest } from './errors.ts'
 
 /**
@@ -16,42 +17,9 @@ export interface ColumnRef {
   path: JsonStep[]
 }
 
-/** Splits on `delimiter` at depth 0, honouring "double quotes" (with \ escapes), (…) and {…}. */
+/** `splitTopLevel` of the shared grammar, failing with PostgREST's 400. */
 export function splitTopLevel(text: string, delimiter: string): string[] {
-  const parts: string[] = []
-  let depth = 0
-  let quoted = false
-  let current = ''
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i] as string
-    if (quoted) {
-      current += char
-      if (char === '\\' && i + 1 < text.length) current += text[++i]
-      else if (char === '"') quoted = false
-      continue
-    }
-    if (char === '"') quoted = true
-    else if (char === '(' || char === '{') depth++
-    else if (char === ')' || char === '}') depth--
-    if (depth < 0) throw badRequest(`Unbalanced brackets in "${text}"`)
-    if (char === delimiter && depth === 0) {
-      parts.push(current)
-      current = ''
-      continue
-    }
-    current += char
-  }
-  if (quoted || depth !== 0) throw badRequest(`Unbalanced quotes or brackets in "${text}"`)
-  parts.push(current)
-  return parts
-}
-
-/** Removes surrounding double quotes and PostgREST's backslash escapes; other text is returned as is. */
-export function unquote(text: string): string {
-  if (text.length >= 2 && text.startsWith('"') && text.endsWith('"')) {
-    return text.slice(1, -1).replace(/\\(.)/g, '$1')
-  }
-  return text
+  return splitGrammar(text, delimiter, badRequest)
 }
 
 // Characters that delimit PostgREST's grammar; a bare name may not contain them.

@@ -3,7 +3,12 @@ import { openPostgres } from './postgres.ts'
 import type { Database } from './types.ts'
 
 export { applyMigrations, type MigrateOptions } from './migrate.ts'
-export { openThrowawayDatabase, type ThrowawayOptions, testDatabaseKinds } from './throwaway.ts'
+export {
+  openThrowawayDatabase,
+  type ThrowawayDatabase,
+  type ThrowawayOptions,
+  testDatabaseKinds,
+} from './throwaway.ts'
 export type { Database, DatabaseKind, Queryable, QueryResult } from './types.ts'
 
 export interface OpenOptions {

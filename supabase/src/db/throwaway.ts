@@ -30,14 +30,17 @@ const bootstrapFile = new URL('../../sql/bootstrap.sql', import.meta.url)
 // Any constant works; it only has to be the same in every test process.
 const SETUP_LOCK = 7_347_201
 
+/** A throwaway database; `url` is its connection URL on PostgreSQL (null for in-memory PGlite). */
+export type ThrowawayDatabase = Database & { url: string | null }
+
 export async function openThrowawayDatabase(
   kind: DatabaseKind,
   options: ThrowawayOptions,
-): Promise<Database> {
+): Promise<ThrowawayDatabase> {
   if (kind === 'pglite') {
     const db = await openPglite()
     await load(db, options)
-    return db
+    return { ...db, url: null }
   }
   if (!adminUrl)
     throw new Error('RELEVO_TEST_PG_URL is not set: a postgres test database needs a superuser URL')
@@ -61,7 +64,7 @@ export async function openThrowawayDatabase(
     await drop()
     throw error
   }
-  return { ...db, close: drop }
+  return { ...db, url: url.toString(), close: drop }
 }
 
 async function load(db: Database, options: ThrowawayOptions): Promise<void> {

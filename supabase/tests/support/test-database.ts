@@ -21,13 +21,13 @@ export const backends: Backend[] = testDatabaseKinds.map((kind) => ({
 
 /**
  * Opens a fresh database on `backend` before the enclosing suite and drops it after: `use` receives
- * it so the suite keeps a plain `db` variable.
+ * it (and may set up fixtures) so the suite keeps plain variables.
  */
-export function useSuiteDatabase(backend: Backend, use: (db: Database) => void): void {
+export function useSuiteDatabase(backend: Backend, use: (db: Database) => void | Promise<void>): void {
   let opened: Database | undefined
   beforeAll(async () => {
     opened = await backend.open()
-    use(opened)
+    await use(opened)
   })
   afterAll(async () => {
     await opened?.close()
