@@ -38,6 +38,11 @@ export function storageRoutes(options: StorageRoutesOptions): Hono<StandInEnv> {
   app.get('/bucket/:id', async (c) => c.json(await getBucket(db, await claims(c), c.req.param('id'))))
   app.post('/bucket', async (c) => c.json(await createBucket(db, await claims(c), await jsonBody(c))))
 
+  // Copy, move and signed or resumable uploads: refused before the object routes read them as bucket names.
+  const refuse = (c: StorageContext): never => {
+    throw storageErrors.notSupported(`${c.req.method} ${c.req.path}`)
+  }
+  for (const route of ['/object/move', '/object/copy', '/object/upload/*']) app.all(route, refuse)
   app.on(['GET', 'HEAD'], '/object/sign/*', async (c) => {
     const { bucket, name } = objectPath(c, 'object/sign/')
     const token = c.req.query('token')
@@ -125,9 +130,7 @@ export function storageRoutes(options: StorageRoutesOptions): Hono<StandInEnv> {
     }
     return c.json(deleted)
   })
-  app.all('*', (c) => {
-    throw storageErrors.notSupported(`${c.req.method} /storage/v1${c.req.path.replace(/^\/storage\/v1/, '')}`)
-  })
+  app.all('*', refuse)
   return app
 }
 
