@@ -53,8 +53,7 @@ export const storageErrors = {
   invalidMimeType: (mimeType: string) =>
     new StorageError(415, 'InvalidMimeType', `mime type ${mimeType} is not supported`, 'invalid_mime_type'),
   invalidJwt: (message: string) => new StorageError(400, 'InvalidJWT', message),
-  invalidSignature: () => new StorageError(400, 'InvalidSignature', 'Invalid signature'),
-  expiredToken: () => new StorageError(400, 'ExpiredToken', 'The provided token has expired.'),
+  invalidSignature: (message = 'Invalid signature') => new StorageError(400, 'InvalidSignature', message),
   invalidKey: (key: string) => new StorageError(400, 'InvalidKey', `Invalid key: ${key}`),
   invalidRequest: (message: string) => new StorageError(400, 'InvalidRequest', message),
   invalidRange: () => new StorageError(400, 'InvalidRange', 'invalid range provided', 'invalid_range'),

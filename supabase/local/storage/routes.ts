@@ -27,8 +27,12 @@ export function storageRoutes(options: StorageRoutesOptions): Hono<StandInEnv> {
     try {
       return await claimsFor(c.get('bearer'), keys)
     } catch (error) {
+      // Storage answers a bearer token it cannot verify with AccessDenied and jose's message.
       if (error instanceof InvalidTokenError) {
-        throw storageErrors.invalidJwt(error.code === 'PGRST303' ? 'jwt expired' : 'invalid signature')
+        throw storageErrors.accessDenied(
+          error.cause instanceof Error ? error.cause.message : error.message,
+          error,
+        )
       }
       throw error
     }
