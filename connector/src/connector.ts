@@ -111,8 +111,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
     if (event.kind === 'message') {
       media.prefetch(event.message)
       void ingest.message(event.message)
-    }
-    else if (event.kind === 'ack') void ingest.ack(event.waMessageId, event.status)
+    } else if (event.kind === 'ack') void ingest.ack(event.waMessageId, event.status)
     else if (event.kind === 'changed') void ingest.change(event.change)
   })
   session = new SessionManager({

@@ -16,14 +16,19 @@ const base64 = z
   .transform((data) => Buffer.from(data, 'base64'))
 const customerMessage = z
   .object({
-    from: z.string().regex(/^(\+?[\d\s-]{6,20}|[\w.-]+@(c\.us|lid))$/, 'a phone number or a …@c.us / …@lid id'),
+    from: z
+      .string()
+      .regex(/^(\+?[\d\s-]{6,20}|[\w.-]+@(c\.us|lid))$/, 'a phone number or a …@c.us / …@lid id'),
     name: z.string().max(100).optional(),
     body: z.string().min(1).max(65536).optional(),
     /** Optional fixed WhatsApp id, to replay the same event twice. */
     id: z.string().min(1).max(200).optional(),
     media: z
       .object({
-        mimetype: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'a MIME type such as image/png'),
+        mimetype: z
+          .string()
+          .max(200)
+          .regex(/^[\w.+-]+\/[\w.+-]+(; ?[\w.+-]+=[\w.+-]+)*$/, 'a MIME type such as image/png or audio/ogg; codecs=opus'),
         data: base64,
         filename: z.string().min(1).max(255).optional(),
         voice: z.boolean().optional(),
@@ -39,7 +44,9 @@ const customerMessage = z
       })
       .optional(),
     contacts: z
-      .array(z.object({ name: z.string().min(1).max(200), phones: z.array(z.string().min(3).max(30)).max(10) }))
+      .array(
+        z.object({ name: z.string().min(1).max(200), phones: z.array(z.string().min(3).max(30)).max(10) }),
+      )
       .min(1)
       .max(20)
       .optional(),

@@ -194,7 +194,14 @@ export class IngestFlow {
         else this.ingested += 1
         if (result.mediaStatus === 'pending') {
           const { messageId, tenantId, conversationId } = result
-          this.onFilePending({ messageId, tenantId, conversationId, waMessageId: input.waMessageId, type: input.type, media: input.media })
+          this.onFilePending({
+            messageId,
+            tenantId,
+            conversationId,
+            waMessageId: input.waMessageId,
+            type: input.type,
+            media: input.media,
+          })
         }
         this.logger.debug({ wa: entry.input.waMessageId, ...result }, 'ingested')
       } else if (entry.kind === 'sent') {

@@ -17,7 +17,13 @@ import { StoreRejectedError } from '../store/errors.ts'
 import type { MediaStorage } from '../store/media-storage.ts'
 import type { MediaToFetch, MessageStore } from '../store/message-store.ts'
 import { MediaError, tooLarge } from '../whatsapp/errors.ts'
-import { fileTypes, type InboundMessage, type MediaMeta, type MessageType, type WhatsAppTransport } from '../whatsapp/transport.ts'
+import {
+  fileTypes,
+  type InboundMessage,
+  type MediaMeta,
+  type MessageType,
+  type WhatsAppTransport,
+} from '../whatsapp/transport.ts'
 import { capFor, type MediaLimits, objectPath } from './media-limits.ts'
 import type { MediaSpool, SpooledFile } from './media-spool.ts'
 
@@ -148,7 +154,11 @@ export class MediaFlow {
     const reason = error instanceof Error ? error.message : String(error)
     log.warn({ err: reason, retryable }, 'media not stored')
     try {
-      await this.o.store.markMediaFailed(target.messageId, { error: reason, retryable, maxAttempts: this.o.maxAttempts })
+      await this.o.store.markMediaFailed(target.messageId, {
+        error: reason,
+        retryable,
+        maxAttempts: this.o.maxAttempts,
+      })
       this.failed += 1
     } catch (markError) {
       log.warn({ err: (markError as Error).message }, 'media failure not recorded; the sweep retries')
@@ -165,7 +175,11 @@ export class MediaFlow {
     return download
   }
 
-  private async download(waMessageId: string, type: MessageType, media: MediaMeta | null): Promise<SpooledFile> {
+  private async download(
+    waMessageId: string,
+    type: MessageType,
+    media: MediaMeta | null,
+  ): Promise<SpooledFile> {
     const kept = await this.o.spool.get(waMessageId)
     if (kept) return kept
     const cap = capFor(type, this.o.limits)

@@ -37,7 +37,10 @@ export class MediaSpool {
 
   async get(waMessageId: string): Promise<SpooledFile | null> {
     try {
-      const meta = JSON.parse(await readFile(`${this.base(waMessageId)}.json`, 'utf8')) as Omit<SpooledFile, 'localPath'>
+      const meta = JSON.parse(await readFile(`${this.base(waMessageId)}.json`, 'utf8')) as Omit<
+        SpooledFile,
+        'localPath'
+      >
       return { ...meta, localPath: this.base(waMessageId) }
     } catch {
       return null

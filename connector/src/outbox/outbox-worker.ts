@@ -11,7 +11,12 @@ import { StoreRejectedError, StoreUnavailableError } from '../store/errors.ts'
 import type { MediaStorage } from '../store/media-storage.ts'
 import type { MessageStore, OutboxMessage } from '../store/message-store.ts'
 import { SendError } from '../whatsapp/errors.ts'
-import { fileTypes, type MessageType, type SentMessage, type WhatsAppTransport } from '../whatsapp/transport.ts'
+import {
+  fileTypes,
+  type MessageType,
+  type SentMessage,
+  type WhatsAppTransport,
+} from '../whatsapp/transport.ts'
 import type { PendingSends } from './pending-sends.ts'
 
 export interface OutboxWorkerOptions {
@@ -172,7 +177,10 @@ export class OutboxWorker {
       return false
     }
     if (fileTypes.has(message.type as MessageType) && !message.media) {
-      await this.fail(message, { reason: 'the file of this message is not described (path, mimetype)', retryable: false })
+      await this.fail(message, {
+        reason: 'the file of this message is not described (path, mimetype)',
+        retryable: false,
+      })
       return false
     }
     let delivered = false

@@ -12,7 +12,9 @@ import type { OutboxMedia, StoredMedia } from './message-store.ts'
 
 /** Drops undefined keys, so the stored JSON has only what is known. */
 function compact(record: Record<string, unknown>): { [key: string]: Json } {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as { [key: string]: Json }
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as {
+    [key: string]: Json
+  }
 }
 
 export function mediaToJson(media: MediaMeta | null): Json {
@@ -80,5 +82,10 @@ export function outboxMediaFromJson(json: unknown): OutboxMedia | null {
   const parsed = outboxJson.safeParse(json)
   if (!parsed.success) return null
   const m = parsed.data
-  return { path: m.path, mimetype: m.mimetype, ...(m.filename ? { filename: m.filename } : {}), voice: m.voice ?? false }
+  return {
+    path: m.path,
+    mimetype: m.mimetype,
+    ...(m.filename ? { filename: m.filename } : {}),
+    voice: m.voice ?? false,
+  }
 }

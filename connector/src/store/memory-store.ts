@@ -7,7 +7,7 @@
  * exercise the flows. `store-contract.test.ts` runs one contract suite against this fake and
  * against the real SQL functions through the stand-in, so the two cannot drift apart.
  */
-import { fileTypes, type AckStatus, type MediaMeta, type MessageType } from '../whatsapp/transport.ts'
+import { type AckStatus, fileTypes, type MediaMeta, type MessageType } from '../whatsapp/transport.ts'
 import { StoreRejectedError, StoreUnavailableError } from './errors.ts'
 import type {
   ChangeInput,
@@ -104,7 +104,8 @@ export class MemoryStore implements MessageStore {
   enqueue(chatId: string, body: string, author = 'agent', media: OutboxMedia | null = null): MemoryRow {
     const conv = this.conversation(chatId, null)
     const row = this.insert(conv.id, 'out', author, body, 'queued')
-    if (media) Object.assign(row, { outboxMedia: media, type: outboxType(media.mimetype), mediaStatus: 'stored' })
+    if (media)
+      Object.assign(row, { outboxMedia: media, type: outboxType(media.mimetype), mediaStatus: 'stored' })
     this.wake?.()
     return row
   }
@@ -332,7 +333,8 @@ export class MemoryStore implements MessageStore {
 
   private fileRow(id: string): MemoryRow {
     const row = this.rows.find((r) => r.id === id && r.mediaStatus !== null)
-    if (!row) throw new StoreRejectedError(404, 'message_not_found', 'No message with a file under that id', '')
+    if (!row)
+      throw new StoreRejectedError(404, 'message_not_found', 'No message with a file under that id', '')
     return row
   }
 

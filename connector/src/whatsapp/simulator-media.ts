@@ -41,7 +41,8 @@ export function describeFile(file: Pick<SimulatedFile, 'mimetype' | 'voice' | 's
   if (file.sticker) return { type: 'sticker', waType: 'sticker' }
   if (family === 'image') return { type: 'image', waType: 'image' }
   if (family === 'video') return { type: 'video', waType: 'video' }
-  if (family === 'audio') return file.voice ? { type: 'audio', waType: 'ptt' } : { type: 'audio', waType: 'audio' }
+  if (family === 'audio')
+    return file.voice ? { type: 'audio', waType: 'ptt' } : { type: 'audio', waType: 'audio' }
   return { type: 'document', waType: 'document' }
 }
 

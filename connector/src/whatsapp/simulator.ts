@@ -12,8 +12,8 @@ import {
   type DeliveredFile,
   deliveredFile,
   describeFile,
-  SimulatedMediaServer,
   type SimulatedFile,
+  SimulatedMediaServer,
 } from './simulator-media.ts'
 import type {
   AckStatus,
@@ -226,7 +226,10 @@ export class SimulatorTransport implements WhatsAppTransport {
   }
 
   /** The type and media metadata of a customer's file, location or contacts card. */
-  private content(waMessageId: string, input: CustomerInput): Partial<Pick<InboundMessage, 'type' | 'media'>> {
+  private content(
+    waMessageId: string,
+    input: CustomerInput,
+  ): Partial<Pick<InboundMessage, 'type' | 'media'>> {
     if (input.media) {
       return { type: describeFile(input.media).type, media: this.media.put(waMessageId, input.media) }
     }
@@ -379,7 +382,10 @@ export class SimulatorTransport implements WhatsAppTransport {
   }
 
   private message(
-    fields: Pick<InboundMessage, 'waMessageId' | 'chatId' | 'fromMe' | 'body' | 'customerName' | 'customerPhone'> &
+    fields: Pick<
+      InboundMessage,
+      'waMessageId' | 'chatId' | 'fromMe' | 'body' | 'customerName' | 'customerPhone'
+    > &
       Partial<Pick<InboundMessage, 'type' | 'media'>>,
   ): InboundMessage {
     return { type: 'text', media: null, ...fields, timestamp: new Date() }

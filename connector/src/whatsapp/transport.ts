@@ -118,7 +118,7 @@ export interface WhatsAppTransport {
   onEvent(listener: TransportListener): () => void
   /** Sends a text message; throws SendError (with `retryable`) on failure. */
   sendText(chatId: string, body: string): Promise<SentMessage>
- /**
+  /**
    * Sends a file with `caption` (may be empty); throws SendError like `sendText`. Its echo arrives
    * as a `fromMe` message with the caption as body, like a text send's.
    */

@@ -196,7 +196,11 @@ describe('mapMessage', () => {
       'END:VCARD',
     ].join('\n')
     const contacts = mapMessage(
-      webMessage({ type: 'multi_vcard' as Message['type'], body: '', vCards: [card, 'BEGIN:VCARD\nN:Ruiz;Luis\nEND:VCARD'] }),
+      webMessage({
+        type: 'multi_vcard' as Message['type'],
+        body: '',
+        vCards: [card, 'BEGIN:VCARD\nN:Ruiz;Luis\nEND:VCARD'],
+      }),
       { groupsEnabled: false },
     )
     expect(contacts.ok && contacts.message).toMatchObject({
@@ -210,7 +214,9 @@ describe('mapMessage', () => {
         ],
       },
     })
-    const poll = mapMessage(webMessage({ type: 'poll_creation' as Message['type'] }), { groupsEnabled: false })
+    const poll = mapMessage(webMessage({ type: 'poll_creation' as Message['type'] }), {
+      groupsEnabled: false,
+    })
     expect(poll.ok && poll.message).toMatchObject({ type: 'unsupported', media: { waType: 'poll_creation' } })
   })
 })

@@ -28,7 +28,11 @@ export function base64Stream(data: string): Readable {
   )
 }
 
-export async function downloadWebMedia(client: Client, waMessageId: string, maxBytes: number): Promise<MediaDownload> {
+export async function downloadWebMedia(
+  client: Client,
+  waMessageId: string,
+  maxBytes: number,
+): Promise<MediaDownload> {
   const msg = await client.getMessageById(waMessageId)
   if (!msg) {
     throw new MediaError('media_gone', 'WhatsApp Web does not have this message any more', {
@@ -50,10 +54,14 @@ export async function downloadWebMedia(client: Client, waMessageId: string, maxB
   }
   // undefined: expired on WhatsApp's servers, being re-uploaded by the phone, or an error in the page.
   if (!media?.data) {
-    throw new MediaError('media_gone', 'WhatsApp could not hand over the file (expired or being re-uploaded)', {
-      retryable: true,
-      hint: 'Retried with backoff; the phone may re-upload it',
-    })
+    throw new MediaError(
+      'media_gone',
+      'WhatsApp could not hand over the file (expired or being re-uploaded)',
+      {
+        retryable: true,
+        hint: 'Retried with backoff; the phone may re-upload it',
+      },
+    )
   }
   const size = base64Size(media.data)
   if (size > maxBytes) throw tooLarge(size, maxBytes)

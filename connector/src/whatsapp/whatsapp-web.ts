@@ -16,15 +16,15 @@ import { MediaError, SendError, TransportError } from './errors.ts'
 import type {
   InboundMessage,
   MediaDownload,
-  OutgoingMedia,
   MessageChange,
+  OutgoingMedia,
   RecentActivity,
   SentMessage,
   TransportListener,
   WhatsAppTransport,
 } from './transport.ts'
-import { downloadWebMedia } from './whatsapp-web-media.ts'
 import { changeOf, mapAck, mapEdit, mapMessage, mapRevoke, phoneOf } from './whatsapp-web-mapping.ts'
+import { downloadWebMedia } from './whatsapp-web-media.ts'
 
 const { Client: WebClient, LocalAuth, MessageMedia } = wweb
 
@@ -187,7 +187,10 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
 
   async downloadMedia(waMessageId: string, maxBytes: number): Promise<MediaDownload> {
     if (!this.client) {
-      throw new MediaError('not_ready', 'WhatsApp Web is not running', { retryable: true, hint: 'Wait for ready' })
+      throw new MediaError('not_ready', 'WhatsApp Web is not running', {
+        retryable: true,
+        hint: 'Wait for ready',
+      })
     }
     return downloadWebMedia(this.client, waMessageId, maxBytes)
   }
