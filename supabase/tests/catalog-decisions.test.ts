@@ -21,6 +21,8 @@ const TABLE_DECISIONS: Record<string, Partial<Record<ApiRole, Command[]>>> = {
   audit_log: { authenticated: ['SELECT'] },
   canned_replies: { authenticated: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
   invitations: { authenticated: ['SELECT'] },
+  // Deployment-wide media size limits: agents read them to check a file before uploading it.
+  media_limits: { authenticated: ['SELECT'] },
 }
 
 /** Functions of Relevo's schemas that an API role may execute, and which role. */

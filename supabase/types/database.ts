@@ -443,6 +443,24 @@ export type Database = {
           },
         ]
       }
+      media_limits: {
+        Row: {
+          kind: string
+          max_bytes: number
+          updated_at: string
+        }
+        Insert: {
+          kind: string
+          max_bytes: number
+          updated_at?: string
+        }
+        Update: {
+          kind?: string
+          max_bytes?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
       messages: {
         Row: {
           agent_id: string | null
