@@ -28,7 +28,10 @@ const customerMessage = z
         mimetype: z
           .string()
           .max(200)
-          .regex(/^[\w.+-]+\/[\w.+-]+(; ?[\w.+-]+=[\w.+-]+)*$/, 'a MIME type such as image/png or audio/ogg; codecs=opus'),
+          .regex(
+            /^[\w.+-]+\/[\w.+-]+(; ?[\w.+-]+=[\w.+-]+)*$/,
+            'a MIME type such as image/png or audio/ogg; codecs=opus',
+          ),
         data: base64,
         filename: z.string().min(1).max(255).optional(),
         voice: z.boolean().optional(),
