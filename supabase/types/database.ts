@@ -481,12 +481,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -510,12 +515,17 @@ export type Database = {
           lease_expires_at?: string | null
           leased_by?: string | null
           media?: Json | null
+          media_attempts?: number
+          media_error?: string | null
+          media_retry_at?: string | null
+          media_status?: string | null
           next_attempt_at?: string | null
           private?: boolean
           read_at?: string | null
           sent_at?: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript?: string | null
           type?: string
           wa_message_id?: string | null
           wa_timestamp?: string | null
@@ -539,12 +549,17 @@ export type Database = {
           lease_expires_at?: string | null
           leased_by?: string | null
           media?: Json | null
+          media_attempts?: number
+          media_error?: string | null
+          media_retry_at?: string | null
+          media_status?: string | null
           next_attempt_at?: string | null
           private?: boolean
           read_at?: string | null
           sent_at?: string | null
           status?: Database["public"]["Enums"]["message_status"]
           tenant_id?: string
+          transcript?: string | null
           type?: string
           wa_message_id?: string | null
           wa_timestamp?: string | null
@@ -701,12 +716,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -825,12 +845,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -953,12 +978,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -969,6 +999,22 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      mark_media_failed: {
+        Args: {
+          p_message_id: string
+          p_error: string
+          p_retryable?: boolean
+          p_max_attempts?: number
+        }
+        Returns: Json
+      }
+      mark_media_stored: {
+        Args: {
+          p_message_id: string
+          p_media: Json
+        }
+        Returns: Json
       }
       mark_sent: {
         Args: {
@@ -994,12 +1040,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -1010,6 +1061,23 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      media_to_fetch: {
+        Args: {
+          p_channel_id: string
+          p_limit?: number
+          p_pending_age_seconds?: number
+        }
+        Returns: {
+          message_id: string
+          tenant_id: string
+          conversation_id: string
+          wa_message_id: string
+          type: string
+          media: Json
+          media_status: string
+          media_attempts: number
+        }[]
       }
       record_ack: {
         Args: {
@@ -1065,12 +1133,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -1093,6 +1166,7 @@ export type Database = {
           p_conversation_id: string
           p_body: string
           p_client_ref?: string
+          p_media?: Json
         }
         Returns: {
           agent_id: string | null
@@ -1113,12 +1187,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
