@@ -615,6 +615,7 @@ export type Database = {
           handoff_keywords: string[]
           id: string
           language: string
+          media_retention_days: number | null
           name: string
           shopify_shop_domain: string | null
           system_prompt: string
@@ -632,6 +633,7 @@ export type Database = {
           handoff_keywords?: string[]
           id?: string
           language?: string
+          media_retention_days?: number | null
           name: string
           shopify_shop_domain?: string | null
           system_prompt?: string
@@ -649,6 +651,7 @@ export type Database = {
           handoff_keywords?: string[]
           id?: string
           language?: string
+          media_retention_days?: number | null
           name?: string
           shopify_shop_domain?: string | null
           system_prompt?: string
@@ -888,6 +891,12 @@ export type Database = {
         }
         Returns: Json
       }
+      expire_media: {
+        Args: {
+          p_limit?: number
+        }
+        Returns: number
+      }
       get_tenant_secrets: {
         Args: {
           p_tenant_id: string
@@ -1061,6 +1070,18 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      media_deletions_done: {
+        Args: {
+          p_paths: string[]
+        }
+        Returns: number
+      }
+      media_deletions_due: {
+        Args: {
+          p_limit?: number
+        }
+        Returns: string[]
       }
       media_to_fetch: {
         Args: {
