@@ -4,6 +4,9 @@
  * the local Debian cluster), else in-memory PGlite.
  */
 import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Database, openThrowawayDatabase, testDatabaseKinds } from '@relevo/supabase/db'
 import { type ApiKeys, createApiKeys, startStandIn } from '@relevo/supabase/local'
@@ -51,10 +54,18 @@ async function startInProcess(db: Database, keys: ApiKeys): Promise<RunningStand
 
 async function spawnStandIn(databaseUrl: string): Promise<RunningStandIn> {
   const port = await freePort()
+  // Its Storage files (the media bench uploads 100 MB) go to a folder removed on close.
+  const stateDir = await mkdtemp(join(tmpdir(), 'relevo-bench-state-'))
   const main = fileURLToPath(new URL('../../supabase/local/main.ts', import.meta.url))
   const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url))
   const child = spawn(tsx, [main], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, STAND_IN_PORT: String(port), LOG_LEVEL: 'silent' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      STAND_IN_PORT: String(port),
+      LOG_LEVEL: 'silent',
+      RELEVO_STATE_DIR: stateDir,
+    },
     stdio: 'ignore',
   })
   const url = `http://127.0.0.1:${port}`
@@ -78,6 +89,7 @@ async function spawnStandIn(databaseUrl: string): Promise<RunningStandIn> {
       const exited = new Promise((resolve) => child.once('exit', resolve))
       child.kill('SIGTERM')
       await exited
+      await rm(stateDir, { recursive: true, force: true })
     },
   }
 }

@@ -4,7 +4,7 @@
  * variable stops the process with a message naming it (see README "Environment").
  */
 import { hostname } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import { z } from 'zod'
 
 const bool = z
@@ -41,6 +41,9 @@ const env = z.object({
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   HEARTBEAT_MS: z.coerce.number().int().min(500).default(5000),
+  // WhatsApp's own limits: 16 MB for images, audio, video and stickers, 100 MB for documents.
+  MEDIA_MAX_MB: z.coerce.number().positive().max(2048).default(16),
+  MEDIA_DOCUMENT_MAX_MB: z.coerce.number().positive().max(2048).default(100),
   // Guards /qr and the detailed /health with the whatsapp-web transport; long enough not to guess.
   CONNECTOR_TOKEN: z.string().min(24, 'use at least 24 characters (openssl rand -hex 24)').optional(),
 })
@@ -66,6 +69,7 @@ export function parseConfig(source: Record<string, string | undefined>) {
   }
   const e = parsed.data
   const dataDir = resolve(e.DATA_DIR)
+  const bufferPath = resolve(e.BUFFER_PATH ?? join(dataDir, 'buffer.jsonl'))
   return {
     supabaseUrl: e.SUPABASE_URL,
     serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY,
@@ -75,7 +79,12 @@ export function parseConfig(source: Record<string, string | undefined>) {
     host: e.HOST,
     dataDir,
     sessionPath: resolve(e.WHATSAPP_WEB_SESSION_PATH ?? join(dataDir, 'session')),
-    bufferPath: resolve(e.BUFFER_PATH ?? join(dataDir, 'buffer.jsonl')),
+    bufferPath,
+    mediaSpoolPath: join(dirname(bufferPath), 'media-spool'),
+    mediaLimits: {
+      maxBytes: Math.round(e.MEDIA_MAX_MB * 1_048_576),
+      documentMaxBytes: Math.round(e.MEDIA_DOCUMENT_MAX_MB * 1_048_576),
+    },
     checkpointPath: join(dataDir, 'checkpoint.json'),
     chromiumPath: e.PUPPETEER_EXECUTABLE_PATH,
     webVersion: e.WHATSAPP_WEB_VERSION ?? null,

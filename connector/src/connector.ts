@@ -7,9 +7,13 @@ import type { Logger } from 'pino'
 import { DurableBuffer } from './buffer/durable-buffer.ts'
 import { Checkpoint, catchUp } from './ingest/catch-up.ts'
 import { IngestFlow } from './ingest/ingest-flow.ts'
+import { MediaFlow } from './media/media-flow.ts'
+import { type MediaLimits, whatsappLimits } from './media/media-limits.ts'
+import { MediaSpool } from './media/media-spool.ts'
 import { OutboxWorker } from './outbox/outbox-worker.ts'
 import { PendingSends } from './outbox/pending-sends.ts'
 import { SessionManager, type SessionSnapshot } from './session/session-manager.ts'
+import type { MediaStorage } from './store/media-storage.ts'
 import type { MessageStore } from './store/message-store.ts'
 import type { WhatsAppTransport } from './whatsapp/transport.ts'
 
@@ -17,8 +21,14 @@ export interface ConnectorOptions {
   channelId: string
   transport: WhatsAppTransport
   store: MessageStore
+  storage: MediaStorage
   logger: Logger
   bufferPath: string
+  /** Files on their way to Storage (beside the buffer: same volume, same outage story). */
+  mediaSpoolPath: string
+  mediaLimits?: MediaLimits
+  /** How often pending and failed files are looked for (default 30 s). */
+  mediaSweepMs?: number
   checkpointPath: string
   outboxPollMs: number
   outboxLeaseSeconds: number
@@ -44,12 +54,15 @@ export interface Health {
   duplicates: number
   sent: number
   failed: number
+  mediaStored: number
+  mediaFailed: number
 }
 
 export interface Connector {
   session: SessionManager
   ingest: IngestFlow
   outbox: OutboxWorker
+  media: MediaFlow
   health(): Health
   /** Graceful stop: finish the send in flight (bounded), release claimed rows, close the browser. */
   stop(): Promise<void>
@@ -59,13 +72,30 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
   const buffer = await DurableBuffer.open(o.bufferPath)
   const pending = new PendingSends()
   const checkpoint = new Checkpoint(o.checkpointPath)
-  const ingest = new IngestFlow({ channelId: o.channelId, store: o.store, buffer, pending, logger: o.logger })
+  const media = new MediaFlow({
+    store: o.store,
+    storage: o.storage,
+    transport: o.transport,
+    spool: await MediaSpool.open(o.mediaSpoolPath),
+    logger: o.logger.child({ flow: 'media' }),
+    limits: o.mediaLimits ?? whatsappLimits,
+    ...(o.mediaSweepMs ? { sweepMs: o.mediaSweepMs } : {}),
+  })
+  const ingest = new IngestFlow({
+    channelId: o.channelId,
+    store: o.store,
+    buffer,
+    pending,
+    logger: o.logger,
+    onFilePending: (target) => void media.store(target),
+  })
   let session: SessionManager | null = null
   // After each `ready` the outbox claims nothing until catch-up ran: the echo of a send that
   // WhatsApp accepted just before a crash must record its id before the row can be claimed again.
   let caughtUp = false
   const outbox = new OutboxWorker({
     store: o.store,
+    storage: o.storage,
     transport: o.transport,
     pending,
     logger: o.logger.child({ flow: 'outbox' }),
@@ -78,8 +108,10 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
     stopGraceMs: o.outboxStopGraceMs,
   })
   const offTraffic = o.transport.onEvent((event) => {
-    if (event.kind === 'message') void ingest.message(event.message)
-    else if (event.kind === 'ack') void ingest.ack(event.waMessageId, event.status)
+    if (event.kind === 'message') {
+      media.prefetch(event.message)
+      void ingest.message(event.message)
+    } else if (event.kind === 'ack') void ingest.ack(event.waMessageId, event.status)
     else if (event.kind === 'changed') void ingest.change(event.change)
   })
   session = new SessionManager({
@@ -96,6 +128,8 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
         .finally(() => {
           caughtUp = true
           outbox.wake()
+          // Files left pending by a previous run or an outage, and failed ones that are due.
+          void media.sweep(0)
         })
     },
   })
@@ -107,12 +141,14 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
   await ingest.resume()
   await session.start()
   await outbox.start()
+  media.start()
   const s = session
 
   return {
     session: s,
     ingest,
     outbox,
+    media,
     health: () => {
       const snap = s.snapshot
       return {
@@ -129,6 +165,8 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
         duplicates: ingest.duplicates,
         sent: outbox.sent,
         failed: outbox.failed,
+        mediaStored: media.stored,
+        mediaFailed: media.failed,
       }
     },
     stop: async () => {
@@ -139,6 +177,7 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
       await outbox.settled()
       offTraffic()
       await ingest.stop()
+      await media.stop()
     },
   }
 }

@@ -9,6 +9,7 @@ import qrcodeTerminal from 'qrcode-terminal'
 import { ConfigError, parseConfig } from './config.ts'
 import { startConnector } from './connector.ts'
 import { createApp } from './http/app.ts'
+import { SupabaseMediaStorage } from './store/supabase-media-storage.ts'
 import { SupabaseStore } from './store/supabase-store.ts'
 import { SimulatorTransport } from './whatsapp/simulator.ts'
 import type { WhatsAppTransport } from './whatsapp/transport.ts'
@@ -52,12 +53,16 @@ async function main(): Promise<void> {
     workerId: config.workerId,
     logger,
   })
+  const storage = new SupabaseMediaStorage({ url: config.supabaseUrl, serviceRoleKey: config.serviceRoleKey })
   const connector = await startConnector({
     channelId: config.channelId,
     transport,
     store,
+    storage,
     logger,
     bufferPath: config.bufferPath,
+    mediaSpoolPath: config.mediaSpoolPath,
+    mediaLimits: config.mediaLimits,
     checkpointPath: config.checkpointPath,
     outboxPollMs: config.outboxPollMs,
     outboxLeaseSeconds: config.outboxLeaseSeconds,
@@ -87,6 +92,7 @@ async function main(): Promise<void> {
     await connector
       .stop()
       .catch((error: unknown) => logger.error({ err: (error as Error).message }, 'stop failed'))
+    simulator?.close()
     process.exit(0)
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))

@@ -1,10 +1,13 @@
 /**
  * @module
- * The local Supabase stand-in: `/rest/v1`, `/auth/v1`, `/realtime/v1` and database webhooks on
+ * The local Supabase stand-in: `/rest/v1`, `/auth/v1`, `/realtime/v1`, `/storage/v1` and database webhooks on
  * one port, speaking Supabase's wire formats for the unmodified supabase-js client.
  * See README.md beside this file.
  */
+import { mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Database } from '../src/db/index.ts'
 import { GOTRUE_TOKEN_RATE_LIMIT, type TokenRateLimit } from './auth/rate-limit.ts'
@@ -13,6 +16,7 @@ import { createRealtime } from './realtime/index.ts'
 import type { TxEnd } from './rest/prefer.ts'
 import { SchemaCache } from './rest/schema-cache.ts'
 import { createHttpServer } from './server.ts'
+import { FileStore } from './storage/files.ts'
 import { type RetryPolicy, startWebhookDispatcher, type WebhookDispatcher } from './webhooks/dispatcher.ts'
 
 export { type ApiKeys, createApiKeys } from './keys.ts'
@@ -42,12 +46,24 @@ export interface StandInOptions {
   txEnd?: TxEnd
   /** Password sign-ins and refreshes per IP on /auth/v1/token; GoTrue's 150 per 5 minutes, burst 30, by default. */
   tokenRateLimit?: TokenRateLimit
+  /**
+   * Where /storage/v1 keeps object bytes (`<state>/storage` for `pnpm dev`). Absent: a fresh
+   * temporary folder, deleted on close. Give the same folder again to keep files across restarts.
+   */
+  storageDir?: string
+  /** The largest object Storage takes, whatever the bucket says (Storage's FILE_SIZE_LIMIT); 100 MiB by default. */
+  storageFileSizeLimit?: number
 }
+
+/** 100 MiB: WhatsApp's document limit, the largest media Relevo keeps. */
+export const DEFAULT_STORAGE_FILE_SIZE_LIMIT = 100 * 1024 * 1024
 
 export interface StandIn {
   url: string
   keys: ApiKeys
   webhooks: WebhookDispatcher | undefined
+  /** Where /storage/v1 keeps object bytes. */
+  storageDir: string
   close(): Promise<void>
 }
 
@@ -65,6 +81,9 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   const cache = new SchemaCache(db)
   // PostgREST reloads its schema cache on this NOTIFY; so does the stand-in.
   const unlistenCache = await db.listen('pgrst', () => cache.invalidate())
+  const ownStorageDir = options.storageDir ? null : await mkdtemp(join(tmpdir(), 'relevo-storage-'))
+  const files = new FileStore(options.storageDir ?? ownStorageDir ?? '')
+  await files.init()
   const realtime = createRealtime({ db, keys, logger })
   let url = ''
   const server = createHttpServer({
@@ -78,6 +97,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     rest: { maxRows: options.maxRows ?? 1000, txEnd: options.txEnd ?? 'commit' },
     tokenRateLimit: options.tokenRateLimit ?? GOTRUE_TOKEN_RATE_LIMIT,
     upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
+    storage: { files, maxFileSize: options.storageFileSizeLimit ?? DEFAULT_STORAGE_FILE_SIZE_LIMIT },
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -85,6 +105,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
   }).catch(async (error: unknown) => {
     await realtime.close()
     await unlistenCache()
+    if (ownStorageDir) await rm(ownStorageDir, { recursive: true, force: true })
     throw error
   })
   const address = server.address() as AddressInfo
@@ -101,12 +122,14 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     url,
     keys,
     webhooks,
+    storageDir: files.root,
     async close() {
       await webhooks?.close()
       await realtime.close()
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await unlistenCache()
+      if (ownStorageDir) await rm(ownStorageDir, { recursive: true, force: true })
     },
   }
 }

@@ -1,7 +1,7 @@
 /**
  * `pnpm --filter @relevo/supabase dev`: the local Supabase stand-in on 127.0.0.1:54321.
  * Migrates and seeds the database (embedded PGlite in `<repo>/.relevo/db`, or DATABASE_URL),
- * serves REST, Auth, Realtime and database webhooks, and prints URL and keys like `supabase status`.
+ * serves REST, Auth, Realtime, Storage (files in `<state>/storage`) and database webhooks, and prints URL and keys like `supabase status`.
  */
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -10,7 +10,13 @@ import { pino } from 'pino'
 import { z } from 'zod'
 import { applyMigrations, openDatabase } from '../src/db/index.ts'
 import { GOTRUE_TOKEN_RATE_LIMIT } from './auth/rate-limit.ts'
-import { type ApiKeys, createApiKeys, type StandInOptions, startStandIn } from './index.ts'
+import {
+  type ApiKeys,
+  createApiKeys,
+  DEFAULT_STORAGE_FILE_SIZE_LIMIT,
+  type StandInOptions,
+  startStandIn,
+} from './index.ts'
 
 const DEMO_ADMIN = { email: 'admin@demo.relevo.test', password: 'relevo-demo' }
 const out = (line = '') => process.stdout.write(`${line}\n`)
@@ -34,6 +40,7 @@ async function main(): Promise<void> {
     host,
     keys,
     accessTokenTtlSeconds: Number(process.env.JWT_EXPIRY ?? 3600),
+    storageDir: join(stateDir, 'storage'),
     ...settingsFromEnv(),
   }).catch(async (error: unknown) => {
     await db.close()
@@ -63,10 +70,12 @@ async function main(): Promise<void> {
 const envSettings = z.object({
   STAND_IN_DB_TX_END: z.enum(['commit', 'commit-allow-override']).default('commit'),
   STAND_IN_TOKEN_RATE_LIMIT: z.coerce.number().int().min(0).default(GOTRUE_TOKEN_RATE_LIMIT.perFiveMinutes),
+  STAND_IN_STORAGE_FILE_SIZE_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_STORAGE_FILE_SIZE_LIMIT),
 })
 
-// PostgREST's db-tx-end and GoTrue's token rate limit; a bad value stops the start with zod's message.
-function settingsFromEnv(): Pick<StandInOptions, 'txEnd' | 'tokenRateLimit'> {
+// PostgREST's db-tx-end, GoTrue's token rate limit and Storage's file size limit; a bad value stops
+// the start with zod's message.
+function settingsFromEnv(): Pick<StandInOptions, 'txEnd' | 'tokenRateLimit' | 'storageFileSizeLimit'> {
   const parsed = envSettings.safeParse(process.env)
   if (!parsed.success)
     throw new Error(
@@ -78,6 +87,7 @@ function settingsFromEnv(): Pick<StandInOptions, 'txEnd' | 'tokenRateLimit'> {
       perFiveMinutes: parsed.data.STAND_IN_TOKEN_RATE_LIMIT,
       burst: GOTRUE_TOKEN_RATE_LIMIT.burst,
     },
+    storageFileSizeLimit: parsed.data.STAND_IN_STORAGE_FILE_SIZE_LIMIT,
   }
 }
 
@@ -89,6 +99,7 @@ function printStatus(apiUrl: string, keys: ApiKeys, database: string): void {
   out(`         API URL: ${apiUrl}`)
   out(`        REST URL: ${apiUrl}/rest/v1`)
   out(`        Auth URL: ${apiUrl}/auth/v1`)
+  out(`     Storage URL: ${apiUrl}/storage/v1`)
   out(`    Realtime URL: ${apiUrl.replace(/^http/, 'ws')}/realtime/v1`)
   out(`        Database: ${database}`)
   out(`      JWT secret: ${keys.jwtSecret}`)

@@ -16,6 +16,9 @@ import { PostgrestError } from './rest/errors.ts'
 import type { TxEnd } from './rest/prefer.ts'
 import { restRoutes } from './rest/routes.ts'
 import type { SchemaCache } from './rest/schema-cache.ts'
+import { StorageError } from './storage/errors.ts'
+import type { FileStore } from './storage/files.ts'
+import { isKeylessStorageRequest, storageRoutes } from './storage/routes.ts'
 
 export interface ServerOptions {
   db: Database
@@ -32,9 +35,11 @@ export interface ServerOptions {
   rest: { maxRows: number; txEnd: TxEnd }
   /** Sign-ins and refreshes per IP on /auth/v1/token (see auth/rate-limit.ts). */
   tokenRateLimit: TokenRateLimit
+  /** Where /storage/v1 keeps object bytes, and the largest object it takes. */
+  storage: { files: FileStore; maxFileSize: number }
 }
 
-/** The Hono app: gateway checks, then /rest/v1 and /auth/v1, with one error handler. */
+/** The Hono app: gateway checks, then /rest/v1, /auth/v1 and /storage/v1, with one error handler. */
 export function createApp(options: ServerOptions): Hono<StandInEnv> {
   const app = new Hono<StandInEnv>()
   app.use('*', cors(CORS_OPTIONS))
@@ -53,15 +58,18 @@ export function createApp(options: ServerOptions): Hono<StandInEnv> {
       'request',
     )
   })
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: (c) => c.json({ message: 'Request size limit exceeded' }, 413),
-    }),
+  const limitBody = bodyLimit({
+    maxSize: options.maxBodyBytes,
+    onError: (c) => c.json({ message: 'Request size limit exceeded' }, 413),
+  })
+  // Storage streams uploads to disk under its own (larger) per-object limit.
+  app.use('*', (c, next) => (c.req.path.startsWith('/storage/v1/') ? next() : limitBody(c, next)))
+  const gate = apiKeyGate(options.keys)
+  app.use('/rest/v1/*', gate)
+  app.use('/auth/v1/*', gate)
+  app.use('/storage/v1/*', (c, next) =>
+    isKeylessStorageRequest(c.req.method, c.req.path) ? next() : gate(c, next),
   )
-  app.use('/rest/v1/*', apiKeyGate(options.keys))
-  app.use('/auth/v1/*', apiKeyGate(options.keys))
   app.use('/rest/v1/*', async (c, next) => {
     c.set('claims', await claimsFor(c.get('bearer'), options.keys))
     await next()
@@ -86,6 +94,16 @@ export function createApp(options: ServerOptions): Hono<StandInEnv> {
       tokenRateLimit: options.tokenRateLimit,
     }),
   )
+  app.route(
+    '/storage/v1',
+    storageRoutes({
+      db: options.db,
+      keys: options.keys,
+      logger: options.logger,
+      files: options.storage.files,
+      maxFileSize: options.storage.maxFileSize,
+    }),
+  )
   app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404))
   app.onError((error, c) => {
     if (error instanceof PostgrestError) {
@@ -101,6 +119,11 @@ export function createApp(options: ServerOptions): Hono<StandInEnv> {
       })
     }
     if (error instanceof AuthApiError) return renderAuthError(c, error)
+    if (error instanceof StorageError) {
+      if (error.httpStatus === 500)
+        options.logger.error({ err: error, path: c.req.path }, 'storage request failed')
+      return c.json(error.body(), error.httpStatus)
+    }
     options.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'request failed')
     return c.json({ message: 'Internal Server Error' }, 500)
   })

@@ -21,6 +21,8 @@ const TABLE_DECISIONS: Record<string, Partial<Record<ApiRole, Command[]>>> = {
   audit_log: { authenticated: ['SELECT'] },
   canned_replies: { authenticated: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
   invitations: { authenticated: ['SELECT'] },
+  // Deployment-wide media size limits: agents read them to check a file before uploading it.
+  media_limits: { authenticated: ['SELECT'] },
 }
 
 /** Functions of Relevo's schemas that an API role may execute, and which role. */
@@ -43,7 +45,9 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.request_relink(p_channel_id uuid)': ['authenticated'],
   'public.retry_message(p_message_id uuid)': ['authenticated'],
   'public.revoke_invitation(p_invitation_id uuid)': ['authenticated'],
-  'public.send_agent_message(p_conversation_id uuid, p_body text, p_client_ref text)': ['authenticated'],
+  'public.send_agent_message(p_conversation_id uuid, p_body text, p_client_ref text, p_media jsonb)': [
+    'authenticated',
+  ],
   'public.set_conversation_status(p_conversation_id uuid, p_status conversation_status)': ['authenticated'],
   'public.set_tenant_secrets(p_openai_api_key text, p_shopify_access_token text, p_ai_http_secret text)': [
     'authenticated',

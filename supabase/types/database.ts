@@ -443,6 +443,24 @@ export type Database = {
           },
         ]
       }
+      media_limits: {
+        Row: {
+          kind: string
+          max_bytes: number
+          updated_at: string
+        }
+        Insert: {
+          kind: string
+          max_bytes: number
+          updated_at?: string
+        }
+        Update: {
+          kind?: string
+          max_bytes?: number
+          updated_at?: string
+        }
+        Relationships: []
+      }
       messages: {
         Row: {
           agent_id: string | null
@@ -463,12 +481,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -492,12 +515,17 @@ export type Database = {
           lease_expires_at?: string | null
           leased_by?: string | null
           media?: Json | null
+          media_attempts?: number
+          media_error?: string | null
+          media_retry_at?: string | null
+          media_status?: string | null
           next_attempt_at?: string | null
           private?: boolean
           read_at?: string | null
           sent_at?: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript?: string | null
           type?: string
           wa_message_id?: string | null
           wa_timestamp?: string | null
@@ -521,12 +549,17 @@ export type Database = {
           lease_expires_at?: string | null
           leased_by?: string | null
           media?: Json | null
+          media_attempts?: number
+          media_error?: string | null
+          media_retry_at?: string | null
+          media_status?: string | null
           next_attempt_at?: string | null
           private?: boolean
           read_at?: string | null
           sent_at?: string | null
           status?: Database["public"]["Enums"]["message_status"]
           tenant_id?: string
+          transcript?: string | null
           type?: string
           wa_message_id?: string | null
           wa_timestamp?: string | null
@@ -582,6 +615,7 @@ export type Database = {
           handoff_keywords: string[]
           id: string
           language: string
+          media_retention_days: number | null
           name: string
           shopify_shop_domain: string | null
           system_prompt: string
@@ -599,6 +633,7 @@ export type Database = {
           handoff_keywords?: string[]
           id?: string
           language?: string
+          media_retention_days?: number | null
           name: string
           shopify_shop_domain?: string | null
           system_prompt?: string
@@ -616,6 +651,7 @@ export type Database = {
           handoff_keywords?: string[]
           id?: string
           language?: string
+          media_retention_days?: number | null
           name?: string
           shopify_shop_domain?: string | null
           system_prompt?: string
@@ -683,12 +719,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -807,12 +848,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -844,6 +890,12 @@ export type Database = {
           p_body: string
         }
         Returns: Json
+      }
+      expire_media: {
+        Args: {
+          p_limit?: number
+        }
+        Returns: number
       }
       get_tenant_secrets: {
         Args: {
@@ -935,12 +987,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -951,6 +1008,22 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      mark_media_failed: {
+        Args: {
+          p_message_id: string
+          p_error: string
+          p_retryable?: boolean
+          p_max_attempts?: number
+        }
+        Returns: Json
+      }
+      mark_media_stored: {
+        Args: {
+          p_message_id: string
+          p_media: Json
+        }
+        Returns: Json
       }
       mark_sent: {
         Args: {
@@ -976,12 +1049,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -992,6 +1070,35 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      media_deletions_done: {
+        Args: {
+          p_paths: string[]
+        }
+        Returns: number
+      }
+      media_deletions_due: {
+        Args: {
+          p_limit?: number
+        }
+        Returns: string[]
+      }
+      media_to_fetch: {
+        Args: {
+          p_channel_id: string
+          p_limit?: number
+          p_pending_age_seconds?: number
+        }
+        Returns: {
+          message_id: string
+          tenant_id: string
+          conversation_id: string
+          wa_message_id: string
+          type: string
+          media: Json
+          media_status: string
+          media_attempts: number
+        }[]
       }
       record_ack: {
         Args: {
@@ -1047,12 +1154,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null
@@ -1075,6 +1187,7 @@ export type Database = {
           p_conversation_id: string
           p_body: string
           p_client_ref?: string
+          p_media?: Json
         }
         Returns: {
           agent_id: string | null
@@ -1095,12 +1208,17 @@ export type Database = {
           lease_expires_at: string | null
           leased_by: string | null
           media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
           next_attempt_at: string | null
           private: boolean
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
           tenant_id: string
+          transcript: string | null
           type: string
           wa_message_id: string | null
           wa_timestamp: string | null

@@ -4,15 +4,36 @@
  * (`<connector>/simulator/*`), as a person playing them would use it.
  */
 
+/** A file the phone received: its description, never its bytes. */
+export interface ReceivedFile {
+  mimetype: string
+  filename?: string
+  size: number
+  sha256: string
+  voice?: true
+}
+
 export interface ReceivedMessage {
   chatId: string
   body: string
   ack: string
+  media?: ReceivedFile
+}
+
+/** A file a customer sends (`voice`: as a voice note; `sticker`: as a sticker). */
+export interface SentFile {
+  mimetype: string
+  data: Buffer
+  filename?: string
+  voice?: boolean
+  sticker?: boolean
 }
 
 export interface SimulatorPhone {
   /** A customer writes to the business. */
   customerWrites(from: string, name: string, body: string): Promise<void>
+  /** A customer sends a file (a photo, a voice note, a PDF…) with an optional caption; returns its WhatsApp id. */
+  customerSendsFile(from: string, name: string, file: SentFile, caption?: string): Promise<string>
   /** The business owner types in the chat on the phone itself (WhatsApp fromMe). */
   ownerTypesOnPhone(to: string, body: string): Promise<void>
   /** Everything customers' phones received, oldest first. */
@@ -27,6 +48,9 @@ export interface SimulatorPhone {
 export function simulatorPhone(connectorUrl: string): SimulatorPhone {
   const simulator = `${connectorUrl}/simulator`
   async function post(path: string, body: unknown): Promise<void> {
+    await postJson(path, body)
+  }
+  async function postJson(path: string, body: unknown): Promise<unknown> {
     const response = await fetch(`${simulator}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -34,6 +58,7 @@ export function simulatorPhone(connectorUrl: string): SimulatorPhone {
     })
     if (!response.ok)
       throw new Error(`simulator ${path} answered ${response.status}: ${await response.text()}`)
+    return response.json()
   }
   async function outbox(): Promise<ReceivedMessage[]> {
     const response = await fetch(`${simulator}/outbox`)
@@ -46,6 +71,11 @@ export function simulatorPhone(connectorUrl: string): SimulatorPhone {
   }
   return {
     customerWrites: (from, name, body) => post('/messages', { from, name, body }),
+    async customerSendsFile(from, name, file, caption) {
+      const media = { ...file, data: file.data.toString('base64') }
+      const answer = await postJson('/messages', { from, name, ...(caption ? { body: caption } : {}), media })
+      return (answer as { waMessageId: string }).waMessageId
+    },
     ownerTypesOnPhone: (to, body) => post('/phone-messages', { to, body }),
     outbox,
     received,

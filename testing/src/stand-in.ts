@@ -2,8 +2,12 @@
  * @module
  * The local Supabase stand-in over a fresh in-memory PGlite with Relevo's migrations and the
  * demo seed, on 127.0.0.1:0: what the connector's, the functions' and the dashboard's tests
- * run against. It can be taken down and brought back on the same port (the database stays).
+ * run against. It can be taken down and brought back on the same port (the database and the
+ * Storage files stay).
  */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { applyMigrations, type Database, openDatabase } from '@relevo/supabase/db'
 import { type ApiKeys, createApiKeys, type StandIn, startStandIn } from '@relevo/supabase/local'
 import type { Database as Schema } from '@relevo/supabase/types'
@@ -15,6 +19,8 @@ export interface SeededStandIn {
   db: Database
   keys: ApiKeys
   url: string
+  /** The folder where its /storage/v1 keeps object bytes (deleted on close). */
+  storageDir: string
   /** The running stand-in (null while it is down). */
   standIn(): StandIn | null
   /** A supabase-js client with `key` (anon by default); its session lives in memory. */
@@ -39,8 +45,17 @@ export async function startSeededStandIn(options: SeededStandInOptions = {}): Pr
   await applyMigrations(db, { seed: true })
   const keys = await createApiKeys()
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
+  const storageDir = await mkdtemp(join(tmpdir(), 'relevo-stand-in-storage-'))
   const start = (port: number) =>
-    startStandIn({ db, logger, keys, port, host: '127.0.0.1', webhooks: options.webhooks ?? false })
+    startStandIn({
+      db,
+      logger,
+      keys,
+      port,
+      host: '127.0.0.1',
+      webhooks: options.webhooks ?? false,
+      storageDir,
+    })
   let running: StandIn | null = await start(0)
   const url = running.url
   const client = (key = keys.anonKey) =>
@@ -49,6 +64,7 @@ export async function startSeededStandIn(options: SeededStandInOptions = {}): Pr
     db,
     keys,
     url,
+    storageDir,
     standIn: () => running,
     client,
     service: () => client(keys.serviceRoleKey),
@@ -69,6 +85,7 @@ export async function startSeededStandIn(options: SeededStandInOptions = {}): Pr
     async close() {
       await running?.close()
       await db.close()
+      await rm(storageDir, { recursive: true, force: true })
     },
   }
 }

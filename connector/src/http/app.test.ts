@@ -18,6 +18,8 @@ const health = (ok: boolean): Health => ({
   ingested: 0,
   duplicates: 0,
   sent: 0,
+  mediaStored: 0,
+  mediaFailed: 0,
   failed: 0,
 })
 const session = (qr: SessionSnapshot['qr']): SessionSnapshot => ({

@@ -9,13 +9,52 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { SimulatorTransport } from '../whatsapp/simulator.ts'
 
-const customerMessage = z.object({
-  from: z.string().regex(/^(\+?[\d\s-]{6,20}|[\w.-]+@(c\.us|lid))$/, 'a phone number or a …@c.us / …@lid id'),
-  name: z.string().max(100).optional(),
-  body: z.string().min(1).max(65536),
-  /** Optional fixed WhatsApp id, to replay the same event twice. */
-  id: z.string().min(1).max(200).optional(),
-})
+const base64 = z
+  .string()
+  .min(1)
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
+  .transform((data) => Buffer.from(data, 'base64'))
+const customerMessage = z
+  .object({
+    from: z
+      .string()
+      .regex(/^(\+?[\d\s-]{6,20}|[\w.-]+@(c\.us|lid))$/, 'a phone number or a …@c.us / …@lid id'),
+    name: z.string().max(100).optional(),
+    body: z.string().min(1).max(65536).optional(),
+    /** Optional fixed WhatsApp id, to replay the same event twice. */
+    id: z.string().min(1).max(200).optional(),
+    media: z
+      .object({
+        mimetype: z
+          .string()
+          .max(200)
+          .regex(
+            /^[\w.+-]+\/[\w.+-]+(; ?[\w.+-]+=[\w.+-]+)*$/,
+            'a MIME type such as image/png or audio/ogg; codecs=opus',
+          ),
+        data: base64,
+        filename: z.string().min(1).max(255).optional(),
+        voice: z.boolean().optional(),
+        sticker: z.boolean().optional(),
+      })
+      .optional(),
+    location: z
+      .object({
+        latitude: z.number().min(-90).max(90),
+        longitude: z.number().min(-180).max(180),
+        name: z.string().max(200).optional(),
+        address: z.string().max(500).optional(),
+      })
+      .optional(),
+    contacts: z
+      .array(
+        z.object({ name: z.string().min(1).max(200), phones: z.array(z.string().min(3).max(30)).max(10) }),
+      )
+      .min(1)
+      .max(20)
+      .optional(),
+  })
+  .refine((m) => m.body || m.media || m.location || m.contacts, 'send a body, media, a location or contacts')
 const phoneMessage = z.object({ to: z.string().min(6), body: z.string().min(1).max(65536) })
 const ack = z.object({ waMessageId: z.string().min(1), status: z.enum(['delivered', 'read']) })
 const revoke = z.object({ waMessageId: z.string().min(1).max(200) })

@@ -8,6 +8,7 @@
  */
 import type { Logger } from 'pino'
 import type { BufferedEntry, DurableBuffer } from '../buffer/durable-buffer.ts'
+import type { MediaTarget } from '../media/media-flow.ts'
 import type { PendingSends } from '../outbox/pending-sends.ts'
 import { StoreRejectedError } from '../store/errors.ts'
 import type { MessageStore } from '../store/message-store.ts'
@@ -24,6 +25,8 @@ export interface IngestFlowOptions {
   maxRetryMs?: number
   /** Writes in flight at once across chats. */
   concurrency?: number
+  /** A stored message whose file is still pending (new, or a duplicate from catch-up or a replay). */
+  onFilePending?: (target: MediaTarget) => void
 }
 
 export class IngestFlow {
@@ -35,6 +38,7 @@ export class IngestFlow {
   private readonly retryMs: number
   private readonly maxRetryMs: number
   private readonly concurrency: number
+  private readonly onFilePending: (target: MediaTarget) => void
   private readonly queues = new Map<string, Promise<void>>()
   private replaying: Promise<void> | null = null
   private inFlight = 0
@@ -54,6 +58,7 @@ export class IngestFlow {
     this.retryMs = options.retryMs ?? 500
     this.maxRetryMs = options.maxRetryMs ?? 30_000
     this.concurrency = options.concurrency ?? 64
+    this.onFilePending = options.onFilePending ?? (() => undefined)
     this.retryDelay = this.retryMs
   }
 
@@ -183,9 +188,21 @@ export class IngestFlow {
   private async write(entry: BufferedEntry): Promise<void> {
     try {
       if (entry.kind === 'ingest') {
-        const result = await this.store.ingestMessage(entry.input)
+        const { input } = entry
+        const result = await this.store.ingestMessage(input)
         if (result.duplicate) this.duplicates += 1
         else this.ingested += 1
+        if (result.mediaStatus === 'pending') {
+          const { messageId, tenantId, conversationId } = result
+          this.onFilePending({
+            messageId,
+            tenantId,
+            conversationId,
+            waMessageId: input.waMessageId,
+            type: input.type,
+            media: input.media,
+          })
+        }
         this.logger.debug({ wa: entry.input.waMessageId, ...result }, 'ingested')
       } else if (entry.kind === 'sent') {
         await this.store.markSent(entry.messageId, entry.waMessageId)

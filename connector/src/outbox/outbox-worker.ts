@@ -7,14 +7,22 @@
  * cut off by a stop or a timeout keeps its lease instead (ADR 016).
  */
 import type { Logger } from 'pino'
-import { StoreUnavailableError } from '../store/errors.ts'
+import { StoreRejectedError, StoreUnavailableError } from '../store/errors.ts'
+import type { MediaStorage } from '../store/media-storage.ts'
 import type { MessageStore, OutboxMessage } from '../store/message-store.ts'
 import { SendError } from '../whatsapp/errors.ts'
-import type { WhatsAppTransport } from '../whatsapp/transport.ts'
+import {
+  fileTypes,
+  type MessageType,
+  type SentMessage,
+  type WhatsAppTransport,
+} from '../whatsapp/transport.ts'
 import type { PendingSends } from './pending-sends.ts'
 
 export interface OutboxWorkerOptions {
   store: MessageStore
+  /** Where agents' files are (read whole: WhatsApp Web takes a file in one piece). */
+  storage: MediaStorage
   transport: WhatsAppTransport
   pending: PendingSends
   logger: Logger
@@ -36,6 +44,7 @@ type Claimed = OutboxMessage & { chatId: string }
 
 export class OutboxWorker {
   private readonly store: MessageStore
+  private readonly storage: MediaStorage
   private readonly transport: WhatsAppTransport
   private readonly pending: PendingSends
   private readonly logger: Logger
@@ -58,6 +67,7 @@ export class OutboxWorker {
 
   constructor(options: OutboxWorkerOptions) {
     this.store = options.store
+    this.storage = options.storage
     this.transport = options.transport
     this.pending = options.pending
     this.logger = options.logger
@@ -166,10 +176,17 @@ export class OutboxWorker {
       await this.fail(message, { reason: 'conversation has no WhatsApp chat id', retryable: false })
       return false
     }
+    if (fileTypes.has(message.type as MessageType) && !message.media) {
+      await this.fail(message, {
+        reason: 'the file of this message is not described (path, mimetype)',
+        retryable: false,
+      })
+      return false
+    }
     let delivered = false
     try {
       await this.pending.track(message.chatId, async () => {
-        const { waMessageId } = await this.withTimeout(this.transport.sendText(message.chatId, message.body))
+        const { waMessageId } = await this.withTimeout(this.deliver(message))
         delivered = true
         // Record the id before anything else: from here on the message is never sent again.
         try {
@@ -201,6 +218,24 @@ export class OutboxWorker {
       await this.fail(message, { reason: (error as Error).message, retryable })
       return false
     }
+  }
+
+  /** Text as text; a file read from Storage and sent with its caption (a voice note as one). */
+  private async deliver(message: Claimed): Promise<SentMessage> {
+    const { media } = message
+    if (!media) return this.transport.sendText(message.chatId, message.body)
+    let data: Buffer
+    try {
+      data = await this.storage.download(media.path)
+    } catch (error) {
+      throw new SendError('media_unavailable', `file ${media.path}: ${(error as Error).message}`, {
+        retryable: !(error instanceof StoreRejectedError),
+        hint: 'Upload the file again and resend it',
+        cause: error,
+      })
+    }
+    const { mimetype, filename, voice } = media
+    return this.transport.sendMedia(message.chatId, { mimetype, filename, voice, data }, message.body)
   }
 
   private async fail(

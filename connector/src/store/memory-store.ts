@@ -7,7 +7,7 @@
  * exercise the flows. `store-contract.test.ts` runs one contract suite against this fake and
  * against the real SQL functions through the stand-in, so the two cannot drift apart.
  */
-import type { AckStatus } from '../whatsapp/transport.ts'
+import { type AckStatus, fileTypes, type MediaMeta, type MessageType } from '../whatsapp/transport.ts'
 import { StoreRejectedError, StoreUnavailableError } from './errors.ts'
 import type {
   ChangeInput,
@@ -15,10 +15,18 @@ import type {
   ChannelStatusInput,
   IngestInput,
   IngestResult,
+  MediaFailure,
+  MediaStatus,
+  MediaToFetch,
   MessageStore,
+  OutboxMedia,
   OutboxMessage,
   SendFailure,
+  StoredMedia,
 } from './message-store.ts'
+
+/** The one tenant of the fake. */
+export const memoryTenantId = 'tenant-memory'
 
 export interface MemoryRow {
   id: string
@@ -36,6 +44,14 @@ export interface MemoryRow {
   createdAt: number
   deletedAt: string | null
   editedAt: string | null
+  media: MediaMeta | null
+  /** Outgoing files (send_agent_message's descriptor). */
+  outboxMedia: OutboxMedia | null
+  stored: StoredMedia | null
+  mediaStatus: MediaStatus | null
+  mediaError: string | null
+  mediaAttempts: number
+  mediaRetryAt: number | null
 }
 
 export interface MemoryConversation {
@@ -63,14 +79,7 @@ export class MemoryStore implements MessageStore {
   ingestMessage(input: IngestInput): Promise<IngestResult> {
     return this.call(() => {
       const existing = this.rows.find((r) => r.waMessageId === input.waMessageId)
-      if (existing) {
-        return {
-          messageId: existing.id,
-          conversationId: existing.conversationId,
-          duplicate: true,
-          author: existing.author,
-        }
-      }
+      if (existing) return this.result(existing, true)
       const conv = this.conversation(input.chatId, input.customerName)
       const author = input.fromMe ? 'phone' : 'customer'
       const row = this.insert(
@@ -80,17 +89,23 @@ export class MemoryStore implements MessageStore {
         input.body,
         input.fromMe ? 'sent' : 'received',
       )
-      row.type = input.type
-      row.waMessageId = input.waMessageId
+      Object.assign(row, {
+        type: input.type,
+        waMessageId: input.waMessageId,
+        media: input.media,
+        mediaStatus: fileTypes.has(input.type) ? 'pending' : null,
+      })
       if (input.fromMe) conv.mode = 'human'
-      return { messageId: row.id, conversationId: conv.id, duplicate: false, author }
+      return this.result(row, false)
     })
   }
 
   /** Queues an outgoing message like send_agent_message / enqueue_ai_reply do. */
-  enqueue(chatId: string, body: string, author = 'agent'): MemoryRow {
+  enqueue(chatId: string, body: string, author = 'agent', media: OutboxMedia | null = null): MemoryRow {
     const conv = this.conversation(chatId, null)
     const row = this.insert(conv.id, 'out', author, body, 'queued')
+    if (media)
+      Object.assign(row, { outboxMedia: media, type: outboxType(media.mimetype), mediaStatus: 'stored' })
     this.wake?.()
     return row
   }
@@ -127,6 +142,8 @@ export class MemoryStore implements MessageStore {
           id: r.id,
           conversationId: r.conversationId,
           body: r.body,
+          type: r.type,
+          media: r.outboxMedia,
           attempts: r.attempts,
           createdAt: '',
           chatId,
@@ -178,6 +195,56 @@ export class MemoryStore implements MessageStore {
       if (change.kind === 'revoked') Object.assign(row, { body: '', deletedAt: change.at })
       else Object.assign(row, { body: change.body, editedAt: change.at })
       return { found: true, duplicate: false }
+    })
+  }
+
+  markMediaStored(messageId: string, media: StoredMedia): Promise<{ stored: boolean }> {
+    return this.call(() => {
+      const row = this.fileRow(messageId)
+      if (!media.path.startsWith(`${memoryTenantId}/${row.conversationId}/${row.id}.`)) {
+        throw new StoreRejectedError(400, 'media_path_outside', 'mark_media_stored: wrong path', '')
+      }
+      if (row.deletedAt) return { stored: false }
+      Object.assign(row, { stored: media, mediaStatus: 'stored', mediaError: null, mediaRetryAt: null })
+      return { stored: true }
+    })
+  }
+
+  markMediaFailed(messageId: string, { error, retryable, maxAttempts }: MediaFailure): Promise<void> {
+    return this.call(() => {
+      const row = this.fileRow(messageId)
+      if (row.mediaStatus !== 'pending' && row.mediaStatus !== 'failed') return
+      row.mediaAttempts += 1
+      const retry = retryable && row.mediaAttempts < maxAttempts
+      Object.assign(row, {
+        mediaStatus: 'failed',
+        mediaError: error,
+        mediaRetryAt: retry ? Date.now() + 30_000 * 2 ** (row.mediaAttempts - 1) * this.backoffScale : null,
+      })
+    })
+  }
+
+  mediaToFetch(limit: number, pendingAgeSeconds: number): Promise<MediaToFetch[]> {
+    return this.call(() => {
+      const now = Date.now()
+      return this.rows
+        .filter(
+          (r) =>
+            !r.deletedAt &&
+            r.waMessageId &&
+            ((r.mediaStatus === 'pending' && r.createdAt <= now - pendingAgeSeconds * 1000) ||
+              (r.mediaStatus === 'failed' && r.mediaRetryAt !== null && r.mediaRetryAt <= now)),
+        )
+        .slice(0, limit)
+        .map((r) => ({
+          messageId: r.id,
+          tenantId: memoryTenantId,
+          conversationId: r.conversationId,
+          waMessageId: r.waMessageId ?? '',
+          type: r.type as MessageType,
+          media: r.media,
+          attempts: r.mediaAttempts,
+        }))
     })
   }
 
@@ -241,8 +308,33 @@ export class MemoryStore implements MessageStore {
       createdAt: Date.now(),
       deletedAt: null,
       editedAt: null,
+      media: null,
+      outboxMedia: null,
+      stored: null,
+      mediaStatus: null,
+      mediaError: null,
+      mediaAttempts: 0,
+      mediaRetryAt: null,
     }
     this.rows.push(row)
+    return row
+  }
+
+  private result(row: MemoryRow, duplicate: boolean): IngestResult {
+    return {
+      messageId: row.id,
+      conversationId: row.conversationId,
+      tenantId: memoryTenantId,
+      duplicate,
+      author: row.author,
+      mediaStatus: row.mediaStatus,
+    }
+  }
+
+  private fileRow(id: string): MemoryRow {
+    const row = this.rows.find((r) => r.id === id && r.mediaStatus !== null)
+    if (!row)
+      throw new StoreRejectedError(404, 'message_not_found', 'No message with a file under that id', '')
     return row
   }
 
@@ -257,4 +349,10 @@ export class MemoryStore implements MessageStore {
     if (this.down) throw new StoreUnavailableError('memory store is down')
     return fn()
   }
+}
+
+/** send_agent_message's rule: the MIME family decides the message type, anything else is a document. */
+function outboxType(mimetype: string): MessageType {
+  const family = mimetype.split('/')[0]
+  return family === 'image' || family === 'audio' || family === 'video' ? family : 'document'
 }

@@ -22,11 +22,55 @@ export interface IngestInput {
   sentAt?: string | null
 }
 
+export type MediaStatus = 'pending' | 'stored' | 'failed' | 'expired'
+
 export interface IngestResult {
   messageId: string
   conversationId: string
+  tenantId: string
   duplicate: boolean
   author: string
+  /** `pending` or `failed`: the file still has to be fetched (also for a duplicate from catch-up). */
+  mediaStatus: MediaStatus | null
+}
+
+/** A file in the bucket `media`, as mark_media_stored records it on the message. */
+export interface StoredMedia {
+  /** `<tenant>/<conversation>/<message>.<ext>` inside the bucket. */
+  path: string
+  mimetype: string
+  size: number
+  sha256: string
+  filename?: string
+  durationSeconds?: number
+  width?: number
+  height?: number
+}
+
+/** A file message whose file is still to fetch (media_to_fetch). */
+export interface MediaToFetch {
+  messageId: string
+  tenantId: string
+  conversationId: string
+  waMessageId: string
+  type: MessageType
+  media: MediaMeta | null
+  attempts: number
+}
+
+/** Why fetching a file failed; not retryable: refused for good (too large, gone). */
+export interface MediaFailure {
+  error: string
+  retryable: boolean
+  maxAttempts: number
+}
+
+/** The file an agent attached to an outgoing message (send_agent_message's p_media). */
+export interface OutboxMedia {
+  path: string
+  mimetype: string
+  filename?: string
+  voice: boolean
 }
 
 /** A stored message deleted for everyone or edited on WhatsApp; `at` is ISO. */
@@ -44,7 +88,11 @@ export interface ChangeResult {
 export interface OutboxMessage {
   id: string
   conversationId: string
+  /** The text, or the caption of `media`. */
   body: string
+  /** `text`, or the kind of file `media` is (a file type whose media is null cannot be sent). */
+  type: string
+  media: OutboxMedia | null
   attempts: number
   createdAt: string
 }
@@ -71,6 +119,12 @@ export interface MessageStore {
   /** Returns the resulting status: `queued` (will retry) or `failed`. */
   markFailed(messageId: string, failure: SendFailure): Promise<string>
   recordAck(waMessageId: string, status: AckStatus): Promise<boolean>
+  /** mark_media_stored: `stored` false when the message was deleted meanwhile (remove the file). */
+  markMediaStored(messageId: string, media: StoredMedia): Promise<{ stored: boolean }>
+  /** mark_media_failed: retried later by `mediaToFetch` unless not retryable or out of attempts. */
+  markMediaFailed(messageId: string, failure: MediaFailure): Promise<void>
+  /** media_to_fetch: pending for longer than `pendingAgeSeconds`, or failed and due. */
+  mediaToFetch(limit: number, pendingAgeSeconds: number): Promise<MediaToFetch[]>
   /** record_revoke / record_edit: idempotent, an older edit never overwrites a newer one. */
   recordChange(change: ChangeInput): Promise<ChangeResult>
   setChannelStatus(input: ChannelStatusInput): Promise<void>

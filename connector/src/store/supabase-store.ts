@@ -5,22 +5,26 @@
  * their rules), maps snake_case rows to camelCase, and turns supabase-js results into
  * `StoreUnavailableError` (buffer or retry later) or `StoreRejectedError` (do not retry).
  */
-import type { Database, Json } from '@relevo/supabase/types'
+import type { Database } from '@relevo/supabase/types'
 import { createClient, type PostgrestError, type SupabaseClient } from '@supabase/supabase-js'
 import type { Logger } from 'pino'
 import { z } from 'zod'
-import type { AckStatus } from '../whatsapp/transport.ts'
+import type { AckStatus, MessageType } from '../whatsapp/transport.ts'
 import { Batcher } from './batcher.ts'
 import { StoreRejectedError, StoreUnavailableError } from './errors.ts'
+import { mediaFromJson, mediaToJson, outboxMediaFromJson, storedMediaToJson } from './media-json.ts'
 import type {
   ChangeInput,
   ChangeResult,
   ChannelStatusInput,
   IngestInput,
   IngestResult,
+  MediaFailure,
+  MediaToFetch,
   MessageStore,
   OutboxMessage,
   SendFailure,
+  StoredMedia,
 } from './message-store.ts'
 
 export interface SupabaseStoreOptions {
@@ -33,11 +37,14 @@ export interface SupabaseStoreOptions {
   requestTimeoutMs?: number
 }
 
+const mediaStatus = z.enum(['pending', 'stored', 'failed', 'expired'])
 const ingestResult = z.object({
   message_id: z.string(),
   conversation_id: z.string(),
+  tenant_id: z.string(),
   duplicate: z.boolean(),
   author: z.string(),
+  media_status: mediaStatus.nullable(),
 })
 const rejectedElement = z.object({
   error: z.object({ status: z.number(), code: z.string(), message: z.string(), hint: z.string().nullable() }),
@@ -45,6 +52,7 @@ const rejectedElement = z.object({
 const batchResult = z.array(z.union([ingestResult, rejectedElement]))
 const heartbeatResult = z.object({ relink_requested: z.boolean() })
 const changeResult = z.object({ found: z.boolean(), duplicate: z.boolean().optional() })
+const storedResult = z.object({ stored: z.boolean() })
 
 interface RpcOutcome<T> {
   data: T | null
@@ -113,7 +121,7 @@ export class SupabaseStore implements MessageStore {
         customer_name: input.customerName,
         customer_phone: input.customerPhone,
         type: input.type,
-        media: input.media as Json,
+        media: mediaToJson(input.media),
         sent_at: input.sentAt ?? null,
       })),
     })
@@ -128,8 +136,10 @@ export class SupabaseStore implements MessageStore {
         : {
             messageId: row.message_id,
             conversationId: row.conversation_id,
+            tenantId: row.tenant_id,
             duplicate: row.duplicate,
             author: row.author,
+            mediaStatus: row.media_status,
           },
     )
   }
@@ -148,6 +158,8 @@ export class SupabaseStore implements MessageStore {
       id: r.id,
       conversationId: r.conversation_id,
       body: r.body,
+      type: r.type,
+      media: outboxMediaFromJson(r.media),
       attempts: r.attempts,
       createdAt: r.created_at,
       chatId: this.chatIds.get(r.conversation_id) ?? '',
@@ -199,6 +211,41 @@ export class SupabaseStore implements MessageStore {
       unwrap(change.kind === 'revoked' ? 'record_revoke' : 'record_edit', outcome),
     )
     return { found: row.found, duplicate: row.duplicate ?? false }
+  }
+
+  async markMediaStored(messageId: string, media: StoredMedia): Promise<{ stored: boolean }> {
+    const outcome = await this.client.rpc('mark_media_stored', {
+      p_message_id: messageId,
+      p_media: storedMediaToJson(media),
+    })
+    return storedResult.parse(unwrap('mark_media_stored', outcome))
+  }
+
+  async markMediaFailed(messageId: string, { error, retryable, maxAttempts }: MediaFailure): Promise<void> {
+    const outcome = await this.client.rpc('mark_media_failed', {
+      p_message_id: messageId,
+      p_error: error,
+      p_retryable: retryable,
+      p_max_attempts: maxAttempts,
+    })
+    unwrap('mark_media_failed', outcome)
+  }
+
+  async mediaToFetch(limit: number, pendingAgeSeconds: number): Promise<MediaToFetch[]> {
+    const outcome = await this.client.rpc('media_to_fetch', {
+      p_channel_id: this.channelId,
+      p_limit: limit,
+      p_pending_age_seconds: pendingAgeSeconds,
+    })
+    return (unwrap('media_to_fetch', outcome) ?? []).map((r) => ({
+      messageId: r.message_id,
+      tenantId: r.tenant_id,
+      conversationId: r.conversation_id,
+      waMessageId: r.wa_message_id,
+      type: r.type as MessageType,
+      media: mediaFromJson(r.media, r.type),
+      attempts: r.media_attempts,
+    }))
   }
 
   async setChannelStatus(input: ChannelStatusInput): Promise<void> {

@@ -11,6 +11,9 @@ import type { Hono } from 'hono'
 import pino from 'pino'
 import { type Connector, startConnector } from '../connector.ts'
 import { createApp } from '../http/app.ts'
+import type { MediaLimits } from '../media/media-limits.ts'
+import type { MediaStorage } from '../store/media-storage.ts'
+import { MemoryMediaStorage } from '../store/memory-media-storage.ts'
 import type { MessageStore } from '../store/message-store.ts'
 import { SimulatorTransport } from '../whatsapp/simulator.ts'
 
@@ -34,6 +37,10 @@ export async function startHarness(
     leaseSeconds?: number
     maxAttempts?: number
     pollMs?: number
+    /** Defaults to an in-memory bucket. */
+    storage?: MediaStorage
+    mediaLimits?: MediaLimits
+    mediaSweepMs?: number
   } = {},
 ): Promise<Harness> {
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'relevo-connector-')))
@@ -43,8 +50,12 @@ export async function startHarness(
     channelId,
     transport: sim,
     store,
+    storage: options.storage ?? new MemoryMediaStorage(),
     logger,
     bufferPath: join(dir, 'buffer.jsonl'),
+    mediaSpoolPath: join(dir, 'media-spool'),
+    ...(options.mediaLimits ? { mediaLimits: options.mediaLimits } : {}),
+    ...(options.mediaSweepMs ? { mediaSweepMs: options.mediaSweepMs } : {}),
     checkpointPath: join(dir, 'checkpoint.json'),
     outboxPollMs: options.pollMs ?? 100,
     outboxLeaseSeconds: options.leaseSeconds ?? 30,

@@ -7,11 +7,21 @@
  * a disconnect (only `recentActivity` for catch-up).
  */
 import { randomBytes } from 'node:crypto'
-import { SendError } from './errors.ts'
+import { MediaError, SendError } from './errors.ts'
+import {
+  type DeliveredFile,
+  deliveredFile,
+  describeFile,
+  type SimulatedFile,
+  SimulatedMediaServer,
+} from './simulator-media.ts'
 import type {
   AckStatus,
   InboundMessage,
+  MediaDownload,
+  MediaMeta,
   MessageChange,
+  OutgoingMedia,
   RecentActivity,
   SentMessage,
   TransportEvent,
@@ -31,6 +41,19 @@ export interface SimulatedDelivery {
   /** Deleted for everyone from the business phone: the customer sees a placeholder. */
   deleted?: true
   edited?: true
+  /** A file (the body is then its caption). */
+  media?: DeliveredFile
+}
+
+/** What a customer sends: text, a file (with an optional caption), a location or contacts. */
+export interface CustomerInput {
+  from: string
+  name?: string
+  body?: string
+  id?: string
+  media?: SimulatedFile
+  location?: NonNullable<MediaMeta['location']>
+  contacts?: NonNullable<MediaMeta['contacts']>
 }
 
 export interface SimulatorOptions {
@@ -59,6 +82,8 @@ export class SimulatorTransport implements WhatsAppTransport {
   /** Every delete and edit so far, as WhatsApp Web would show them to a catch-up. */
   private readonly changes: MessageChange[] = []
   private readonly typing: string[] = []
+  /** WhatsApp's media servers: the files of messages, by WhatsApp id. */
+  readonly media = new SimulatedMediaServer()
   private failures: { count: number; retryable: boolean } = { count: 0, retryable: true }
   private held: Array<() => void> | null = null
   /** Whether a held send hangs before WhatsApp accepted the message, or after. */
@@ -89,6 +114,11 @@ export class SimulatorTransport implements WhatsAppTransport {
     this.releaseHeld()
   }
 
+  /** Deletes the simulated media servers' files (the end of a test or process). */
+  close(): void {
+    this.media.close()
+  }
+
   async logout(): Promise<void> {
     this.linked = false
     this.state = 'logged_out'
@@ -99,7 +129,25 @@ export class SimulatorTransport implements WhatsAppTransport {
     return () => this.listeners.delete(listener)
   }
 
-  async sendText(chatId: string, body: string): Promise<SentMessage> {
+  sendText(chatId: string, body: string): Promise<SentMessage> {
+    return this.deliver(chatId, body, null)
+  }
+
+  sendMedia(chatId: string, media: OutgoingMedia, caption: string): Promise<SentMessage> {
+    return this.deliver(chatId, caption, media)
+  }
+
+  async downloadMedia(waMessageId: string, maxBytes: number): Promise<MediaDownload> {
+    if (this.state !== 'ready') {
+      throw new MediaError('not_ready', `WhatsApp is ${this.state}`, {
+        retryable: true,
+        hint: 'Retried once the session is ready',
+      })
+    }
+    return this.media.open(waMessageId, maxBytes)
+  }
+
+  private async deliver(chatId: string, body: string, media: OutgoingMedia | null): Promise<SentMessage> {
     if (this.state !== 'ready') {
       throw new SendError('not_ready', `WhatsApp is ${this.state}`, {
         retryable: true,
@@ -117,7 +165,15 @@ export class SimulatorTransport implements WhatsAppTransport {
     if (this.held && !this.holdAfterDelivery) await this.hang()
     if (this.sendDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.sendDelayMs))
     const waMessageId = simulatedMessageId({ fromMe: true, chatId })
-    this.deliveries.push({ waMessageId, chatId, body, ack: 'sent', at: new Date().toISOString() })
+    const file = media ? deliveredFile(media) : undefined
+    this.deliveries.push({
+      waMessageId,
+      chatId,
+      body,
+      ack: 'sent',
+      at: new Date().toISOString(),
+      ...(file ? { media: file } : {}),
+    })
     const echo = this.message({
       waMessageId,
       chatId,
@@ -125,6 +181,7 @@ export class SimulatorTransport implements WhatsAppTransport {
       body,
       customerName: null,
       customerPhone: null,
+      ...(media ? { type: describeFile(media).type, media: this.media.put(waMessageId, media) } : {}),
     })
     this.history.push(echo)
     // WhatsApp has it, but the process dies before hearing back: no echo event, no answer.
@@ -151,7 +208,7 @@ export class SimulatorTransport implements WhatsAppTransport {
   // ---- controls used by the HTTP simulator routes and tests ----
 
   /** A customer writes. While the session is not ready it is only visible to catch-up. */
-  customerMessage(input: { from: string; name?: string; body: string; id?: string }): InboundMessage {
+  customerMessage(input: CustomerInput): InboundMessage {
     const chatId = toChatId(input.from)
     const waMessageId = input.id ?? simulatedMessageId({ fromMe: false, chatId })
     const phone = chatId.endsWith('@c.us') ? chatId.slice(0, -5) : null
@@ -159,12 +216,29 @@ export class SimulatorTransport implements WhatsAppTransport {
       waMessageId,
       chatId,
       fromMe: false,
-      body: input.body,
+      body: input.body ?? '',
       customerName: input.name ?? null,
       customerPhone: phone,
+      ...this.content(waMessageId, input),
     })
     this.record(message)
     return message
+  }
+
+  /** The type and media metadata of a customer's file, location or contacts card. */
+  private content(
+    waMessageId: string,
+    input: CustomerInput,
+  ): Partial<Pick<InboundMessage, 'type' | 'media'>> {
+    if (input.media) {
+      return { type: describeFile(input.media).type, media: this.media.put(waMessageId, input.media) }
+    }
+    if (input.location) return { type: 'location', media: { waType: 'location', location: input.location } }
+    if (input.contacts) {
+      const waType = input.contacts.length > 1 ? 'multi_vcard' : 'vcard'
+      return { type: 'contacts', media: { waType, contacts: input.contacts } }
+    }
+    return {}
   }
 
   /** The business owner types on the phone itself. */
@@ -307,28 +381,14 @@ export class SimulatorTransport implements WhatsAppTransport {
     for (const resolve of held ?? []) resolve()
   }
 
-  private message({
-    waMessageId,
-    chatId,
-    fromMe,
-    body,
-    customerName,
-    customerPhone,
-  }: Pick<
-    InboundMessage,
-    'waMessageId' | 'chatId' | 'fromMe' | 'body' | 'customerName' | 'customerPhone'
-  >): InboundMessage {
-    return {
-      waMessageId,
-      chatId,
-      fromMe,
-      body,
-      type: 'text',
-      media: null,
-      customerName,
-      customerPhone,
-      timestamp: new Date(),
-    }
+  private message(
+    fields: Pick<
+      InboundMessage,
+      'waMessageId' | 'chatId' | 'fromMe' | 'body' | 'customerName' | 'customerPhone'
+    > &
+      Partial<Pick<InboundMessage, 'type' | 'media'>>,
+  ): InboundMessage {
+    return { type: 'text', media: null, ...fields, timestamp: new Date() }
   }
 
   private emit(event: TransportEvent): void {

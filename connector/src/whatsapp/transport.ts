@@ -4,6 +4,7 @@
  * Two adapters implement it: `whatsapp-web.ts` (whatsapp-web.js + Chromium, production) and
  * `simulator.ts` (in-process, for development and tests). Flows depend on this file only.
  */
+import type { Readable } from 'node:stream'
 
 /** Message kinds Relevo stores (messages.type in the schema). */
 export type MessageType =
@@ -14,17 +15,43 @@ export type MessageType =
   | 'document'
   | 'sticker'
   | 'location'
+  | 'contacts'
   | 'unsupported'
 
-/** Metadata of a non-text message; the connector never downloads media. */
+/** Message types whose content is a file, fetched with `downloadMedia` after the row is stored. */
+export const fileTypes: ReadonlySet<MessageType> = new Set(['image', 'audio', 'video', 'document', 'sticker'])
+
+/** What WhatsApp reports about a non-text message; the file itself comes from `downloadMedia`. */
 export interface MediaMeta {
   /** WhatsApp's own type name (`ptt`, `vcard`, …), kept because `type` folds several together. */
   waType: string
   mimetype?: string
   filename?: string
-  filesize?: number
+  /** Bytes as WhatsApp announced them, before any download (lets a too-large file be refused unread). */
+  size?: number
   durationSeconds?: number
-  location?: { latitude: number; longitude: number; name?: string }
+  width?: number
+  height?: number
+  /** A voice note (WhatsApp `ptt`) rather than an audio file. */
+  voice?: boolean
+  location?: { latitude: number; longitude: number; name?: string; address?: string }
+  contacts?: Array<{ name: string; phones: string[] }>
+}
+
+/** The bytes of a media message as a stream, so nothing holds a second copy of the file. */
+export interface MediaDownload {
+  mimetype: string
+  filename?: string
+  stream: Readable
+}
+
+/** A file to send; whatsapp-web.js takes the whole file as base64, so it is one buffer here. */
+export interface OutgoingMedia {
+  mimetype: string
+  filename?: string
+  data: Buffer
+  /** Send an audio file as a voice note (WhatsApp `ptt`). */
+  voice: boolean
 }
 
 /** A message as the flows see it, already mapped from the library's shape. */
@@ -91,6 +118,17 @@ export interface WhatsAppTransport {
   onEvent(listener: TransportListener): () => void
   /** Sends a text message; throws SendError (with `retryable`) on failure. */
   sendText(chatId: string, body: string): Promise<SentMessage>
+  /**
+   * Sends a file with `caption` (may be empty); throws SendError like `sendText`. Its echo arrives
+   * as a `fromMe` message with the caption as body, like a text send's.
+   */
+  sendMedia(chatId: string, media: OutgoingMedia, caption: string): Promise<SentMessage>
+  /**
+   * The file of a media message (incoming, or typed on the phone), read by its WhatsApp id. Throws
+   * MediaError: `too_large` over `maxBytes` (before reading when WhatsApp announced the size),
+   * `media_gone` when WhatsApp no longer has it, `not_ready` while the session is down.
+   */
+  downloadMedia(waMessageId: string, maxBytes: number): Promise<MediaDownload>
   /** Shows "typing…" in the chat for ~25 s (WhatsApp clears it by itself). */
   sendStateTyping(chatId: string): Promise<void>
   /** Recent activity of recently active chats, for catch-up after `ready` (events are not replayed). */

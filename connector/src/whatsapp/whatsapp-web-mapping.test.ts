@@ -34,6 +34,7 @@ function webMessage(overrides: Partial<WebMessage> & { rawData?: Record<string, 
     isStatus: false,
     location: undefined as unknown as Message['location'],
     duration: '',
+    vCards: [],
     rawData: { notifyName: 'Lucía', mimetype: undefined },
   } satisfies WebMessage
   return { ...base, ...overrides }
@@ -123,14 +124,14 @@ describe('mapMessage', () => {
         type: 'image' as Message['type'],
         hasMedia: true,
         body: 'esta',
-        rawData: { notifyName: 'Lucía', mimetype: 'image/jpeg', size: 48213 },
+        rawData: { notifyName: 'Lucía', mimetype: 'image/jpeg', size: 48213, width: 640, height: 480 },
       }),
       { groupsEnabled: false },
     )
     expect(image.ok && image.message).toMatchObject({
       type: 'image',
       body: 'esta',
-      media: { waType: 'image', mimetype: 'image/jpeg', filesize: 48213 },
+      media: { waType: 'image', mimetype: 'image/jpeg', size: 48213, width: 640, height: 480 },
     })
     const voice = mapMessage(
       webMessage({
@@ -143,7 +144,7 @@ describe('mapMessage', () => {
     )
     expect(voice.ok && voice.message).toMatchObject({
       type: 'audio',
-      media: { waType: 'ptt', durationSeconds: 7, mimetype: 'audio/ogg; codecs=opus' },
+      media: { waType: 'ptt', durationSeconds: 7, mimetype: 'audio/ogg; codecs=opus', voice: true },
     })
     const doc = mapMessage(
       webMessage({
@@ -156,30 +157,67 @@ describe('mapMessage', () => {
       waType: 'document',
       mimetype: 'application/pdf',
       filename: 'factura.pdf',
-      filesize: 1024,
+      size: 1024,
     })
   })
 
-  it('maps a location with coordinates and an unknown type as unsupported', () => {
+  it('maps a location as structured data, without its thumbnail body', () => {
     const location = mapMessage(
       webMessage({
         type: 'location' as Message['type'],
-        body: '',
+        body: '/9j/4AAQSkZJRgABAQ',
         location: {
           latitude: '19.4326',
           longitude: '-99.1332',
           name: 'Zócalo',
+          address: 'Plaza de la Constitución, CDMX',
         } as unknown as Message['location'],
       }),
       { groupsEnabled: false },
     )
+    expect(location.ok && location.message).toMatchObject({ type: 'location', body: '' })
     expect(location.ok && location.message.media?.location).toEqual({
       latitude: 19.4326,
       longitude: -99.1332,
       name: 'Zócalo',
+      address: 'Plaza de la Constitución, CDMX',
     })
-    const vcard = mapMessage(webMessage({ type: 'vcard' as Message['type'] }), { groupsEnabled: false })
-    expect(vcard.ok && vcard.message).toMatchObject({ type: 'unsupported', media: { waType: 'vcard' } })
+  })
+
+  it('maps shared contacts to names and numbers, and an unknown type as unsupported', () => {
+    const card = [
+      'BEGIN:VCARD',
+      'VERSION:3.0',
+      'N:Pérez;Ana;;;',
+      'FN:Ana Pérez',
+      'item1.TEL;waid=5215511112222:+52 1 55 1111 2222',
+      'item1.X-ABLabel:Móvil',
+      'TEL;TYPE=WORK:+52 55 5555 0000',
+      'END:VCARD',
+    ].join('\n')
+    const contacts = mapMessage(
+      webMessage({
+        type: 'multi_vcard' as Message['type'],
+        body: '',
+        vCards: [card, 'BEGIN:VCARD\nN:Ruiz;Luis\nEND:VCARD'],
+      }),
+      { groupsEnabled: false },
+    )
+    expect(contacts.ok && contacts.message).toMatchObject({
+      type: 'contacts',
+      body: '',
+      media: {
+        waType: 'multi_vcard',
+        contacts: [
+          { name: 'Ana Pérez', phones: ['+5215511112222', '+52 55 5555 0000'] },
+          { name: 'Luis Ruiz', phones: [] },
+        ],
+      },
+    })
+    const poll = mapMessage(webMessage({ type: 'poll_creation' as Message['type'] }), {
+      groupsEnabled: false,
+    })
+    expect(poll.ok && poll.message).toMatchObject({ type: 'unsupported', media: { waType: 'poll_creation' } })
   })
 })
 

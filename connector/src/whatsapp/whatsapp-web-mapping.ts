@@ -7,6 +7,7 @@
  */
 import type { Message, MessageAck, MessageId } from 'whatsapp-web.js'
 import type { AckStatus, InboundMessage, MediaMeta, MessageChange, MessageType } from './transport.ts'
+import { parseVCard } from './vcard.ts'
 
 /** The fields of a whatsapp-web.js Message that the mapping reads. */
 export type WebMessage = Pick<
@@ -23,6 +24,7 @@ export type WebMessage = Pick<
   | 'isStatus'
   | 'location'
   | 'duration'
+  | 'vCards'
 > & { rawData?: object }
 
 /**
@@ -48,6 +50,8 @@ const typeMap: Record<string, MessageType> = {
   document: 'document',
   sticker: 'sticker',
   location: 'location',
+  vcard: 'contacts',
+  multi_vcard: 'contacts',
 }
 
 /** Not conversation content: notifications, protocol messages, reactions, call logs. */
@@ -110,7 +114,8 @@ export function mapMessage(msg: WebMessage, options: { groupsEnabled: boolean })
       waMessageId: msg.id._serialized,
       chatId,
       fromMe: msg.fromMe,
-      body: msg.body ?? '',
+      // A location's body is its map thumbnail and a contact's its vCard: both live in media.
+      body: type === 'location' || type === 'contacts' ? '' : (msg.body ?? ''),
       type,
       media: type === 'text' ? null : mediaOf(msg, waType, raw),
       // notifyName is the name the customer set in WhatsApp (pushname); absent on our own messages.
@@ -164,16 +169,22 @@ function mediaOf(msg: WebMessage, waType: string, raw: Record<string, unknown>):
   const media: MediaMeta = { waType }
   if (typeof raw.mimetype === 'string') media.mimetype = raw.mimetype
   if (typeof raw.filename === 'string') media.filename = raw.filename
-  if (typeof raw.size === 'number') media.filesize = raw.size
+  if (typeof raw.size === 'number') media.size = raw.size
+  if (typeof raw.width === 'number' && raw.width > 0) media.width = raw.width
+  if (typeof raw.height === 'number' && raw.height > 0) media.height = raw.height
   const duration = Number(msg.duration)
   if (Number.isFinite(duration) && duration > 0) media.durationSeconds = duration
+  if (waType === 'ptt') media.voice = true
   if (waType === 'location' && msg.location) {
+    const { name, address } = msg.location as { name?: string; address?: string }
     media.location = {
       latitude: Number(msg.location.latitude),
       longitude: Number(msg.location.longitude),
-      ...(msg.location.name ? { name: msg.location.name } : {}),
+      ...(name ? { name } : {}),
+      ...(address ? { address } : {}),
     }
   }
+  if (waType === 'vcard' || waType === 'multi_vcard') media.contacts = (msg.vCards ?? []).map(parseVCard)
   return media
 }
 

@@ -12,18 +12,21 @@ import { join } from 'node:path'
 import type { Logger } from 'pino'
 import type { Client, ClientOptions, Message } from 'whatsapp-web.js'
 import wweb from 'whatsapp-web.js'
-import { SendError, TransportError } from './errors.ts'
+import { MediaError, SendError, TransportError } from './errors.ts'
 import type {
   InboundMessage,
+  MediaDownload,
   MessageChange,
+  OutgoingMedia,
   RecentActivity,
   SentMessage,
   TransportListener,
   WhatsAppTransport,
 } from './transport.ts'
 import { changeOf, mapAck, mapEdit, mapMessage, mapRevoke, phoneOf } from './whatsapp-web-mapping.ts'
+import { downloadWebMedia } from './whatsapp-web-media.ts'
 
-const { Client: WebClient, LocalAuth } = wweb
+const { Client: WebClient, LocalAuth, MessageMedia } = wweb
 
 export interface WhatsAppWebOptions {
   sessionPath: string
@@ -161,12 +164,46 @@ export class WhatsAppWebTransport implements WhatsAppTransport {
     return () => this.listeners.delete(listener)
   }
 
-  async sendText(chatId: string, body: string): Promise<SentMessage> {
+  sendText(chatId: string, body: string): Promise<SentMessage> {
+    // sendSeen false: sending must not mark the chat read on the owner's phone.
+    return this.send(chatId, body, { sendSeen: false, linkPreview: false })
+  }
+
+  sendMedia(chatId: string, media: OutgoingMedia, caption: string): Promise<SentMessage> {
+    // The library takes base64 only (it rebuilds a File in the page); one file at a time.
+    const content = new MessageMedia(
+      media.mimetype,
+      media.data.toString('base64'),
+      media.filename ?? null,
+      media.data.length,
+    )
+    return this.send(chatId, content, {
+      sendSeen: false,
+      ...(caption ? { caption } : {}),
+      // isPtt: WhatsApp shows it as a voice note; it must be OGG/Opus to play as one.
+      sendAudioAsVoice: media.voice,
+    })
+  }
+
+  async downloadMedia(waMessageId: string, maxBytes: number): Promise<MediaDownload> {
+    if (!this.client) {
+      throw new MediaError('not_ready', 'WhatsApp Web is not running', {
+        retryable: true,
+        hint: 'Wait for ready',
+      })
+    }
+    return downloadWebMedia(this.client, waMessageId, maxBytes)
+  }
+
+  private async send(
+    chatId: string,
+    content: string | InstanceType<typeof MessageMedia>,
+    options: Parameters<Client['sendMessage']>[2],
+  ): Promise<SentMessage> {
     const client = this.requireClient()
     let sent: Message | null | undefined
     try {
-      // sendSeen false: sending must not mark the chat read on the owner's phone.
-      sent = await client.sendMessage(chatId, body, { sendSeen: false, linkPreview: false })
+      sent = await client.sendMessage(chatId, content, options)
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error)
       const permanent = /invalid wid|wid error|No LID for user/i.test(detail)
