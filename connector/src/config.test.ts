@@ -15,7 +15,21 @@ describe('parseConfig', () => {
       bufferPath: '/data/buffer.jsonl',
       groupsEnabled: false,
       chromiumPath: '/usr/bin/chromium',
+      mediaSpoolPath: '/data/media-spool',
+      mediaLimits: { maxBytes: 16 * 1_048_576, documentMaxBytes: 100 * 1_048_576 },
     })
+  })
+
+  it('takes the media size caps in MB and keeps the spool beside the buffer', () => {
+    const config = parseConfig({
+      SUPABASE_SERVICE_ROLE_KEY: key,
+      BUFFER_PATH: '/volume/buf/buffer.jsonl',
+      MEDIA_MAX_MB: '5',
+      MEDIA_DOCUMENT_MAX_MB: '0.5',
+    })
+    expect(config.mediaSpoolPath).toBe('/volume/buf/media-spool')
+    expect(config.mediaLimits).toEqual({ maxBytes: 5 * 1_048_576, documentMaxBytes: 524_288 })
+    expect(() => parseConfig({ SUPABASE_SERVICE_ROLE_KEY: key, MEDIA_MAX_MB: '0' })).toThrow(/MEDIA_MAX_MB/)
   })
 
   it('names every invalid variable in one error', () => {

@@ -1,20 +1,11 @@
 import { waitFor } from '@relevo/testing/wait-for'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MemoryStore } from './store/memory-store.ts'
-import { type Harness, removeDir, startHarness } from './testing/harness.ts'
+import { harnesses, removeDir, startHarness } from './testing/harness.ts'
 
-const running: Harness[] = []
-async function start(store: MemoryStore, options: Parameters<typeof startHarness>[1] = {}) {
-  const h = await startHarness(store, options)
-  running.push(h)
-  return h
-}
-afterEach(async () => {
-  for (const h of running.splice(0)) {
-    await h.stop()
-    await removeDir(h.dir)
-  }
-})
+const pool = harnesses()
+const start = pool.start
+afterEach(() => pool.stopAll())
 
 describe('connector flows on the simulator with a fake store', () => {
   it('stores a customer message once, even when WhatsApp reports the same id twice', async () => {

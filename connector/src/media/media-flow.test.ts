@@ -10,22 +10,12 @@ import { waitFor } from '@relevo/testing/wait-for'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MemoryMediaStorage } from '../store/memory-media-storage.ts'
 import { type MemoryRow, MemoryStore, memoryTenantId } from '../store/memory-store.ts'
-import { type Harness, removeDir, startHarness } from '../testing/harness.ts'
+import { type Harness, harnesses } from '../testing/harness.ts'
 import { SimulatorTransport } from '../whatsapp/simulator.ts'
 
-const running: Harness[] = []
-async function start(store: MemoryStore, options: Parameters<typeof startHarness>[1] = {}) {
-  const h = await startHarness(store, options)
-  running.push(h)
-  return h
-}
-afterEach(async () => {
-  for (const h of running.splice(0)) {
-    await h.stop()
-    h.sim.close()
-    await removeDir(h.dir)
-  }
-})
+const pool = harnesses()
+const start = pool.start
+afterEach(() => pool.stopAll())
 
 const customer = '5215512345678'
 
@@ -140,7 +130,7 @@ describe('incoming media on the simulator with a fake store and bucket', () => {
     for (const kind of ['png', 'voice', 'pdf'] as const) await sendFile(first, kind)
     await waitFor(() => first.connector.health().bufferDepth === 3, 'buffered')
     await waitFor(async () => (await readdir(join(first.dir, 'media-spool'))).length === 6, 'files spooled')
-    running.splice(running.indexOf(first), 1)
+    pool.forget(first)
     await first.stop()
     // The next process: WhatsApp Web no longer hands these files over, the spool has them.
     const next = await start(store, { storage, dir: first.dir, sim: new SimulatorTransport() })

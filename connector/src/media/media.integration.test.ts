@@ -15,29 +15,21 @@ import { waitFor } from '@relevo/testing/wait-for'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { StoreUnavailableError } from '../store/errors.ts'
 import type { MediaStorage } from '../store/media-storage.ts'
-import { type Harness, removeDir, startHarness } from '../testing/harness.ts'
+import { type Harness, harnesses } from '../testing/harness.ts'
 import { startBackend, type TestBackend } from '../testing/stand-in.ts'
 
 let backend: TestBackend
-const running: Harness[] = []
+const pool = harnesses()
 beforeAll(async () => {
   backend = await startBackend()
 }, 180_000)
-afterEach(async () => {
-  for (const h of running.splice(0)) {
-    await h.stop()
-    h.sim.close()
-    await removeDir(h.dir)
-  }
-})
+afterEach(() => pool.stopAll())
 afterAll(async () => {
   await backend?.close()
 })
 
-async function start(options: Parameters<typeof startHarness>[1] = {}) {
-  const h = await startHarness(backend.store('media'), { storage: backend.mediaStorage(), ...options })
-  running.push(h)
-  return h
+function start(options: Parameters<typeof pool.start>[1] = {}) {
+  return pool.start(backend.store('media'), { storage: backend.mediaStorage(), ...options })
 }
 
 interface MediaRow {

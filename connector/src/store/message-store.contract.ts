@@ -144,6 +144,39 @@ export function messageStoreContract(name: string, open: () => Promise<ContractS
       await expect(subject.store.claimOutbox(10, 1)).rejects.toMatchObject({ code: 'invalid_argument' })
     })
 
+    it('keeps a file pending until stored at its own path; a refused file is not fetched again', async () => {
+      const chat = newChat()
+      const file = (id: string) =>
+        chat.input(id, {
+          type: 'image',
+          body: '',
+          media: { waType: 'image', mimetype: 'image/png', size: 469 },
+        })
+      const kept = await subject.store.ingestMessage(file('wa-img'))
+      const refused = await subject.store.ingestMessage(file('wa-big'))
+      const text = await subject.store.ingestMessage(chat.input('wa-text'))
+      expect([kept.mediaStatus, refused.mediaStatus, text.mediaStatus]).toEqual(['pending', 'pending', null])
+      expect((await subject.store.ingestMessage(file('wa-img'))).mediaStatus).toBe('pending')
+      const due = async () => (await subject.store.mediaToFetch(100, 0)).map((m) => m.messageId)
+      expect(await due()).toEqual(expect.arrayContaining([kept.messageId, refused.messageId]))
+      const media = { mimetype: 'image/png', size: 469, sha256: 'b'.repeat(64) }
+      const own = `${kept.tenantId}/${kept.conversationId}/${kept.messageId}.png`
+      await expect(
+        subject.store.markMediaStored(kept.messageId, { ...media, path: `${kept.tenantId}/elsewhere/x.png` }),
+      ).rejects.toMatchObject({ code: 'media_path_outside' })
+      expect(await subject.store.markMediaStored(kept.messageId, { ...media, path: own })).toEqual({
+        stored: true,
+      })
+      await subject.store.markMediaFailed(refused.messageId, {
+        error: 'too_large',
+        retryable: false,
+        maxAttempts: 5,
+      })
+      expect(await due()).not.toContain(kept.messageId)
+      expect(await due()).not.toContain(refused.messageId)
+      expect((await subject.store.ingestMessage(file('wa-img'))).mediaStatus).toBe('stored')
+    })
+
     it('answers a heartbeat with no re-link requested', async () => {
       expect(await subject.store.heartbeat()).toEqual({ relinkRequested: false })
     })

@@ -89,6 +89,31 @@ export async function startHarness(
   }
 }
 
+/**
+ * The harnesses of one test file: `start` like startHarness, `stopAll` in afterEach stops each,
+ * deletes the simulator's files and the data dir; `forget` hands one over to the test to stop itself.
+ */
+export function harnesses() {
+  const running: Harness[] = []
+  return {
+    async start(store: MessageStore, options: Parameters<typeof startHarness>[1] = {}): Promise<Harness> {
+      const h = await startHarness(store, options)
+      running.push(h)
+      return h
+    },
+    forget(h: Harness): void {
+      running.splice(running.indexOf(h), 1)
+    },
+    async stopAll(): Promise<void> {
+      for (const h of running.splice(0)) {
+        await h.stop()
+        h.sim.close()
+        await removeDir(h.dir)
+      }
+    },
+  }
+}
+
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
 }
