@@ -1,3 +1,4 @@
+import { createClient } from '@supabase/supabase-js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
 import { type Backend, CHANNEL_ID, startBackend, TENANT_ID } from './backend.ts'
@@ -50,6 +51,43 @@ describe('scheduled sweeper against the real SQL', () => {
       CHANNEL_ID,
     ])
     expect((await tick(b)).staleChannels).toBe(0)
+  })
+
+  it("removes the files of messages deleted for everyone and past the tenant's retention", async () => {
+    b = await startBackend()
+    const media = createClient(b.standIn.url, b.keys.serviceRoleKey).storage.from('media')
+    const withFile = async (ageDays: number) => {
+      const { messageId, conversationId } = (await b?.ingest('foto')) ?? { messageId: '', conversationId: '' }
+      const path = `${TENANT_ID}/${conversationId}/${messageId}.png`
+      const upload = await media.upload(path, Buffer.from('png bytes'), { contentType: 'image/png' })
+      expect(upload.error).toBeNull()
+      await b?.db.query(
+        `update public.messages set type = 'image', media = $2, media_status = 'stored',
+           created_at = now() - make_interval(days => $3) where id = $1`,
+        [messageId, { path, mimetype: 'image/png', size: 9 }, ageDays],
+      )
+      return { messageId, path }
+    }
+    const deleted = await withFile(0)
+    const old = await withFile(40)
+    const kept = await withFile(2)
+    await b.db.query(
+      'select public.record_revoke(channel_id, wa_message_id) from public.messages where id = $1',
+      [deleted.messageId],
+    )
+    await b.db.query('update public.tenants set media_retention_days = 30 where id = $1', [TENANT_ID])
+
+    expect(await tick(b)).toMatchObject({ mediaExpired: 1, mediaRemoved: 2, errors: [] })
+    for (const gone of [deleted, old]) {
+      expect((await media.download(gone.path)).error, gone.path).toMatchObject({ statusCode: '404' })
+    }
+    expect((await media.download(kept.path)).error).toBeNull()
+    const { rows } = await b.db.query<{ media_status: string }>(
+      'select media_status from public.messages where id = $1',
+      [old.messageId],
+    )
+    expect(rows[0]?.media_status).toBe('expired')
+    expect(await tick(b)).toMatchObject({ mediaExpired: 0, mediaRemoved: 0 })
   })
 
   it('auto-returns an idle human chat to the AI, which then answers the waiting customer', async () => {

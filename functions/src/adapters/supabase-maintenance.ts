@@ -5,6 +5,7 @@
 
 import { z } from 'zod'
 import type { MaintenanceStore } from '../pipeline/store.ts'
+import { RelevoError } from '../shared/errors.ts'
 import { check, rows } from './postgrest.ts'
 import type { Db } from './supabase.ts'
 
@@ -49,6 +50,39 @@ export function createSupabaseMaintenance(db: Db): MaintenanceStore {
           .select('id'),
       )
       return data.length
+    },
+
+    async expireMedia(limit) {
+      return z
+        .number()
+        .parse(check('expire media past retention', await db.rpc('expire_media', { p_limit: limit })))
+    },
+
+    async mediaDeletionsDue(limit) {
+      const data = check(
+        'list media files to remove',
+        await db.rpc('media_deletions_due', { p_limit: limit }),
+      )
+      return z.array(z.string()).parse(data)
+    },
+
+    async removeMediaFiles(paths) {
+      // Storage's remove answers the objects it deleted; a path already gone is simply not listed.
+      const { error } = await db.storage.from('media').remove(paths)
+      if (error) {
+        throw new RelevoError(
+          'storage_remove_failed',
+          `Removing ${paths.length} media files failed: ${error.message}`,
+          {
+            hint: 'Check that the media bucket exists and SUPABASE_SERVICE_ROLE_KEY is the service role key',
+            cause: error,
+          },
+        )
+      }
+    },
+
+    async mediaDeletionsDone(paths) {
+      check('confirm removed media files', await db.rpc('media_deletions_done', { p_paths: paths }))
     },
   }
 }

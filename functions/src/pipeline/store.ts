@@ -61,6 +61,14 @@ export interface MaintenanceStore {
   autoReturnIdle(): Promise<number>
   /** Marks channels whose connector stopped sending heartbeats as disconnected; returns how many. */
   flagStaleChannels(olderThanSeconds: number): Promise<number>
+  /** rpc expire_media: stored files past their tenant's retention become `expired`, their paths queued. */
+  expireMedia(limit: number): Promise<number>
+  /** rpc media_deletions_due: leases queued paths of the `media` bucket (deleted messages, retention). */
+  mediaDeletionsDue(limit: number): Promise<string[]>
+  /** Removes files from the `media` bucket through Storage; a file already gone counts as removed. */
+  removeMediaFiles(paths: string[]): Promise<void>
+  /** rpc media_deletions_done: these paths are gone from Storage. */
+  mediaDeletionsDone(paths: string[]): Promise<void>
 }
 
 /** Tells the conversation's agent about an incoming message; resolves once that is stored durably. */

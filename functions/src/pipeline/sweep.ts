@@ -3,7 +3,8 @@
  * The scheduled sweeper (cron, every minute): wakes the conversation agent of ai-mode messages
  * whose webhook was dropped (the agent runs the AI, not the sweeper), hands off runs abandoned
  * longer than a live claim (the agent re-drives its own cut-off runs sooner), applies auto-return
- * (rule 6) and flags channels with a stale heartbeat. Each step is isolated.
+ * (rule 6), flags channels with a stale heartbeat and removes media files of deleted messages and
+ * past their tenant's retention. Each step is isolated.
  */
 import type { Logger } from '../shared/logger.ts'
 import type { MaintenanceStore, PipelineStore, WakeAgent } from './store.ts'
@@ -22,6 +23,10 @@ export interface SweepReport {
   abandoned: number
   autoReturned: number
   staleChannels: number
+  /** Messages whose file passed the tenant's retention (now `expired`). */
+  mediaExpired: number
+  /** Files removed from Storage (deleted messages and expired ones). */
+  mediaRemoved: number
   errors: string[]
 }
 
@@ -33,7 +38,15 @@ export interface SweepDeps {
 }
 
 export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
-  const report: SweepReport = { woken: 0, abandoned: 0, autoReturned: 0, staleChannels: 0, errors: [] }
+  const report: SweepReport = {
+    woken: 0,
+    abandoned: 0,
+    autoReturned: 0,
+    staleChannels: 0,
+    mediaExpired: 0,
+    mediaRemoved: 0,
+    errors: [],
+  }
   const step = async (name: string, work: () => Promise<void>) => {
     try {
       await work()
@@ -63,6 +76,18 @@ export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<Swe
   })
   await step('stale_channels', async () => {
     report.staleChannels = await deps.maintenance.flagStaleChannels(options.heartbeatStaleSeconds)
+  })
+  await step('media_retention', async () => {
+    report.mediaExpired = await deps.maintenance.expireMedia(options.batch ?? 100)
+  })
+  // After retention, so the files it just queued go in the same tick. A path whose removal fails
+  // stays queued and is leased again five minutes later.
+  await step('media_removal', async () => {
+    const paths = await deps.maintenance.mediaDeletionsDue(options.batch ?? 100)
+    if (paths.length === 0) return
+    await deps.maintenance.removeMediaFiles(paths)
+    await deps.maintenance.mediaDeletionsDone(paths)
+    report.mediaRemoved = paths.length
   })
   return report
 }

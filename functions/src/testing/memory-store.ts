@@ -282,4 +282,12 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
   async flagStaleChannels() {
     return 0
   }
+  async expireMedia() {
+    return 0
+  }
+  async mediaDeletionsDue(): Promise<string[]> {
+    return []
+  }
+  async removeMediaFiles() {}
+  async mediaDeletionsDone() {}
 }
