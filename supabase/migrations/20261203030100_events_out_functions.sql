@@ -247,7 +247,8 @@ $$;
 -- An endpoint whose attempts have failed for a day (none delivered) is paused, audited and announced
 -- to the tenant's admins on the tenant feed (the dashboard's alerts).
 create function public.finish_webhook_attempt(
-  p_delivery_id uuid, p_worker text, p_status_code integer, p_latency_ms integer, p_error text default null
+  p_delivery_id uuid, p_worker text, p_latency_ms integer, p_status_code integer default null,
+  p_error text default null
 ) returns jsonb language plpgsql security definer set search_path = '' as $$
 declare
   delivery public.webhook_deliveries;

@@ -235,7 +235,7 @@ describe.each(backends)('events out on $kind', (backend) => {
         (
           await row<{ r: { status: string; next_attempt_at: string | null } }>(
             tx,
-            `select public.finish_webhook_attempt($1, 'w1', $2, 12) as r`,
+            `select public.finish_webhook_attempt($1, 'w1', 12, $2) as r`,
             [id, status],
           )
         ).r,
@@ -288,7 +288,7 @@ describe.each(backends)('events out on $kind', (backend) => {
       return (
         await row<{ r: { endpoint_active: boolean } }>(
           tx,
-          `select public.finish_webhook_attempt($1, 'w1', null, 10000, 'timeout') as r`,
+          `select public.finish_webhook_attempt($1, 'w1', 10000, null, 'timeout') as r`,
           [claimed?.delivery_id],
         )
       ).r

@@ -1082,8 +1082,8 @@ export type Database = {
         Args: {
           p_delivery_id: string
           p_worker: string
-          p_status_code: number
           p_latency_ms: number
+          p_status_code?: number
           p_error?: string
         }
         Returns: Json

@@ -50,5 +50,11 @@ export function createSupabaseMaintenance(db: Db): MaintenanceStore {
       )
       return data.length
     },
+
+    async dueWebhookEndpoints(limit) {
+      return z
+        .array(z.string())
+        .parse(check('list due webhook endpoints', await db.rpc('due_webhook_endpoints', { p_limit: limit })))
+    },
   }
 }

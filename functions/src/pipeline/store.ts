@@ -61,7 +61,12 @@ export interface MaintenanceStore {
   autoReturnIdle(): Promise<number>
   /** Marks channels whose connector stopped sending heartbeats as disconnected; returns how many. */
   flagStaleChannels(olderThanSeconds: number): Promise<number>
+  /** rpc due_webhook_endpoints: active endpoints with a delivery due now (a lost wake-up, ADR 090). */
+  dueWebhookEndpoints(limit: number): Promise<string[]>
 }
+
+/** Tells a webhook endpoint's deliverer to look for due deliveries (events out, ADR 090). */
+export type WakeEndpoint = (endpointId: string) => Promise<void>
 
 /** Tells the conversation's agent about an incoming message; resolves once that is stored durably. */
 export type WakeAgent = (conversationId: string, messageId: string) => Promise<void>

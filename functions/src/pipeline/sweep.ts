@@ -3,10 +3,11 @@
  * The scheduled sweeper (cron, every minute): wakes the conversation agent of ai-mode messages
  * whose webhook was dropped (the agent runs the AI, not the sweeper), hands off runs abandoned
  * longer than a live claim (the agent re-drives its own cut-off runs sooner), applies auto-return
- * (rule 6) and flags channels with a stale heartbeat. Each step is isolated.
+ * (rule 6), flags channels with a stale heartbeat and wakes the deliverer of every webhook endpoint
+ * with a delivery due (a lost wake-up or an evicted deliverer; ADR 090). Each step is isolated.
  */
 import type { Logger } from '../shared/logger.ts'
-import type { MaintenanceStore, PipelineStore, WakeAgent } from './store.ts'
+import type { MaintenanceStore, PipelineStore, WakeAgent, WakeEndpoint } from './store.ts'
 import { failedRun } from './types.ts'
 
 export interface SweepOptions {
@@ -22,6 +23,8 @@ export interface SweepReport {
   abandoned: number
   autoReturned: number
   staleChannels: number
+  /** Webhook endpoint deliverers woken for a due delivery (events out). */
+  endpointsWoken: number
   errors: string[]
 }
 
@@ -29,11 +32,12 @@ export interface SweepDeps {
   store: PipelineStore
   maintenance: MaintenanceStore
   wake: WakeAgent
+  wakeDeliverer: WakeEndpoint
   logger: Logger
 }
 
 export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
-  const report: SweepReport = { woken: 0, abandoned: 0, autoReturned: 0, staleChannels: 0, errors: [] }
+  const report: SweepReport = { woken: 0, abandoned: 0, autoReturned: 0, staleChannels: 0, endpointsWoken: 0, errors: [] }
   const step = async (name: string, work: () => Promise<void>) => {
     try {
       await work()
@@ -63,6 +67,12 @@ export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<Swe
   })
   await step('stale_channels', async () => {
     report.staleChannels = await deps.maintenance.flagStaleChannels(options.heartbeatStaleSeconds)
+  })
+  await step('webhook_deliveries', async () => {
+    for (const endpointId of await deps.maintenance.dueWebhookEndpoints(100)) {
+      await deps.wakeDeliverer(endpointId)
+      report.endpointsWoken++
+    }
   })
   return report
 }

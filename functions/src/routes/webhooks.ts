@@ -1,6 +1,7 @@
 /**
  * @module
- * POST /webhooks/db — Supabase's database webhook for new incoming messages. Checks the shared
+ * POST /webhooks/db — Supabase's database webhook for new incoming messages (and for new webhook
+ * deliveries, which wake the endpoint's deliverer: events out, ADR 090). Checks the shared
  * secret (anything else is 401 and nothing happens), validates the body, hands the message to its
  * conversation's agent (a Durable Object, decision 023) and answers 202. The agent debounces and
  * runs the AI; idempotency lives in the agent, the run's claim and SQL.
@@ -17,12 +18,11 @@ export const webhookBody = z.object({
   type: z.enum(['INSERT', 'UPDATE', 'DELETE']),
   table: z.string(),
   schema: z.string(),
-  record: z
-    .object({ id: z.uuid(), direction: z.enum(['in', 'out']), conversation_id: z.uuid() })
-    .loose()
-    .nullable(),
+  record: z.record(z.string(), z.unknown()).nullable(),
   old_record: z.unknown().nullable().optional(),
 })
+const incomingMessage = z.object({ id: z.uuid(), direction: z.literal('in'), conversation_id: z.uuid() })
+const newDeliveries = z.object({ endpoint_id: z.uuid() })
 
 export function webhookRoutes(deps: AppDeps) {
   const app = new Hono<{ Bindings: Bindings }>()
@@ -45,13 +45,21 @@ export function webhookRoutes(deps: AppDeps) {
       })
     }
     const { type, table, schema, record } = parsed.data
-    if (type !== 'INSERT' || table !== 'messages' || schema !== 'public' || record?.direction !== 'in') {
+    const insert = type === 'INSERT' && schema === 'public'
+    // New webhook deliveries (events out, ADR 090): wake the endpoint's deliverer.
+    const deliveries = newDeliveries.safeParse(record)
+    if (insert && table === 'webhook_deliveries' && deliveries.success) {
+      await services(c.env, deps).wakeDeliverer(deliveries.data.endpoint_id)
+      return c.json({ accepted: true, endpoint_id: deliveries.data.endpoint_id }, 202)
+    }
+    const message = incomingMessage.safeParse(record)
+    if (!insert || table !== 'messages' || !message.success) {
       return c.json({ accepted: false, reason: 'not_an_incoming_message' }, 202)
     }
-    const messageId = record.id
+    const messageId = message.data.id
     // Awaited: the 202 means the message is in the agent's storage. If this throws, the answer is
     // a 500 and the sweeper wakes the agent within a minute or two.
-    await services(c.env, deps).wake(record.conversation_id, messageId)
+    await services(c.env, deps).wake(message.data.conversation_id, messageId)
     return c.json({ accepted: true, message_id: messageId }, 202)
   })
   return app

@@ -282,4 +282,8 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
   async flagStaleChannels() {
     return 0
   }
+  /** No webhook endpoints in memory: events out are tested against the stand-in. */
+  async dueWebhookEndpoints() {
+    return []
+  }
 }
