@@ -86,9 +86,10 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   deps.wakeDeliverer = () => deliverers.wake
   const app = createApp(deps)
   const functions = await serve((request) => Promise.resolve(app.fetch(request, env, tracked.ctx)))
-  await db.query(`update private.webhook_config set url = $1 where name in ('incoming_message', 'event_delivery')`, [
-    `${functions.url}/webhooks/db`,
-  ])
+  await db.query(
+    `update private.webhook_config set url = $1 where name in ('incoming_message', 'event_delivery')`,
+    [`${functions.url}/webhooks/db`],
+  )
   const service = stack.service()
 
   return {

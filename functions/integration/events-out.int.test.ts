@@ -2,8 +2,12 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { type ReceivedRequest, startWebhookReceiver, type WebhookReceiver } from '@relevo/testing/webhook-receiver'
 import { waitFor } from '@relevo/testing/wait-for'
+import {
+  type ReceivedRequest,
+  startWebhookReceiver,
+  type WebhookReceiver,
+} from '@relevo/testing/webhook-receiver'
 import { createClient } from '@supabase/supabase-js'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
@@ -20,7 +24,9 @@ let verifyRelevoSignature: Verify
 /** The block of docs/webhooks.md between the verify-snippet markers, run exactly as written. */
 async function loadDocumentedSnippet(): Promise<Verify> {
   const doc = await readFile(new URL('../../docs/webhooks.md', import.meta.url), 'utf8')
-  const block = /<!-- verify-snippet:start -->\n```ts\n([\s\S]*?)```\n<!-- verify-snippet:end -->/.exec(doc)?.[1]
+  const block = /<!-- verify-snippet:start -->\n```ts\n([\s\S]*?)```\n<!-- verify-snippet:end -->/.exec(
+    doc,
+  )?.[1]
   if (!block) throw new Error('docs/webhooks.md lost its verify-snippet block')
   const file = join(await mkdtemp(join(tmpdir(), 'relevo-snippet-')), 'verify.ts')
   await writeFile(file, block)
@@ -51,11 +57,17 @@ async function addEndpoint(backend: Backend, events: EventType[], active = true)
   receivers.push(receiver)
   const token = await backend.signIn('admin@demo.relevo.test')
   const admin = createClient(backend.standIn.url, backend.keys.anonKey, { accessToken: async () => token })
-  const { data, error } = await admin.rpc('create_webhook_endpoint', { p_url: `${receiver.url}/hook`, p_events: events })
+  const { data, error } = await admin.rpc('create_webhook_endpoint', {
+    p_url: `${receiver.url}/hook`,
+    p_events: events,
+  })
   if (error) throw error
   const created = data as { endpoint: { id: string }; secret: string }
   if (!active) {
-    const paused = await admin.rpc('update_webhook_endpoint', { p_endpoint_id: created.endpoint.id, p_active: false })
+    const paused = await admin.rpc('update_webhook_endpoint', {
+      p_endpoint_id: created.endpoint.id,
+      p_active: false,
+    })
     if (paused.error) throw paused.error
   }
   return { receiver, endpointId: created.endpoint.id, secret: created.secret }
@@ -70,7 +82,10 @@ function expectValid(request: ReceivedRequest): void {
 async function connectorSends(backend: Backend): Promise<void> {
   const claimed = await backend.service.rpc('claim_outbox', { p_channel_id: CHANNEL_ID, p_worker: 'test' })
   for (const message of (claimed.data ?? []) as { id: string }[]) {
-    await backend.service.rpc('mark_sent', { p_message_id: message.id, p_wa_message_id: `wamid.out-${message.id}` })
+    await backend.service.rpc('mark_sent', {
+      p_message_id: message.id,
+      p_wa_message_id: `wamid.out-${message.id}`,
+    })
   }
 }
 
@@ -86,7 +101,9 @@ describe('events out against the real SQL', () => {
 
     expect(receiver.delivered.map((r) => r.body.type)).toEqual(['message_received', 'message_sent'])
     expect(receiver.requests).toHaveLength(2)
-    expect(receiver.delivered[1]?.body.data).toMatchObject({ message: { author: 'ai', body: 'Hola, soy la IA' } })
+    expect(receiver.delivered[1]?.body.data).toMatchObject({
+      message: { author: 'ai', body: 'Hola, soy la IA' },
+    })
     for (const request of receiver.delivered) {
       expectValid(request)
       expect(request.eventId).toBe(request.body.id)
@@ -95,9 +112,13 @@ describe('events out against the real SQL', () => {
     const [first] = receiver.delivered
     if (!first) throw new Error('no delivery')
     const t = Number(/t=(\d+)/.exec(first.signature)?.[1])
-    expect(verifyRelevoSignature(first.rawBody.replace('envíos', 'envios'), first.signature, secret)).toBe(false)
+    expect(verifyRelevoSignature(first.rawBody.replace('envíos', 'envios'), first.signature, secret)).toBe(
+      false,
+    )
     expect(verifyRelevoSignature(first.rawBody, first.signature, 'whsec_someone_else')).toBe(false)
-    expect(verifyRelevoSignature(first.rawBody, first.signature.replace(/t=\d+/, `t=${t + 1}`), secret)).toBe(false)
+    expect(verifyRelevoSignature(first.rawBody, first.signature.replace(/t=\d+/, `t=${t + 1}`), secret)).toBe(
+      false,
+    )
     expect(verifyRelevoSignature(first.rawBody, first.signature, secret, t + 301)).toBe(false)
     expect(verifyRelevoSignature(first.rawBody, first.signature, secret, t + 299)).toBe(true)
     expect(verifyRelevoSignature(first.rawBody, null, secret)).toBe(false)
@@ -136,7 +157,8 @@ describe('events out against the real SQL', () => {
     const perChat = 15
     await Promise.all(
       Array.from({ length: chats }, async (_, chat) => {
-        for (let n = 0; n < perChat; n++) await backend.ingest(`${chat}:${n}`, { phone: `52155000000${chat}` })
+        for (let n = 0; n < perChat; n++)
+          await backend.ingest(`${chat}:${n}`, { phone: `52155000000${chat}` })
       }),
     )
     await waitFor(() => receiver.delivered.length >= chats * perChat, 'every delivery', 60_000)
@@ -145,7 +167,9 @@ describe('events out against the real SQL', () => {
     expect(new Set(bodies).size).toBe(chats * perChat)
     expect(receiver.requests).toHaveLength(chats * perChat)
     for (let chat = 0; chat < chats; chat++) {
-      const order = bodies.filter((body) => body.startsWith(`${chat}:`)).map((body) => Number(body.split(':')[1]))
+      const order = bodies
+        .filter((body) => body.startsWith(`${chat}:`))
+        .map((body) => Number(body.split(':')[1]))
       expect(order).toEqual(Array.from({ length: perChat }, (_, n) => n))
     }
   })

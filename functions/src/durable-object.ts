@@ -49,7 +49,9 @@ export class EndpointDeliverer extends DurableObject<Bindings> {
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
-    this.core = new DelivererCore(ctx.storage, () => services({ ...env, ...injected.env }, injected.deps).deliverer())
+    this.core = new DelivererCore(ctx.storage, () =>
+      services({ ...env, ...injected.env }, injected.deps).deliverer(),
+    )
   }
 
   notify(endpointId: string): Promise<void> {

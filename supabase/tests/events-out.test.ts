@@ -64,7 +64,9 @@ describe.each(backends)('events out on $kind', (backend) => {
     expect(await deliveredTypes(db, endpoint.id)).toEqual(['message_received'])
 
     // The AI hands off: mode_changed, then handoff_requested; its fallback text is queued (not sent yet).
-    await asService(db, (tx) => tx.query('select public.ai_handoff($1, $2)', [first.conversation_id, 'asked']))
+    await asService(db, (tx) =>
+      tx.query('select public.ai_handoff($1, $2)', [first.conversation_id, 'asked']),
+    )
     expect(await deliveredTypes(db, endpoint.id)).toEqual([
       'message_received',
       'mode_changed',
@@ -136,7 +138,9 @@ describe.each(backends)('events out on $kind', (backend) => {
     const t = await createTenant(db)
     const { endpoint } = await createEndpoint(db, t, ['conversation_closed'])
     const msg = await ingest(db, t.channelId)
-    await asUser(db, t.agentId, (tx) => tx.query('select public.add_note($1, $2)', [msg.conversation_id, 'n']))
+    await asUser(db, t.agentId, (tx) =>
+      tx.query('select public.add_note($1, $2)', [msg.conversation_id, 'n']),
+    )
     expect(await deliveredTypes(db, endpoint.id)).toEqual([])
     const { rows } = await db.query('select 1 from public.webhook_events where tenant_id = $1', [t.tenantId])
     expect(rows).toHaveLength(0)
@@ -157,7 +161,9 @@ describe.each(backends)('events out on $kind', (backend) => {
     expect(await deliveredTypes(db, paused.endpoint.id)).toEqual([])
     // A test event to a paused endpoint is refused too.
     await expectRelevoError(
-      asUser(db, mine.adminId, (tx) => tx.query('select public.send_test_webhook_event($1)', [paused.endpoint.id])),
+      asUser(db, mine.adminId, (tx) =>
+        tx.query('select public.send_test_webhook_event($1)', [paused.endpoint.id]),
+      ),
       409,
       'endpoint_paused',
     )
@@ -171,26 +177,40 @@ describe.each(backends)('events out on $kind', (backend) => {
     await ingest(db, mine.channelId)
     await ingest(db, theirs.channelId)
     const seen = (userId: string, table: string) =>
-      asUser(db, userId, async (tx) => (await tx.query<{ tenant_id: string }>(`select tenant_id from ${table}`)).rows)
+      asUser(
+        db,
+        userId,
+        async (tx) => (await tx.query<{ tenant_id: string }>(`select tenant_id from ${table}`)).rows,
+      )
     for (const table of ['public.webhook_endpoints', 'public.webhook_deliveries', 'public.webhook_events']) {
       const rows = await seen(mine.adminId, table)
       expect(rows.length, table).toBeGreaterThan(0)
-      expect(rows.every((r) => r.tenant_id === mine.tenantId), table).toBe(true)
+      expect(
+        rows.every((r) => r.tenant_id === mine.tenantId),
+        table,
+      ).toBe(true)
       expect(await seen(mine.agentId, table), table).toEqual([])
     }
     const endpoint = await asUser(db, mine.adminId, (tx) =>
-      row<Record<string, unknown>>(tx, 'select * from public.webhook_endpoints where id = $1', [created.endpoint.id]),
+      row<Record<string, unknown>>(tx, 'select * from public.webhook_endpoints where id = $1', [
+        created.endpoint.id,
+      ]),
     )
     expect(JSON.stringify(endpoint)).not.toContain(created.secret)
     await expectRelevoError(
       asUser(db, mine.agentId, (tx) =>
-        tx.query('select public.create_webhook_endpoint($1, $2)', ['https://x.example.com', ['message_sent']]),
+        tx.query('select public.create_webhook_endpoint($1, $2)', [
+          'https://x.example.com',
+          ['message_sent'],
+        ]),
       ),
       403,
       'admin_only',
     )
     await expectRelevoError(
-      asUser(db, theirs.adminId, (tx) => tx.query('select public.rotate_webhook_secret($1)', [created.endpoint.id])),
+      asUser(db, theirs.adminId, (tx) =>
+        tx.query('select public.rotate_webhook_secret($1)', [created.endpoint.id]),
+      ),
       404,
       'endpoint_not_found',
     )
@@ -201,8 +221,11 @@ describe.each(backends)('events out on $kind', (backend) => {
     await expectRelevoError(createEndpoint(db, t, ALL_EVENTS, 'http://127.0.0.1:9/hook'), 400, 'private_url')
     await expectRelevoError(createEndpoint(db, t, ['message_deleted']), 400, 'invalid_argument')
     const { endpoint, secret } = await createEndpoint(db, t)
-    const rotated = await asUser(db, t.adminId, async (tx) =>
-      (await row<{ s: string }>(tx, 'select public.rotate_webhook_secret($1) as s', [endpoint.id])).s,
+    const rotated = await asUser(
+      db,
+      t.adminId,
+      async (tx) =>
+        (await row<{ s: string }>(tx, 'select public.rotate_webhook_secret($1) as s', [endpoint.id])).s,
     )
     expect(rotated).not.toBe(secret)
     const target = await asService(db, (tx) =>
@@ -231,14 +254,16 @@ describe.each(backends)('events out on $kind', (backend) => {
           ).rows,
       )
     const finish = (id: string, status: number) =>
-      asService(db, async (tx) =>
-        (
-          await row<{ r: { status: string; next_attempt_at: string | null } }>(
-            tx,
-            `select public.finish_webhook_attempt($1, 'w1', 12, $2) as r`,
-            [id, status],
-          )
-        ).r,
+      asService(
+        db,
+        async (tx) =>
+          (
+            await row<{ r: { status: string; next_attempt_at: string | null } }>(
+              tx,
+              `select public.finish_webhook_attempt($1, 'w1', 12, $2) as r`,
+              [id, status],
+            )
+          ).r,
       )
     type Body = { id: string; type: string; data: { message: { body: string } } }
     const heads = await claim()
@@ -301,9 +326,11 @@ describe.each(backends)('events out on $kind', (backend) => {
     )
     expect(paused.active).toBe(false)
     expect(paused.paused_reason).toMatch(/failed since/)
-    await row(db, `select 1 from public.audit_log where tenant_id = $1 and action = 'webhook_endpoint_paused'`, [
-      t.tenantId,
-    ])
+    await row(
+      db,
+      `select 1 from public.audit_log where tenant_id = $1 and action = 'webhook_endpoint_paused'`,
+      [t.tenantId],
+    )
     await row(db, `select 1 from realtime.messages where topic = $1 and event = 'webhook_endpoint_paused'`, [
       `tenant:${t.tenantId}`,
     ])

@@ -9,7 +9,9 @@ import { LEASE_SECONDS } from '../events/endpoint-deliverer.ts'
 import { check } from './postgrest.ts'
 import type { Db } from './supabase.ts'
 
-const targetRow = z.object({ id: z.string(), url: z.string(), active: z.boolean(), secret: z.string() }).nullable()
+const targetRow = z
+  .object({ id: z.string(), url: z.string(), active: z.boolean(), secret: z.string() })
+  .nullable()
 const claimedRow = z.object({
   delivery_id: z.string(),
   event_id: z.string(),
@@ -28,7 +30,10 @@ export function createSupabaseDeliveries(db: Db): DeliveryStore {
   return {
     async target(endpointId) {
       return targetRow.parse(
-        check('read webhook endpoint', await db.rpc('webhook_endpoint_target', { p_endpoint_id: endpointId })),
+        check(
+          'read webhook endpoint',
+          await db.rpc('webhook_endpoint_target', { p_endpoint_id: endpointId }),
+        ),
       )
     },
 

@@ -66,11 +66,17 @@ export class DelivererCore {
   }
 
   /** One attempt, recorded; false when the endpoint got paused by it. */
-  private async deliver(deps: DelivererDeps, target: EndpointTarget, delivery: ClaimedDelivery): Promise<boolean> {
+  private async deliver(
+    deps: DelivererDeps,
+    target: EndpointTarget,
+    delivery: ClaimedDelivery,
+  ): Promise<boolean> {
     const outcome = await postEvent(target, delivery, deps)
     const result = await deps.deliveries.finish(delivery.deliveryId, this.worker, outcome)
     const fields = {
       endpointId: target.id,
+      // The host only: a tenant's URL may carry a token in its path or query.
+      host: new URL(target.url).host,
       deliveryId: delivery.deliveryId,
       eventId: delivery.eventId,
       eventType: delivery.eventType,

@@ -32,10 +32,9 @@ const message = z
     agent_id: uuid.nullable().meta({ description: 'The agent who wrote it (author agent)' }),
     type: z.enum(['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'unsupported']),
     body: z.string(),
-    media: z
-      .record(z.string(), z.unknown())
-      .nullable()
-      .meta({ description: 'Media descriptor as stored (storage path, mimetype, size, filename); never the bytes' }),
+    media: z.record(z.string(), z.unknown()).nullable().meta({
+      description: 'Media descriptor as stored (storage path, mimetype, size, filename); never the bytes',
+    }),
     transcript: z.string().nullable().meta({ description: 'Transcript of a voice note, when there is one' }),
     status: z.enum(['received', 'queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'cancelled']),
     wa_message_id: z.string().nullable(),
@@ -49,9 +48,12 @@ const messageEvent = z.object({ message, conversation })
 
 /** `data` of each event type. */
 export const eventData = {
-  message_received: messageEvent.meta({ description: 'A customer wrote (text, or media with its descriptor)' }),
+  message_received: messageEvent.meta({
+    description: 'A customer wrote (text, or media with its descriptor)',
+  }),
   message_sent: messageEvent.meta({
-    description: 'A message was handed to WhatsApp (it has a WhatsApp id): by the AI, an agent, the phone or the system',
+    description:
+      'A message was handed to WhatsApp (it has a WhatsApp id): by the AI, an agent, the phone or the system',
   }),
   message_status: z
     .object({

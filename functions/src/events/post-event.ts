@@ -35,16 +35,27 @@ export async function postEvent(
   try {
     const response = await fetchPublic(
       target.url,
-      { method: 'POST', headers, body, signal: AbortSignal.timeout(options.timeoutMs ?? DELIVERY_TIMEOUT_MS) },
+      {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs ?? DELIVERY_TIMEOUT_MS),
+      },
       { fetch: options.fetch, allowPrivate: options.allowPrivate },
     )
     // The answer's body is not kept (it may hold anything); reading it frees the connection.
     await response.body?.cancel()
     const ok = response.status >= 200 && response.status < 300
-    return { statusCode: response.status, latencyMs: options.now() - started, error: ok ? null : `HTTP ${response.status}` }
+    return {
+      statusCode: response.status,
+      latencyMs: options.now() - started,
+      error: ok ? null : `HTTP ${response.status}`,
+    }
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError'
-    const message = timedOut ? `no answer within ${options.timeoutMs ?? DELIVERY_TIMEOUT_MS} ms` : String(error)
+    const message = timedOut
+      ? `no answer within ${options.timeoutMs ?? DELIVERY_TIMEOUT_MS} ms`
+      : String(error)
     return { statusCode: null, latencyMs: options.now() - started, error: message.slice(0, 500) }
   }
 }

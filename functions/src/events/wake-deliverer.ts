@@ -4,8 +4,8 @@
  * `ENDPOINT_DELIVERER` Durable Object binding in the Worker, in-process in Node tests.
  */
 import type { Bindings } from '../config/config.ts'
-import { ConfigError } from '../shared/errors.ts'
 import type { WakeEndpoint } from '../pipeline/store.ts'
+import { ConfigError } from '../shared/errors.ts'
 
 export function durableWakeDeliverer(env: Bindings): WakeEndpoint {
   return async (endpointId) => {

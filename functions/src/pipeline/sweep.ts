@@ -37,7 +37,14 @@ export interface SweepDeps {
 }
 
 export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<SweepReport> {
-  const report: SweepReport = { woken: 0, abandoned: 0, autoReturned: 0, staleChannels: 0, endpointsWoken: 0, errors: [] }
+  const report: SweepReport = {
+    woken: 0,
+    abandoned: 0,
+    autoReturned: 0,
+    staleChannels: 0,
+    endpointsWoken: 0,
+    errors: [],
+  }
   const step = async (name: string, work: () => Promise<void>) => {
     try {
       await work()

@@ -69,7 +69,8 @@ export function services(env: Bindings, deps: AppDeps): Services {
     logger,
     wakeDeliverer: (deps.wakeDeliverer ?? durableWakeDeliverer)(env),
     deliverer: () => ({
-      deliveries: deps.deliveries?.(config) ?? createSupabaseDeliveries(serviceClient(config, deps.supabaseFetch)),
+      deliveries:
+        deps.deliveries?.(config) ?? createSupabaseDeliveries(serviceClient(config, deps.supabaseFetch)),
       fetch: deps.webhookFetch ?? fetch,
       allowPrivate: config.RELEVO_ALLOW_PRIVATE_URLS,
       now: Date.now,
