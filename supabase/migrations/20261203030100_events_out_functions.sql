@@ -245,7 +245,7 @@ $$;
 
 -- Records one attempt: 2xx = delivered; otherwise retried with backoff, failed after 10 tries.
 -- An endpoint whose attempts have failed for a day (none delivered) is paused, audited and announced
--- to the tenant's admins on the tenant feed (the dashboard's alerts).
+-- on the admins' private topic admins:<tenant_id> (ADR 071), which admin screens follow.
 create function public.finish_webhook_attempt(
   p_delivery_id uuid, p_worker text, p_latency_ms integer, p_status_code integer default null,
   p_error text default null
@@ -293,7 +293,7 @@ begin
   values (p_endpoint.tenant_id, 'system', 'webhook_endpoint_paused',
     jsonb_build_object('endpoint_id', p_endpoint.id, 'url', p_endpoint.url, 'failing_since', p_endpoint.failing_since));
   perform realtime.send(jsonb_build_object('endpoint_id', p_endpoint.id, 'url', p_endpoint.url),
-    'webhook_endpoint_paused', 'tenant:' || p_endpoint.tenant_id::text, true);
+    'webhook_endpoint_paused', 'admins:' || p_endpoint.tenant_id::text, true);
 end
 $$;
 

@@ -296,7 +296,7 @@ describe.each(backends)('events out on $kind', (backend) => {
     expect((await finish(next[0]?.delivery_id ?? '', 204)).status).toBe('delivered')
   })
 
-  it('an endpoint failing for a day is paused, audited and announced to the tenant feed', async () => {
+  it("an endpoint failing for a day is paused, audited and announced on the admins' topic", async () => {
     const t = await createTenant(db)
     const { endpoint } = await createEndpoint(db, t, ['message_received'])
     await ingest(db, t.channelId)
@@ -332,7 +332,7 @@ describe.each(backends)('events out on $kind', (backend) => {
       [t.tenantId],
     )
     await row(db, `select 1 from realtime.messages where topic = $1 and event = 'webhook_endpoint_paused'`, [
-      `tenant:${t.tenantId}`,
+      `admins:${t.tenantId}`,
     ])
   })
 
