@@ -32,7 +32,10 @@ const created = await admin.rpc('create_webhook_endpoint', {
 if (created.error) throw created.error
 
 const committedAt = new Map<string, number>()
-const work = Array.from({ length: CHATS * PER_CHAT }, (_, i) => ({ chat: i % CHATS, n: Math.floor(i / CHATS) }))
+const work = Array.from({ length: CHATS * PER_CHAT }, (_, i) => ({
+  chat: i % CHATS,
+  n: Math.floor(i / CHATS),
+}))
 const loadBefore = Number(os.loadavg()[0]?.toFixed(2))
 const started = performance.now()
 // Each chat's messages are ingested one after another (as WhatsApp delivers a chat), chats in parallel.
@@ -63,7 +66,9 @@ const elapsedMs = performance.now() - started
 
 const bodies = receiver.delivered.map((r) => (r.body.data.message as { body: string }).body)
 const latencies = receiver.delivered
-  .map((r) => r.receivedAt - (committedAt.get((r.body.data.message as { body: string }).body) ?? r.receivedAt))
+  .map(
+    (r) => r.receivedAt - (committedAt.get((r.body.data.message as { body: string }).body) ?? r.receivedAt),
+  )
   .sort((a, b) => a - b)
 const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0
 const outOfOrder = Array.from({ length: CHATS }, (_, chat) =>
@@ -77,7 +82,12 @@ const result = {
   cpus: os.cpus().length,
   loadavg_1m_before: loadBefore,
   loadavg_1m_after: Number(os.loadavg()[0]?.toFixed(2)),
-  burst: { messages: work.length, chats: CHATS, ingests_in_flight: IN_FLIGHT, ingest_ms: Math.round(ingestMs) },
+  burst: {
+    messages: work.length,
+    chats: CHATS,
+    ingests_in_flight: IN_FLIGHT,
+    ingest_ms: Math.round(ingestMs),
+  },
   latency_ms: { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: at(1) },
   delivered_per_second: Number(((receiver.delivered.length / elapsedMs) * 1000).toFixed(1)),
   lost: work.length - new Set(bodies).size,
