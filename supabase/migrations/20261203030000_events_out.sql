@@ -32,8 +32,9 @@ create table private.webhook_endpoint_secrets (
 
 create table public.webhook_events (
   id uuid primary key default gen_random_uuid(),
-  -- Commit order per conversation: taken under the conversation's row lock (private.emit_event).
-  seq bigint generated always as identity unique,
+  -- Commit order within the tenant, numbered as the writing transaction commits (private.number_event):
+  -- once an event is visible, every event with a lower seq is visible too. Null only inside that transaction.
+  seq bigint unique,
   tenant_id uuid not null references public.tenants (id) on delete cascade,
   type text not null check (type in ('message_received', 'message_sent', 'message_status', 'mode_changed',
     'conversation_assigned', 'conversation_closed', 'handoff_requested', 'webhook_test')),
@@ -50,7 +51,7 @@ create table public.webhook_deliveries (
   tenant_id uuid not null references public.tenants (id) on delete cascade,
   endpoint_id uuid not null references public.webhook_endpoints (id) on delete cascade,
   event_id uuid not null references public.webhook_events (id) on delete cascade,
-  event_seq bigint not null,
+  event_seq bigint,
   event_type text not null,
   conversation_id uuid,
   status text not null default 'pending' check (status in ('pending', 'sending', 'delivered', 'failed')),
@@ -118,9 +119,10 @@ begin
 end
 $$;
 
--- Writes one event and its deliveries, in the caller's transaction. Nothing is written when no
--- active endpoint of the tenant wants the type. Events of one conversation take its row lock
--- first, so their seq follows commit order and the deliverer can keep them in order.
+-- Writes one event and its deliveries, in the caller's transaction (numbered at its commit, below).
+-- Nothing is written when no active endpoint of the tenant wants the type. No lock is taken here: a
+-- trigger of an update on messages runs under that row's lock, and taking the conversation's too
+-- would invert the order in which ingest_message takes them (a deadlock).
 create function private.emit_event(p_tenant_id uuid, p_type text, p_conversation_id uuid, p_data jsonb)
 returns void language plpgsql security definer set search_path = '' as $$
 declare
@@ -131,14 +133,11 @@ begin
                  where e.tenant_id = p_tenant_id and e.active and p_type = any (e.events)) then
     return;
   end if;
-  if p_conversation_id is not null then
-    perform 1 from public.conversations where id = p_conversation_id for no key update;
-  end if;
   insert into public.webhook_events (tenant_id, type, conversation_id, data)
   values (p_tenant_id, p_type, p_conversation_id, p_data) returning * into event;
   for endpoint in
-    insert into public.webhook_deliveries (tenant_id, endpoint_id, event_id, event_seq, event_type, conversation_id)
-    select p_tenant_id, e.id, event.id, event.seq, event.type, p_conversation_id
+    insert into public.webhook_deliveries (tenant_id, endpoint_id, event_id, event_type, conversation_id)
+    select p_tenant_id, e.id, event.id, event.type, p_conversation_id
     from public.webhook_endpoints e
     where e.tenant_id = p_tenant_id and e.active and p_type = any (e.events)
     returning endpoint_id
@@ -147,6 +146,27 @@ begin
   end loop;
 end
 $$;
+
+-- Numbers an event as its transaction commits (a deferred trigger runs at commit), one transaction
+-- of the tenant at a time: the tenant's advisory lock is held until the commit ends, so seq follows
+-- commit order and the deliverer never sends a later event of a chat before an earlier one became
+-- visible. Only committing transactions wait for this lock, each takes one, and the rows it updates
+-- are its own uncommitted ones: no lock cycle with the rules' row locks is possible.
+create sequence private.webhook_event_seq;
+create function private.number_event() returns trigger
+language plpgsql security definer set search_path = '' as $$
+declare
+  n bigint;
+begin
+  perform pg_advisory_xact_lock(hashtextextended('relevo.webhook_events:' || new.tenant_id::text, 0));
+  n := nextval('private.webhook_event_seq');
+  update public.webhook_events set seq = n where id = new.id;
+  update public.webhook_deliveries set event_seq = n where event_id = new.id;
+  return null;
+end
+$$;
+create constraint trigger webhook_events_number after insert on public.webhook_events
+  deferrable initially deferred for each row execute function private.number_event();
 
 -- message_received (customer), message_sent (handed to WhatsApp: it has a WhatsApp id),
 -- message_status (delivered, read, failed). Private rows (notes, events) never leave.

@@ -177,8 +177,8 @@ begin
   values (me.tenant_id, 'webhook_test', endpoint.id, jsonb_build_object('endpoint_id', endpoint.id,
     'sent_by', jsonb_build_object('id', me.user_id, 'name', me.display_name)))
   returning * into event;
-  insert into public.webhook_deliveries (tenant_id, endpoint_id, event_id, event_seq, event_type)
-  values (me.tenant_id, endpoint.id, event.id, event.seq, event.type);
+  insert into public.webhook_deliveries (tenant_id, endpoint_id, event_id, event_type)
+  values (me.tenant_id, endpoint.id, event.id, event.type);
   perform private.wake_deliverer(endpoint.tenant_id, endpoint.id);
   return event.id;
 end
@@ -195,7 +195,7 @@ $$;
 
 -- Due deliveries of an active endpoint, with a lease. Only the head of each conversation's queue
 -- (nothing earlier unfinished): the next event of a chat waits until the one before is delivered
--- or has failed for good, so a receiver sees every chat in order.
+-- or has failed for good, so a receiver sees every chat in order (event_seq is commit order).
 create function public.claim_webhook_deliveries(
   p_endpoint_id uuid, p_worker text, p_limit integer default 20, p_lease_seconds integer default 60
 ) returns table (delivery_id uuid, event_id uuid, event_type text, conversation_id uuid, attempts integer, body jsonb)
@@ -318,7 +318,7 @@ $$;
 -- ---------------------------------------------------------------- grants
 revoke execute on function private.require_admin(), private.check_endpoint_url(text),
   private.check_event_types(text[]), private.lock_endpoint(uuid, uuid), private.new_signing_secret(uuid),
-  private.webhook_retry_delay(integer), private.pause_failing_endpoint(public.webhook_endpoints),
+  private.webhook_retry_delay(integer), private.number_event(), private.pause_failing_endpoint(public.webhook_endpoints),
   private.event_message(public.messages), private.event_conversation(uuid), private.wake_deliverer(uuid, uuid),
   private.emit_event(uuid, text, uuid, jsonb), private.message_events(), private.conversation_events(),
   private.audit_events()

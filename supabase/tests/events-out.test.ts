@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { asRole } from '../local/as-role.ts'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
@@ -361,4 +362,27 @@ describe.each(backends)('events out on $kind', (backend) => {
     expect(await deliveredTypes(db, endpoint.id)).toHaveLength(3)
     await db.query(`delete from private.webhook_config where name = 'event_delivery'`)
   })
+
+  if (backend.kind === 'postgres') {
+    it('events are numbered in commit order: a transaction that wrote first but commits last comes last', async () => {
+      const t = await createTenant(db)
+      await createEndpoint(db, t, ['message_received'])
+      const seqOf = async (body: string) =>
+        (
+          await row<{ seq: string }>(
+            db,
+            `select e.seq from public.webhook_events e where e.tenant_id = $1 and e.data -> 'message' ->> 'body' = $2`,
+            [t.tenantId, body],
+          )
+        ).seq
+      await asRole(db, { role: 'service_role' }, async (first) => {
+        await first.query(`select public.ingest_message($1, 'wa-first', 'a@c.us', false, 'first written')`, [
+          t.channelId,
+        ])
+        // Another chat of the same tenant, on another connection, commits while the first is open.
+        await ingest(db, t.channelId, { chat: 'b@c.us', body: 'committed first' })
+      })
+      expect(Number(await seqOf('first written'))).toBeGreaterThan(Number(await seqOf('committed first')))
+    })
+  }
 })

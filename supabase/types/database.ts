@@ -631,7 +631,7 @@ export type Database = {
           delivered_at: string | null
           endpoint_id: string
           event_id: string
-          event_seq: number
+          event_seq: number | null
           event_type: string
           id: string
           last_error: string | null
@@ -651,7 +651,7 @@ export type Database = {
           delivered_at?: string | null
           endpoint_id: string
           event_id: string
-          event_seq: number
+          event_seq?: number | null
           event_type: string
           id?: string
           last_error?: string | null
@@ -671,7 +671,7 @@ export type Database = {
           delivered_at?: string | null
           endpoint_id?: string
           event_id?: string
-          event_seq?: number
+          event_seq?: number | null
           event_type?: string
           id?: string
           last_error?: string | null
@@ -772,7 +772,7 @@ export type Database = {
           data: Json
           endpoint_id: string | null
           id: string
-          seq: number
+          seq: number | null
           tenant_id: string
           type: string
         }
@@ -782,7 +782,7 @@ export type Database = {
           data: Json
           endpoint_id?: string | null
           id?: string
-          seq?: never
+          seq?: number | null
           tenant_id: string
           type: string
         }
@@ -792,7 +792,7 @@ export type Database = {
           data?: Json
           endpoint_id?: string | null
           id?: string
-          seq?: never
+          seq?: number | null
           tenant_id?: string
           type?: string
         }
@@ -1284,7 +1284,7 @@ export type Database = {
           delivered_at: string | null
           endpoint_id: string
           event_id: string
-          event_seq: number
+          event_seq: number | null
           event_type: string
           id: string
           last_error: string | null

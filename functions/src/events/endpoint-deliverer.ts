@@ -28,6 +28,8 @@ export interface DelivererDeps extends PostOptions {
 const BATCH = 20
 /** Rounds per alarm invocation, then the alarm is re-armed: bounded subrequests per invocation. */
 const MAX_ROUNDS_PER_ALARM = 100
+/** How soon to look again when something is due that the last claim did not get. */
+const RECHECK_MS = 50
 /** Longer than one POST (10 s) plus recording it: a live attempt is never claimed twice. */
 export const LEASE_SECONDS = 60
 
@@ -62,7 +64,11 @@ export class DelivererCore {
       if (round === MAX_ROUNDS_PER_ALARM - 1) return this.storage.setAlarm(this.wallNow())
     }
     const next = await deps.deliveries.nextAttemptAt(endpointId)
-    if (next !== null) await this.storage.setAlarm(Math.max(next, this.wallNow()))
+    if (next === null) return
+    // Due but not claimed (it was committed or fell due just after the claim): look again shortly
+    // instead of spinning.
+    const now = this.wallNow()
+    await this.storage.setAlarm(next > now ? next : now + RECHECK_MS)
   }
 
   /** One attempt, recorded; false when the endpoint got paused by it. */

@@ -71,7 +71,7 @@ export function services(env: Bindings, deps: AppDeps): Services {
     deliverer: () => ({
       deliveries:
         deps.deliveries?.(config) ?? createSupabaseDeliveries(serviceClient(config, deps.supabaseFetch)),
-      fetch: deps.webhookFetch ?? fetch,
+      fetch: deps.webhookFetch ?? ((input, init) => fetch(input, init)),
       allowPrivate: config.RELEVO_ALLOW_PRIVATE_URLS,
       now: Date.now,
       logger: log,
