@@ -1,4 +1,4 @@
-import { formatDeliveryLine } from './delivery-log.ts'
+import { deliveryLog } from './delivery-log.ts'
 import type { PartSpec } from './part.ts'
 
 /** Where the local system lives; every value can be overridden by the environment. */
@@ -47,7 +47,7 @@ export function standInPart(config: DevConfig): PartSpec {
 export function appParts(config: DevConfig): PartSpec[] {
   const functions = packagePart(config, 'functions', 35, 'functions', 'http://127.0.0.1:8787/health', {})
   functions.args.push('--env-file', config.functionsEnvFile)
-  functions.format = formatDeliveryLine
+  functions.format = deliveryLog
   return [
     functions,
     packagePart(config, 'connector', 33, 'connector', 'http://127.0.0.1:3100/health', {
