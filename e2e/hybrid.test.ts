@@ -1,9 +1,11 @@
 import { launchChromium } from '@relevo/testing/chromium'
 import { type OpenAiDouble, startOpenAiDouble } from '@relevo/testing/openai-echo-double'
 import { simulatorPhone } from '@relevo/testing/simulator-phone'
+import { waitFor } from '@relevo/testing/wait-for'
+import { startWebhookReceiver, type WebhookReceiver } from '@relevo/testing/webhook-receiver'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { conversationRow, signIn } from './browser.ts'
+import { conversationRow, DASHBOARD, signIn } from './browser.ts'
 import { type System, startSystem } from './system.ts'
 
 // The connector's HTTP port under `./relevo dev`.
@@ -15,13 +17,20 @@ const { customerWrites, ownerTypesOnPhone, received, waitForReceived } =
 // (workerd), the dashboard under vite, the connector with its WhatsApp simulator, and an
 // OpenAI-compatible double as the model. Every wait ends on what a person would see.
 let ai: OpenAiDouble
+let receiver: WebhookReceiver
 let system: System
 let browser: Browser
 let agent: Page
 
 beforeAll(async () => {
   ai = await startOpenAiDouble()
-  system = await startSystem({ OPENAI_API_KEY: 'sk-e2e-not-a-real-key', OPENAI_BASE_URL: ai.baseUrl })
+  // The store's own system, listening for events out on loopback: allowed on this private deployment.
+  receiver = await startWebhookReceiver()
+  system = await startSystem({
+    OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
+    OPENAI_BASE_URL: ai.baseUrl,
+    RELEVO_ALLOW_PRIVATE_URLS: '1',
+  })
   browser = await launchChromium()
   agent = await signIn(browser, 'admin@demo.relevo.test', 'relevo-demo')
 })
@@ -30,18 +39,59 @@ afterAll(async () => {
   await browser?.close()
   await system?.stop()
   await ai?.close()
+  await receiver?.close()
 })
 
 /** What the model was asked to answer: the last customer message of each request. */
 const askedAbout = (phrase: string) =>
   ai.requests.filter((request) => JSON.stringify(request.messages.at(-1)?.content ?? '').includes(phrase))
 
+/** Lucía's events at the store's endpoint, as `type` or `type:to-mode`, in arrival order. */
+const luciaEvents = () =>
+  receiver.delivered
+    .filter((r) => JSON.stringify(r.body.data.conversation ?? {}).includes('Lucía Pérez'))
+    .map((r) => (r.body.type === 'mode_changed' ? `mode_changed:${r.body.data.to}` : r.body.type))
+
 describe('the hybrid desk, end to end', () => {
   const lucia = '5215511111111'
+
+  it('the admin adds the store system as a webhook endpoint in Admin → Integrations; its secret is shown once', async () => {
+    await agent.goto(`${DASHBOARD}/integrations`)
+    await agent.getByLabel('URL').fill(`${receiver.url}/relevo`)
+    for (const unwanted of [
+      'message_status',
+      'conversation_assigned',
+      'conversation_closed',
+      'handoff_requested',
+    ]) {
+      await agent.getByRole('checkbox', { name: unwanted }).uncheck()
+    }
+    await agent.getByRole('button', { name: 'Create' }).click()
+    const secret = await agent.getByTestId('webhook-secret').locator('input').inputValue()
+    expect(secret).toMatch(/^whsec_/)
+    await agent.getByRole('button', { name: 'Send test event' }).click()
+    await waitFor(
+      () => receiver.delivered.find((r) => r.body.type === 'webhook_test'),
+      'the test event',
+      60_000,
+    )
+    await agent
+      .getByTestId('webhook-delivery')
+      .filter({ hasText: 'webhook_test' })
+      .filter({ hasText: '200' })
+      .waitFor()
+    await agent.reload()
+    await agent.getByTestId('webhook-endpoint').waitFor()
+    expect(await agent.getByTestId('webhook-secret').count()).toBe(0)
+    await agent.goto(`${DASHBOARD}/inbox`)
+    await agent.getByTestId('conversation-list').waitFor()
+  })
 
   it('a customer writes and the AI answers on WhatsApp', async () => {
     await customerWrites(lucia, 'Lucía Pérez', 'Hola, ¿tienen envíos a Monterrey?')
     expect(await waitForReceived(lucia, 1)).toEqual(['IA: Hola, ¿tienen envíos a Monterrey?'])
+    // The store's system heard the message and the AI's answer (handed to WhatsApp) before anyone takes over.
+    await waitFor(() => luciaEvents().includes('message_sent'), 'message_sent at the store', 60_000)
     await conversationRow(agent, 'Lucía Pérez')
       .getByTestId('holder-badge')
       .filter({ hasText: 'AI' })
@@ -64,6 +114,12 @@ describe('the hybrid desk, end to end', () => {
     await composer.fill('Hola Lucía, soy Admin: el envío cuesta $99 y tarda 3 días.')
     await composer.press('Enter')
     const phone = await waitForReceived(lucia, 2)
+    // The agent's reply was handed to WhatsApp (message_sent at the store) before the hand-back below.
+    await waitFor(
+      () => luciaEvents().filter((type) => type === 'message_sent').length >= 2,
+      "the agent's message_sent at the store",
+      60_000,
+    )
     expect(phone).toEqual([
       'IA: Hola, ¿tienen envíos a Monterrey?',
       'Hola Lucía, soy Admin: el envío cuesta $99 y tarda 3 días.',
@@ -120,5 +176,25 @@ describe('the hybrid desk, end to end', () => {
     expect(askedAbout('quiero hablar con una persona')).toEqual([])
     await conversationRow(agent, 'Carmen Díaz').locator('.badge.attention').waitFor()
     expect(await received(carmen)).toHaveLength(1)
+  })
+
+  it("the store's system got Lucía's chat in order: received, sent, to a person, back to the AI; the dev log shows it", async () => {
+    const expected = [
+      'message_received',
+      'message_sent',
+      'mode_changed:human',
+      'message_received',
+      'message_received',
+      'message_sent',
+      'mode_changed:ai',
+      'message_received',
+      'message_sent',
+    ]
+    await waitFor(() => luciaEvents().length >= expected.length, "Lucía's events", 60_000)
+    expect(luciaEvents()).toEqual(expected)
+    expect(new Set(receiver.delivered.map((r) => r.eventId)).size).toBe(receiver.delivered.length)
+    expect(system.output()).toMatch(
+      /webhook message_received → 127\.0\.0\.1:\d+ 200 in \d+ ms \(attempt 1, delivered\)/,
+    )
   })
 })

@@ -39,4 +39,6 @@ values
 
 -- The local functions server (wrangler dev) receives the incoming-message webhook.
 insert into private.webhook_config (name, url, secret)
-values ('incoming_message', 'http://127.0.0.1:8787/webhooks/db', 'local-webhook-secret');
+values ('incoming_message', 'http://127.0.0.1:8787/webhooks/db', 'local-webhook-secret'),
+  -- …and the wake-up of the events-out deliverer (ADR 090) on new webhook deliveries.
+  ('event_delivery', 'http://127.0.0.1:8787/webhooks/db', 'local-webhook-secret');

@@ -34,7 +34,7 @@ describe('admin screens for a non-admin agent', () => {
     const page = await rig.newPage('en')
     await rig.signIn(page, ANA)
     await expect(page.getByRole('link', { name: 'Admin' }).count()).resolves.toBe(0)
-    for (const path of ['/settings', '/team', '/audit', '/metrics', '/connection']) {
+    for (const path of ['/settings', '/team', '/integrations', '/audit', '/metrics', '/connection']) {
       await page.goto(`${rig.site.url}${path}`)
       await page.getByTestId('admin-only').filter({ hasText: 'Only admins can see this page.' }).waitFor()
       await expect(page.getByTestId('settings-form').count()).resolves.toBe(0)
@@ -47,6 +47,13 @@ describe('admin screens for a non-admin agent', () => {
     expect(audit.data).toEqual([])
     const invitations = await ana.from('invitations').select('id, email')
     expect(invitations.data).toEqual([])
+    const endpoints = await ana.from('webhook_endpoints').select('id, url')
+    expect(endpoints.data).toEqual([])
+    const created = await ana.rpc('create_webhook_endpoint', {
+      p_url: 'https://x.example.com',
+      p_events: ['message_sent'],
+    })
+    expect(created.error?.details).toBe('admin_only')
     const hashes = await ana.from('invitations').select('token_hash')
     expect(hashes.error).not.toBeNull()
     const secretsTable = await ana.schema('private').from('tenant_secrets').select('*')

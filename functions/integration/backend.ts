@@ -15,6 +15,7 @@ import { createApp } from '../src/app.ts'
 import type { Bindings } from '../src/config/config.ts'
 import { createLogger } from '../src/shared/logger.ts'
 import { LocalAgents } from '../src/testing/local-agents.ts'
+import { LocalDeliverers } from '../src/testing/local-deliverers.ts'
 import { type AppDeps, services } from '../src/wiring/services.ts'
 import { type TrackedContext, trackedContext } from './serve.ts'
 
@@ -41,6 +42,8 @@ export interface Backend {
   ): Promise<{ messageId: string; conversationId: string }>
   /** Waits until delivered webhooks and the pipeline work they started have finished. */
   settle(): Promise<void>
+  /** The in-process webhook endpoint deliverers (events out). */
+  deliverers: LocalDeliverers
   signIn(email: string): Promise<string>
   close(): Promise<void>
 }
@@ -79,11 +82,14 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   const deps: AppDeps = { logger: createLogger('silent'), ...options.deps }
   const agents = new LocalAgents(() => services(env, deps))
   deps.wake = () => agents.wake
+  const deliverers = new LocalDeliverers(() => services(env, deps).deliverer())
+  deps.wakeDeliverer = () => deliverers.wake
   const app = createApp(deps)
   const functions = await serve((request) => Promise.resolve(app.fetch(request, env, tracked.ctx)))
-  await db.query(`update private.webhook_config set url = $1 where name = 'incoming_message'`, [
-    `${functions.url}/webhooks/db`,
-  ])
+  await db.query(
+    `update private.webhook_config set url = $1 where name in ('incoming_message', 'event_delivery')`,
+    [`${functions.url}/webhooks/db`],
+  )
   const service = stack.service()
 
   return {
@@ -96,6 +102,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     functions,
     tracked,
     service,
+    deliverers,
     async ingest(body, o = {}) {
       const phone = o.phone ?? '5215512345678'
       const { data, error } = await service.rpc('ingest_message', {
@@ -116,6 +123,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
         await standIn.webhooks?.idle()
         await tracked.idle()
         await agents.idle()
+        await deliverers.idle()
       }
     },
     async signIn(email) {

@@ -1,12 +1,14 @@
 /**
  * @module
- * `ConversationAgent`: the Durable Object (one per conversation, named by its id) that owns the
- * conversation's AI work. The logic is in conversation-agent.ts; this class only binds it to the
- * object's storage and alarm (SQLite-backed class, wrangler.toml `new_sqlite_classes`).
+ * The Durable Objects: `ConversationAgent` (one per conversation, named by its id) owns the
+ * conversation's AI work; `EndpointDeliverer` (one per webhook endpoint) delivers its events. The
+ * logic is in agent/conversation-agent.ts and events/endpoint-deliverer.ts; these classes only bind
+ * it to the object's storage and alarm (SQLite-backed classes, wrangler.toml `new_sqlite_classes`).
  */
 import { DurableObject } from 'cloudflare:workers'
 import { AgentCore, type NotifyResult } from './agent/conversation-agent.ts'
 import type { Bindings } from './config/config.ts'
+import { DelivererCore } from './events/endpoint-deliverer.ts'
 import { type AppDeps, services } from './wiring/services.ts'
 
 let injected: { deps: AppDeps; env: Partial<Bindings> } = { deps: {}, env: {} }
@@ -39,5 +41,24 @@ export class ConversationAgent extends DurableObject<Bindings> {
   /** Resolves when no alarm handler is running (tests). */
   idle(): Promise<void> {
     return this.core.idle()
+  }
+}
+
+export class EndpointDeliverer extends DurableObject<Bindings> {
+  private readonly core: DelivererCore
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env)
+    this.core = new DelivererCore(ctx.storage, () =>
+      services({ ...env, ...injected.env }, injected.deps).deliverer(),
+    )
+  }
+
+  notify(endpointId: string): Promise<void> {
+    return this.core.notify(endpointId)
+  }
+
+  override alarm(): Promise<void> {
+    return this.core.alarm()
   }
 }

@@ -6,7 +6,7 @@
 import { createApp, runScheduled } from './app.ts'
 import type { Bindings } from './config/config.ts'
 
-export { ConversationAgent } from './durable-object.ts'
+export { ConversationAgent, EndpointDeliverer } from './durable-object.ts'
 
 const app = createApp()
 

@@ -11,6 +11,8 @@ export interface PartSpec {
   env: NodeJS.ProcessEnv
   /** An address that answers (any HTTP status) once the part is ready. */
   readyUrl: string
+  /** Makes the lines to print from each line the part printed (e.g. a log object into one sentence). */
+  format?: () => (line: string) => string[]
 }
 
 export interface RunningPart {
@@ -36,7 +38,10 @@ export function startPart(spec: PartSpec): RunningPart {
   })
   const label = prefix(spec.name, spec.color)
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => process.stdout.write(`${label}${line}\n`))
+    const format = spec.format?.() ?? ((line: string) => [line])
+    createInterface({ input: stream }).on('line', (line) => {
+      for (const out of format(line)) process.stdout.write(`${label}${out}\n`)
+    })
   }
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   return { spec, child, exited }

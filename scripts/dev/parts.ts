@@ -1,3 +1,4 @@
+import { deliveryLog } from './delivery-log.ts'
 import type { PartSpec } from './part.ts'
 
 /** Where the local system lives; every value can be overridden by the environment. */
@@ -46,6 +47,7 @@ export function standInPart(config: DevConfig): PartSpec {
 export function appParts(config: DevConfig): PartSpec[] {
   const functions = packagePart(config, 'functions', 35, 'functions', 'http://127.0.0.1:8787/health', {})
   functions.args.push('--env-file', config.functionsEnvFile)
+  functions.format = deliveryLog
   return [
     functions,
     packagePart(config, 'connector', 33, 'connector', 'http://127.0.0.1:3100/health', {
@@ -80,6 +82,8 @@ export function functionsEnv(config: DevConfig): string {
     OPENAI_API_KEY: process.env.OPENAI_API_KEY,
     OPENAI_BASE_URL: process.env.OPENAI_BASE_URL,
     OPENAI_MODEL: process.env.OPENAI_MODEL,
+    // A private deployment's tenant URLs (AI coordinator, webhook endpoints) may be local (ADR 073).
+    RELEVO_ALLOW_PRIVATE_URLS: process.env.RELEVO_ALLOW_PRIVATE_URLS,
   }
   return Object.entries(vars)
     .filter(([, value]) => value)

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
 import { z } from 'zod'
-import { applyMigrations, openDatabase } from '../src/db/index.ts'
+import { applyMigrations, type Database, openDatabase } from '../src/db/index.ts'
 import { GOTRUE_TOKEN_RATE_LIMIT } from './auth/rate-limit.ts'
 import {
   type ApiKeys,
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
   if (!url) await mkdir(dataDir, { recursive: true })
   const db = await openDatabase({ url, dataDir })
   await applyMigrations(db, { seed: true })
+  await allowPrivateUrls(db, process.env.RELEVO_ALLOW_PRIVATE_URLS === '1')
   const keys = await createApiKeys(process.env.JWT_SECRET || undefined)
   const standIn = await startStandIn({
     db,
@@ -65,6 +66,19 @@ async function main(): Promise<void> {
   }
   process.once('SIGINT', () => void stop('SIGINT'))
   process.once('SIGTERM', () => void stop('SIGTERM'))
+}
+
+/**
+ * The database side of RELEVO_ALLOW_PRIVATE_URLS=1 (ADR 073): a private deployment may save
+ * loopback and private URLs (the AI coordinator, webhook endpoints). Set for the database, so new
+ * sessions get it, and for this one (PGlite has only this one); reset when the variable is unset.
+ */
+async function allowPrivateUrls(db: Database, allow: boolean): Promise<void> {
+  const change = allow
+    ? `format('alter database %I set relevo.allow_private_urls = %L', current_database(), 'on')`
+    : `format('alter database %I reset relevo.allow_private_urls', current_database())`
+  await db.query(`do $$ begin execute ${change}; end $$`)
+  await db.query(`select set_config('relevo.allow_private_urls', $1, false)`, [allow ? 'on' : ''])
 }
 
 const envSettings = z.object({

@@ -23,6 +23,10 @@ const TABLE_DECISIONS: Record<string, Partial<Record<ApiRole, Command[]>>> = {
   invitations: { authenticated: ['SELECT'] },
   // Deployment-wide media size limits: agents read them to check a file before uploading it.
   media_limits: { authenticated: ['SELECT'] },
+  // Events out (ADR 090): admins read; every change goes through the functions below.
+  webhook_endpoints: { authenticated: ['SELECT'] },
+  webhook_events: { authenticated: ['SELECT'] },
+  webhook_deliveries: { authenticated: ['SELECT'] },
 }
 
 /** Functions of Relevo's schemas that an API role may execute, and which role. */
@@ -54,6 +58,14 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   ],
   'public.takeover(p_conversation_id uuid)': ['authenticated'],
   'public.tenant_secrets_status()': ['authenticated'],
+  // Admin → Integrations (ADR 090); each checks that the caller is an admin of the endpoint's tenant.
+  'public.create_webhook_endpoint(p_url text, p_events text[], p_description text)': ['authenticated'],
+  'public.delete_webhook_endpoint(p_endpoint_id uuid)': ['authenticated'],
+  'public.resend_webhook_delivery(p_delivery_id uuid)': ['authenticated'],
+  'public.rotate_webhook_secret(p_endpoint_id uuid)': ['authenticated'],
+  'public.send_test_webhook_event(p_endpoint_id uuid)': ['authenticated'],
+  'public.update_webhook_endpoint(p_endpoint_id uuid, p_url text, p_events text[], p_active boolean, p_description text)':
+    ['authenticated'],
 }
 
 const API_ROLES: ApiRole[] = ['anon', 'authenticated']

@@ -659,6 +659,203 @@ export type Database = {
         }
         Relationships: []
       }
+      webhook_deliveries: {
+        Row: {
+          attempts: number
+          conversation_id: string | null
+          created_at: string
+          delivered_at: string | null
+          endpoint_id: string
+          event_id: string
+          event_seq: number | null
+          event_type: string
+          id: string
+          last_error: string | null
+          last_latency_ms: number | null
+          last_status_code: number | null
+          lease_expires_at: string | null
+          leased_by: string | null
+          next_attempt_at: string
+          status: string
+          tenant_id: string
+          updated_at: string
+        }
+        Insert: {
+          attempts?: number
+          conversation_id?: string | null
+          created_at?: string
+          delivered_at?: string | null
+          endpoint_id: string
+          event_id: string
+          event_seq?: number | null
+          event_type: string
+          id?: string
+          last_error?: string | null
+          last_latency_ms?: number | null
+          last_status_code?: number | null
+          lease_expires_at?: string | null
+          leased_by?: string | null
+          next_attempt_at?: string
+          status?: string
+          tenant_id: string
+          updated_at?: string
+        }
+        Update: {
+          attempts?: number
+          conversation_id?: string | null
+          created_at?: string
+          delivered_at?: string | null
+          endpoint_id?: string
+          event_id?: string
+          event_seq?: number | null
+          event_type?: string
+          id?: string
+          last_error?: string | null
+          last_latency_ms?: number | null
+          last_status_code?: number | null
+          lease_expires_at?: string | null
+          leased_by?: string | null
+          next_attempt_at?: string
+          status?: string
+          tenant_id?: string
+          updated_at?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "webhook_deliveries_endpoint_id_fkey"
+            columns: ["endpoint_id"]
+            isOneToOne: false
+            referencedRelation: "webhook_endpoints"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "webhook_deliveries_event_id_fkey"
+            columns: ["event_id"]
+            isOneToOne: false
+            referencedRelation: "webhook_events"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "webhook_deliveries_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      webhook_endpoints: {
+        Row: {
+          active: boolean
+          created_at: string
+          created_by: string | null
+          description: string | null
+          events: string[]
+          failing_since: string | null
+          id: string
+          paused_reason: string | null
+          tenant_id: string
+          updated_at: string
+          url: string
+        }
+        Insert: {
+          active?: boolean
+          created_at?: string
+          created_by?: string | null
+          description?: string | null
+          events: string[]
+          failing_since?: string | null
+          id?: string
+          paused_reason?: string | null
+          tenant_id: string
+          updated_at?: string
+          url: string
+        }
+        Update: {
+          active?: boolean
+          created_at?: string
+          created_by?: string | null
+          description?: string | null
+          events?: string[]
+          failing_since?: string | null
+          id?: string
+          paused_reason?: string | null
+          tenant_id?: string
+          updated_at?: string
+          url?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "webhook_endpoints_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["user_id"]
+          },
+          {
+            foreignKeyName: "webhook_endpoints_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      webhook_events: {
+        Row: {
+          conversation_id: string | null
+          created_at: string
+          data: Json
+          endpoint_id: string | null
+          id: string
+          seq: number | null
+          tenant_id: string
+          type: string
+        }
+        Insert: {
+          conversation_id?: string | null
+          created_at?: string
+          data: Json
+          endpoint_id?: string | null
+          id?: string
+          seq?: number | null
+          tenant_id: string
+          type: string
+        }
+        Update: {
+          conversation_id?: string | null
+          created_at?: string
+          data?: Json
+          endpoint_id?: string | null
+          id?: string
+          seq?: number | null
+          tenant_id?: string
+          type?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "webhook_events_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "webhook_events_endpoint_id_fkey"
+            columns: ["endpoint_id"]
+            isOneToOne: false
+            referencedRelation: "webhook_endpoints"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "webhook_events_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
     }
     Views: {
       [_ in never]: never
@@ -870,10 +1067,34 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      claim_webhook_deliveries: {
+        Args: {
+          p_endpoint_id: string
+          p_worker: string
+          p_limit?: number
+          p_lease_seconds?: number
+        }
+        Returns: {
+          delivery_id: string
+          event_id: string
+          event_type: string
+          conversation_id: string
+          attempts: number
+          body: Json
+        }[]
+      }
       create_invitation: {
         Args: {
           p_email: string
           p_role?: Database["public"]["Enums"]["agent_role"]
+        }
+        Returns: Json
+      }
+      create_webhook_endpoint: {
+        Args: {
+          p_url: string
+          p_events: string[]
+          p_description?: string
         }
         Returns: Json
       }
@@ -883,6 +1104,18 @@ export type Database = {
           p_to: string
         }
         Returns: Json
+      }
+      delete_webhook_endpoint: {
+        Args: {
+          p_endpoint_id: string
+        }
+        Returns: undefined
+      }
+      due_webhook_endpoints: {
+        Args: {
+          p_limit?: number
+        }
+        Returns: string[]
       }
       enqueue_ai_reply: {
         Args: {
@@ -896,6 +1129,16 @@ export type Database = {
           p_limit?: number
         }
         Returns: number
+      }
+      finish_webhook_attempt: {
+        Args: {
+          p_delivery_id: string
+          p_worker: string
+          p_latency_ms: number
+          p_status_code?: number
+          p_error?: string
+        }
+        Returns: Json
       }
       get_tenant_secrets: {
         Args: {
@@ -1100,6 +1343,12 @@ export type Database = {
           media_attempts: number
         }[]
       }
+      next_webhook_attempt: {
+        Args: {
+          p_endpoint_id: string
+        }
+        Returns: string
+      }
       record_ack: {
         Args: {
           p_channel_id: string
@@ -1130,6 +1379,37 @@ export type Database = {
           p_channel_id: string
         }
         Returns: undefined
+      }
+      resend_webhook_delivery: {
+        Args: {
+          p_delivery_id: string
+        }
+        Returns: {
+          attempts: number
+          conversation_id: string | null
+          created_at: string
+          delivered_at: string | null
+          endpoint_id: string
+          event_id: string
+          event_seq: number | null
+          event_type: string
+          id: string
+          last_error: string | null
+          last_latency_ms: number | null
+          last_status_code: number | null
+          lease_expires_at: string | null
+          leased_by: string | null
+          next_attempt_at: string
+          status: string
+          tenant_id: string
+          updated_at: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "webhook_deliveries"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       retry_message: {
         Args: {
@@ -1182,6 +1462,12 @@ export type Database = {
         }
         Returns: undefined
       }
+      rotate_webhook_secret: {
+        Args: {
+          p_endpoint_id: string
+        }
+        Returns: string
+      }
       send_agent_message: {
         Args: {
           p_conversation_id: string
@@ -1229,6 +1515,12 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      send_test_webhook_event: {
+        Args: {
+          p_endpoint_id: string
+        }
+        Returns: string
       }
       set_channel_status: {
         Args: {
@@ -1342,6 +1634,40 @@ export type Database = {
           conversation_id: string
           tenant_id: string
         }[]
+      }
+      update_webhook_endpoint: {
+        Args: {
+          p_endpoint_id: string
+          p_url?: string
+          p_events?: string[]
+          p_active?: boolean
+          p_description?: string
+        }
+        Returns: {
+          active: boolean
+          created_at: string
+          created_by: string | null
+          description: string | null
+          events: string[]
+          failing_since: string | null
+          id: string
+          paused_reason: string | null
+          tenant_id: string
+          updated_at: string
+          url: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "webhook_endpoints"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      webhook_endpoint_target: {
+        Args: {
+          p_endpoint_id: string
+        }
+        Returns: Json
       }
     }
     Enums: {

@@ -84,5 +84,11 @@ export function createSupabaseMaintenance(db: Db): MaintenanceStore {
     async mediaDeletionsDone(paths) {
       check('confirm removed media files', await db.rpc('media_deletions_done', { p_paths: paths }))
     },
+
+    async dueWebhookEndpoints(limit) {
+      return z
+        .array(z.string())
+        .parse(check('list due webhook endpoints', await db.rpc('due_webhook_endpoints', { p_limit: limit })))
+    },
   }
 }

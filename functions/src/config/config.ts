@@ -16,6 +16,12 @@ export interface AgentNamespace {
   get(id: unknown): { notify(conversationId: string, messageId: string): Promise<unknown> }
 }
 
+/** The `DurableObjectNamespace<EndpointDeliverer>` binding, structurally (as AgentNamespace). */
+export interface DelivererNamespace {
+  idFromName(name: string): unknown
+  get(id: unknown): { notify(endpointId: string): Promise<unknown> }
+}
+
 /** The rate-limiting binding's surface (Workers' `RateLimit`), declared here so Node-side code type-checks too. */
 export interface RateLimitBinding {
   limit(options: { key: string }): Promise<{ success: boolean }>
@@ -48,6 +54,8 @@ export interface Bindings {
   LOG_LEVEL?: string
   /** Durable Object namespace: one ConversationAgent per conversation (decision 023). */
   CONVERSATION_AGENT?: AgentNamespace
+  /** Durable Object namespace: one EndpointDeliverer per webhook endpoint (decision 090). */
+  ENDPOINT_DELIVERER?: DelivererNamespace
 }
 
 const optionalText = z

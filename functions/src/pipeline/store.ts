@@ -69,7 +69,12 @@ export interface MaintenanceStore {
   removeMediaFiles(paths: string[]): Promise<void>
   /** rpc media_deletions_done: these paths are gone from Storage. */
   mediaDeletionsDone(paths: string[]): Promise<void>
+  /** rpc due_webhook_endpoints: active endpoints with a delivery due now (a lost wake-up, ADR 090). */
+  dueWebhookEndpoints(limit: number): Promise<string[]>
 }
+
+/** Tells a webhook endpoint's deliverer to look for due deliveries (events out, ADR 090). */
+export type WakeEndpoint = (endpointId: string) => Promise<void>
 
 /** Tells the conversation's agent about an incoming message; resolves once that is stored durably. */
 export type WakeAgent = (conversationId: string, messageId: string) => Promise<void>

@@ -3,11 +3,12 @@
  * The scheduled sweeper (cron, every minute): wakes the conversation agent of ai-mode messages
  * whose webhook was dropped (the agent runs the AI, not the sweeper), hands off runs abandoned
  * longer than a live claim (the agent re-drives its own cut-off runs sooner), applies auto-return
- * (rule 6), flags channels with a stale heartbeat and removes media files of deleted messages and
- * past their tenant's retention. Each step is isolated.
+ * (rule 6), flags channels with a stale heartbeat, removes media files of deleted messages and
+ * past their tenant's retention, and wakes the deliverer of every webhook endpoint with a delivery
+ * due (a lost wake-up or an evicted deliverer; ADR 090). Each step is isolated.
  */
 import type { Logger } from '../shared/logger.ts'
-import type { MaintenanceStore, PipelineStore, WakeAgent } from './store.ts'
+import type { MaintenanceStore, PipelineStore, WakeAgent, WakeEndpoint } from './store.ts'
 import { failedRun } from './types.ts'
 
 export interface SweepOptions {
@@ -27,6 +28,8 @@ export interface SweepReport {
   mediaExpired: number
   /** Files removed from Storage (deleted messages and expired ones). */
   mediaRemoved: number
+  /** Webhook endpoint deliverers woken for a due delivery (events out). */
+  endpointsWoken: number
   errors: string[]
 }
 
@@ -34,6 +37,7 @@ export interface SweepDeps {
   store: PipelineStore
   maintenance: MaintenanceStore
   wake: WakeAgent
+  wakeDeliverer: WakeEndpoint
   logger: Logger
 }
 
@@ -45,6 +49,7 @@ export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<Swe
     staleChannels: 0,
     mediaExpired: 0,
     mediaRemoved: 0,
+    endpointsWoken: 0,
     errors: [],
   }
   const step = async (name: string, work: () => Promise<void>) => {
@@ -88,6 +93,12 @@ export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<Swe
     await deps.maintenance.removeMediaFiles(paths)
     await deps.maintenance.mediaDeletionsDone(paths)
     report.mediaRemoved = paths.length
+  })
+  await step('webhook_deliveries', async () => {
+    for (const endpointId of await deps.maintenance.dueWebhookEndpoints(100)) {
+      await deps.wakeDeliverer(endpointId)
+      report.endpointsWoken++
+    }
   })
   return report
 }

@@ -37,7 +37,9 @@ describe('POST /webhooks/db', () => {
     const notJson = await post('{oops')
     expect(notJson.status).toBe(400)
     expect(await notJson.json()).toMatchObject({ code: 'invalid_json' })
-    const wrongShape = await post(JSON.stringify({ type: 'INSERT', table: 'messages', record: { id: 'x' } }))
+    const wrongShape = await post(
+      JSON.stringify({ type: 'INSERT', table: 'messages', schema: 'public', record: { id: 'x' } }),
+    )
     expect(wrongShape.status).toBe(400)
     const body = (await wrongShape.json()) as { code: string; message: string }
     expect(body.code).toBe('invalid_webhook')

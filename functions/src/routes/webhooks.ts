@@ -1,6 +1,7 @@
 /**
  * @module
- * POST /webhooks/db — Supabase's database webhook for new incoming messages. Checks the shared
+ * POST /webhooks/db — Supabase's database webhook for new incoming messages (and for new webhook
+ * deliveries, which wake the endpoint's deliverer: events out, ADR 090). Checks the shared
  * secret (anything else is 401 and nothing happens), validates the body, hands the message to its
  * conversation's agent (a Durable Object, decision 023) and answers 202. The agent debounces and
  * runs the AI; idempotency lives in the agent, the run's claim and SQL.
@@ -17,12 +18,20 @@ export const webhookBody = z.object({
   type: z.enum(['INSERT', 'UPDATE', 'DELETE']),
   table: z.string(),
   schema: z.string(),
-  record: z
-    .object({ id: z.uuid(), direction: z.enum(['in', 'out']), conversation_id: z.uuid() })
-    .loose()
-    .nullable(),
+  record: z.record(z.string(), z.unknown()).nullable(),
   old_record: z.unknown().nullable().optional(),
 })
+const messageRecord = z.object({ id: z.uuid(), direction: z.enum(['in', 'out']), conversation_id: z.uuid() })
+const newDeliveries = z.object({ endpoint_id: z.uuid() })
+
+function parseOrThrow<T>(shape: z.ZodType<T>, value: unknown, path: string): T {
+  const parsed = shape.safeParse(value)
+  if (parsed.success) return parsed.data
+  const where = parsed.error.issues.map((i) => path + (i.path.join('.') || '(root)')).join(', ')
+  throw new InputError('invalid_webhook', `Not a Supabase database webhook body (${where})`, {
+    hint: 'Expected {type, table, schema, record, old_record} for an INSERT on public.messages or public.webhook_deliveries',
+  })
+}
 
 export function webhookRoutes(deps: AppDeps) {
   const app = new Hono<{ Bindings: Bindings }>()
@@ -37,21 +46,24 @@ export function webhookRoutes(deps: AppDeps) {
     const json = await c.req.json().catch((cause: unknown) => {
       throw new InputError('invalid_json', 'Body is not JSON', { cause })
     })
-    const parsed = webhookBody.safeParse(json)
-    if (!parsed.success) {
-      const where = parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')
-      throw new InputError('invalid_webhook', `Not a Supabase database webhook body (${where})`, {
-        hint: 'Expected {type, table, schema, record, old_record} for an INSERT on public.messages',
-      })
-    }
-    const { type, table, schema, record } = parsed.data
-    if (type !== 'INSERT' || table !== 'messages' || schema !== 'public' || record?.direction !== 'in') {
+    const { type, table, schema, record } = parseOrThrow(webhookBody, json, '')
+    if (type !== 'INSERT' || schema !== 'public') {
       return c.json({ accepted: false, reason: 'not_an_incoming_message' }, 202)
     }
-    const messageId = record.id
+    // New webhook deliveries (events out, ADR 090): wake the endpoint's deliverer.
+    if (table === 'webhook_deliveries') {
+      const { endpoint_id } = parseOrThrow(newDeliveries, record, 'record.')
+      await services(c.env, deps).wakeDeliverer(endpoint_id)
+      return c.json({ accepted: true, endpoint_id }, 202)
+    }
+    const message = table === 'messages' ? parseOrThrow(messageRecord, record, 'record.') : null
+    if (message?.direction !== 'in') {
+      return c.json({ accepted: false, reason: 'not_an_incoming_message' }, 202)
+    }
+    const messageId = message.id
     // Awaited: the 202 means the message is in the agent's storage. If this throws, the answer is
     // a 500 and the sweeper wakes the agent within a minute or two.
-    await services(c.env, deps).wake(record.conversation_id, messageId)
+    await services(c.env, deps).wake(message.conversation_id, messageId)
     return c.json({ accepted: true, message_id: messageId }, 202)
   })
   return app

@@ -290,4 +290,8 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
   }
   async removeMediaFiles() {}
   async mediaDeletionsDone() {}
+  /** No webhook endpoints in memory: events out are tested against the stand-in. */
+  async dueWebhookEndpoints() {
+    return []
+  }
 }

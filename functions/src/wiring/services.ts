@@ -5,12 +5,16 @@
  */
 
 import { serviceClient } from '../adapters/supabase.ts'
+import { createSupabaseDeliveries } from '../adapters/supabase-deliveries.ts'
 import { createSupabaseMaintenance } from '../adapters/supabase-maintenance.ts'
 import { createSupabaseStore } from '../adapters/supabase-store.ts'
 import { durableWake } from '../agent/wake.ts'
 import { type Bindings, type Config, readConfig } from '../config/config.ts'
+import type { DeliveryStore } from '../events/delivery-store.ts'
+import type { DelivererDeps } from '../events/endpoint-deliverer.ts'
+import { durableWakeDeliverer } from '../events/wake-deliverer.ts'
 import type { PipelineDeps } from '../pipeline/run-pipeline.ts'
-import type { MaintenanceStore, PipelineStore, WakeAgent } from '../pipeline/store.ts'
+import type { MaintenanceStore, PipelineStore, WakeAgent, WakeEndpoint } from '../pipeline/store.ts'
 import { selectProvider } from '../providers/select-provider.ts'
 import { createLogger, type Logger } from '../shared/logger.ts'
 import { sleep } from '../shared/retry.ts'
@@ -32,9 +36,16 @@ export interface AppDeps {
   logger?: Logger
   /** Who runs a conversation's AI; default: its ConversationAgent Durable Object. */
   wake?: (env: Bindings) => WakeAgent
+  /** The events-out store; default: Supabase with the service role key. */
+  deliveries?: (config: Config) => DeliveryStore
+  /** Who delivers an endpoint's events; default: its EndpointDeliverer Durable Object. */
+  wakeDeliverer?: (env: Bindings) => WakeEndpoint
+  /** Outbound fetch of webhook deliveries (tests point it at a receiver double); default: fetch. */
+  webhookFetch?: typeof fetch
 }
 
-export type Services = PipelineDeps & Stores & { config: Config; wake: WakeAgent }
+export type Services = PipelineDeps &
+  Stores & { config: Config; wake: WakeAgent; wakeDeliverer: WakeEndpoint; deliverer: () => DelivererDeps }
 
 const loggers = new Map<string, Logger>()
 
@@ -51,10 +62,20 @@ export function services(env: Bindings, deps: AppDeps): Services {
       const db = serviceClient(config, deps.supabaseFetch)
       return { store: createSupabaseStore(db), maintenance: createSupabaseMaintenance(db) }
     })()
+  const log = logger
   return {
     config,
     ...stores,
     logger,
+    wakeDeliverer: (deps.wakeDeliverer ?? durableWakeDeliverer)(env),
+    deliverer: () => ({
+      deliveries:
+        deps.deliveries?.(config) ?? createSupabaseDeliveries(serviceClient(config, deps.supabaseFetch)),
+      fetch: deps.webhookFetch ?? ((input, init) => fetch(input, init)),
+      allowPrivate: config.RELEVO_ALLOW_PRIVATE_URLS,
+      now: Date.now,
+      logger: log,
+    }),
     providerFor: (request) => selectProvider(request, config, deps.outbound),
     wake: (deps.wake ?? durableWake)(env),
     sleep: deps.sleep ?? sleep,

@@ -1,8 +1,10 @@
 import { adminEn } from './admin.en.ts'
 import type { MessageKey } from './es.ts'
+import { integrationsEn } from './integrations.en.ts'
 
 export const en: Record<MessageKey, string> = {
   ...adminEn,
+  ...integrationsEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

@@ -1,8 +1,10 @@
 import { adminEs } from './admin.es.ts'
+import { integrationsEs } from './integrations.es.ts'
 
 // Spanish is the source dictionary: every other language must have exactly these keys.
 export const es = {
   ...adminEs,
+  ...integrationsEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',
