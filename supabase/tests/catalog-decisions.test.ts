@@ -30,6 +30,8 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'private.current_tenant_id()': ['authenticated'],
   'private.is_tenant_admin(p_tenant_id uuid)': ['authenticated'],
   'private.is_tenant_member(p_tenant_id uuid)': ['authenticated'],
+  // Called by search_messages, which runs with the caller's rights (ADR 100).
+  'private.message_document(p_body text)': ['authenticated'],
   // The dashboard's functions; each checks the caller's agent row and tenant itself.
   'public.accept_invitation(p_code text, p_display_name text)': ['authenticated'],
   'public.add_note(p_conversation_id uuid, p_body text)': ['authenticated'],
@@ -43,6 +45,7 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.request_relink(p_channel_id uuid)': ['authenticated'],
   'public.retry_message(p_message_id uuid)': ['authenticated'],
   'public.revoke_invitation(p_invitation_id uuid)': ['authenticated'],
+  'public.search_messages(p_query text, p_limit integer)': ['authenticated'],
   'public.send_agent_message(p_conversation_id uuid, p_body text, p_client_ref text)': ['authenticated'],
   'public.set_conversation_status(p_conversation_id uuid, p_status conversation_status)': ['authenticated'],
   'public.set_tenant_secrets(p_openai_api_key text, p_shopify_access_token text, p_ai_http_secret text)': [

@@ -1070,6 +1070,23 @@ export type Database = {
         }
         Returns: undefined
       }
+      search_messages: {
+        Args: {
+          p_query: string
+          p_limit?: number
+        }
+        Returns: {
+          conversation_id: string
+          message_id: string
+          created_at: string
+          author: Database["public"]["Enums"]["message_author"]
+          private: boolean
+          customer_name: string
+          customer_phone: string
+          snippet: string
+          rank: number
+        }[]
+      }
       send_agent_message: {
         Args: {
           p_conversation_id: string
