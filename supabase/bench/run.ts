@@ -6,6 +6,7 @@ const benches: [name: string, run: () => Promise<void>][] = [
   ['rest', async () => (await import('./rest.ts')).runRestBench()],
   ['realtime', async () => (await import('./realtime.ts')).runRealtimeBench()],
   ['sql', async () => (await import('./sql.ts')).runSqlBench()],
+  ['search', async () => (await import('./search.ts')).runSearchBench()],
 ]
 
 const only = process.argv[2]

@@ -12,6 +12,8 @@ type ApiRole = 'anon' | 'authenticated'
 /** What the API roles may do to each table of public (RLS policies then decide which rows). */
 const TABLE_DECISIONS: Record<string, Partial<Record<ApiRole, Command[]>>> = {
   tenants: { authenticated: ['SELECT', 'UPDATE'] },
+  labels: { authenticated: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
+  conversation_labels: { authenticated: ['SELECT'] },
   agents: { authenticated: ['SELECT', 'UPDATE'] },
   channels: { authenticated: ['SELECT'] },
   channel_links: { authenticated: ['SELECT'] },
@@ -30,8 +32,6 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'private.current_tenant_id()': ['authenticated'],
   'private.is_tenant_admin(p_tenant_id uuid)': ['authenticated'],
   'private.is_tenant_member(p_tenant_id uuid)': ['authenticated'],
-  // Called by search_messages, which runs with the caller's rights (ADR 100).
-  'private.message_document(p_body text)': ['authenticated'],
   // The dashboard's functions; each checks the caller's agent row and tenant itself.
   'public.accept_invitation(p_code text, p_display_name text)': ['authenticated'],
   'public.add_note(p_conversation_id uuid, p_body text)': ['authenticated'],
@@ -46,6 +46,7 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.retry_message(p_message_id uuid)': ['authenticated'],
   'public.revoke_invitation(p_invitation_id uuid)': ['authenticated'],
   'public.search_messages(p_query text, p_limit integer)': ['authenticated'],
+  'public.set_conversation_label(p_conversation_id uuid, p_label_id uuid, p_on boolean)': ['authenticated'],
   'public.send_agent_message(p_conversation_id uuid, p_body text, p_client_ref text)': ['authenticated'],
   'public.set_conversation_status(p_conversation_id uuid, p_status conversation_status)': ['authenticated'],
   'public.set_tenant_secrets(p_openai_api_key text, p_shopify_access_token text, p_ai_http_secret text)': [

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
-import { asAnon, asUser, createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
+import { asAnon, asService, asUser, createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
 import { backends } from './support/test-database.ts'
 
 // search_messages (ADR 100): Spanish and English stemming, websearch syntax, ranking, snippets,
@@ -74,7 +74,9 @@ describe.each(backends)('search_messages on $kind', (backend) => {
     expect((await search(store.agentId, '"zapatos rojos"')).map((h) => h.message_id)).toEqual([ids.shoesEs])
     const either = await search(store.agentId, 'refund or shipped')
     expect(either.map((h) => h.message_id).sort()).toEqual([ids.refund, ids.shipped].sort())
-    expect((await search(store.agentId, 'zapatos -llegaron')).map((h) => h.message_id)).toEqual([ids.farApart])
+    expect((await search(store.agentId, 'zapatos -llegaron')).map((h) => h.message_id)).toEqual([
+      ids.farApart,
+    ])
   })
 
   it('searches notes, not system events', async () => {
@@ -116,15 +118,31 @@ describe.each(backends)('search_messages on $kind', (backend) => {
     await expectRelevoError(search(former.agentId, 'zapatos'), 403, 'not_an_agent')
   })
 
-  it('uses the GIN index for the search condition', async () => {
+  it('follows edits and deletes, and has a GIN index for the search condition', async () => {
+    const msg = await ingest(db, store.channelId, {
+      body: 'Quiero una mochila verde',
+      waId: 'wa-search-edit',
+    })
+    await asService(db, (tx) =>
+      tx.query(`select public.record_edit($1, 'wa-search-edit', 'Quiero una bolsa verde', now())`, [
+        store.channelId,
+      ]),
+    )
+    expect(await search(store.agentId, 'mochila')).toEqual([])
+    expect((await search(store.agentId, 'bolsa')).map((h) => h.message_id)).toEqual([msg.message_id])
+    await asService(db, (tx) =>
+      tx.query(`select public.record_revoke($1, 'wa-search-edit', now())`, [store.channelId]),
+    )
+    expect(await search(store.agentId, 'bolsa')).toEqual([])
+
     const plan = await db.transaction(async (tx) => {
       await tx.query('set local enable_seqscan = off')
       const { rows } = await tx.query<{ 'QUERY PLAN': string }>(
-        `explain select id from public.messages
-         where private.message_document(body) @@ websearch_to_tsquery('spanish', 'zapatos') and type <> 'event'`,
+        `explain select message_id from private.message_search
+         where document @@ websearch_to_tsquery('spanish', 'zapatos')`,
       )
       return rows.map((r) => r['QUERY PLAN']).join('\n')
     })
-    expect(plan).toContain('messages_search_idx')
+    expect(plan).toContain('message_search_document_idx')
   })
 })

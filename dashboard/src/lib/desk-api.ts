@@ -1,5 +1,14 @@
 import { result } from './query-result.ts'
-import type { Agent, AiRun, CannedReply, Conversation, ConversationStatus, Db, Message } from './types.ts'
+import type {
+  Agent,
+  AiRun,
+  CannedReply,
+  Conversation,
+  ConversationStatus,
+  Db,
+  Message,
+  SearchHit,
+} from './types.ts'
 
 export const PAGE_SIZE = 50
 export const INBOX_PAGE = 500
@@ -21,14 +30,29 @@ export function createDeskApi(db: Db) {
       if (before) q = q.lt('created_at', before)
       return result(q.order('created_at', { ascending: false }).limit(PAGE_SIZE))
     },
-    /** Conversation ids whose messages contain the text (PostgREST ilike; % and _ are escaped). */
-    searchMessages: async (text: string) => {
-      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-      const found = await result(
-        db.from('messages').select('conversation_id').ilike('body', pattern).eq('private', false).limit(200),
-      )
-      return new Set(found.map((m) => m.conversation_id))
+    /**
+     * The thread around one message (a search hit): it and PAGE_SIZE - 1 older ones, plus up to
+     * PAGE_SIZE newer ones, oldest first. `newer.length === PAGE_SIZE` means the present is further on.
+     */
+    messagesAround: async (
+      conversationId: string,
+      at: string,
+    ): Promise<{ older: Message[]; newer: Message[] }> => {
+      const thread = () => db.from('messages').select('*').eq('conversation_id', conversationId)
+      const [older, newer] = await Promise.all([
+        result(thread().lte('created_at', at).order('created_at', { ascending: false }).limit(PAGE_SIZE)),
+        result(thread().gt('created_at', at).order('created_at', { ascending: true }).limit(PAGE_SIZE)),
+      ])
+      return { older, newer }
     },
+    /** When a message of this chat was stored (where a thread opened at it starts), or null. */
+    messageTime: async (conversationId: string, id: string): Promise<string | null> => {
+      const q = db.from('messages').select('created_at').eq('conversation_id', conversationId).eq('id', id)
+      return (await result(q.maybeSingle()))?.created_at ?? null
+    },
+    /** Full-text search over the whole history (server side, ranked, with snippets; ADR 100). */
+    searchMessages: (text: string): Promise<SearchHit[]> =>
+      result(db.rpc('search_messages', { p_query: text })),
     aiRuns: (conversationId: string): Promise<AiRun[]> =>
       result(
         db.from('ai_runs').select('*').eq('conversation_id', conversationId).order('created_at').limit(200),

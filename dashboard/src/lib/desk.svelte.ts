@@ -84,8 +84,9 @@ export class Desk {
   nameOf = (agentId: string | null): string | undefined =>
     this.agents.find((a) => a.user_id === agentId)?.display_name
 
-  openChat(conversationId: string): ChatStore {
-    const chat = new ChatStore(this.api, conversationId)
+  /** `focusMessageId`: open at that message (a search hit) instead of the newest page. */
+  openChat(conversationId: string, focusMessageId: string | null = null): ChatStore {
+    const chat = new ChatStore(this.api, conversationId, focusMessageId)
     this.activeChat = chat
     this.feed.track({ viewing_conversation_id: conversationId, typing: false })
     void this.guard(() => chat.load())

@@ -55,6 +55,9 @@ export type Message = Pick<
   | 'edited_at'
 >
 
+/** One hit of `search_messages`: the message, its chat and a snippet with U+E000/U+E001 around matches. */
+export type SearchHit = Database['public']['Functions']['search_messages']['Returns'][number]
+
 export type Agent = Pick<
   Tables<'agents'>,
   'user_id' | 'tenant_id' | 'display_name' | 'email' | 'role' | 'active'

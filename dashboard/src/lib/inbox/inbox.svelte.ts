@@ -1,5 +1,5 @@
 import { type DeskApi, INBOX_PAGE } from '../desk-api.ts'
-import type { Conversation } from '../types.ts'
+import type { Conversation, SearchHit } from '../types.ts'
 import { countUnread, type InboxFilter, matchesFilter, matchesSearch } from './filters.ts'
 import { upsertConversation } from './upsert.ts'
 
@@ -11,8 +11,10 @@ export class InboxStore {
   /** Only the chats assigned to this agent (from the Agents page), or everyone's. */
   assignee = $state<string | null>(null)
   loading = $state(true)
-  /** Conversations whose older messages match the query (server search), beyond name/phone/preview. */
-  textMatches = $state<ReadonlySet<string>>(new Set())
+  /** Messages of the whole history that match the query (server full-text search), best first. */
+  hits = $state<SearchHit[]>([])
+  /** Conversations with a hit are listed too, beyond what name, phone and preview match. */
+  textMatches = $derived(new Set(this.hits.map((h) => h.conversation_id)))
 
   visible = $derived(
     this.conversations.filter(
@@ -76,11 +78,11 @@ export class InboxStore {
     const seq = ++this.searchSeq
     const text = query.trim()
     if (text.length < 3) {
-      this.textMatches = new Set()
+      this.hits = []
       return
     }
-    const ids = await this.api.searchMessages(text)
+    const hits = await this.api.searchMessages(text)
     // A slower earlier search must not replace the result of the latest one.
-    if (seq === this.searchSeq) this.textMatches = ids
+    if (seq === this.searchSeq) this.hits = hits
   }
 }
