@@ -4,8 +4,10 @@ import type {
   AiRun,
   CannedReply,
   Conversation,
+  ConversationLabel,
   ConversationStatus,
   Db,
+  Label,
   Message,
   SearchHit,
 } from './types.ts'
@@ -62,6 +64,19 @@ export function createDeskApi(db: Db) {
       result(db.from('agents').select('*').eq('user_id', userId).maybeSingle()),
     cannedReplies: (): Promise<CannedReply[]> =>
       result(db.from('canned_replies').select('id, shortcut, body').order('shortcut')),
+
+    labels: (): Promise<Label[]> => result(db.from('labels').select('id, name, color').order('name')),
+    /** Every label on every chat of the tenant (a few per chat): the inbox filters and shows them. */
+    conversationLabels: (): Promise<ConversationLabel[]> =>
+      result(db.from('conversation_labels').select('conversation_id, label_id').limit(50_000)),
+    setLabel: (conversationId: string, labelId: string, on: boolean): Promise<ConversationLabel[]> =>
+      result(
+        db.rpc('set_conversation_label', {
+          p_conversation_id: conversationId,
+          p_label_id: labelId,
+          p_on: on,
+        }),
+      ),
 
     takeover: (id: string): Promise<Conversation> => result(db.rpc('takeover', { p_conversation_id: id })),
     handback: (id: string): Promise<Conversation> => result(db.rpc('handback', { p_conversation_id: id })),

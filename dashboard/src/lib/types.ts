@@ -80,6 +80,9 @@ export type AiRun = Pick<
 
 export type CannedReply = Pick<Tables<'canned_replies'>, 'id' | 'shortcut' | 'body'>
 
+export type Label = Pick<Tables<'labels'>, 'id' | 'name' | 'color'>
+export type ConversationLabel = Pick<Tables<'conversation_labels'>, 'conversation_id' | 'label_id'>
+
 type TableName = keyof Database['public']['Tables']
 
 /** What a tenant feed event carries (realtime.broadcast_changes): one table's row, before and after. */

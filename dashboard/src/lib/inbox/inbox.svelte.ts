@@ -10,6 +10,8 @@ export class InboxStore {
   query = $state('')
   /** Only the chats assigned to this agent (from the Agents page), or everyone's. */
   assignee = $state<string | null>(null)
+  /** Only the chats carrying this label, or all. */
+  label = $state<string | null>(null)
   loading = $state(true)
   /** Messages of the whole history that match the query (server full-text search), best first. */
   hits = $state<SearchHit[]>([])
@@ -21,6 +23,7 @@ export class InboxStore {
       (c) =>
         matchesFilter(c, this.filter, this.myId()) &&
         (this.assignee === null || c.assigned_agent_id === this.assignee) &&
+        (this.label === null || this.hasLabel(c.id, this.label)) &&
         (matchesSearch(c, this.query) || this.textMatches.has(c.id)),
     ),
   )
@@ -28,6 +31,7 @@ export class InboxStore {
   constructor(
     private readonly api: Pick<DeskApi, 'conversations' | 'searchMessages'>,
     private readonly myId: () => string | null,
+    private readonly hasLabel: (conversationId: string, labelId: string) => boolean = () => false,
   ) {}
 
   /** More conversations exist on the server than the pages loaded so far. */

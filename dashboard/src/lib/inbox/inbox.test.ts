@@ -119,3 +119,18 @@ describe('InboxStore paging', () => {
     expect(inbox.hasMore).toBe(false)
   })
 })
+
+describe('InboxStore label filter', () => {
+  it('shows only the chats that carry the chosen label', async () => {
+    const rows = [conv('ana', '2026-11-25T10:00:00Z'), conv('bob', '2026-11-25T11:00:00Z')]
+    const inbox = new InboxStore(
+      { conversations: async () => rows, searchMessages: async (): Promise<SearchHit[]> => [] },
+      () => 'me',
+      (id, label) => id === 'ana' && label === 'wholesale',
+    )
+    await inbox.load()
+    expect(inbox.visible.map((c) => c.id)).toEqual(['bob', 'ana'])
+    inbox.label = 'wholesale'
+    expect(inbox.visible.map((c) => c.id)).toEqual(['ana'])
+  })
+})
