@@ -82,16 +82,16 @@ begin
   q_es := websearch_to_tsquery('pg_catalog.spanish'::regconfig, p_query);
   q_en := websearch_to_tsquery('pg_catalog.english'::regconfig, p_query);
   return query
-  -- Ranked among the 500 newest matches: ranking every match of a word that is in 10% of a
+  -- Ranked among the 200 newest matches: ranking every match of a word that is in 10% of a
   -- million messages takes seconds, and a desk wants recent conversations anyway. For a common
-  -- word the planner walks the (tenant, created_at) index and stops at 500; for a rare one it
+  -- word the planner walks the (tenant, created_at) index and stops at 200; for a rare one it
   -- takes the GIN index and sorts the few matches (custom plans: it sees the words each time).
   with candidates as (
     select s.message_id, s.created_at, s.document
     from private.message_search s
     where s.document @@ (q_es || q_en) and s.tenant_id = tenant
     order by s.created_at desc
-    limit 500
+    limit 200
   ), hits as (
     select c.message_id, ts_rank_cd(c.document, q_es || q_en) as rank
     from candidates c
