@@ -127,10 +127,16 @@ export async function runSearchBench(): Promise<void> {
       perQuery.push({ query, hits, ms_p50: percentile(times, 0.5) })
     }
     samples.sort((a, b) => a - b)
-    const { rows } = await db.query<{ version: string }>('show server_version')
+    const { rows } = await db.query<{ server_version: string }>('show server_version')
     const report = {
       generated_at: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, node: process.version, postgres: rows[0]?.version },
+      // The load average says how busy the (shared) machine was while the queries ran.
+      machine: {
+        cpus: os.cpus().length,
+        node: process.version,
+        postgres: rows[0]?.server_version,
+        load_average: os.loadavg().map((l) => Number(l.toFixed(1))),
+      },
       messages: TOTAL,
       other_tenant_messages: Math.round(TOTAL / 10),
       chats: CHATS,
