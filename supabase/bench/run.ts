@@ -7,6 +7,7 @@ const benches: [name: string, run: () => Promise<void>][] = [
   ['realtime', async () => (await import('./realtime.ts')).runRealtimeBench()],
   ['sql', async () => (await import('./sql.ts')).runSqlBench()],
   ['storage', async () => (await import('./storage.ts')).runStorageBench()],
+  ['search', async () => (await import('./search.ts')).runSearchBench()],
 ]
 
 const only = process.argv[2]

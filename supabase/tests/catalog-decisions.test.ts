@@ -12,6 +12,8 @@ type ApiRole = 'anon' | 'authenticated'
 /** What the API roles may do to each table of public (RLS policies then decide which rows). */
 const TABLE_DECISIONS: Record<string, Partial<Record<ApiRole, Command[]>>> = {
   tenants: { authenticated: ['SELECT', 'UPDATE'] },
+  labels: { authenticated: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
+  conversation_labels: { authenticated: ['SELECT'] },
   agents: { authenticated: ['SELECT', 'UPDATE'] },
   channels: { authenticated: ['SELECT'] },
   channel_links: { authenticated: ['SELECT'] },
@@ -52,6 +54,8 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.send_agent_message(p_conversation_id uuid, p_body text, p_client_ref text, p_media jsonb)': [
     'authenticated',
   ],
+  'public.search_messages(p_query text, p_limit integer)': ['authenticated'],
+  'public.set_conversation_label(p_conversation_id uuid, p_label_id uuid, p_on boolean)': ['authenticated'],
   'public.set_conversation_status(p_conversation_id uuid, p_status conversation_status)': ['authenticated'],
   'public.set_tenant_secrets(p_openai_api_key text, p_shopify_access_token text, p_ai_http_secret text)': [
     'authenticated',

@@ -301,6 +301,59 @@ export type Database = {
           },
         ]
       }
+      conversation_labels: {
+        Row: {
+          added_by: string | null
+          conversation_id: string
+          created_at: string
+          label_id: string
+          tenant_id: string
+        }
+        Insert: {
+          added_by?: string | null
+          conversation_id: string
+          created_at?: string
+          label_id: string
+          tenant_id: string
+        }
+        Update: {
+          added_by?: string | null
+          conversation_id?: string
+          created_at?: string
+          label_id?: string
+          tenant_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "conversation_labels_added_by_fkey"
+            columns: ["added_by"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["user_id"]
+          },
+          {
+            foreignKeyName: "conversation_labels_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "conversation_labels_label_id_fkey"
+            columns: ["label_id"]
+            isOneToOne: false
+            referencedRelation: "labels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "conversation_labels_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       conversations: {
         Row: {
           assigned_agent_id: string | null
@@ -436,6 +489,38 @@ export type Database = {
           },
           {
             foreignKeyName: "invitations_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      labels: {
+        Row: {
+          color: string
+          created_at: string
+          id: string
+          name: string
+          tenant_id: string
+        }
+        Insert: {
+          color?: string
+          created_at?: string
+          id?: string
+          name: string
+          tenant_id: string
+        }
+        Update: {
+          color?: string
+          created_at?: string
+          id?: string
+          name?: string
+          tenant_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "labels_tenant_id_fkey"
             columns: ["tenant_id"]
             isOneToOne: false
             referencedRelation: "tenants"
@@ -605,6 +690,7 @@ export type Database = {
       tenants: {
         Row: {
           ai_http_url: string | null
+          ai_may_label: boolean
           ai_model: string
           ai_provider: Database["public"]["Enums"]["ai_provider"]
           auto_return_minutes: number | null
@@ -623,6 +709,7 @@ export type Database = {
         }
         Insert: {
           ai_http_url?: string | null
+          ai_may_label?: boolean
           ai_model?: string
           ai_provider?: Database["public"]["Enums"]["ai_provider"]
           auto_return_minutes?: number | null
@@ -641,6 +728,7 @@ export type Database = {
         }
         Update: {
           ai_http_url?: string | null
+          ai_may_label?: boolean
           ai_model?: string
           ai_provider?: Database["public"]["Enums"]["ai_provider"]
           auto_return_minutes?: number | null
@@ -969,6 +1057,13 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      ai_set_label: {
+        Args: {
+          p_conversation_id: string
+          p_label_name: string
+        }
+        Returns: Json
       }
       assign_conversation: {
         Args: {
@@ -1468,6 +1563,23 @@ export type Database = {
         }
         Returns: string
       }
+      search_messages: {
+        Args: {
+          p_query: string
+          p_limit?: number
+        }
+        Returns: {
+          conversation_id: string
+          message_id: string
+          created_at: string
+          author: Database["public"]["Enums"]["message_author"]
+          private: boolean
+          customer_name: string
+          customer_phone: string
+          snippet: string
+          rank: number
+        }[]
+      }
       send_agent_message: {
         Args: {
           p_conversation_id: string
@@ -1547,6 +1659,26 @@ export type Database = {
           to: "channels"
           isOneToOne: true
           isSetofReturn: false
+        }
+      }
+      set_conversation_label: {
+        Args: {
+          p_conversation_id: string
+          p_label_id: string
+          p_on?: boolean
+        }
+        Returns: {
+          added_by: string | null
+          conversation_id: string
+          created_at: string
+          label_id: string
+          tenant_id: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "conversation_labels"
+          isOneToOne: false
+          isSetofReturn: true
         }
       }
       set_conversation_status: {

@@ -1,5 +1,16 @@
 import { result } from './query-result.ts'
-import type { Agent, AiRun, CannedReply, Conversation, ConversationStatus, Db, Message } from './types.ts'
+import type {
+  Agent,
+  AiRun,
+  CannedReply,
+  Conversation,
+  ConversationLabel,
+  ConversationStatus,
+  Db,
+  Label,
+  Message,
+  SearchHit,
+} from './types.ts'
 
 export const PAGE_SIZE = 50
 export const INBOX_PAGE = 500
@@ -21,14 +32,29 @@ export function createDeskApi(db: Db) {
       if (before) q = q.lt('created_at', before)
       return result(q.order('created_at', { ascending: false }).limit(PAGE_SIZE))
     },
-    /** Conversation ids whose messages contain the text (PostgREST ilike; % and _ are escaped). */
-    searchMessages: async (text: string) => {
-      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-      const found = await result(
-        db.from('messages').select('conversation_id').ilike('body', pattern).eq('private', false).limit(200),
-      )
-      return new Set(found.map((m) => m.conversation_id))
+    /**
+     * The thread around one message (a search hit): it and PAGE_SIZE - 1 older ones, plus up to
+     * PAGE_SIZE newer ones, oldest first. `newer.length === PAGE_SIZE` means the present is further on.
+     */
+    messagesAround: async (
+      conversationId: string,
+      at: string,
+    ): Promise<{ older: Message[]; newer: Message[] }> => {
+      const thread = () => db.from('messages').select('*').eq('conversation_id', conversationId)
+      const [older, newer] = await Promise.all([
+        result(thread().lte('created_at', at).order('created_at', { ascending: false }).limit(PAGE_SIZE)),
+        result(thread().gt('created_at', at).order('created_at', { ascending: true }).limit(PAGE_SIZE)),
+      ])
+      return { older, newer }
     },
+    /** When a message of this chat was stored (where a thread opened at it starts), or null. */
+    messageTime: async (conversationId: string, id: string): Promise<string | null> => {
+      const q = db.from('messages').select('created_at').eq('conversation_id', conversationId).eq('id', id)
+      return (await result(q.maybeSingle()))?.created_at ?? null
+    },
+    /** Full-text search over the whole history (server side, ranked, with snippets; ADR 100). */
+    searchMessages: (text: string): Promise<SearchHit[]> =>
+      result(db.rpc('search_messages', { p_query: text })),
     aiRuns: (conversationId: string): Promise<AiRun[]> =>
       result(
         db.from('ai_runs').select('*').eq('conversation_id', conversationId).order('created_at').limit(200),
@@ -38,6 +64,19 @@ export function createDeskApi(db: Db) {
       result(db.from('agents').select('*').eq('user_id', userId).maybeSingle()),
     cannedReplies: (): Promise<CannedReply[]> =>
       result(db.from('canned_replies').select('id, shortcut, body').order('shortcut')),
+
+    labels: (): Promise<Label[]> => result(db.from('labels').select('id, name, color').order('name')),
+    /** Every label on every chat of the tenant (a few per chat): the inbox filters and shows them. */
+    conversationLabels: (): Promise<ConversationLabel[]> =>
+      result(db.from('conversation_labels').select('conversation_id, label_id').limit(50_000)),
+    setLabel: (conversationId: string, labelId: string, on: boolean): Promise<ConversationLabel[]> =>
+      result(
+        db.rpc('set_conversation_label', {
+          p_conversation_id: conversationId,
+          p_label_id: labelId,
+          p_on: on,
+        }),
+      ),
 
     takeover: (id: string): Promise<Conversation> => result(db.rpc('takeover', { p_conversation_id: id })),
     handback: (id: string): Promise<Conversation> => result(db.rpc('handback', { p_conversation_id: id })),

@@ -7,6 +7,7 @@ import { SendQueue } from './chat/send-queue.svelte.ts'
 import { createDeskApi, type DeskApi } from './desk-api.ts'
 import { DeskError } from './desk-error.ts'
 import { InboxStore } from './inbox/inbox.svelte.ts'
+import { LabelStore } from './labels/labels.svelte.ts'
 import { summarizePresence } from './realtime/presence.ts'
 import { TenantFeed } from './realtime/tenant-feed.svelte.ts'
 import { scopedStorage } from './scoped-storage.ts'
@@ -16,6 +17,7 @@ import type { Agent, CannedReply, Change, Conversation, Db, Message } from './ty
 export class Desk {
   readonly api: DeskApi
   readonly inbox: InboxStore
+  readonly labels: LabelStore
   readonly feed: TenantFeed
   readonly queue: SendQueue
   readonly drafts: Drafts
@@ -40,7 +42,12 @@ export class Desk {
       throw new DeskError('not_an_agent', 'The desk needs a signed-in agent', { authExpired: true })
     this.me = auth.agent
     this.api = createDeskApi(db)
-    this.inbox = new InboxStore(this.api, () => this.me.user_id)
+    this.labels = new LabelStore(this.api)
+    this.inbox = new InboxStore(
+      this.api,
+      () => this.me.user_id,
+      (conversationId, labelId) => this.labels.has(conversationId, labelId),
+    )
     const storage = scopedStorage(globalThis.localStorage, `relevo.agent.${this.me.user_id}`)
     this.drafts = createDrafts(storage)
     this.queue = new SendQueue({
@@ -84,8 +91,9 @@ export class Desk {
   nameOf = (agentId: string | null): string | undefined =>
     this.agents.find((a) => a.user_id === agentId)?.display_name
 
-  openChat(conversationId: string): ChatStore {
-    const chat = new ChatStore(this.api, conversationId)
+  /** `focusMessageId`: open at that message (a search hit) instead of the newest page. */
+  openChat(conversationId: string, focusMessageId: string | null = null): ChatStore {
+    const chat = new ChatStore(this.api, conversationId, focusMessageId)
     this.activeChat = chat
     this.feed.track({ viewing_conversation_id: conversationId, typing: false })
     void this.guard(() => chat.load())
@@ -131,6 +139,7 @@ export class Desk {
         this.api.agents(),
         this.api.cannedReplies(),
         this.inbox.load(takeFirstInboxPage(this.me.user_id)),
+        this.labels.load(),
       ])
       this.agents = agents
       this.canned = canned
@@ -141,6 +150,11 @@ export class Desk {
 
   private onChange(change: Change): void {
     for (const l of this.listeners) l.onChange?.(change)
+    // Labels come and go (DELETE carries only old_record); every other table is applied by its new row.
+    if (change.table === 'labels' || change.table === 'conversation_labels') {
+      this.labels.apply(change)
+      return
+    }
     if (!change.record) return
     if (change.table === 'conversations') {
       const conv = change.record

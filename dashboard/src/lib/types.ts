@@ -55,6 +55,9 @@ export type Message = Pick<
   | 'edited_at'
 >
 
+/** One hit of `search_messages`: the message, its chat and a snippet with U+E000/U+E001 around matches. */
+export type SearchHit = Database['public']['Functions']['search_messages']['Returns'][number]
+
 export type Agent = Pick<
   Tables<'agents'>,
   'user_id' | 'tenant_id' | 'display_name' | 'email' | 'role' | 'active'
@@ -76,6 +79,9 @@ export type AiRun = Pick<
 >
 
 export type CannedReply = Pick<Tables<'canned_replies'>, 'id' | 'shortcut' | 'body'>
+
+export type Label = Pick<Tables<'labels'>, 'id' | 'name' | 'color'>
+export type ConversationLabel = Pick<Tables<'conversation_labels'>, 'conversation_id' | 'label_id'>
 
 type TableName = keyof Database['public']['Tables']
 

@@ -44,7 +44,13 @@ export const tenantRow = z.object({
   handoff_keywords: z.array(z.string()),
   fallback_text: z.string(),
   shopify_shop_domain: z.string().nullable(),
+  ai_may_label: z.boolean(),
 })
+
+export const labelResult = z.union([
+  z.object({ applied: z.literal(true) }),
+  z.object({ applied: z.literal(false), reason: z.enum(['labels_disabled', 'label_not_found']) }),
+])
 
 export const secretsRow = z.object({
   openai_api_key: z.string().nullish(),

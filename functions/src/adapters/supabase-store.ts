@@ -12,6 +12,7 @@ import {
   claimResult,
   conversationRow,
   enqueueRow,
+  labelResult,
   messageColumns,
   messageRow,
   secretsRow,
@@ -72,6 +73,7 @@ export function createSupabaseStore(db: Db): PipelineStore {
         handoffKeywords: row.handoff_keywords,
         fallbackText: row.fallback_text,
         shopifyShopDomain: row.shopify_shop_domain,
+        ...(row.ai_may_label ? { aiLabels: await labelNames(id) } : {}),
       } satisfies TenantSettings
     },
 
@@ -164,5 +166,21 @@ export function createSupabaseStore(db: Db): PipelineStore {
     async handoff(conversationId, reason) {
       check('hand off', await db.rpc('ai_handoff', { p_conversation_id: conversationId, p_reason: reason }))
     },
+
+    async setLabel(conversationId, labelName) {
+      const data = check(
+        'set label',
+        await db.rpc('ai_set_label', { p_conversation_id: conversationId, p_label_name: labelName }),
+      )
+      return labelResult.parse(data)
+    },
+  }
+
+  async function labelNames(tenantId: string): Promise<string[]> {
+    const data = rows(
+      'load labels',
+      await db.from('labels').select('name').eq('tenant_id', tenantId).order('name'),
+    )
+    return data.map((label) => label.name)
   }
 }

@@ -7,13 +7,15 @@ import type { Logger } from '../shared/logger.ts'
 import { buildContext, pendingCustomerTexts } from './build-context.ts'
 import { findHandoffKeyword } from './handoff-keywords.ts'
 import { type AiProvider, ProviderError } from './provider.ts'
-import type { PipelineStore } from './store.ts'
+import type { LabelResult, PipelineStore } from './store.ts'
 import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSettings } from './types.ts'
 
 export interface ProviderRequest {
   tenant: TenantSettings
   secrets: TenantSecrets
   conversation: Conversation
+  /** What the set_label tool calls (the tool exists only when the tenant allows labels). */
+  setLabel?: (name: string) => Promise<LabelResult>
 }
 
 /** Builds the tenant's provider, or null when the AI is not configured (no key, no URL). */
@@ -60,7 +62,12 @@ export async function decide(input: DecideInput): Promise<Decision> {
   const keyword = findHandoffKeyword(pending.length ? pending : [trigger.body], tenant.handoffKeywords)
   if (keyword) return handoff('customer_asked_for_human')
 
-  const provider = input.providerFor({ tenant, secrets, conversation })
+  const provider = input.providerFor({
+    tenant,
+    secrets,
+    conversation,
+    setLabel: (name) => store.setLabel(conversation.id, name),
+  })
   if (!provider) return handoff('ai_not_configured')
   base.provider = provider.name
   base.model = provider.model

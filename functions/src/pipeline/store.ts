@@ -49,7 +49,13 @@ export interface PipelineStore {
   enqueueReply(triggerMessageId: string, body: string): Promise<EnqueueResult>
   /** rpc ai_handoff: mode human, needs-attention with the reason, the tenant's fallback text queued. */
   handoff(conversationId: string, reason: string): Promise<void>
+  /** rpc ai_set_label: one of the tenant's labels on the chat, by name, if the tenant allows it. */
+  setLabel(conversationId: string, labelName: string): Promise<LabelResult>
 }
+
+export type LabelResult =
+  | { applied: true }
+  | { applied: false; reason: 'labels_disabled' | 'label_not_found' }
 
 /** What the scheduled sweeper needs besides the pipeline. */
 export interface MaintenanceStore {

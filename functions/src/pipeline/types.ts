@@ -44,6 +44,8 @@ export interface TenantSettings {
   handoffKeywords: string[]
   fallbackText: string
   shopifyShopDomain: string | null
+  /** The labels the AI may put on a chat (set_label tool); absent when the tenant has not allowed it. */
+  aiLabels?: string[]
 }
 
 /** Per-tenant secrets from `get_tenant_secrets` (service role only). */

@@ -8,6 +8,7 @@ import type { Config } from '../config/config.ts'
 import type { ProviderRequest } from '../pipeline/decide.ts'
 import type { AiProvider } from '../pipeline/provider.ts'
 import { handoffTool } from '../tools/handoff-tool.ts'
+import { labelTool } from '../tools/label-tool.ts'
 import { shopifyAdminFor } from '../tools/shopify/shopify-for-tenant.ts'
 import { shopifyTools } from '../tools/shopify/shopify-tools.ts'
 import { createHttpProvider } from './http-provider.ts'
@@ -49,16 +50,14 @@ export function selectProvider(
   if (!apiKey) return null
   const model = secrets.openaiApiKey ? tenant.aiModel : deploymentModel(tenant.aiModel, config)
   const admin = shopifyAdminFor(tenant.id, tenant.shopifyShopDomain, secrets, config)
-  const tools = admin
-    ? [
-        ...shopifyTools({
-          admin,
-          customerPhone: conversation.customerPhone,
-          checkout: config.SHOPIFY_CHECKOUT,
-        }),
-        handoffTool,
-      ]
-    : [handoffTool]
+  const labels = tenant.aiLabels ?? []
+  const tools = [
+    ...(admin
+      ? shopifyTools({ admin, customerPhone: conversation.customerPhone, checkout: config.SHOPIFY_CHECKOUT })
+      : []),
+    ...(labels.length > 0 && request.setLabel ? [labelTool(labels, request.setLabel)] : []),
+    handoffTool,
+  ]
   return createOpenAiProvider({
     apiKey,
     model,

@@ -5,7 +5,7 @@
  * scenarios against the real SQL through the local stand-in.
  */
 import { LIVE_CLAIM_SECONDS } from '../pipeline/run-budget.ts'
-import type { EnqueueResult, MaintenanceStore, PipelineStore } from '../pipeline/store.ts'
+import type { EnqueueResult, LabelResult, MaintenanceStore, PipelineStore } from '../pipeline/store.ts'
 import type {
   ChatMessage,
   Conversation,
@@ -259,6 +259,23 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
     conv.mode = 'human'
     this.takeover(conversationId)
     this.outgoing(conversationId, 'system', this.tenants.get(conv.tenantId)?.fallbackText ?? '', null)
+  }
+
+  /** Labels per tenant (name list) and the ones the AI put on each chat, for ai_set_label. */
+  readonly labels = new Map<string, string[]>()
+  readonly chatLabels = new Map<string, string[]>()
+
+  async setLabel(conversationId: string, labelName: string): Promise<LabelResult> {
+    const conv = this.conversations.get(conversationId)
+    if (!conv) throw new Error('conversation_not_found')
+    if (!this.tenants.get(conv.tenantId)?.aiLabels) return { applied: false, reason: 'labels_disabled' }
+    const name = (this.labels.get(conv.tenantId) ?? []).find(
+      (l) => l.toLowerCase() === labelName.trim().toLowerCase(),
+    )
+    if (!name) return { applied: false, reason: 'label_not_found' }
+    const current = this.chatLabels.get(conversationId) ?? []
+    if (!current.includes(name)) this.chatLabels.set(conversationId, [...current, name])
+    return { applied: true }
   }
 
   async unansweredMessages() {

@@ -2,7 +2,11 @@ import { type DeskApi, PAGE_SIZE } from '../desk-api.ts'
 import type { AiRun, Message } from '../types.ts'
 import { mergeMessages } from './merge-messages.ts'
 
-/** One open conversation thread: the newest page, older pages on demand, live rows from the feed. */
+/**
+ * One open conversation thread: the newest page, older pages on demand, live rows from the feed.
+ * Opened at a message (a search hit), it holds the window around that message instead, until the
+ * agent jumps to the latest.
+ */
 export class ChatStore {
   messages = $state<Message[]>([])
   /** AI runs by the reply they produced, to show "what the AI did" under each AI message. */
@@ -10,21 +14,49 @@ export class ChatStore {
   loading = $state(true)
   loadingOlder = $state(false)
   hasOlder = $state(true)
+  /** The thread shown stops before the present (opened at an old message); live rows wait. */
+  hasNewer = $state(false)
+  /** The message the chat was opened at, shown highlighted and scrolled into view. */
+  focusId = $state<string | null>(null)
 
   constructor(
-    private readonly api: Pick<DeskApi, 'messages' | 'aiRuns'>,
+    private readonly api: Pick<DeskApi, 'messages' | 'messagesAround' | 'messageTime' | 'aiRuns'>,
     readonly conversationId: string,
-  ) {}
+    focusId: string | null = null,
+  ) {
+    this.focusId = focusId
+  }
 
+  /** The first load opens at the focused message; reloads (after a rejoin) keep the window shown. */
   async load(): Promise<void> {
-    const [page, runs] = await Promise.all([
-      this.api.messages(this.conversationId),
-      this.api.aiRuns(this.conversationId),
-    ])
+    const runs = this.api.aiRuns(this.conversationId)
+    const at =
+      this.focusId && this.loading ? await this.api.messageTime(this.conversationId, this.focusId) : null
+    if (at) await this.loadAround(at)
+    else if (!this.hasNewer) await this.loadLatestPage()
+    for (const run of await runs) this.applyRun(run)
+    this.loading = false
+  }
+
+  /** Leaves the window around a hit for the newest page (the "jump to latest" button). */
+  async loadLatest(): Promise<void> {
+    this.focusId = null
+    this.messages = []
+    await this.loadLatestPage()
+  }
+
+  private async loadLatestPage(): Promise<void> {
+    const page = await this.api.messages(this.conversationId)
     this.messages = mergeMessages(this.messages, page)
     this.hasOlder = page.length === PAGE_SIZE
-    for (const run of runs) this.applyRun(run)
-    this.loading = false
+    this.hasNewer = false
+  }
+
+  private async loadAround(at: string): Promise<void> {
+    const { older, newer } = await this.api.messagesAround(this.conversationId, at)
+    this.messages = mergeMessages([], [...older, ...newer])
+    this.hasOlder = older.length === PAGE_SIZE
+    this.hasNewer = newer.length === PAGE_SIZE
   }
 
   async loadOlder(): Promise<void> {
@@ -42,6 +74,8 @@ export class ChatStore {
 
   applyMessage(row: Message): void {
     if (row.conversation_id !== this.conversationId) return
+    // A new row would sit after a gap; an update of a row shown still applies.
+    if (this.hasNewer && !this.messages.some((m) => m.id === row.id)) return
     this.messages = mergeMessages(this.messages, [row])
   }
 

@@ -17,6 +17,15 @@ function fakeApi(total: number, runs: AiRun[] = []) {
         .filter((m) => !before || m.created_at < before)
         .reverse()
         .slice(0, PAGE_SIZE),
+    messagesAround: async (_id: string, at: string) => ({
+      older: all
+        .filter((m) => m.created_at <= at)
+        .reverse()
+        .slice(0, PAGE_SIZE),
+      newer: all.filter((m) => m.created_at > at).slice(0, PAGE_SIZE),
+    }),
+    messageTime: async (_conversationId: string, id: string) =>
+      all.find((m) => m.id === id)?.created_at ?? null,
     aiRuns: async () => runs,
   }
 }
@@ -69,5 +78,22 @@ describe('ChatStore', () => {
     const chat = new ChatStore(fakeApi(2, [run]), 'c1')
     await chat.load()
     expect(chat.runs.m0001?.id).toBe('r1')
+  })
+
+  it('opens at a message deep in the thread, holds live rows back, then jumps to the latest', async () => {
+    const hit = msg(100)
+    const chat = new ChatStore(fakeApi(300), 'c1', hit.id)
+    await chat.load()
+    expect(chat.focusId).toBe(hit.id)
+    expect(chat.messages[0]?.body).toBe(`#${101 - PAGE_SIZE}`)
+    expect(chat.messages.at(-1)?.body).toBe(`#${100 + PAGE_SIZE}`)
+    expect(chat.hasOlder && chat.hasNewer).toBe(true)
+    chat.applyMessage(msg(300))
+    expect(chat.messages.some((m) => m.body === '#300')).toBe(false)
+    await chat.loadOlder()
+    expect(chat.messages[0]?.body).toBe(`#${101 - 2 * PAGE_SIZE}`)
+    await chat.loadLatest()
+    expect(chat.messages.at(-1)?.body).toBe('#299')
+    expect(chat.hasNewer).toBe(false)
   })
 })

@@ -1,5 +1,5 @@
 import { type DeskApi, INBOX_PAGE } from '../desk-api.ts'
-import type { Conversation } from '../types.ts'
+import type { Conversation, SearchHit } from '../types.ts'
 import { countUnread, type InboxFilter, matchesFilter, matchesSearch } from './filters.ts'
 import { upsertConversation } from './upsert.ts'
 
@@ -10,15 +10,20 @@ export class InboxStore {
   query = $state('')
   /** Only the chats assigned to this agent (from the Agents page), or everyone's. */
   assignee = $state<string | null>(null)
+  /** Only the chats carrying this label, or all. */
+  label = $state<string | null>(null)
   loading = $state(true)
-  /** Conversations whose older messages match the query (server search), beyond name/phone/preview. */
-  textMatches = $state<ReadonlySet<string>>(new Set())
+  /** Messages of the whole history that match the query (server full-text search), best first. */
+  hits = $state<SearchHit[]>([])
+  /** Conversations with a hit are listed too, beyond what name, phone and preview match. */
+  textMatches = $derived(new Set(this.hits.map((h) => h.conversation_id)))
 
   visible = $derived(
     this.conversations.filter(
       (c) =>
         matchesFilter(c, this.filter, this.myId()) &&
         (this.assignee === null || c.assigned_agent_id === this.assignee) &&
+        (this.label === null || this.hasLabel(c.id, this.label)) &&
         (matchesSearch(c, this.query) || this.textMatches.has(c.id)),
     ),
   )
@@ -26,6 +31,7 @@ export class InboxStore {
   constructor(
     private readonly api: Pick<DeskApi, 'conversations' | 'searchMessages'>,
     private readonly myId: () => string | null,
+    private readonly hasLabel: (conversationId: string, labelId: string) => boolean = () => false,
   ) {}
 
   /** More conversations exist on the server than the pages loaded so far. */
@@ -76,11 +82,11 @@ export class InboxStore {
     const seq = ++this.searchSeq
     const text = query.trim()
     if (text.length < 3) {
-      this.textMatches = new Set()
+      this.hits = []
       return
     }
-    const ids = await this.api.searchMessages(text)
+    const hits = await this.api.searchMessages(text)
     // A slower earlier search must not replace the result of the latest one.
-    if (seq === this.searchSeq) this.textMatches = ids
+    if (seq === this.searchSeq) this.hits = hits
   }
 }

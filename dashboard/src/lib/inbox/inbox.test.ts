@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Conversation } from '../types.ts'
+import type { Conversation, SearchHit } from '../types.ts'
 import { InboxStore } from './inbox.svelte.ts'
 
 function conv(id: string, at: string | null, extra: Partial<Conversation> = {}): Conversation {
@@ -23,7 +23,21 @@ function conv(id: string, at: string | null, extra: Partial<Conversation> = {}):
   }
 }
 
-function store(rows: Conversation[], search: (q: string) => Promise<Set<string>> = async () => new Set()) {
+function hit(conversationId: string): SearchHit {
+  return {
+    conversation_id: conversationId,
+    message_id: `m-${conversationId}`,
+    created_at: '2026-11-25T09:00:00Z',
+    author: 'customer',
+    private: false,
+    customer_name: conversationId,
+    customer_phone: '',
+    snippet: 'la \uE000camiseta\uE001 azul',
+    rank: 0.1,
+  }
+}
+
+function store(rows: Conversation[], search: (q: string) => Promise<SearchHit[]> = async () => []) {
   return new InboxStore({ conversations: async () => rows, searchMessages: search }, () => 'me')
 }
 
@@ -60,22 +74,25 @@ describe('InboxStore', () => {
   it('adds chats whose older messages match the text search', async () => {
     const inbox = store(
       [conv('ana', '2026-11-25T10:00:00Z'), conv('bob', '2026-11-25T11:00:00Z')],
-      async (q) => (q === 'camiseta' ? new Set(['ana']) : new Set()),
+      async (q) => (q === 'camiseta' ? [hit('ana')] : []),
     )
     await inbox.load()
     await inbox.search('camiseta')
     expect(inbox.visible.map((c) => c.id)).toEqual(['ana'])
+    expect(inbox.hits.map((h) => h.message_id)).toEqual(['m-ana'])
+    await inbox.search('ca')
+    expect(inbox.hits).toEqual([])
   })
 
   it('keeps the newest search result when an older search finishes last', async () => {
-    let releaseFirst: (ids: Set<string>) => void = () => {}
+    let releaseFirst: (hits: SearchHit[]) => void = () => {}
     const inbox = store([conv('ana', null), conv('bob', null)], (q) =>
-      q === 'first' ? new Promise((r) => (releaseFirst = r)) : Promise.resolve(new Set(['bob'])),
+      q === 'first' ? new Promise((r) => (releaseFirst = r)) : Promise.resolve([hit('bob')]),
     )
     await inbox.load()
     const first = inbox.search('first')
     await inbox.search('second')
-    releaseFirst(new Set(['ana']))
+    releaseFirst([hit('ana')])
     await first
     expect([...inbox.textMatches]).toEqual(['bob'])
   })
@@ -90,7 +107,7 @@ describe('InboxStore paging', () => {
     const api = {
       conversations: async (before?: string) =>
         all.filter((c) => !before || (c.last_message_at ?? '') < before).slice(0, INBOX_PAGE),
-      searchMessages: async () => new Set<string>(),
+      searchMessages: async (): Promise<SearchHit[]> => [],
     }
     const inbox = new InboxStore(api, () => 'me')
     await inbox.load()
@@ -100,5 +117,20 @@ describe('InboxStore paging', () => {
     expect(inbox.conversations).toHaveLength(INBOX_PAGE + 3)
     expect(inbox.conversations.at(-1)?.id).toBe(`c${INBOX_PAGE + 2}`)
     expect(inbox.hasMore).toBe(false)
+  })
+})
+
+describe('InboxStore label filter', () => {
+  it('shows only the chats that carry the chosen label', async () => {
+    const rows = [conv('ana', '2026-11-25T10:00:00Z'), conv('bob', '2026-11-25T11:00:00Z')]
+    const inbox = new InboxStore(
+      { conversations: async () => rows, searchMessages: async (): Promise<SearchHit[]> => [] },
+      () => 'me',
+      (id, label) => id === 'ana' && label === 'wholesale',
+    )
+    await inbox.load()
+    expect(inbox.visible.map((c) => c.id)).toEqual(['bob', 'ana'])
+    inbox.label = 'wholesale'
+    expect(inbox.visible.map((c) => c.id)).toEqual(['ana'])
   })
 })

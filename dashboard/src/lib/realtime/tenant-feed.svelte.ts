@@ -17,8 +17,8 @@ export interface FeedHandlers {
 const RETRY_MS = [1_000, 2_000, 5_000, 10_000]
 
 /**
- * The tenant's live feed: the private broadcast topic `tenant:<id>` (INSERT/UPDATE of
- * conversations, messages, agents, ai_runs from realtime.broadcast_changes) plus presence on
+ * The tenant's live feed: the private broadcast topic `tenant:<id>` (INSERT/UPDATE/DELETE of
+ * conversations, messages, agents, ai_runs, labels from realtime.broadcast_changes) plus presence on
  * the same channel, which is display-only: it never changes a row or a state. When the channel
  * errors or closes, it is rebuilt with backoff.
  */
@@ -62,6 +62,8 @@ export class TenantFeed {
     channel
       .on('broadcast', { event: 'INSERT' }, (msg) => this.apply(msg))
       .on('broadcast', { event: 'UPDATE' }, (msg) => this.apply(msg))
+      // Only labels and conversation_labels broadcast deletes (a label taken off a chat).
+      .on('broadcast', { event: 'DELETE' }, (msg) => this.apply(msg))
       .on('presence', { event: 'sync' }, () => {
         this.presence = channel.presenceState() as Record<string, unknown[]>
       })

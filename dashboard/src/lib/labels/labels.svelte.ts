@@ -1,0 +1,52 @@
+import type { DeskApi } from '../desk-api.ts'
+import type { Change, ConversationLabel, Label } from '../types.ts'
+
+const NONE: readonly string[] = []
+
+/** The tenant's labels and which chats carry them: loaded with the desk, kept current by the feed. */
+export class LabelStore {
+  labels = $state<Label[]>([])
+  /** Label ids by conversation id; replaced, never mutated, so the inbox's derived list follows. */
+  byConversation = $state<Record<string, readonly string[]>>({})
+
+  constructor(private readonly api: Pick<DeskApi, 'labels' | 'conversationLabels'>) {}
+
+  async load(): Promise<void> {
+    const [labels, links] = await Promise.all([this.api.labels(), this.api.conversationLabels()])
+    this.labels = labels
+    const map: Record<string, string[]> = {}
+    for (const link of links)
+      map[link.conversation_id] = [...(map[link.conversation_id] ?? []), link.label_id]
+    this.byConversation = map
+  }
+
+  of(conversationId: string): Label[] {
+    const ids = this.byConversation[conversationId] ?? NONE
+    return this.labels.filter((l) => ids.includes(l.id))
+  }
+
+  has(conversationId: string, labelId: string): boolean {
+    return (this.byConversation[conversationId] ?? NONE).includes(labelId)
+  }
+
+  /** The chat's labels as set_conversation_label returned them (shown before the feed's echo). */
+  setFor(conversationId: string, links: readonly ConversationLabel[]): void {
+    this.byConversation = { ...this.byConversation, [conversationId]: links.map((l) => l.label_id) }
+  }
+
+  apply(change: Change): void {
+    if (change.table === 'labels') {
+      const gone = change.operation === 'DELETE' ? change.old_record?.id : undefined
+      const row = change.record
+      this.labels = [...this.labels.filter((l) => l.id !== (gone ?? row?.id)), ...(row && !gone ? [row] : [])]
+        .map(({ id, name, color }) => ({ id, name, color }))
+        .sort((a, b) => a.name.localeCompare(b.name))
+    } else if (change.table === 'conversation_labels') {
+      const link = change.record ?? change.old_record
+      if (!link) return
+      const current = (this.byConversation[link.conversation_id] ?? NONE).filter((id) => id !== link.label_id)
+      const next = change.operation === 'DELETE' ? current : [...current, link.label_id]
+      this.byConversation = { ...this.byConversation, [link.conversation_id]: next }
+    }
+  }
+}
