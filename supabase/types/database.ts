@@ -23,6 +23,7 @@ export type Database = {
           created_at: string
           display_name: string
           email: string
+          last_seen_at: string | null
           role: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -32,6 +33,7 @@ export type Database = {
           created_at?: string
           display_name: string
           email: string
+          last_seen_at?: string | null
           role?: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -41,6 +43,7 @@ export type Database = {
           created_at?: string
           display_name?: string
           email?: string
+          last_seen_at?: string | null
           role?: Database["public"]["Enums"]["agent_role"]
           tenant_id?: string
           user_id?: string
@@ -585,6 +588,7 @@ export type Database = {
           name: string
           shopify_shop_domain: string | null
           system_prompt: string
+          timezone: string
           updated_at: string
         }
         Insert: {
@@ -602,6 +606,7 @@ export type Database = {
           name: string
           shopify_shop_domain?: string | null
           system_prompt?: string
+          timezone?: string
           updated_at?: string
         }
         Update: {
@@ -619,6 +624,7 @@ export type Database = {
           name?: string
           shopify_shop_domain?: string | null
           system_prompt?: string
+          timezone?: string
           updated_at?: string
         }
         Relationships: []
@@ -648,6 +654,7 @@ export type Database = {
           created_at: string
           display_name: string
           email: string
+          last_seen_at: string | null
           role: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -828,6 +835,14 @@ export type Database = {
         Args: {
           p_email: string
           p_role?: Database["public"]["Enums"]["agent_role"]
+        }
+        Returns: Json
+      }
+      create_tenant: {
+        Args: {
+          p_name: string
+          p_language?: string
+          p_timezone?: string
         }
         Returns: Json
       }
@@ -1179,6 +1194,10 @@ export type Database = {
         }
         Returns: undefined
       }
+      signup_mode: {
+        Args: never
+        Returns: string
+      }
       takeover: {
         Args: {
           p_conversation_id: string
@@ -1213,6 +1232,10 @@ export type Database = {
       tenant_secrets_status: {
         Args: never
         Returns: Json
+      }
+      touch_presence: {
+        Args: never
+        Returns: string
       }
       unanswered_ai_messages: {
         Args: {

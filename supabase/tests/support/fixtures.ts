@@ -109,6 +109,8 @@ const watchedTables = [
   'public.canned_replies',
   'public.invitations',
   'private.tenant_secrets',
+  'private.tenant_creations',
+  'private.deployment_settings',
   'private.webhook_config',
   'private.webhook_requests',
   'realtime.messages',
