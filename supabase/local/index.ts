@@ -42,6 +42,8 @@ export interface StandInOptions {
   txEnd?: TxEnd
   /** Password sign-ins and refreshes per IP on /auth/v1/token; GoTrue's 150 per 5 minutes, burst 30, by default. */
   tokenRateLimit?: TokenRateLimit
+  /** Sign-up leaves the address unconfirmed and logs the confirmation link; off by default, as in the Supabase CLI. */
+  confirmEmail?: boolean
 }
 
 export interface StandIn {
@@ -77,6 +79,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
     rest: { maxRows: options.maxRows ?? 1000, txEnd: options.txEnd ?? 'commit' },
     tokenRateLimit: options.tokenRateLimit ?? GOTRUE_TOKEN_RATE_LIMIT,
+    confirmEmail: options.confirmEmail ?? false,
     upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
   })
   await new Promise<void>((resolve, reject) => {

@@ -26,6 +26,9 @@ async function main(): Promise<void> {
   if (!url) await mkdir(dataDir, { recursive: true })
   const db = await openDatabase({ url, dataDir })
   await applyMigrations(db, { seed: true })
+  const settings = settingsFromEnv()
+  // The deployment's sign-up mode lives in the database, where create_tenant enforces it (ADR 110).
+  await db.query('update private.deployment_settings set signup = $1, updated_at = now()', [settings.signup])
   const keys = await createApiKeys(process.env.JWT_SECRET || undefined)
   const standIn = await startStandIn({
     db,
@@ -34,7 +37,9 @@ async function main(): Promise<void> {
     host,
     keys,
     accessTokenTtlSeconds: Number(process.env.JWT_EXPIRY ?? 3600),
-    ...settingsFromEnv(),
+    txEnd: settings.txEnd,
+    tokenRateLimit: settings.tokenRateLimit,
+    confirmEmail: settings.confirmEmail,
   }).catch(async (error: unknown) => {
     await db.close()
     if ((error as { code?: string }).code === 'EADDRINUSE') {
@@ -63,10 +68,17 @@ async function main(): Promise<void> {
 const envSettings = z.object({
   STAND_IN_DB_TX_END: z.enum(['commit', 'commit-allow-override']).default('commit'),
   STAND_IN_TOKEN_RATE_LIMIT: z.coerce.number().int().min(0).default(GOTRUE_TOKEN_RATE_LIMIT.perFiveMinutes),
+  STAND_IN_CONFIRM_EMAIL: z.enum(['0', '1']).default('0'),
+  RELEVO_SIGNUP: z.enum(['open', 'invite-only']).default('open'),
 })
 
-// PostgREST's db-tx-end and GoTrue's token rate limit; a bad value stops the start with zod's message.
-function settingsFromEnv(): Pick<StandInOptions, 'txEnd' | 'tokenRateLimit'> {
+type Settings = Required<Pick<StandInOptions, 'txEnd' | 'tokenRateLimit' | 'confirmEmail'>> & {
+  signup: 'open' | 'invite-only'
+}
+
+// PostgREST's db-tx-end, GoTrue's token rate limit and email confirmation, and Relevo's sign-up
+// mode; a bad value stops the start with zod's message.
+function settingsFromEnv(): Settings {
   const parsed = envSettings.safeParse(process.env)
   if (!parsed.success)
     throw new Error(
@@ -78,6 +90,8 @@ function settingsFromEnv(): Pick<StandInOptions, 'txEnd' | 'tokenRateLimit'> {
       perFiveMinutes: parsed.data.STAND_IN_TOKEN_RATE_LIMIT,
       burst: GOTRUE_TOKEN_RATE_LIMIT.burst,
     },
+    confirmEmail: parsed.data.STAND_IN_CONFIRM_EMAIL === '1',
+    signup: parsed.data.RELEVO_SIGNUP,
   }
 }
 

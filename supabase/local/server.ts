@@ -32,6 +32,8 @@ export interface ServerOptions {
   rest: { maxRows: number; txEnd: TxEnd }
   /** Sign-ins and refreshes per IP on /auth/v1/token (see auth/rate-limit.ts). */
   tokenRateLimit: TokenRateLimit
+  /** Sign-up requires email confirmation (see auth/confirm.ts). */
+  confirmEmail: boolean
 }
 
 /** The Hono app: gateway checks, then /rest/v1 and /auth/v1, with one error handler. */
@@ -61,7 +63,9 @@ export function createApp(options: ServerOptions): Hono<StandInEnv> {
     }),
   )
   app.use('/rest/v1/*', apiKeyGate(options.keys))
-  app.use('/auth/v1/*', apiKeyGate(options.keys))
+  // Kong leaves /auth/v1/verify open (the link in a confirmation mail carries no key).
+  const authGate = apiKeyGate(options.keys)
+  app.use('/auth/v1/*', (c, next) => (c.req.path === '/auth/v1/verify' ? next() : authGate(c, next)))
   app.use('/rest/v1/*', async (c, next) => {
     c.set('claims', await claimsFor(c.get('bearer'), options.keys))
     await next()
@@ -84,6 +88,7 @@ export function createApp(options: ServerOptions): Hono<StandInEnv> {
       issuer: () => `${options.publicUrl()}/auth/v1`,
       accessTokenTtlSeconds: options.accessTokenTtlSeconds,
       tokenRateLimit: options.tokenRateLimit,
+      confirmEmail: options.confirmEmail,
     }),
   )
   app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404))

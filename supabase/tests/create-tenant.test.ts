@@ -178,7 +178,7 @@ describe.each(backends)('create_tenant on $kind', (backend) => {
         row<{ r: { code: string } }>(tx, 'select public.create_invitation($1) as r', [user.email]),
       )
       // accept_invitation compares the session's email claim, so the claim is the user's own.
-      const invitee = { role: 'authenticated', sub: user.id, email: user.email }
+      const invitee = { role: 'authenticated' as const, sub: user.id, email: user.email }
       const agent = await asRole(db, invitee, (tx) =>
         row(tx, 'select tenant_id, role from public.accept_invitation($1, $2)', [
           invitation.r.code,
