@@ -82,7 +82,7 @@ begin
       'Ask an admin of your store for an invitation');
   end if;
   if v_name = '' or length(v_name) > 200 then
-    perform private.fail(400, 'invalid_name', 'A business name needs 1 to 200 characters');
+    perform private.fail(400, 'invalid_business_name', 'A business name needs 1 to 200 characters');
   end if;
   if p_language is null or p_language not in ('es', 'en') then
     perform private.fail(400, 'invalid_language', 'The language must be es or en');

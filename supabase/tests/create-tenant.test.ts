@@ -114,10 +114,10 @@ describe.each(backends)('create_tenant on $kind', (backend) => {
   })
 
   it.each([
-    [['', 'es', 'America/Mexico_City'], 'invalid_name'],
-    [['   ', 'es', 'America/Mexico_City'], 'invalid_name'],
-    [[null, 'es', 'America/Mexico_City'], 'invalid_name'],
-    [['x'.repeat(201), 'es', 'America/Mexico_City'], 'invalid_name'],
+    [['', 'es', 'America/Mexico_City'], 'invalid_business_name'],
+    [['   ', 'es', 'America/Mexico_City'], 'invalid_business_name'],
+    [[null, 'es', 'America/Mexico_City'], 'invalid_business_name'],
+    [['x'.repeat(201), 'es', 'America/Mexico_City'], 'invalid_business_name'],
     [['Store', 'fr', 'America/Mexico_City'], 'invalid_language'],
     [['Store', null, 'America/Mexico_City'], 'invalid_language'],
     [['Store', 'es', 'Mars/Olympus_Mons'], 'invalid_timezone'],

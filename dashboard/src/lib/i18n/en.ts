@@ -1,8 +1,10 @@
 import { adminEn } from './admin.en.ts'
 import type { MessageKey } from './es.ts'
+import { onboardingEn } from './onboarding.en.ts'
 
 export const en: Record<MessageKey, string> = {
   ...adminEn,
+  ...onboardingEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

@@ -1,8 +1,10 @@
 import { adminEs } from './admin.es.ts'
+import { onboardingEs } from './onboarding.es.ts'
 
 // Spanish is the source dictionary: every other language must have exactly these keys.
 export const es = {
   ...adminEs,
+  ...onboardingEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',
