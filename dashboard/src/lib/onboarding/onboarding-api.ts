@@ -4,11 +4,14 @@
  * The rules (one business per account, invite-only, rate limit) live in create_tenant (ADR 110);
  * the dashboard only asks.
  */
+
+import type { PostgrestError } from '@supabase/supabase-js'
 import { z } from 'zod/mini'
-import { parseJson } from '../admin/json-results.ts'
-import { DeskError } from '../desk-error.ts'
+import { parseJson, secretsStatus } from '../admin/json-results.ts'
+import { DeskError, toDeskError } from '../desk-error.ts'
 import { result } from '../query-result.ts'
 import type { Db } from '../types.ts'
+import type { ChecklistFacts } from './checklist.ts'
 
 export type SignupMode = 'open' | 'invite-only'
 
@@ -19,6 +22,15 @@ export interface NewBusiness {
   name: string
   language: 'es' | 'en'
   timezone: string
+}
+
+/** A `head: true` count query's number, or its failure as a DeskError. */
+async function count(
+  query: PromiseLike<{ count: number | null; error: PostgrestError | null; status: number }>,
+) {
+  const response = await query
+  if (response.error) throw toDeskError(response.error, response.status)
+  return response.count ?? 0
 }
 
 export function createOnboardingApi(db: Db) {
@@ -55,6 +67,37 @@ export function createOnboardingApi(db: Db) {
           }),
         ),
       ),
+
+    /** What the checklist is computed from; RLS keeps every read to the admin's tenant. */
+    checklistFacts: async (tenantId: string): Promise<ChecklistFacts> => {
+      const head = { count: 'exact', head: true } as const
+      const [channels, tenant, secrets, agents, invitations, conversations, replies] = await Promise.all([
+        result(db.from('channels').select('status')),
+        result(
+          db
+            .from('tenants')
+            .select('ai_provider, ai_http_url, shopify_shop_domain')
+            .eq('id', tenantId)
+            .single(),
+        ),
+        result(db.rpc('tenant_secrets_status')),
+        count(db.from('agents').select('user_id', head)),
+        count(db.from('invitations').select('id', head)),
+        count(db.from('conversations').select('id', head)),
+        count(db.from('ai_runs').select('id', head).eq('outcome', 'replied')),
+      ])
+      return {
+        channelStatuses: channels.map((c) => c.status),
+        aiProvider: tenant.ai_provider,
+        aiHttpUrl: tenant.ai_http_url,
+        openaiKeySet: parseJson('tenant_secrets_status', secretsStatus, secrets).openai_api_key,
+        aiHasReplied: replies > 0,
+        shopifyDomain: tenant.shopify_shop_domain,
+        agentCount: agents,
+        invitationCount: invitations,
+        conversationCount: conversations,
+      }
+    },
   }
 }
 
