@@ -101,7 +101,8 @@ describe('self-service sign-up', () => {
     const demo = await rig.newPage('en')
     await rig.signIn(demo, ADMIN)
     await expect(demo.getByText(CUSTOMER.name).count()).resolves.toBe(0)
-  })
+    // Sign-up, the build of the business, a connector process and two desks: generous under load.
+  }, 240_000)
 
   it('a second sign-in of the new owner goes straight to the desk, and sign-up is refused when invite-only', async () => {
     const page = await rig.newPage('en')
