@@ -52,6 +52,14 @@ describe("dashboard's Shopify panel", () => {
     expect(JSON.stringify(body)).not.toContain('shpat_')
   })
 
+  it("tests the connection: /shop answers the store's name", async () => {
+    const response = await get('/api/shopify/shop')
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({
+      shop: { name: 'Demo Store MX', domain: 'demo-store.myshopify.com' },
+    })
+  })
+
   it('looks up an order by name for an agent, and 404s an unknown one', async () => {
     const found = await get('/api/shopify/orders/1001')
     expect(found.status).toBe(200)

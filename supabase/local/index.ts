@@ -53,6 +53,8 @@ export interface StandInOptions {
   storageDir?: string
   /** The largest object Storage takes, whatever the bucket says (Storage's FILE_SIZE_LIMIT); 100 MiB by default. */
   storageFileSizeLimit?: number
+  /** Sign-up leaves the address unconfirmed and logs the confirmation link; off by default, as in the Supabase CLI. */
+  confirmEmail?: boolean
 }
 
 /** 100 MiB: WhatsApp's document limit, the largest media Relevo keeps. */
@@ -96,6 +98,7 @@ export async function startStandIn(options: StandInOptions): Promise<StandIn> {
     maxBodyBytes: options.maxBodyBytes ?? 10 * 1024 * 1024,
     rest: { maxRows: options.maxRows ?? 1000, txEnd: options.txEnd ?? 'commit' },
     tokenRateLimit: options.tokenRateLimit ?? GOTRUE_TOKEN_RATE_LIMIT,
+    confirmEmail: options.confirmEmail ?? false,
     upgrade: (req, socket, head) => realtime.handleUpgrade(req, socket, head),
     storage: { files, maxFileSize: options.storageFileSizeLimit ?? DEFAULT_STORAGE_FILE_SIZE_LIMIT },
   })

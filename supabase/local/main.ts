@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   const db = await openDatabase({ url, dataDir })
   await applyMigrations(db, { seed: true })
   await allowPrivateUrls(db, process.env.RELEVO_ALLOW_PRIVATE_URLS === '1')
+  const { signup, ...settings } = settingsFromEnv()
+  // The deployment's sign-up mode lives in the database, where create_tenant enforces it (ADR 110).
+  await db.query('update private.deployment_settings set signup = $1, updated_at = now()', [signup])
   const keys = await createApiKeys(process.env.JWT_SECRET || undefined)
   const standIn = await startStandIn({
     db,
@@ -42,7 +45,7 @@ async function main(): Promise<void> {
     keys,
     accessTokenTtlSeconds: Number(process.env.JWT_EXPIRY ?? 3600),
     storageDir: join(stateDir, 'storage'),
-    ...settingsFromEnv(),
+    ...settings,
   }).catch(async (error: unknown) => {
     await db.close()
     if ((error as { code?: string }).code === 'EADDRINUSE') {
@@ -85,11 +88,19 @@ const envSettings = z.object({
   STAND_IN_DB_TX_END: z.enum(['commit', 'commit-allow-override']).default('commit'),
   STAND_IN_TOKEN_RATE_LIMIT: z.coerce.number().int().min(0).default(GOTRUE_TOKEN_RATE_LIMIT.perFiveMinutes),
   STAND_IN_STORAGE_FILE_SIZE_LIMIT: z.coerce.number().int().min(1).default(DEFAULT_STORAGE_FILE_SIZE_LIMIT),
+  STAND_IN_CONFIRM_EMAIL: z.enum(['0', '1']).default('0'),
+  RELEVO_SIGNUP: z.enum(['open', 'invite-only']).default('open'),
 })
 
-// PostgREST's db-tx-end, GoTrue's token rate limit and Storage's file size limit; a bad value stops
-// the start with zod's message.
-function settingsFromEnv(): Pick<StandInOptions, 'txEnd' | 'tokenRateLimit' | 'storageFileSizeLimit'> {
+type Settings = Required<
+  Pick<StandInOptions, 'txEnd' | 'tokenRateLimit' | 'confirmEmail' | 'storageFileSizeLimit'>
+> & {
+  signup: 'open' | 'invite-only'
+}
+
+// PostgREST's db-tx-end, GoTrue's token rate limit and email confirmation, Storage's file size
+// limit and Relevo's sign-up mode; a bad value stops the start with zod's message.
+function settingsFromEnv(): Settings {
   const parsed = envSettings.safeParse(process.env)
   if (!parsed.success)
     throw new Error(
@@ -102,6 +113,8 @@ function settingsFromEnv(): Pick<StandInOptions, 'txEnd' | 'tokenRateLimit' | 's
       burst: GOTRUE_TOKEN_RATE_LIMIT.burst,
     },
     storageFileSizeLimit: parsed.data.STAND_IN_STORAGE_FILE_SIZE_LIMIT,
+    confirmEmail: parsed.data.STAND_IN_CONFIRM_EMAIL === '1',
+    signup: parsed.data.RELEVO_SIGNUP,
   }
 }
 

@@ -37,6 +37,8 @@ export interface ServerOptions {
   tokenRateLimit: TokenRateLimit
   /** Where /storage/v1 keeps object bytes, and the largest object it takes. */
   storage: { files: FileStore; maxFileSize: number }
+  /** Sign-up requires email confirmation (see auth/confirm.ts). */
+  confirmEmail: boolean
 }
 
 /** The Hono app: gateway checks, then /rest/v1, /auth/v1 and /storage/v1, with one error handler. */
@@ -66,7 +68,8 @@ export function createApp(options: ServerOptions): Hono<StandInEnv> {
   app.use('*', (c, next) => (c.req.path.startsWith('/storage/v1/') ? next() : limitBody(c, next)))
   const gate = apiKeyGate(options.keys)
   app.use('/rest/v1/*', gate)
-  app.use('/auth/v1/*', gate)
+  // Kong leaves /auth/v1/verify open (the link in a confirmation mail carries no key).
+  app.use('/auth/v1/*', (c, next) => (c.req.path === '/auth/v1/verify' ? next() : gate(c, next)))
   app.use('/storage/v1/*', (c, next) =>
     isKeylessStorageRequest(c.req.method, c.req.path) ? next() : gate(c, next),
   )
@@ -92,6 +95,7 @@ export function createApp(options: ServerOptions): Hono<StandInEnv> {
       issuer: () => `${options.publicUrl()}/auth/v1`,
       accessTokenTtlSeconds: options.accessTokenTtlSeconds,
       tokenRateLimit: options.tokenRateLimit,
+      confirmEmail: options.confirmEmail,
     }),
   )
   app.route(

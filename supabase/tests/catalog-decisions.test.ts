@@ -43,6 +43,8 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.add_note(p_conversation_id uuid, p_body text)': ['authenticated'],
   'public.assign_conversation(p_conversation_id uuid, p_agent_id uuid)': ['authenticated'],
   'public.create_invitation(p_email text, p_role agent_role)': ['authenticated'],
+  // A signed-up person without a tenant creates one (refused when invite-only; ADR 110).
+  'public.create_tenant(p_name text, p_language text, p_timezone text)': ['authenticated'],
   'public.dashboard_metrics(p_from timestamp with time zone, p_to timestamp with time zone)': [
     'authenticated',
   ],
@@ -60,6 +62,8 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.set_tenant_secrets(p_openai_api_key text, p_shopify_access_token text, p_ai_http_secret text)': [
     'authenticated',
   ],
+  // Deployment-wide, not secret: the sign-up page asks before anyone has a session (ADR 110).
+  'public.signup_mode()': ['anon', 'authenticated'],
   'public.takeover(p_conversation_id uuid)': ['authenticated'],
   'public.tenant_secrets_status()': ['authenticated'],
   // Admin → Integrations (ADR 090); each checks that the caller is an admin of the endpoint's tenant.
@@ -70,6 +74,8 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.send_test_webhook_event(p_endpoint_id uuid)': ['authenticated'],
   'public.update_webhook_endpoint(p_endpoint_id uuid, p_url text, p_events text[], p_active boolean, p_description text)':
     ['authenticated'],
+  // Each open desk says it is open (agents.last_seen_at, the monitoring API's online agents).
+  'public.touch_presence()': ['authenticated'],
 }
 
 const API_ROLES: ApiRole[] = ['anon', 'authenticated']

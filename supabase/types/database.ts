@@ -23,6 +23,7 @@ export type Database = {
           created_at: string
           display_name: string
           email: string
+          last_seen_at: string | null
           role: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -32,6 +33,7 @@ export type Database = {
           created_at?: string
           display_name: string
           email: string
+          last_seen_at?: string | null
           role?: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -41,6 +43,7 @@ export type Database = {
           created_at?: string
           display_name?: string
           email?: string
+          last_seen_at?: string | null
           role?: Database["public"]["Enums"]["agent_role"]
           tenant_id?: string
           user_id?: string
@@ -705,6 +708,7 @@ export type Database = {
           name: string
           shopify_shop_domain: string | null
           system_prompt: string
+          timezone: string
           updated_at: string
         }
         Insert: {
@@ -724,6 +728,7 @@ export type Database = {
           name: string
           shopify_shop_domain?: string | null
           system_prompt?: string
+          timezone?: string
           updated_at?: string
         }
         Update: {
@@ -743,6 +748,7 @@ export type Database = {
           name?: string
           shopify_shop_domain?: string | null
           system_prompt?: string
+          timezone?: string
           updated_at?: string
         }
         Relationships: []
@@ -969,6 +975,7 @@ export type Database = {
           created_at: string
           display_name: string
           email: string
+          last_seen_at: string | null
           role: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -1182,6 +1189,14 @@ export type Database = {
         Args: {
           p_email: string
           p_role?: Database["public"]["Enums"]["agent_role"]
+        }
+        Returns: Json
+      }
+      create_tenant: {
+        Args: {
+          p_name: string
+          p_language?: string
+          p_timezone?: string
         }
         Returns: Json
       }
@@ -1721,6 +1736,10 @@ export type Database = {
         }
         Returns: undefined
       }
+      signup_mode: {
+        Args: never
+        Returns: string
+      }
       takeover: {
         Args: {
           p_conversation_id: string
@@ -1755,6 +1774,10 @@ export type Database = {
       tenant_secrets_status: {
         Args: never
         Returns: Json
+      }
+      touch_presence: {
+        Args: never
+        Returns: string
       }
       unanswered_ai_messages: {
         Args: {

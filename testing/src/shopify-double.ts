@@ -33,8 +33,10 @@ function words(q: string): string[] {
   return (q.match(/"([^"]*)"/)?.[1] ?? q.replace(/\w+:\S+/g, '')).toLowerCase().split(/\s+/).filter(Boolean)
 }
 
-function answer(operation: string, variables: Record<string, unknown>): unknown {
+function answer(operation: string, variables: Record<string, unknown>, shop: string): unknown {
   switch (operation) {
+    case 'ShopInfo':
+      return { shop: { name: 'Demo Store MX', myshopifyDomain: shop } }
     case 'SearchProducts': {
       const wanted = words(String(variables.q ?? ''))
       const found = products.filter((p) => wanted.some((w) => p.title.toLowerCase().includes(w)))
@@ -122,7 +124,7 @@ export function createShopifyDouble(options: ShopifyDoubleOptions = {}): Shopify
         extensions: { cost: cost(0) },
       })
     }
-    const data = answer(operation, variables)
+    const data = answer(operation, variables, new URL(request.url).hostname)
     if (data === undefined) {
       return json({
         errors: [{ message: `Unknown operation ${operation}`, extensions: { code: 'undefinedField' } }],

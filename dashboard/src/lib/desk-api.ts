@@ -92,6 +92,8 @@ export function createDeskApi(db: Db) {
     markRead: (id: string) => result(db.rpc('mark_conversation_read', { p_conversation_id: id })),
     retry: (messageId: string): Promise<Message> =>
       result(db.rpc('retry_message', { p_message_id: messageId })),
+    /** This desk is open (agents.last_seen_at, read by the monitoring API). */
+    touchPresence: () => result(db.rpc('touch_presence')),
   }
 }
 

@@ -9,6 +9,7 @@ import { DeskError } from './desk-error.ts'
 import { InboxStore } from './inbox/inbox.svelte.ts'
 import { LabelStore } from './labels/labels.svelte.ts'
 import { summarizePresence } from './realtime/presence.ts'
+import { PresenceHeartbeat } from './realtime/presence-heartbeat.ts'
 import { TenantFeed } from './realtime/tenant-feed.svelte.ts'
 import { scopedStorage } from './scoped-storage.ts'
 import type { Agent, CannedReply, Change, Conversation, Db, Message } from './types.ts'
@@ -21,6 +22,7 @@ export class Desk {
   readonly feed: TenantFeed
   readonly queue: SendQueue
   readonly drafts: Drafts
+  private readonly heartbeat: PresenceHeartbeat
   agents = $state<Agent[]>([])
   canned = $state<CannedReply[]>([])
   activeChat = $state<ChatStore | null>(null)
@@ -48,6 +50,7 @@ export class Desk {
       () => this.me.user_id,
       (conversationId, labelId) => this.labels.has(conversationId, labelId),
     )
+    this.heartbeat = new PresenceHeartbeat(() => this.api.touchPresence())
     const storage = scopedStorage(globalThis.localStorage, `relevo.agent.${this.me.user_id}`)
     this.drafts = createDrafts(storage)
     this.queue = new SendQueue({
@@ -73,12 +76,14 @@ export class Desk {
   async start(): Promise<void> {
     addEventListener('online', this.onOnline)
     addEventListener('offline', this.onOffline)
+    this.heartbeat.start()
     await Promise.all([this.refresh(), this.feed.start()])
   }
 
   async stop(): Promise<void> {
     removeEventListener('online', this.onOnline)
     removeEventListener('offline', this.onOffline)
+    this.heartbeat.stop()
     await this.feed.stop()
   }
 

@@ -4,21 +4,34 @@
  * tenant; ops (service role) may narrow to one tenant with `tenantId`.
  */
 
-import { HEARTBEAT_STALE_SECONDS } from '@relevo/supabase/limits'
+import { HEARTBEAT_STALE_SECONDS, PRESENCE_ONLINE_SECONDS } from '@relevo/supabase/limits'
 import { countRows } from './metrics.ts'
 import { rows } from './postgrest.ts'
 import type { Db } from './supabase.ts'
 
 type Filter = { tenantId?: string | undefined }
 
-export async function readStatus(db: Db, filter: Filter) {
+const OUTCOMES = ['replied', 'handoff', 'failed', 'dropped', 'skipped'] as const
+
+/** `deploymentKey`: whether the Worker itself can call a model (OPENAI_API_KEY or OPENAI_BASE_URL). */
+export async function readStatus(db: Db, filter: Filter & { deploymentKey: boolean }) {
   let channels = db
     .from('channels')
     .select('id,tenant_id,name,kind,phone,status,last_heartbeat_at,status_changed_at')
   if (filter.tenantId) channels = channels.eq('tenant_id', filter.tenantId)
   const since = new Date(Date.now() - 24 * 3600 * 1000).toISOString()
   const tenant: Record<string, string> = filter.tenantId ? { tenant_id: filter.tenantId } : {}
-  const [chan, open, ai, human, attention, queued, failed] = await Promise.all([
+  const latest = (table: 'ai_runs' | 'messages') => {
+    let q = db
+      .from(table)
+      .select('created_at')
+      .order('created_at', { ascending: table === 'messages' })
+      .limit(1)
+    if (filter.tenantId) q = q.eq('tenant_id', filter.tenantId)
+    return q
+  }
+  const oldestPending = latest('messages').or('status.eq.queued,status.eq.sending')
+  const [chan, open, ai, human, attention, queued, failed, runs, lastRun, pendingRow] = await Promise.all([
     channels.order('created_at'),
     countRows(db, 'conversations', { ...tenant, status: 'open' }),
     countRows(db, 'conversations', { ...tenant, status: 'open', mode: 'ai' }),
@@ -26,6 +39,11 @@ export async function readStatus(db: Db, filter: Filter) {
     countRows(db, 'conversations', { ...tenant, status: 'open', needs_attention: true }),
     countRows(db, 'messages', { ...tenant, status: ['queued', 'sending'] }),
     countRows(db, 'messages', { ...tenant, status: 'failed' }, { created_at: since }),
+    Promise.all(
+      OUTCOMES.map((outcome) => countRows(db, 'ai_runs', { ...tenant, outcome }, { created_at: since })),
+    ),
+    latest('ai_runs'),
+    oldestPending,
   ])
   const staleBefore = Date.now() - HEARTBEAT_STALE_SECONDS * 1000
   return {
@@ -34,7 +52,19 @@ export async function readStatus(db: Db, filter: Filter) {
       heartbeat_stale: !ch.last_heartbeat_at || Date.parse(ch.last_heartbeat_at) < staleBefore,
     })),
     conversations: { open, ai, human, needs_attention: attention },
-    outbox: { pending: queued, failed_24h: failed },
+    ai: {
+      deployment_key: filter.deploymentKey,
+      runs_24h: Object.fromEntries(OUTCOMES.map((o, i) => [o, runs[i] ?? 0])) as Record<
+        (typeof OUTCOMES)[number],
+        number
+      >,
+      last_run_at: rows('read the last AI run', lastRun)[0]?.created_at ?? null,
+    },
+    outbox: {
+      pending: queued,
+      failed_24h: failed,
+      oldest_pending_at: rows('read the oldest pending message', pendingRow)[0]?.created_at ?? null,
+    },
   }
 }
 
@@ -59,11 +89,17 @@ export async function listConversations(db: Db, q: ConversationQuery) {
   return rows('list conversations', await query)
 }
 
-export async function listAgents(db: Db, filter: Filter) {
+/** Every agent with `online`: active and seen by an open desk within `onlineSeconds` (touch_presence). */
+export async function listAgents(db: Db, filter: Filter & { onlineSeconds?: number; now?: number }) {
   let query = db
     .from('agents')
-    .select('user_id,tenant_id,display_name,email,role,active,created_at')
+    .select('user_id,tenant_id,display_name,email,role,active,created_at,last_seen_at')
     .order('created_at')
   if (filter.tenantId) query = query.eq('tenant_id', filter.tenantId)
-  return rows('list agents', await query)
+  const seenAfter = (filter.now ?? Date.now()) - (filter.onlineSeconds ?? PRESENCE_ONLINE_SECONDS) * 1000
+  const agents = rows('list agents', await query).map((agent) => ({
+    ...agent,
+    online: agent.active && agent.last_seen_at !== null && Date.parse(agent.last_seen_at) > seenAfter,
+  }))
+  return { agents, online: agents.filter((a) => a.online).length }
 }

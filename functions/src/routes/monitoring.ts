@@ -7,9 +7,11 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { listAgents, listConversations, readStatus } from '../adapters/monitoring.ts'
+import { type Config, readConfig } from '../config/config.ts'
 import { type AuthEnv, type Caller, requireCaller } from '../http/auth.ts'
 import { InputError } from '../shared/errors.ts'
 import type { AppDeps } from '../wiring/services.ts'
+import { monitoringOpenApi } from './monitoring-openapi.ts'
 
 const query = z.object({
   tenant_id: z.uuid().optional(),
@@ -32,11 +34,18 @@ function parseQuery(raw: Record<string, string>): Query {
 /** Agents are held to their tenant by RLS; ops may pick one. */
 const scope = (caller: Caller, q: Query) => ({ tenantId: caller.kind === 'ops' ? q.tenant_id : undefined })
 
-async function answer(action: 'status' | 'conversations' | 'agents', caller: Caller, q: Query) {
+async function answer(
+  action: 'status' | 'conversations' | 'agents',
+  caller: Caller,
+  q: Query,
+  config: Config,
+) {
   const filter = scope(caller, q)
   switch (action) {
-    case 'status':
-      return { ok: true, ...(await readStatus(caller.db, filter)) }
+    case 'status': {
+      const deploymentKey = Boolean(config.OPENAI_API_KEY || config.OPENAI_BASE_URL)
+      return { ok: true as const, ...(await readStatus(caller.db, { ...filter, deploymentKey })) }
+    }
     case 'conversations': {
       const needsAttention = q.needs_attention === undefined ? undefined : q.needs_attention === 'true'
       return {
@@ -49,7 +58,7 @@ async function answer(action: 'status' | 'conversations' | 'agents', caller: Cal
       }
     }
     case 'agents':
-      return { agents: await listAgents(caller.db, filter) }
+      return listAgents(caller.db, filter)
   }
 }
 
@@ -63,13 +72,15 @@ export function monitoringRoutes(deps: AppDeps) {
   })
   for (const action of ['status', 'conversations', 'agents'] as const) {
     app.get(`/${action}`, auth, async (c) => {
-      return c.json(await answer(action, c.var.caller, parseQuery(c.req.query())))
+      return c.json(await answer(action, c.var.caller, parseQuery(c.req.query()), readConfig(c.env)))
     })
   }
   app.get('/whatsapp-hybrid', auth, async (c) => {
     const q = parseQuery(c.req.query())
     if (!q.action) throw new InputError('invalid_query', 'action must be status, conversations or agents')
-    return c.json(await answer(q.action, c.var.caller, q))
+    return c.json(await answer(q.action, c.var.caller, q, readConfig(c.env)))
   })
+  // The document of this API (functions/openapi/monitoring.json), public like any API description.
+  app.get('/openapi.json', (c) => c.json(monitoringOpenApi()))
   return app
 }

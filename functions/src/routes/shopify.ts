@@ -1,6 +1,7 @@
 /**
  * @module
- * The dashboard's product panel: GET /api/shopify/products?q= and GET /api/shopify/orders/:name.
+ * The dashboard's product panel: GET /api/shopify/products?q= and GET /api/shopify/orders/:name,
+ * and GET /api/shopify/shop, which tests the connection by answering the store's name.
  * Agent JWT required; the store is always the caller's tenant's (read under RLS), and its
  * credentials are read with the service role, never returned.
  */
@@ -18,7 +19,9 @@ import {
   orderByNameData,
   quoteSearch,
   SEARCH_PRODUCTS,
+  SHOP_INFO,
   searchProductsData,
+  shopInfoData,
 } from '../tools/shopify/queries.ts'
 import { shopifyAdminFor } from '../tools/shopify/shopify-for-tenant.ts'
 import { productSummary } from '../tools/shopify/shopify-tools.ts'
@@ -68,6 +71,12 @@ export function shopifyRoutes(deps: AppDeps) {
       await admin.graphql(SEARCH_PRODUCTS, { q: `${quoteSearch(parsed.data.q)} status:active`, first: 10 }),
     )
     return c.json({ products: data.products.nodes.map((p) => productSummary(admin.shop, p)) })
+  })
+
+  app.get('/shop', auth, async (c) => {
+    const admin = await adminFor(c)
+    const { shop } = shopInfoData.parse(await admin.graphql(SHOP_INFO, {}))
+    return c.json({ shop: { name: shop.name, domain: shop.myshopifyDomain } })
   })
 
   app.get('/orders/:name', auth, async (c) => {

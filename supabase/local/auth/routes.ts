@@ -5,6 +5,7 @@ import type { Database } from '../../src/db/index.ts'
 import type { StandInEnv } from '../context.ts'
 import type { ApiKeys } from '../keys.ts'
 import { adminRoutes } from './admin.ts'
+import { confirmWithToken, issueConfirmation } from './confirm.ts'
 import { API_VERSION, AuthApiError, invalidCredentials, weakPassword } from './errors.ts'
 import { clientAddress, type TokenRateLimit, tokenRateLimiter } from './rate-limit.ts'
 import { parseBody, readAuthBody, requireUser } from './request.ts'
@@ -17,6 +18,8 @@ export interface AuthOptions {
   issuer: () => string
   accessTokenTtlSeconds: number
   tokenRateLimit: TokenRateLimit
+  /** Sign-up leaves the address unconfirmed and logs a confirmation link (GoTrue's MAILER_AUTOCONFIRM=false). */
+  confirmEmail: boolean
 }
 
 const email = z.string().trim().pipe(z.email())
@@ -29,6 +32,8 @@ const updateBody = z.object({
   password: z.string().optional(),
   data: metadata.optional(),
 })
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 /** `/auth/v1`: the GoTrue subset auth-js 2.119 uses for email + password. */
 export function authRoutes(options: AuthOptions): Hono<StandInEnv> {
@@ -53,7 +58,7 @@ export function authRoutes(options: AuthOptions): Hono<StandInEnv> {
     c.json({
       external: { email: true, phone: false, anonymous_users: false },
       disable_signup: false,
-      mailer_autoconfirm: true,
+      mailer_autoconfirm: !options.confirmEmail,
       phone_autoconfirm: false,
       sms_provider: '',
       saml_enabled: false,
@@ -63,11 +68,12 @@ export function authRoutes(options: AuthOptions): Hono<StandInEnv> {
   app.post('/signup', async (c) => {
     const body = parseBody(signUpBody, await readAuthBody(c))
     if (body.password.length < 6) throw weakPassword()
-    // Email confirmations are off, as in the Supabase CLI's default config: sign-up signs in.
+    // Off by default, as in the Supabase CLI's config: sign-up signs in. When on, GoTrue answers
+    // the user without a session and mails a link; the stand-in logs the link instead.
     const id = await createUser(db, {
       email: body.email,
       password: body.password,
-      confirmed: true,
+      confirmed: !options.confirmEmail,
       userMetadata: body.data ?? {},
       appMetadata: {},
     }).catch((error: unknown) => {
@@ -76,7 +82,29 @@ export function authRoutes(options: AuthOptions): Hono<StandInEnv> {
       }
       throw error
     })
-    return c.json(await startSession(db, id, tokens()))
+    if (!options.confirmEmail) return c.json(await startSession(db, id, tokens()))
+    const link = new URL(`${options.issuer()}/verify`)
+    link.search = new URLSearchParams({
+      token: await issueConfirmation(db, id),
+      type: 'signup',
+      ...(c.req.query('redirect_to') ? { redirect_to: c.req.query('redirect_to') as string } : {}),
+    }).toString()
+    c.get('logger').info(
+      { email: body.email, link: link.href },
+      'confirmation link (the stand-in mails nothing)',
+    )
+    return c.json(await userById(db, id))
+  })
+
+  app.get('/verify', async (c) => {
+    if (c.req.query('type') !== 'signup') {
+      throw new AuthApiError(400, 'validation_failed', 'Only type=signup links are supported')
+    }
+    await confirmWithToken(db, c.req.query('token') ?? '')
+    const target = c.req.query('redirect_to')
+    // GoTrue redirects only to allowed URLs; the stand-in's allow list is this machine.
+    const local = target && URL.canParse(target) && LOOPBACK.has(new URL(target).hostname)
+    return local ? c.redirect(target, 303) : c.json({ confirmed: true })
   })
 
   const limitTokens = tokenRateLimiter(options.tokenRateLimit)

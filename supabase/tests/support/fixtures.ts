@@ -112,6 +112,8 @@ const watchedTables = [
   'private.message_search',
   'public.invitations',
   'private.tenant_secrets',
+  'private.tenant_creations',
+  'private.deployment_settings',
   'private.webhook_config',
   'private.webhook_requests',
   'realtime.messages',

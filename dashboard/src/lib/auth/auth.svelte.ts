@@ -3,7 +3,8 @@ import { createDeskApi } from '../desk-api.ts'
 import type { MessageKey } from '../i18n/es.ts'
 import type { Agent, Db } from '../types.ts'
 
-export type AuthStatus = 'loading' | 'signed-out' | 'signed-in'
+/** `no-business`: signed in, but no agent row yet (just signed up): the person creates a business or redeems an invitation. */
+export type AuthStatus = 'loading' | 'signed-out' | 'no-business' | 'signed-in'
 
 /**
  * Who is at the desk: the Supabase session (refreshed by supabase-js) and the agents row that
@@ -57,6 +58,12 @@ export class AuthStore {
     this.status = 'signed-out'
   }
 
+  /** Adopts the current session again, e.g. once create_tenant made this person an agent. */
+  async reload(): Promise<boolean> {
+    const { data } = await this.db.auth.getSession()
+    return this.adopt(data.session)
+  }
+
   /** An API call answered 401: the refresh token is gone too, so the agent must sign in again. */
   async sessionExpired(): Promise<void> {
     this.expired = true
@@ -74,7 +81,13 @@ export class AuthStore {
     }
     const agent = await createDeskApi(this.db)
       .agent(session.user.id)
-      .catch(() => null)
+      .catch(() => undefined)
+    if (agent === null) {
+      // No agent row at all: a new account, not a deactivated one.
+      this.agent = null
+      this.status = 'no-business'
+      return true
+    }
     if (!agent?.active) {
       this.error = 'auth.notAgent'
       await this.signOut()

@@ -5,7 +5,13 @@ import { AuthStore } from './auth.svelte.ts'
 type Listener = (event: string, session: unknown) => void
 
 /** A fake of the supabase-js auth surface and of the one agents query AuthStore makes. */
-function fakeClient(opts: { session?: unknown; agent?: Record<string, unknown> | null; password?: string }) {
+function fakeClient(opts: {
+  session?: unknown
+  agent?: Record<string, unknown> | null
+  /** An agent row the test may create later (create_tenant). */
+  agentRef?: { current: Record<string, unknown> | null }
+  password?: string
+}) {
   let listener: Listener = () => {}
   let session = opts.session ?? null
   const user = { id: 'u1' }
@@ -32,7 +38,8 @@ function fakeClient(opts: { session?: unknown; agent?: Record<string, unknown> |
       const query = {
         select: () => query,
         eq: () => query,
-        maybeSingle: () => Promise.resolve({ data: opts.agent ?? null, error: null, status: 200 }),
+        maybeSingle: () =>
+          Promise.resolve({ data: opts.agentRef?.current ?? opts.agent ?? null, error: null, status: 200 }),
       }
       return query
     },
@@ -68,6 +75,20 @@ describe('AuthStore', () => {
     await auth.init()
     expect(await auth.signIn('ana@x.test', 'pw')).toBe(false)
     expect(auth.error).toBe('auth.notAgent')
+  })
+
+  it('keeps a new account without an agent row signed in as no-business, until reload finds its agent', async () => {
+    const agent: { current: Record<string, unknown> | null } = { current: null }
+    const { client } = fakeClient({ password: 'pw', agentRef: agent })
+    const auth = new AuthStore(client)
+    await auth.init()
+    expect(await auth.signIn('new@x.test', 'pw')).toBe(true)
+    expect(auth.status).toBe('no-business')
+    expect(auth.agent).toBeNull()
+    agent.current = { ...ANA, role: 'admin' }
+    expect(await auth.reload()).toBe(true)
+    expect(auth.status).toBe('signed-in')
+    expect(auth.agent?.role).toBe('admin')
   })
 
   it('treats a sign-out it did not ask for as an expiry, and its own sign-out as not', async () => {

@@ -1,10 +1,12 @@
 import { adminEn } from './admin.en.ts'
 import type { MessageKey } from './es.ts'
 import { integrationsEn } from './integrations.en.ts'
+import { onboardingEn } from './onboarding.en.ts'
 
 export const en: Record<MessageKey, string> = {
   ...adminEn,
   ...integrationsEn,
+  ...onboardingEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

@@ -1,10 +1,12 @@
 import { adminEs } from './admin.es.ts'
 import { integrationsEs } from './integrations.es.ts'
+import { onboardingEs } from './onboarding.es.ts'
 
 // Spanish is the source dictionary: every other language must have exactly these keys.
 export const es = {
   ...adminEs,
   ...integrationsEs,
+  ...onboardingEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',

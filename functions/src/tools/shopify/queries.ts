@@ -109,3 +109,7 @@ export const createDraftData = z.object({
 export function quoteSearch(text: string): string {
   return `"${text.replace(/["\\]/g, ' ').trim()}"`
 }
+
+/** The store's own name and domain: the Settings screen's "Test" of a Shopify connection. */
+export const SHOP_INFO = `query ShopInfo { shop { name myshopifyDomain } }`
+export const shopInfoData = z.object({ shop: z.object({ name: z.string(), myshopifyDomain: z.string() }) })
