@@ -21,6 +21,7 @@ export const CheckEnums = {
     'document',
     'sticker',
     'location',
+    'contacts',
     'event',
     'note',
     'unsupported',
@@ -28,6 +29,8 @@ export const CheckEnums = {
   'ai_runs.outcome': ['replied', 'handoff', 'dropped', 'failed', 'skipped'],
   'audit_log.actor_kind': ['agent', 'ai', 'phone', 'system', 'connector'],
   'tenants.language': ['es', 'en'],
+  'messages.media_status': ['pending', 'stored', 'failed', 'expired'],
+  'media_limits.kind': ['image', 'audio', 'video', 'document'],
 } as const
 
 export type CheckEnum<K extends keyof typeof CheckEnums> = (typeof CheckEnums)[K][number]
@@ -36,6 +39,8 @@ export type MessageType = CheckEnum<'messages.type'>
 export type AiRunOutcome = CheckEnum<'ai_runs.outcome'>
 export type AuditActorKind = CheckEnum<'audit_log.actor_kind'>
 export type TenantLanguage = CheckEnum<'tenants.language'>
+export type MediaStatus = CheckEnum<'messages.media_status'>
+export type MediaKind = CheckEnum<'media_limits.kind'>
 
 /** Narrows a column's `string` to its constraint's values (a row read through the typed client). */
 export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
