@@ -39,6 +39,7 @@ export type MessageType = CheckEnum<'messages.type'>
 export type AiRunOutcome = CheckEnum<'ai_runs.outcome'>
 export type AuditActorKind = CheckEnum<'audit_log.actor_kind'>
 export type TenantLanguage = CheckEnum<'tenants.language'>
+export type MediaStatus = CheckEnum<'messages.media_status'>
 export type MediaKind = CheckEnum<'media_limits.kind'>
 
 /** Narrows a column's `string` to its constraint's values (a row read through the typed client). */

@@ -4,6 +4,7 @@
  * adapter that talks to Supabase is `supabase-store.ts`; tests also use an in-memory fake.
  * Every method maps to one SQL function of supabase/migrations (the rules live there).
  */
+import type { MediaStatus } from '@relevo/supabase/enums'
 import type { AckStatus, MediaMeta, MessageType } from '../whatsapp/transport.ts'
 
 export type ChannelStatus = 'starting' | 'qr' | 'ready' | 'disconnected' | 'logged_out'
@@ -22,7 +23,7 @@ export interface IngestInput {
   sentAt?: string | null
 }
 
-export type MediaStatus = 'pending' | 'stored' | 'failed' | 'expired'
+export type { MediaStatus }
 
 export interface IngestResult {
   messageId: string

@@ -5,6 +5,7 @@
  * their rules), maps snake_case rows to camelCase, and turns supabase-js results into
  * `StoreUnavailableError` (buffer or retry later) or `StoreRejectedError` (do not retry).
  */
+import type { MediaStatus } from '@relevo/supabase/enums'
 import type { Database } from '@relevo/supabase/types'
 import { createClient, type PostgrestError, type SupabaseClient } from '@supabase/supabase-js'
 import type { Logger } from 'pino'
@@ -37,7 +38,13 @@ export interface SupabaseStoreOptions {
   requestTimeoutMs?: number
 }
 
-const mediaStatus = z.enum(['pending', 'stored', 'failed', 'expired'])
+// The values of CheckEnums['messages.media_status']; a type import only (the image ships no @relevo/supabase).
+const mediaStatus = z.enum([
+  'pending',
+  'stored',
+  'failed',
+  'expired',
+] as const satisfies readonly MediaStatus[])
 const ingestResult = z.object({
   message_id: z.string(),
   conversation_id: z.string(),
