@@ -28,6 +28,17 @@ export const CheckEnums = {
   'ai_runs.outcome': ['replied', 'handoff', 'dropped', 'failed', 'skipped'],
   'audit_log.actor_kind': ['agent', 'ai', 'phone', 'system', 'connector'],
   'tenants.language': ['es', 'en'],
+  'webhook_events.type': [
+    'message_received',
+    'message_sent',
+    'message_status',
+    'mode_changed',
+    'conversation_assigned',
+    'conversation_closed',
+    'handoff_requested',
+    'webhook_test',
+  ],
+  'webhook_deliveries.status': ['pending', 'sending', 'delivered', 'failed'],
 } as const
 
 export type CheckEnum<K extends keyof typeof CheckEnums> = (typeof CheckEnums)[K][number]
@@ -36,6 +47,7 @@ export type MessageType = CheckEnum<'messages.type'>
 export type AiRunOutcome = CheckEnum<'ai_runs.outcome'>
 export type AuditActorKind = CheckEnum<'audit_log.actor_kind'>
 export type TenantLanguage = CheckEnum<'tenants.language'>
+export type WebhookDeliveryStatus = CheckEnum<'webhook_deliveries.status'>
 
 /** Narrows a column's `string` to its constraint's values (a row read through the typed client). */
 export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
