@@ -71,9 +71,15 @@ const latencies = receiver.delivered
   )
   .sort((a, b) => a - b)
 const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0
+// Order as a receiver that drops repeats (same X-Relevo-Event-Id) sees it: first arrivals.
+const firstArrivals = [...new Set(bodies)]
 const outOfOrder = Array.from({ length: CHATS }, (_, chat) =>
-  bodies.filter((b) => b.startsWith(`${chat}:`)).map((b) => Number(b.split(':')[1])),
+  firstArrivals.filter((b) => b.startsWith(`${chat}:`)).map((b) => Number(b.split(':')[1])),
 ).filter((order) => order.some((n, i) => n !== i)).length
+// A repeat is an attempt the deliverer counted as failed (no 2xx within 10 s) that the receiver had taken.
+const { rows: retried } = await backend.db.query<{ n: number }>(
+  'select count(*)::int as n from public.webhook_deliveries where attempts > 1',
+)
 
 const result = {
   benchmark: 'events out: change committed → delivered to a local receiver',
@@ -92,7 +98,8 @@ const result = {
   delivered_per_second: Number(((receiver.delivered.length / elapsedMs) * 1000).toFixed(1)),
   lost: work.length - new Set(bodies).size,
   duplicated: receiver.requests.length - new Set(receiver.requests.map((r) => r.eventId)).size,
-  chats_out_of_order: outOfOrder,
+  deliveries_with_retries: retried[0]?.n ?? 0,
+  chats_out_of_order_first_arrivals: outOfOrder,
 }
 await writeFile(new URL('./results/events-out.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`)
 console.log(JSON.stringify(result, null, 2))

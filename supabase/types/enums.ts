@@ -31,6 +31,17 @@ export const CheckEnums = {
   'tenants.language': ['es', 'en'],
   'messages.media_status': ['pending', 'stored', 'failed', 'expired'],
   'media_limits.kind': ['image', 'audio', 'video', 'document'],
+  'webhook_events.type': [
+    'message_received',
+    'message_sent',
+    'message_status',
+    'mode_changed',
+    'conversation_assigned',
+    'conversation_closed',
+    'handoff_requested',
+    'webhook_test',
+  ],
+  'webhook_deliveries.status': ['pending', 'sending', 'delivered', 'failed'],
 } as const
 
 export type CheckEnum<K extends keyof typeof CheckEnums> = (typeof CheckEnums)[K][number]
@@ -41,6 +52,7 @@ export type AuditActorKind = CheckEnum<'audit_log.actor_kind'>
 export type TenantLanguage = CheckEnum<'tenants.language'>
 export type MediaStatus = CheckEnum<'messages.media_status'>
 export type MediaKind = CheckEnum<'media_limits.kind'>
+export type WebhookDeliveryStatus = CheckEnum<'webhook_deliveries.status'>
 
 /** Narrows a column's `string` to its constraint's values (a row read through the typed client). */
 export function isOneOf<T extends string>(values: readonly T[], value: unknown): value is T {
