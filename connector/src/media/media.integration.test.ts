@@ -164,7 +164,16 @@ describe('media through the stand-in (PGlite + /storage/v1)', () => {
     await backend.db.query(`update public.messages set media_retry_at = now() where id = $1`, [
       (await mediaRows(phone))[0]?.id,
     ])
-    await h.connector.media.sweep()
+    // A sweep started by `ready` may still be finishing with the list it read before the update:
+    // sweep again until the retry has run.
+    await waitFor(
+      async () => {
+        await h.connector.media.sweep()
+        return (await mediaRows(phone))[0]?.media_status === 'stored'
+      },
+      'the retried upload stored the file',
+      30_000,
+    )
     const [row] = await mediaRows(phone)
     expect(row?.media_status).toBe('stored')
     expect(await downloaded(row?.media.path ?? '')).toBe(sha256(mediaFixture('voice').data))
