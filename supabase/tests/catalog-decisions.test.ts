@@ -15,6 +15,7 @@ const TABLE_DECISIONS: Record<string, Partial<Record<ApiRole, Command[]>>> = {
   agents: { authenticated: ['SELECT', 'UPDATE'] },
   channels: { authenticated: ['SELECT'] },
   channel_links: { authenticated: ['SELECT'] },
+  cloud_api_channels: { authenticated: ['SELECT'] },
   conversations: { authenticated: ['SELECT'] },
   messages: { authenticated: ['SELECT'] },
   ai_runs: { authenticated: ['SELECT'] },
@@ -34,6 +35,7 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.accept_invitation(p_code text, p_display_name text)': ['authenticated'],
   'public.add_note(p_conversation_id uuid, p_body text)': ['authenticated'],
   'public.assign_conversation(p_conversation_id uuid, p_agent_id uuid)': ['authenticated'],
+  'public.cloud_api_secrets_status(p_channel_id uuid)': ['authenticated'],
   'public.create_invitation(p_email text, p_role agent_role)': ['authenticated'],
   'public.dashboard_metrics(p_from timestamp with time zone, p_to timestamp with time zone)': [
     'authenticated',
@@ -43,7 +45,11 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.request_relink(p_channel_id uuid)': ['authenticated'],
   'public.retry_message(p_message_id uuid)': ['authenticated'],
   'public.revoke_invitation(p_invitation_id uuid)': ['authenticated'],
+  'public.save_cloud_api_channel(p_channel_id uuid, p_name text, p_phone_number_id text, p_waba_id text, p_access_token text, p_app_secret text, p_verify_token text, p_messages_per_second integer)':
+    ['authenticated'],
   'public.send_agent_message(p_conversation_id uuid, p_body text, p_client_ref text)': ['authenticated'],
+  'public.send_template_message(p_conversation_id uuid, p_name text, p_language text, p_parameters text[], p_preview text, p_client_ref text)':
+    ['authenticated'],
   'public.set_conversation_status(p_conversation_id uuid, p_status conversation_status)': ['authenticated'],
   'public.set_tenant_secrets(p_openai_api_key text, p_shopify_access_token text, p_ai_http_secret text)': [
     'authenticated',
