@@ -45,6 +45,7 @@ export function createSupabaseMaintenance(db: Db): MaintenanceStore {
           .from('channels')
           .update({ status: 'disconnected', status_changed_at: new Date().toISOString() })
           .or('status.eq.ready,status.eq.starting,status.eq.qr') // not `in`: see lib/metrics.ts
+          .eq('kind', 'whatsapp_web') // Cloud API numbers have no connector and no heartbeat
           .lt('last_heartbeat_at', before)
           .select('id'),
       )

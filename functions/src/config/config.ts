@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { MODEL_BUDGET_MS, worstHttpMs, worstModelMs } from '../pipeline/run-budget.ts'
+import type { SenderBinding } from '../cloud-api/wake.ts'
 import { ConfigError } from '../shared/errors.ts'
 
 /**
@@ -46,8 +47,13 @@ export interface Bindings {
   SHOPIFY_CHECKOUT?: string
   SWEEP_MIN_AGE_SECONDS?: string
   LOG_LEVEL?: string
+  /** Meta's Graph API (or the local double); the version is pinned. */
+  GRAPH_API_URL?: string
+  GRAPH_API_VERSION?: string
   /** Durable Object namespace: one ConversationAgent per conversation (decision 023). */
   CONVERSATION_AGENT?: AgentNamespace
+  /** Durable Object namespace: one ChannelSender per Cloud API channel (ADR 120). */
+  CHANNEL_SENDER?: SenderBinding
 }
 
 const optionalText = z
@@ -105,6 +111,17 @@ const configSchema = z.object({
   SHOPIFY_API_VERSION: z.string().optional().default('2026-10'),
   SHOPIFY_CHECKOUT: z.enum(['cart', 'draft_order']).optional().default('cart'),
   SWEEP_MIN_AGE_SECONDS: int(60, 5, 3600),
+  GRAPH_API_URL: z
+    .url()
+    .optional()
+    .default('https://graph.facebook.com')
+    .transform((v) => v.replace(/\/+$/, '')),
+  // Pinned like the Shopify version: Meta keeps each Graph API version working for at least two years.
+  GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .optional()
+    .default('v26.0'),
   LOG_LEVEL: z
     .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
     .optional()

@@ -8,7 +8,8 @@ import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSetting
 export interface EnqueueResult {
   enqueued: boolean
   /**
-   * Why it was refused: not_ai_mode | newer_message | already_answered | trigger_deleted. A plain
+   * Why it was refused: not_ai_mode | newer_message | already_answered | trigger_deleted |
+   * outside_service_window (Cloud API: the pipeline hands off instead). A plain
    * string on purpose: the pipeline records every refusal alike, so a reason SQL adds later is
    * recorded too instead of failing the parse.
    */

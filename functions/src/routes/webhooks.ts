@@ -3,7 +3,8 @@
  * POST /webhooks/db — Supabase's database webhook for new incoming messages. Checks the shared
  * secret (anything else is 401 and nothing happens), validates the body, hands the message to its
  * conversation's agent (a Durable Object, decision 023) and answers 202. The agent debounces and
- * runs the AI; idempotency lives in the agent, the run's claim and SQL.
+ * runs the AI; idempotency lives in the agent, the run's claim and SQL. Queued outgoing messages of
+ * Cloud API channels come through the same hook and wake the channel's sender (ADR 120).
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
@@ -18,7 +19,14 @@ export const webhookBody = z.object({
   table: z.string(),
   schema: z.string(),
   record: z
-    .object({ id: z.uuid(), direction: z.enum(['in', 'out']), conversation_id: z.uuid() })
+    .object({
+      id: z.uuid(),
+      direction: z.enum(['in', 'out']),
+      conversation_id: z.uuid(),
+      // Set on queued outgoing messages of Cloud API channels (their sender is woken).
+      channel_id: z.uuid().optional(),
+      status: z.string().optional(),
+    })
     .loose()
     .nullable(),
   old_record: z.unknown().nullable().optional(),
@@ -45,6 +53,12 @@ export function webhookRoutes(deps: AppDeps) {
       })
     }
     const { type, table, schema, record } = parsed.data
+    const isMessage = type !== 'DELETE' && table === 'messages' && schema === 'public'
+    if (isMessage && record?.direction === 'out' && record.status === 'queued' && record.channel_id) {
+      // A Cloud API outbox row: its channel's sender (a Durable Object) claims and sends it.
+      await services(c.env, deps).wakeSender(record.channel_id)
+      return c.json({ accepted: true, channel_id: record.channel_id }, 202)
+    }
     if (type !== 'INSERT' || table !== 'messages' || schema !== 'public' || record?.direction !== 'in') {
       return c.json({ accepted: false, reason: 'not_an_incoming_message' }, 202)
     }
