@@ -174,7 +174,7 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
     if (request.method === 'POST' && what === 'messages') {
       const input = (await request.json()) as { from?: string; name?: string; body?: string }
       if (!input.from || !input.body) return Response.json({ error: 'from and body are required' }, { status: 400 })
-      const result = await customerWrites({ from: input.from, name: input.name ?? input.from, body: input.body })
+      const result = await customerSends(input.from, input.name ?? input.from, 'text', { body: input.body })
       return Response.json(result)
     }
     return Response.json({ error: 'unknown simulator route' }, { status: 404 })

@@ -10,7 +10,8 @@ import { AgentCore } from '../agent/conversation-agent.ts'
 import type { WakeAgent } from '../pipeline/store.ts'
 import type { Services } from '../wiring/services.ts'
 
-class MemoryAgentStorage implements AgentStorage {
+/** Durable Object storage and alarm in memory (shared with local-senders.ts). */
+export class MemoryAgentStorage implements AgentStorage {
   private readonly data = new Map<string, unknown>()
   private timer: ReturnType<typeof setTimeout> | null = null
   alarmAt: number | null = null
@@ -67,13 +68,18 @@ export class LocalAgents {
   }
 
   /** Waits until no agent has an alarm due within `horizonMs` (debounce windows) or a handler running. */
-  async idle(horizonMs = 5_000): Promise<void> {
-    for (;;) {
-      const storages = [...this.agents.values()].map((a) => a.storage)
-      await Promise.all(storages.map((s) => s.handlers))
-      const soonest = Math.min(...storages.map((s) => s.alarmAt ?? Number.POSITIVE_INFINITY))
-      if (soonest > Date.now() + horizonMs) return
-      await new Promise((resolve) => setTimeout(resolve, Math.max(1, soonest - Date.now())))
-    }
+  idle(horizonMs = 5_000): Promise<void> {
+    return idleStorages(() => [...this.agents.values()].map((a) => a.storage), horizonMs)
+  }
+}
+
+/** Waits until none of the storages has an alarm due within `horizonMs` or a handler running. */
+export async function idleStorages(storages: () => MemoryAgentStorage[], horizonMs: number): Promise<void> {
+  for (;;) {
+    const all = storages()
+    await Promise.all(all.map((s) => s.handlers))
+    const soonest = Math.min(...all.map((s) => s.alarmAt ?? Number.POSITIVE_INFINITY))
+    if (soonest > Date.now() + horizonMs) return
+    await new Promise((resolve) => setTimeout(resolve, Math.max(1, soonest - Date.now())))
   }
 }
