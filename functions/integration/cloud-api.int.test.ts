@@ -58,7 +58,10 @@ async function postWebhook(b: Backend, raw: string, signature?: string) {
   })
 }
 
-describe('Meta webhook in', () => {
+// Each test starts its own stand-in: generous under a loaded machine.
+const slow = { timeout: 180_000 }
+
+describe('Meta webhook in', slow, () => {
   it('answers the verification challenge only for a known verify token', async () => {
     const b = await start()
     const url = (token: string) =>
@@ -114,7 +117,7 @@ describe('Meta webhook in', () => {
   })
 })
 
-describe('the AI and the agents through the Cloud API', () => {
+describe('the AI and the agents through the Cloud API', slow, () => {
   it('the AI answers a Cloud API customer; statuses move it to delivered, read, or failed with the reason', async () => {
     const b = await start()
     await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: '¿Tienen envíos?' })
@@ -217,7 +220,7 @@ describe('the AI and the agents through the Cloud API', () => {
   })
 })
 
-describe('outbound pacing', () => {
+describe('outbound pacing', slow, () => {
   it('a burst is sent at the number rate, none lost or sent twice; a dropped webhook is swept', async () => {
     const rate = 20
     const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })

@@ -16,6 +16,9 @@ export interface DevConfig {
   /** The functions' secrets, in a file so they never show in a command line or a log. */
   functionsEnvFile: string
   channelId: string
+  /** Meta's Graph API for Cloud API channels: the local double unless GRAPH_API_URL is set. */
+  graphApiUrl: string
+  graphApiDouble: boolean
 }
 
 const pnpm = process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm'
@@ -59,6 +62,15 @@ export function appParts(config: DevConfig): PartSpec[] {
       PUBLIC_SUPABASE_URL: config.supabaseUrl,
       PUBLIC_SUPABASE_ANON_KEY: config.anonKey,
     }),
+    ...(config.graphApiDouble
+      ? [
+          // The demo Cloud API number: Meta's side, signing its webhooks with the demo app secret.
+          packagePart(config, 'graph-api', 34, 'testing', 'http://127.0.0.1:3200/simulator/sent', {
+            GRAPH_API_PORT: '3200',
+            GRAPH_API_WEBHOOK_URL: 'http://127.0.0.1:8787/webhooks/whatsapp',
+          }),
+        ]
+      : []),
   ]
 }
 
@@ -67,6 +79,7 @@ export const ports: Array<[name: string, port: number]> = [
   ['functions', 8787],
   ['dashboard', 5173],
   ['connector', 3100],
+  ['graph api double', 3200],
 ]
 
 /** The functions' variables and secrets for `wrangler dev --env-file`. */
@@ -80,6 +93,7 @@ export function functionsEnv(config: DevConfig): string {
     OPENAI_API_KEY: process.env.OPENAI_API_KEY,
     OPENAI_BASE_URL: process.env.OPENAI_BASE_URL,
     OPENAI_MODEL: process.env.OPENAI_MODEL,
+    GRAPH_API_URL: config.graphApiUrl,
   }
   return Object.entries(vars)
     .filter(([, value]) => value)

@@ -33,6 +33,8 @@ export interface DrainReport {
   retried: number
   /** Stopped by the budget with rows still due: the next alarm goes on at once. */
   more: boolean
+  /** The channel is gone or in error: nothing is sent until an admin fixes it (the sweeper wakes it then). */
+  halted: boolean
 }
 
 export class SenderCore {
@@ -54,15 +56,18 @@ export class SenderCore {
     const report = await drain(channelId, deps)
     deps.logger.info({ channelId, ...report }, 'cloud outbox drained')
     if (report.more) return this.storage.setAlarm(this.wallNow())
+    if (report.halted) return
+    // Retries waiting out their backoff. At least a second apart: a row that is due but was not
+    // claimable (another claimer holds it) must not spin the alarm.
     const next = await deps.cloudStore.nextDue(channelId)
-    if (next !== null) await this.storage.setAlarm(Math.max(this.wallNow(), next))
+    if (next !== null) await this.storage.setAlarm(Math.max(this.wallNow() + 1000, next))
   }
 }
 
 export async function drain(channelId: string, deps: SenderDeps): Promise<DrainReport> {
-  const report: DrainReport = { sent: 0, failed: 0, retried: 0, more: false }
+  const report: DrainReport = { sent: 0, failed: 0, retried: 0, more: false, halted: false }
   const channel = await deps.cloudStore.channel(channelId)
-  if (!channel || channel.status === 'error') return report
+  if (!channel || channel.status === 'error') return { ...report, halted: true }
   const graph = deps.graphFor(channel)
   const nextSlot = createPacer(channel.messagesPerSecond, deps.now, deps.sleep)
   const inFlight = new Set<Promise<void>>()
@@ -86,7 +91,7 @@ export async function drain(channelId: string, deps: SenderDeps): Promise<DrainR
     }
   }
   await Promise.all(inFlight)
-  return report
+  return { ...report, halted: state.broken }
 }
 
 interface SendContext {
