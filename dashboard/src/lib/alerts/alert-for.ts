@@ -24,9 +24,9 @@ export function alertFor(change: Change): Alert | null {
   if (change.table === 'channels') {
     const chan = change.record
     const was = change.old_record?.status
-    const down = chan.status === 'disconnected' || chan.status === 'logged_out' || chan.status === 'error'
-    if (!down || was === chan.status) return null
-    return { kind: 'channel', channelId: chan.id, status: chan.status, name: chan.phone || chan.name }
+    const status = chan.status
+    if ((status !== 'disconnected' && status !== 'logged_out' && status !== 'error') || was === status) return null
+    return { kind: 'channel', channelId: chan.id, status, name: chan.phone || chan.name }
   }
   return null
 }
