@@ -198,7 +198,7 @@ describe('the AI and the agents through the Cloud API', slow, () => {
       method: 'POST',
       headers: { authorization: `Bearer ${await b.signIn('admin@demo.relevo.test')}` },
     })
-    expect(test.status).toBe(502)
+    expect(test.status).toBe(409)
   })
 
   it('the Test button reads the display name and quality rating', async () => {
@@ -220,28 +220,29 @@ describe('the AI and the agents through the Cloud API', slow, () => {
   })
 })
 
-describe('outbound pacing', slow, () => {
+describe('outbound pacing', { timeout: 300_000 }, () => {
   it('a burst is sent at the number rate, none lost or sent twice; a dropped webhook is swept', async () => {
-    const rate = 20
+    const rate = 10
     const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
     await b.db.query('update public.cloud_api_channels set messages_per_second = $1', [rate])
     await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: 'Hola' })
     await b.settle()
     b.graph.sent.length = 0 // the handoff's fallback text
     const conversationId = (await messages(b, `direction = 'in'`))[0]?.conversation_id
-    // 60 queued at once, as one insert (the database webhook still fires for each row).
+    // 40 queued at once, as one insert (the database webhook still fires for each row).
     await b.db.query(
       `insert into public.messages (tenant_id, channel_id, conversation_id, direction, author, body, status, next_attempt_at)
        select c.tenant_id, c.channel_id, c.id, 'out', 'agent', 'burst ' || n, 'queued', now()
-       from public.conversations c, generate_series(1, 60) n where c.id = $1`,
+       from public.conversations c, generate_series(1, 40) n where c.id = $1`,
       [conversationId],
     )
-    await waitFor(async () => (await b.settle(), b.graph.sent.length >= 60), 'the burst sent', 60_000)
+    await waitFor(async () => (await b.settle(), b.graph.sent.length >= 40), 'the burst sent', 240_000)
     const bodies = b.graph.sent.map((m) => m.text)
-    expect(new Set(bodies).size).toBe(60)
+    expect(bodies).toHaveLength(40)
+    expect(new Set(bodies).size).toBe(40)
     const times = b.graph.sent.map((m) => m.at).sort((x, y) => x - y)
     const busiestSecond = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length))
-    expect(busiestSecond).toBeLessThanOrEqual(rate + 2)
+    expect(busiestSecond).toBeLessThanOrEqual(rate + 1)
     const report = await runScheduled(b.env, b.deps)
     expect(report.cloudSenders).toBe(0)
   })

@@ -62,7 +62,7 @@ export function cloudApiRoutes(deps: AppDeps) {
   return app
 }
 
-/** A Graph API call for the dashboard: Meta's refusal becomes a 502 that says why; 190 also flags the number. */
+/** A Graph API call for the dashboard: Meta's refusal becomes a 409 that says why; 190 also flags the number. */
 async function graphCall<T>(svc: Services, channel: CloudChannel, call: (graph: ReturnType<Services['graphFor']>) => Promise<T>) {
   try {
     return await call(svc.graphFor(channel))
@@ -70,8 +70,8 @@ async function graphCall<T>(svc: Services, channel: CloudChannel, call: (graph: 
     if (!(error instanceof GraphApiError)) throw error
     const outcome = sendOutcome(error)
     if (outcome.kind === 'channel_error') await svc.cloudStore.setChannelError(channel.channelId, outcome.error)
-    throw new RelevoError('graph_api_error', `Meta's Graph API refused: ${error.code} ${error.title}`, {
-      status: 502,
+    throw new RelevoError('graph_api_refused', `Meta's Graph API refused: ${error.code} ${error.title}`, {
+      status: 409,
       hint:
         outcome.kind === 'channel_error'
           ? 'Save a new access token (a System User token with whatsapp_business_messaging and whatsapp_business_management)'
