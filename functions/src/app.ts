@@ -5,6 +5,7 @@
  */
 import { HEARTBEAT_STALE_SECONDS } from '@relevo/supabase/limits'
 import { type Context, Hono } from 'hono'
+import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import type { Bindings } from './config/config.ts'
 import { rateLimit, sharedRateLimit } from './http/rate-limit.ts'
@@ -37,6 +38,8 @@ export function createApp(deps: AppDeps = {}) {
   // few addresses, and its HMAC cannot be guessed (ADR 120).
   app.use('/webhooks/db', sharedRateLimit('webhooks', rightSecret))
   app.use('/api/*', sharedRateLimit('api'))
+  // The dashboard (another origin) calls the Cloud API routes with a bearer token, never cookies.
+  app.use('/api/cloud-api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }))
   app.use('/metrics', sharedRateLimit('metrics'))
   app.route('/health', healthRoutes())
   app.route('/webhooks/whatsapp', whatsappWebhookRoutes(deps))

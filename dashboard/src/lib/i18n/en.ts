@@ -1,8 +1,10 @@
 import { adminEn } from './admin.en.ts'
+import { cloudApiEn } from './cloud-api.en.ts'
 import type { MessageKey } from './es.ts'
 
 export const en: Record<MessageKey, string> = {
   ...adminEn,
+  ...cloudApiEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

@@ -1,8 +1,10 @@
 import { adminEs } from './admin.es.ts'
+import { cloudApiEs } from './cloud-api.es.ts'
 
 // Spanish is the source dictionary: every other language must have exactly these keys.
 export const es = {
   ...adminEs,
+  ...cloudApiEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',
