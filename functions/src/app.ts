@@ -82,7 +82,7 @@ export async function runScheduled(
   })
   // Cloud API outboxes whose database webhook was dropped (or whose retry is due).
   try {
-    report.cloudSenders = await wakeDueSenders(() => svc.cloudStore.channelsWithDueOutbox(), svc.wakeSender)
+    report.cloudSenders = await wakeDueSenders(() => svc.maintenance.cloudChannelsWithDueOutbox(), svc.wakeSender)
   } catch (error) {
     report.errors.push('cloud_outbox')
     svc.logger.error({ err: error, step: 'cloud_outbox' }, 'sweeper step failed')

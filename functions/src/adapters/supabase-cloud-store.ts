@@ -124,9 +124,5 @@ export function createSupabaseCloudStore(client: () => Db): CloudStore {
         }),
       )
     },
-    async channelsWithDueOutbox() {
-      const data = check('list Cloud API channels with due messages', await client().rpc('cloud_channels_with_due_outbox'))
-      return z.array(z.string()).parse(data ?? [])
-    },
   }
 }

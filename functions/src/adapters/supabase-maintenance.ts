@@ -35,6 +35,11 @@ export function createSupabaseMaintenance(db: Db): MaintenanceStore {
       return z.number().parse(check('auto-return idle chats', await db.rpc('auto_return_idle')))
     },
 
+    async cloudChannelsWithDueOutbox() {
+      const data = check('list Cloud API channels with due messages', await db.rpc('cloud_channels_with_due_outbox'))
+      return z.array(z.string()).parse(data ?? [])
+    },
+
     async flagStaleChannels(olderThanSeconds) {
       // No SQL function owns this yet; set_channel_status would stamp a fresh heartbeat, hiding
       // the staleness it reports. Only channels that claim to be up are touched.

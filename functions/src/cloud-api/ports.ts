@@ -59,7 +59,6 @@ export interface CloudStore {
   nextDue(channelId: string): Promise<number | null>
   setChannelError(channelId: string, error: string): Promise<void>
   recordCheck(channelId: string, info: NumberInfo): Promise<void>
-  channelsWithDueOutbox(): Promise<string[]>
 }
 
 /** GET /{phone-number-id}: what the Connection screen's Test shows. */

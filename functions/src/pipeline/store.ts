@@ -62,6 +62,8 @@ export interface MaintenanceStore {
   autoReturnIdle(): Promise<number>
   /** Marks channels whose connector stopped sending heartbeats as disconnected; returns how many. */
   flagStaleChannels(olderThanSeconds: number): Promise<number>
+  /** rpc cloud_channels_with_due_outbox: Cloud API channels whose sender must be woken (a dropped webhook). */
+  cloudChannelsWithDueOutbox(): Promise<string[]>
 }
 
 /** Tells the conversation's agent about an incoming message; resolves once that is stored durably. */

@@ -282,4 +282,8 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
   async flagStaleChannels() {
     return 0
   }
+  /** The memory store has WhatsApp Web channels only: no Cloud API outbox to sweep. */
+  async cloudChannelsWithDueOutbox() {
+    return []
+  }
 }
