@@ -32,8 +32,11 @@ async function messages(b: Backend, where = 'true', params: unknown[] = []) {
     wa_message_id: string | null
     error: string | null
     conversation_id: string
-  }>(`select * from public.messages where channel_id = '${DEMO_CLOUD_CHANNEL_ID}' and not private and ${where}
-      order by created_at`, params)
+  }>(
+    `select * from public.messages where channel_id = '${DEMO_CLOUD_CHANNEL_ID}' and not private and ${where}
+      order by created_at`,
+    params,
+  )
   return rows
 }
 
@@ -50,10 +53,19 @@ async function rpcAs(b: Backend, email: string, fn: string, args: Record<string,
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
 
+/** Settles the local stack, then checks: the sender and agents run in the background. */
+const settled = (b: Backend, check: () => boolean | Promise<boolean>) => async () => {
+  await b.settle()
+  return check()
+}
+
 async function postWebhook(b: Backend, raw: string, signature?: string) {
   return fetch(`${b.functions.url}/webhooks/whatsapp`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(signature ? { 'x-hub-signature-256': signature } : {}),
+    },
     body: raw,
   })
 }
@@ -95,14 +107,26 @@ describe('Meta webhook in', slow, () => {
     const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
     const items = [
       inboundMessage(CUSTOMER, 'text', { body: 'Hola' }),
-      inboundMessage(CUSTOMER, 'location', { latitude: 19.43, longitude: -99.13, name: 'Zócalo', address: 'CDMX' }),
-      inboundMessage(CUSTOMER, 'image', { id: 'media-123', mime_type: 'image/jpeg', sha256: 'abc', caption: 'mira' }),
+      inboundMessage(CUSTOMER, 'location', {
+        latitude: 19.43,
+        longitude: -99.13,
+        name: 'Zócalo',
+        address: 'CDMX',
+      }),
+      inboundMessage(CUSTOMER, 'image', {
+        id: 'media-123',
+        mime_type: 'image/jpeg',
+        sha256: 'abc',
+        caption: 'mira',
+      }),
     ]
     const value = { contacts: [{ profile: { name: 'Juan' }, wa_id: CUSTOMER }], messages: items }
     expect((await b.graph.deliver(value)).status).toBe(200)
     expect((await b.graph.deliver(value)).status).toBe(200)
     const first = items[0]?.id
-    await b.graph.deliver({ messages: [inboundMessage(CUSTOMER, 'reaction', { message_id: first, emoji: '👍' })] })
+    await b.graph.deliver({
+      messages: [inboundMessage(CUSTOMER, 'reaction', { message_id: first, emoji: '👍' })],
+    })
     await b.settle()
     const stored = await messages(b, `direction = 'in'`)
     expect(stored.map((m) => [m.type, m.body])).toEqual([
@@ -111,7 +135,10 @@ describe('Meta webhook in', slow, () => {
       ['image', 'mira'],
       ['text', '👍'],
     ])
-    expect(stored[1]?.media).toMatchObject({ waType: 'location', location: { latitude: 19.43, longitude: -99.13 } })
+    expect(stored[1]?.media).toMatchObject({
+      waType: 'location',
+      location: { latitude: 19.43, longitude: -99.13 },
+    })
     expect(stored[2]?.media).toMatchObject({ waType: 'image', mediaId: 'media-123', mimetype: 'image/jpeg' })
     expect(stored[3]?.media).toMatchObject({ waType: 'reaction', reactedTo: first })
   })
@@ -121,7 +148,11 @@ describe('the AI and the agents through the Cloud API', slow, () => {
   it('the AI answers a Cloud API customer; statuses move it to delivered, read, or failed with the reason', async () => {
     const b = await start()
     await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: '¿Tienen envíos?' })
-    await waitFor(async () => (await b.settle(), b.graph.sent.length === 1), 'the AI reply sent', 30_000)
+    await waitFor(
+      settled(b, () => b.graph.sent.length === 1),
+      'the AI reply sent',
+      30_000,
+    )
     expect(b.graph.sent[0]).toMatchObject({ to: CUSTOMER, type: 'text', text: 'Hola, soy la IA' })
     const wamid = b.graph.sent[0]?.id ?? ''
     const [reply] = await messages(b, `direction = 'out'`)
@@ -131,7 +162,11 @@ describe('the AI and the agents through the Cloud API', slow, () => {
     expect((await messages(b, `direction = 'out'`))[0]?.status).toBe('read')
 
     await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: 'gracias' })
-    await waitFor(async () => (await b.settle(), b.graph.sent.length === 2), 'the second reply sent', 30_000)
+    await waitFor(
+      settled(b, () => b.graph.sent.length === 2),
+      'the second reply sent',
+      30_000,
+    )
     const second = b.graph.sent[1]?.id ?? ''
     await b.graph.reportStatus(second, 'failed', { code: 131026, title: 'Message undeliverable' })
     const failed = (await messages(b, `wa_message_id = $1`, [second]))[0]
@@ -152,11 +187,16 @@ describe('the AI and the agents through the Cloud API', slow, () => {
       p_body: 'Hola de nuevo',
     })
     expect(refused).toMatchObject({ status: 409, body: { details: 'outside_service_window' } })
-    const templates = await fetch(`${b.functions.url}/api/cloud-api/channels/${DEMO_CLOUD_CHANNEL_ID}/templates`, {
-      headers: { authorization: `Bearer ${await b.signIn('ana@demo.relevo.test')}` },
-    })
+    const templates = await fetch(
+      `${b.functions.url}/api/cloud-api/channels/${DEMO_CLOUD_CHANNEL_ID}/templates`,
+      {
+        headers: { authorization: `Bearer ${await b.signIn('ana@demo.relevo.test')}` },
+      },
+    )
     const list = (await templates.json()) as { templates: Array<{ name: string; parameter_count: number }> }
-    expect(list.templates).toContainEqual(expect.objectContaining({ name: 'order_update', parameter_count: 2 }))
+    expect(list.templates).toContainEqual(
+      expect.objectContaining({ name: 'order_update', parameter_count: 2 }),
+    )
     const sent = await rpcAs(b, 'ana@demo.relevo.test', 'send_template_message', {
       p_conversation_id: conversationId,
       p_name: 'order_update',
@@ -165,7 +205,11 @@ describe('the AI and the agents through the Cloud API', slow, () => {
       p_preview: 'Hola Juan, tu pedido #1001 va en camino.',
     })
     expect(sent.status).toBe(200)
-    await waitFor(async () => (await b.settle(), b.graph.sent.some((m) => m.type === 'template')), 'the template sent', 30_000)
+    await waitFor(
+      settled(b, () => b.graph.sent.some((m) => m.type === 'template')),
+      'the template sent',
+      30_000,
+    )
     expect(b.graph.sent.find((m) => m.type === 'template')?.template).toEqual({
       name: 'order_update',
       language: 'es_MX',
@@ -180,12 +224,20 @@ describe('the AI and the agents through the Cloud API', slow, () => {
     b.graph.sent.length = 0
     b.graph.revokeToken()
     const conversationId = (await messages(b, `direction = 'in'`))[0]?.conversation_id
-    await rpcAs(b, 'ana@demo.relevo.test', 'send_agent_message', { p_conversation_id: conversationId, p_body: 'Hola' })
+    await rpcAs(b, 'ana@demo.relevo.test', 'send_agent_message', {
+      p_conversation_id: conversationId,
+      p_body: 'Hola',
+    })
     const channelStatus = async () =>
-      (await b.db.query<{ status: string }>('select status from public.channels where id = $1', [DEMO_CLOUD_CHANNEL_ID]))
-        .rows[0]?.status
+      (
+        await b.db.query<{ status: string }>('select status from public.channels where id = $1', [
+          DEMO_CLOUD_CHANNEL_ID,
+        ])
+      ).rows[0]?.status
     await waitFor(
-      async () => (await channelStatus()) === 'error' && (await messages(b, `author = 'agent'`))[0]?.status === 'queued',
+      async () =>
+        (await channelStatus()) === 'error' &&
+        (await messages(b, `author = 'agent'`))[0]?.status === 'queued',
       'the channel in error and the message back in the queue',
       30_000,
     )
@@ -236,7 +288,11 @@ describe('outbound pacing', { timeout: 300_000 }, () => {
        from public.conversations c, generate_series(1, 40) n where c.id = $1`,
       [conversationId],
     )
-    await waitFor(async () => (await b.settle(), b.graph.sent.length >= 40), 'the burst sent', 240_000)
+    await waitFor(
+      settled(b, () => b.graph.sent.length >= 40),
+      'the burst sent',
+      240_000,
+    )
     const bodies = b.graph.sent.map((m) => m.text)
     expect(bodies).toHaveLength(40)
     expect(new Set(bodies).size).toBe(40)

@@ -7,10 +7,10 @@ import { HEARTBEAT_STALE_SECONDS } from '@relevo/supabase/limits'
 import { type Context, Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
+import { wakeDueSenders } from './cloud-api/wake.ts'
 import type { Bindings } from './config/config.ts'
 import { rateLimit, sharedRateLimit } from './http/rate-limit.ts'
 import { secretEquals } from './http/secret-equal.ts'
-import { wakeDueSenders } from './cloud-api/wake.ts'
 import { type SweepReport, sweep } from './pipeline/sweep.ts'
 import { cloudApiRoutes } from './routes/cloud-api.ts'
 import { healthRoutes } from './routes/health.ts'
@@ -82,7 +82,10 @@ export async function runScheduled(
   })
   // Cloud API outboxes whose database webhook was dropped (or whose retry is due).
   try {
-    report.cloudSenders = await wakeDueSenders(() => svc.maintenance.cloudChannelsWithDueOutbox(), svc.wakeSender)
+    report.cloudSenders = await wakeDueSenders(
+      () => svc.maintenance.cloudChannelsWithDueOutbox(),
+      svc.wakeSender,
+    )
   } catch (error) {
     report.errors.push('cloud_outbox')
     svc.logger.error({ err: error, step: 'cloud_outbox' }, 'sweeper step failed')

@@ -2,23 +2,44 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
-import { asService, asUser, createTenant, fingerprint, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import {
+  asService,
+  asUser,
+  createTenant,
+  fingerprint,
+  ingest,
+  row,
+  type TenantFixture,
+} from './support/fixtures.ts'
 import { backends } from './support/test-database.ts'
 
 // Cloud API channels (ADR 120) and the 24-hour service window (ADR 121) at the SQL level.
 
 let numbers = 0
-const phoneNumberId = () => `1${Date.now() % 1e9}${(numbers += 1)}`
+const phoneNumberId = () => {
+  numbers += 1
+  return `1${Date.now() % 1e9}${numbers}`
+}
 
 const save = (tx: Queryable, args: { channelId?: string | null; number: string; token?: string | null }) =>
   row<{ id: string; kind: string; status: string }>(
     tx,
     'select * from public.save_cloud_api_channel($1, $2, $3, $4, $5, $6, $7)',
-    [args.channelId ?? null, 'Cloud', args.number, '2000001', args.token === undefined ? 'EAAG-token' : args.token, 'app-secret', 'verify-me'],
+    [
+      args.channelId ?? null,
+      'Cloud',
+      args.number,
+      '2000001',
+      args.token === undefined ? 'EAAG-token' : args.token,
+      'app-secret',
+      'verify-me',
+    ],
   )
 
 /** A tenant whose channel is a Cloud API number, with one customer chat. */
-async function cloudTenant(db: Database): Promise<TenantFixture & { number: string; conversationId: string }> {
+async function cloudTenant(
+  db: Database,
+): Promise<TenantFixture & { number: string; conversationId: string }> {
   const t = await createTenant(db)
   const number = phoneNumberId()
   const chan = await asUser(db, t.adminId, (tx) => save(tx, { number }))
@@ -27,9 +48,10 @@ async function cloudTenant(db: Database): Promise<TenantFixture & { number: stri
 }
 
 const closeWindow = (db: Database, conversationId: string) =>
-  db.query(`update public.conversations set last_customer_message_at = now() - interval '25 hours' where id = $1`, [
-    conversationId,
-  ])
+  db.query(
+    `update public.conversations set last_customer_message_at = now() - interval '25 hours' where id = $1`,
+    [conversationId],
+  )
 
 describe.each(backends)('Cloud API channels on $kind', (backend) => {
   let db: Database
@@ -55,9 +77,15 @@ describe.each(backends)('Cloud API channels on $kind', (backend) => {
     )
     expect(seen.rows).toEqual([{ phone_number_id: number }])
     const config = await asService(db, (tx) =>
-      row<{ c: Record<string, unknown> }>(tx, 'select public.cloud_api_channel_for_number($1) as c', [number]),
+      row<{ c: Record<string, unknown> }>(tx, 'select public.cloud_api_channel_for_number($1) as c', [
+        number,
+      ]),
     )
-    expect(config.c).toMatchObject({ channel_id: chan.id, app_secret: 'app-secret', access_token: 'EAAG-token' })
+    expect(config.c).toMatchObject({
+      channel_id: chan.id,
+      app_secret: 'app-secret',
+      access_token: 'EAAG-token',
+    })
     const known = await asService(db, (tx) =>
       row<{ a: boolean; b: boolean }>(
         tx,
@@ -72,11 +100,23 @@ describe.each(backends)('Cloud API channels on $kind', (backend) => {
     const other = await createTenant(db)
     const number = phoneNumberId()
     const before = await fingerprint(db)
-    await expectRelevoError(asUser(db, t.agentId, (tx) => save(tx, { number })), 403, 'admin_only')
-    await expectRelevoError(asUser(db, t.adminId, (tx) => save(tx, { number, token: null })), 400, 'invalid_argument')
+    await expectRelevoError(
+      asUser(db, t.agentId, (tx) => save(tx, { number })),
+      403,
+      'admin_only',
+    )
+    await expectRelevoError(
+      asUser(db, t.adminId, (tx) => save(tx, { number, token: null })),
+      400,
+      'invalid_argument',
+    )
     expect(await fingerprint(db)).toBe(before)
     const chan = await asUser(db, t.adminId, (tx) => save(tx, { number }))
-    await expectRelevoError(asUser(db, other.adminId, (tx) => save(tx, { number })), 409, 'phone_number_id_taken')
+    await expectRelevoError(
+      asUser(db, other.adminId, (tx) => save(tx, { number })),
+      409,
+      'phone_number_id_taken',
+    )
     await expectRelevoError(
       asUser(db, other.adminId, (tx) => save(tx, { channelId: chan.id, number: phoneNumberId() })),
       404,
@@ -86,12 +126,16 @@ describe.each(backends)('Cloud API channels on $kind', (backend) => {
       tx.query('select 1 from public.cloud_api_channels where channel_id = $1', [chan.id]),
     )
     expect(hidden.rows).toEqual([])
-    await expectDenied(asUser(db, t.adminId, (tx) => tx.query('select public.cloud_api_channel($1)', [chan.id])))
+    await expectDenied(
+      asUser(db, t.adminId, (tx) => tx.query('select public.cloud_api_channel($1)', [chan.id])),
+    )
   })
 
   it('a token error puts the number in error until an admin saves a new token', async () => {
     const t = await cloudTenant(db)
-    await asService(db, (tx) => tx.query(`select public.set_cloud_api_error($1, '190: token expired')`, [t.channelId]))
+    await asService(db, (tx) =>
+      tx.query(`select public.set_cloud_api_error($1, '190: token expired')`, [t.channelId]),
+    )
     const errored = await row<{ status: string; last_error: string }>(
       db,
       `select ch.status, c.last_error from public.channels ch join public.cloud_api_channels c on c.channel_id = ch.id
@@ -99,8 +143,12 @@ describe.each(backends)('Cloud API channels on $kind', (backend) => {
       [t.channelId],
     )
     expect(errored).toEqual({ status: 'error', last_error: '190: token expired' })
-    await asUser(db, t.adminId, (tx) => save(tx, { channelId: t.channelId, number: t.number, token: 'EAAG-new' }))
-    const fixed = await row<{ status: string }>(db, 'select status from public.channels where id = $1', [t.channelId])
+    await asUser(db, t.adminId, (tx) =>
+      save(tx, { channelId: t.channelId, number: t.number, token: 'EAAG-new' }),
+    )
+    const fixed = await row<{ status: string }>(db, 'select status from public.channels where id = $1', [
+      t.channelId,
+    ])
     expect(fixed.status).toBe('ready')
   })
 
@@ -116,20 +164,24 @@ describe.each(backends)('Cloud API channels on $kind', (backend) => {
     )
     expect(hook.record).toMatchObject({ direction: 'out', status: 'queued', channel_id: t.channelId })
     const claimed = await asService(db, (tx) =>
-      tx.query<{ id: string; recipient: string }>(`select * from public.claim_cloud_outbox($1, 'test', 10, 60)`, [
-        t.channelId,
-      ]),
+      tx.query<{ id: string; recipient: string }>(
+        `select * from public.claim_cloud_outbox($1, 'test', 10, 60)`,
+        [t.channelId],
+      ),
     )
     expect(claimed.rows.map((r) => [r.id, r.recipient])).toEqual([[sent.id, '5215511111111']])
     await asService(db, async (tx) => {
       await tx.query(`select public.mark_sent($1, 'wamid.1')`, [sent.id])
-      await tx.query(`select public.record_delivery_failure($1, 'wamid.1', '131026: Message undeliverable')`, [
-        t.channelId,
-      ])
+      await tx.query(
+        `select public.record_delivery_failure($1, 'wamid.1', '131026: Message undeliverable')`,
+        [t.channelId],
+      )
     })
-    const failed = await row<{ status: string; error: string }>(db, 'select status, error from public.messages where id = $1', [
-      sent.id,
-    ])
+    const failed = await row<{ status: string; error: string }>(
+      db,
+      'select status, error from public.messages where id = $1',
+      [sent.id],
+    )
     expect(failed).toEqual({ status: 'failed', error: '131026: Message undeliverable' })
   })
 })
@@ -147,7 +199,9 @@ describe.each(backends)('the 24-hour service window on $kind', (backend) => {
     const t = await cloudTenant(db)
     await closeWindow(db, t.conversationId)
     await expectRelevoError(
-      asUser(db, t.agentId, (tx) => tx.query(`select public.send_agent_message($1, 'Hola')`, [t.conversationId])),
+      asUser(db, t.agentId, (tx) =>
+        tx.query(`select public.send_agent_message($1, 'Hola')`, [t.conversationId]),
+      ),
       409,
       'outside_service_window',
     )
@@ -177,7 +231,9 @@ describe.each(backends)('the 24-hour service window on $kind', (backend) => {
       row<{ r: unknown }>(tx, `select public.enqueue_ai_reply($1, 'Hola') as r`, [trigger.id]),
     )
     expect(refused.r).toEqual({ enqueued: false, reason: 'outside_service_window' })
-    await asService(db, (tx) => tx.query(`select public.ai_handoff($1, 'outside_service_window')`, [t.conversationId]))
+    await asService(db, (tx) =>
+      tx.query(`select public.ai_handoff($1, 'outside_service_window')`, [t.conversationId]),
+    )
     const out = await row<{ n: number; reason: string }>(
       db,
       `select (select count(*)::int from public.messages where conversation_id = $1 and direction = 'out' and not private) n,
@@ -189,16 +245,23 @@ describe.each(backends)('the 24-hour service window on $kind', (backend) => {
 
   it('inside the window, and on WhatsApp Web numbers always, free text goes; templates only on Cloud API', async () => {
     const t = await cloudTenant(db)
-    await asUser(db, t.agentId, (tx) => tx.query(`select public.send_agent_message($1, 'Hola')`, [t.conversationId]))
+    await asUser(db, t.agentId, (tx) =>
+      tx.query(`select public.send_agent_message($1, 'Hola')`, [t.conversationId]),
+    )
     const web = await createTenant(db)
     const chat = await ingest(db, web.channelId)
-    await db.query(`update public.conversations set last_customer_message_at = now() - interval '30 days' where id = $1`, [
-      chat.conversation_id,
-    ])
-    await asUser(db, web.agentId, (tx) => tx.query(`select public.send_agent_message($1, 'Hola')`, [chat.conversation_id]))
+    await db.query(
+      `update public.conversations set last_customer_message_at = now() - interval '30 days' where id = $1`,
+      [chat.conversation_id],
+    )
+    await asUser(db, web.agentId, (tx) =>
+      tx.query(`select public.send_agent_message($1, 'Hola')`, [chat.conversation_id]),
+    )
     await expectRelevoError(
       asUser(db, web.agentId, (tx) =>
-        tx.query(`select public.send_template_message($1, 'hello', 'es', '{}', 'Hola')`, [chat.conversation_id]),
+        tx.query(`select public.send_template_message($1, 'hello', 'es', '{}', 'Hola')`, [
+          chat.conversation_id,
+        ]),
       ),
       409,
       'templates_need_cloud_api',

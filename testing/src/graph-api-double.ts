@@ -49,8 +49,18 @@ export const DEMO_NUMBER = {
 }
 
 export const DEMO_TEMPLATES = [
-  { name: 'order_update', language: 'es_MX', category: 'UTILITY', body: 'Hola {{1}}, tu pedido {{2}} va en camino.' },
-  { name: 'follow_up', language: 'es_MX', category: 'MARKETING', body: 'Hola {{1}}, ¿podemos ayudarte con algo más?' },
+  {
+    name: 'order_update',
+    language: 'es_MX',
+    category: 'UTILITY',
+    body: 'Hola {{1}}, tu pedido {{2}} va en camino.',
+  },
+  {
+    name: 'follow_up',
+    language: 'es_MX',
+    category: 'MARKETING',
+    body: 'Hola {{1}}, ¿podemos ayudarte con algo más?',
+  },
   { name: 'hello_world', language: 'en_US', category: 'UTILITY', body: 'Hello World' },
 ]
 
@@ -71,12 +81,17 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
     const raw = JSON.stringify(messagesWebhook(number, value))
     const init = {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': await hubSignature(raw, appSecret) },
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': await hubSignature(raw, appSecret),
+      },
       body: raw,
     }
     const target = options.webhook
     if (!target) throw new Error('The Graph API double has no webhook target: pass options.webhook')
-    return typeof target === 'string' ? fetch(target, init) : target(new Request('http://functions/webhooks/whatsapp', init))
+    return typeof target === 'string'
+      ? fetch(target, init)
+      : target(new Request('http://functions/webhooks/whatsapp', init))
   }
 
   /** Meta's throughput: over `rate` sends within the last second is 130429. */
@@ -103,9 +118,18 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
       return graphError(130429)
     }
     const template = body.type === 'template' ? templateOf(body.template) : null
-    const text = body.type === 'text' ? String((body.text as { body?: unknown } | undefined)?.body ?? '') : null
-    if (body.type !== 'text' && body.type !== 'template') return graphError(100, `Unsupported type ${String(body.type)}`)
-    const message: SentMessage = { id: newWamid(), to: to.replace(/^\+/, ''), type: String(body.type), text, template, at: Date.now() }
+    const text =
+      body.type === 'text' ? String((body.text as { body?: unknown } | undefined)?.body ?? '') : null
+    if (body.type !== 'text' && body.type !== 'template')
+      return graphError(100, `Unsupported type ${String(body.type)}`)
+    const message: SentMessage = {
+      id: newWamid(),
+      to: to.replace(/^\+/, ''),
+      type: String(body.type),
+      text,
+      template,
+      at: Date.now(),
+    }
     sent.push(message)
     if (options.autoStatuses) {
       void (async () => {
@@ -173,7 +197,8 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
     if (request.method === 'GET' && what === 'sent') return Response.json(sent)
     if (request.method === 'POST' && what === 'messages') {
       const input = (await request.json()) as { from?: string; name?: string; body?: string }
-      if (!input.from || !input.body) return Response.json({ error: 'from and body are required' }, { status: 400 })
+      if (!input.from || !input.body)
+        return Response.json({ error: 'from and body are required' }, { status: 400 })
       const result = await customerSends(input.from, input.name ?? input.from, 'text', { body: input.body })
       return Response.json(result)
     }
@@ -191,7 +216,8 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
     number,
     appSecret,
     handle,
-    fetch: ((input: RequestInfo | URL, init?: RequestInit) => handle(new Request(input, init))) as typeof fetch,
+    fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+      handle(new Request(input, init))) as typeof fetch,
     sent,
     receipts,
     get throttled() {
@@ -208,8 +234,11 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
     customerWrites: (input: { from: string; name: string; body: string }) =>
       customerSends(input.from, input.name, 'text', { body: input.body }),
     /** A status update of a message the business sent. */
-    reportStatus: (id: string, status: 'sent' | 'delivered' | 'read' | 'failed', error?: { code: number; title: string }) =>
-      deliver({ statuses: [statusItem(id, sent.find((m) => m.id === id)?.to ?? '0', status, error)] }),
+    reportStatus: (
+      id: string,
+      status: 'sent' | 'delivered' | 'read' | 'failed',
+      error?: { code: number; title: string },
+    ) => deliver({ statuses: [statusItem(id, sent.find((m) => m.id === id)?.to ?? '0', status, error)] }),
   }
 }
 

@@ -37,7 +37,10 @@ export function messagesWebhook(number: NumberMetadata, value: WebhookValue) {
             field: 'messages',
             value: {
               messaging_product: 'whatsapp',
-              metadata: { display_phone_number: number.displayPhoneNumber, phone_number_id: number.phoneNumberId },
+              metadata: {
+                display_phone_number: number.displayPhoneNumber,
+                phone_number_id: number.phoneNumberId,
+              },
               ...value,
             },
           },
@@ -96,16 +99,23 @@ export async function hubSignature(rawBody: string, appSecret: string): Promise<
 
 /** Titles and HTTP statuses of the Graph API errors the double can answer with. */
 export const META_ERRORS: Record<number, { title: string; details: string; status: number; type: string }> = {
-  190: { title: 'Access token has expired', details: 'Error validating access token', status: 401, type: 'OAuthException' },
+  190: {
+    title: 'Access token has expired',
+    details: 'Error validating access token',
+    status: 401,
+    type: 'OAuthException',
+  },
   130429: {
     title: 'Rate limit hit',
-    details: 'Message failed to send because there were too many messages sent from this phone number in a short period of time',
+    details:
+      'Message failed to send because there were too many messages sent from this phone number in a short period of time',
     status: 400,
     type: 'OAuthException',
   },
   131026: {
     title: 'Message undeliverable',
-    details: 'Unable to deliver message. The recipient may not be on WhatsApp or may have blocked the business',
+    details:
+      'Unable to deliver message. The recipient may not be on WhatsApp or may have blocked the business',
     status: 400,
     type: 'OAuthException',
   },
@@ -115,12 +125,22 @@ export const META_ERRORS: Record<number, { title: string; details: string; statu
     status: 400,
     type: 'OAuthException',
   },
-  100: { title: 'Invalid parameter', details: 'The request included an unsupported or misspelled parameter', status: 400, type: 'OAuthException' },
+  100: {
+    title: 'Invalid parameter',
+    details: 'The request included an unsupported or misspelled parameter',
+    status: 400,
+    type: 'OAuthException',
+  },
 }
 
 /** A Graph API error response: `{error: {message, type, code, error_data, fbtrace_id}}`. */
 export function graphError(code: keyof typeof META_ERRORS | number, details?: string): Response {
-  const known = META_ERRORS[code] ?? { title: 'Unknown error', details: '', status: 400, type: 'OAuthException' }
+  const known = META_ERRORS[code] ?? {
+    title: 'Unknown error',
+    details: '',
+    status: 400,
+    type: 'OAuthException',
+  }
   const body = {
     error: {
       message: `(#${code}) ${known.title}`,

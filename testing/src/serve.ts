@@ -27,10 +27,7 @@ async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
   })
 }
 
-export async function serve(
-  handler: (request: Request) => Promise<Response>,
-  port = 0,
-): Promise<Served> {
+export async function serve(handler: (request: Request) => Promise<Response>, port = 0): Promise<Served> {
   const server = createServer(async (req, res) => {
     const controller = new AbortController()
     res.on('close', () => controller.abort())

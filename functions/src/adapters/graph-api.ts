@@ -6,7 +6,13 @@
  * `GraphApiError`s; a network failure or timeout is code 0.
  */
 import { z } from 'zod'
-import { type CloudChannel, type GraphApi, GraphApiError, type OutgoingMessage, type Template } from '../cloud-api/ports.ts'
+import {
+  type CloudChannel,
+  type GraphApi,
+  GraphApiError,
+  type OutgoingMessage,
+  type Template,
+} from '../cloud-api/ports.ts'
 
 export interface GraphApiOptions {
   baseUrl: string
@@ -16,10 +22,18 @@ export interface GraphApiOptions {
 }
 
 const errorBody = z.object({
-  error: z.object({ code: z.number(), message: z.string().optional(), error_data: z.object({ details: z.string() }).partial().optional() }),
+  error: z.object({
+    code: z.number(),
+    message: z.string().optional(),
+    error_data: z.object({ details: z.string() }).partial().optional(),
+  }),
 })
 const sendBody = z.object({ messages: z.array(z.object({ id: z.string().min(1) })).min(1) })
-const numberBody = z.object({ display_phone_number: z.string(), verified_name: z.string(), quality_rating: z.string().default('UNKNOWN') })
+const numberBody = z.object({
+  display_phone_number: z.string(),
+  verified_name: z.string(),
+  quality_rating: z.string().default('UNKNOWN'),
+})
 const templatesBody = z.object({
   data: z.array(
     z.object({
@@ -34,7 +48,8 @@ const templatesBody = z.object({
 
 function payload(message: OutgoingMessage): Record<string, unknown> {
   const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: message.to }
-  if (message.kind === 'text') return { ...base, type: 'text', text: { body: message.body, preview_url: false } }
+  if (message.kind === 'text')
+    return { ...base, type: 'text', text: { body: message.body, preview_url: false } }
   const { name, language, parameters } = message.template
   const components = parameters.length
     ? [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text })) }]
@@ -60,7 +75,8 @@ export function graphApiFor(options: GraphApiOptions) {
       const json: unknown = await response.json().catch(() => null)
       if (response.ok) return json
       const parsed = errorBody.safeParse(json)
-      if (!parsed.success) throw new GraphApiError(0, `HTTP ${response.status} without an error object`, response.status)
+      if (!parsed.success)
+        throw new GraphApiError(0, `HTTP ${response.status} without an error object`, response.status)
       const { code, message, error_data } = parsed.data.error
       // Meta's message is "(#code) Title"; the title alone is what the desk shows.
       const title = message?.replace(/^\(#\d+\)\s*/, '') || error_data?.details || 'error'
@@ -82,9 +98,16 @@ export function graphApiFor(options: GraphApiOptions) {
         })
       },
       async numberInfo() {
-        const json = await call('GET', `${channel.phoneNumberId}?fields=display_phone_number,verified_name,quality_rating`)
+        const json = await call(
+          'GET',
+          `${channel.phoneNumberId}?fields=display_phone_number,verified_name,quality_rating`,
+        )
         const info = numberBody.parse(json)
-        return { displayPhoneNumber: info.display_phone_number, verifiedName: info.verified_name, qualityRating: info.quality_rating }
+        return {
+          displayPhoneNumber: info.display_phone_number,
+          verifiedName: info.verified_name,
+          qualityRating: info.quality_rating,
+        }
       },
       async templates() {
         const json = await call('GET', `${channel.wabaId}/message_templates?limit=100`)

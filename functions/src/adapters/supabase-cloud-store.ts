@@ -49,13 +49,25 @@ function toChannel(data: unknown): CloudChannel | null {
 export function createSupabaseCloudStore(client: () => Db): CloudStore {
   return {
     async channelForNumber(phoneNumberId) {
-      return toChannel(check('route webhook', await client().rpc('cloud_api_channel_for_number', { p_phone_number_id: phoneNumberId })))
+      return toChannel(
+        check(
+          'route webhook',
+          await client().rpc('cloud_api_channel_for_number', { p_phone_number_id: phoneNumberId }),
+        ),
+      )
     },
     async channel(channelId) {
-      return toChannel(check('load Cloud API channel', await client().rpc('cloud_api_channel', { p_channel_id: channelId })))
+      return toChannel(
+        check('load Cloud API channel', await client().rpc('cloud_api_channel', { p_channel_id: channelId })),
+      )
     },
     async verifyTokenKnown(token) {
-      return check('check verify token', await client().rpc('cloud_api_verify_token_known', { p_verify_token: token })) === true
+      return (
+        check(
+          'check verify token',
+          await client().rpc('cloud_api_verify_token_known', { p_verify_token: token }),
+        ) === true
+      )
     },
     async ingest(messages) {
       const data = check(
@@ -80,7 +92,10 @@ export function createSupabaseCloudStore(client: () => Db): CloudStore {
     async recordStatus(status) {
       const params = { p_channel_id: status.channelId, p_wa_message_id: status.waMessageId }
       if (status.status === 'failed') {
-        check('record delivery failure', await client().rpc('record_delivery_failure', { ...params, p_error: status.error }))
+        check(
+          'record delivery failure',
+          await client().rpc('record_delivery_failure', { ...params, p_error: status.error }),
+        )
       } else {
         check('record ack', await client().rpc('record_ack', { ...params, p_status: status.status }))
       }
@@ -98,20 +113,40 @@ export function createSupabaseCloudStore(client: () => Db): CloudStore {
       return z
         .array(outboxRow)
         .parse(data ?? [])
-        .map((r) => ({ id: r.id, conversationId: r.conversation_id, recipient: r.recipient, body: r.body, template: r.template, attempts: r.attempts }))
+        .map((r) => ({
+          id: r.id,
+          conversationId: r.conversation_id,
+          recipient: r.recipient,
+          body: r.body,
+          template: r.template,
+          attempts: r.attempts,
+        }))
     },
     async markSent(messageId, wamid) {
       check('mark sent', await client().rpc('mark_sent', { p_message_id: messageId, p_wa_message_id: wamid }))
     },
     async markFailed(messageId, error, retryable) {
-      check('mark failed', await client().rpc('mark_failed', { p_message_id: messageId, p_error: error, p_retryable: retryable }))
+      check(
+        'mark failed',
+        await client().rpc('mark_failed', {
+          p_message_id: messageId,
+          p_error: error,
+          p_retryable: retryable,
+        }),
+      )
     },
     async nextDue(channelId) {
-      const data = check('next outbox time', await client().rpc('next_outbox_due', { p_channel_id: channelId }))
+      const data = check(
+        'next outbox time',
+        await client().rpc('next_outbox_due', { p_channel_id: channelId }),
+      )
       return data ? Date.parse(data) : null
     },
     async setChannelError(channelId, error) {
-      check('set channel error', await client().rpc('set_cloud_api_error', { p_channel_id: channelId, p_error: error }))
+      check(
+        'set channel error',
+        await client().rpc('set_cloud_api_error', { p_channel_id: channelId, p_error: error }),
+      )
     },
     async recordCheck(channelId, info) {
       check(

@@ -36,7 +36,10 @@ export function createSupabaseMaintenance(db: Db): MaintenanceStore {
     },
 
     async cloudChannelsWithDueOutbox() {
-      const data = check('list Cloud API channels with due messages', await db.rpc('cloud_channels_with_due_outbox'))
+      const data = check(
+        'list Cloud API channels with due messages',
+        await db.rpc('cloud_channels_with_due_outbox'),
+      )
       return z.array(z.string()).parse(data ?? [])
     },
 

@@ -12,8 +12,14 @@ import { createPacer } from './pacer.ts'
 import type { CloudChannel, CloudOutboxRow, CloudStore, GraphApi, GraphApiFor } from './ports.ts'
 import { sendOutcome } from './send-outcome.ts'
 
+/** What the sender needs of the store (the webhook and the routes use the rest). */
+export type SenderStore = Pick<
+  CloudStore,
+  'channel' | 'claim' | 'markSent' | 'markFailed' | 'nextDue' | 'setChannelError'
+>
+
 export interface SenderDeps {
-  cloudStore: CloudStore
+  cloudStore: SenderStore
   graphFor: GraphApiFor
   logger: Logger
   now: () => number
@@ -74,6 +80,9 @@ export async function drain(channelId: string, deps: SenderDeps): Promise<DrainR
   const state = { broken: false }
   const started = deps.now()
   const batch = Math.min(100, channel.messagesPerSecond)
+  // Rows this drain already sent or is sending. A claim can return one of them again when its
+  // mark_sent is slower than the lease (a busy database): it must not be sent twice.
+  const taken = new Set<string>()
   while (!state.broken) {
     if (deps.now() - started > ALARM_BUDGET_MS) {
       report.more = true
@@ -84,6 +93,8 @@ export async function drain(channelId: string, deps: SenderDeps): Promise<DrainR
     for (const row of rows) {
       // After a token error the rest keep their lease and are sent once an admin fixed the token.
       if (state.broken) break
+      if (taken.has(row.id)) continue
+      taken.add(row.id)
       await nextSlot()
       const send = sendOne(row, { channel, graph, deps, report, state }).finally(() => inFlight.delete(send))
       inFlight.add(send)
@@ -102,7 +113,10 @@ interface SendContext {
   state: { broken: boolean }
 }
 
-async function sendOne(row: CloudOutboxRow, { channel, graph, deps, report, state }: SendContext): Promise<void> {
+async function sendOne(
+  row: CloudOutboxRow,
+  { channel, graph, deps, report, state }: SendContext,
+): Promise<void> {
   const log = deps.logger.child({ channelId: channel.channelId, messageId: row.id })
   let wamid: string
   try {
@@ -130,5 +144,7 @@ async function sendOne(row: CloudOutboxRow, { channel, graph, deps, report, stat
     .then(() => {
       report.sent += 1
     })
-    .catch((error: unknown) => log.error({ err: error, wamid }, 'sent but mark_sent failed; the lease expires'))
+    .catch((error: unknown) =>
+      log.error({ err: error, wamid }, 'sent but mark_sent failed; the lease expires'),
+    )
 }

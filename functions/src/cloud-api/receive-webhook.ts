@@ -45,7 +45,8 @@ export async function receiveWebhook(
   if (channels.size === 0) return { outcome: 'ignored', reason: 'unknown_numbers', unknownNumbers }
   const secrets = new Set([...channels.values()].map((c) => c.appSecret))
   for (const secret of secrets) {
-    if (!(await verifyHubSignature(raw, signature, secret))) return { outcome: 'unauthorized', reason: 'bad_signature' }
+    if (!(await verifyHubSignature(raw, signature, secret)))
+      return { outcome: 'unauthorized', reason: 'bad_signature' }
   }
 
   const messages: CloudIngest[] = []

@@ -26,11 +26,19 @@ export function sendOutcome(error: unknown): SendOutcome {
         error: `outside_service_window (${what}): the customer last wrote more than 24 hours ago; send an approved template`,
       }
     case 131026:
-      return { kind: 'failed', error: `undeliverable (${what}): the number may not be on WhatsApp or blocked the business` }
+      return {
+        kind: 'failed',
+        error: `undeliverable (${what}): the number may not be on WhatsApp or blocked the business`,
+      }
     case 190:
-      return { kind: 'channel_error', error: `token_invalid (${what}): save a new access token on the Connection screen` }
+      return {
+        kind: 'channel_error',
+        error: `token_invalid (${what}): save a new access token on the Connection screen`,
+      }
     default:
       // Network failures (code 0) and Meta's 5xx are worth another attempt; other refusals are final.
-      return error.code === 0 || error.httpStatus >= 500 ? { kind: 'retry', error: what } : { kind: 'failed', error: what }
+      return error.code === 0 || error.httpStatus >= 500
+        ? { kind: 'retry', error: what }
+        : { kind: 'failed', error: what }
   }
 }

@@ -3,15 +3,11 @@
  * How the database webhook and the sweeper hand a Cloud API channel's outbox to its sender:
  * through the `CHANNEL_SENDER` Durable Object binding in the Worker, in-process in Node tests.
  */
+import type { SenderBinding } from '../config/config.ts'
 import { ConfigError } from '../shared/errors.ts'
 
 /** Tells the channel's sender that its outbox has work; resolves once the sender stored that. */
 export type WakeSender = (channelId: string) => Promise<void>
-
-export interface SenderBinding {
-  idFromName(name: string): unknown
-  get(id: unknown): { notify(channelId: string): Promise<unknown> }
-}
 
 export function durableWakeSender(namespace: SenderBinding | undefined): WakeSender {
   return async (channelId) => {

@@ -18,7 +18,13 @@ const payload = {
             metadata: { display_phone_number: '15550783881', phone_number_id: '106540352242922' },
             contacts: [{ profile: { name: 'Sheena' }, wa_id: '16505551234' }],
             messages: [
-              { from: '16505551234', id: 'wamid.A', timestamp: '1749416383', type: 'text', text: { body: 'Hi' } },
+              {
+                from: '16505551234',
+                id: 'wamid.A',
+                timestamp: '1749416383',
+                type: 'text',
+                text: { body: 'Hi' },
+              },
               {
                 from: '16505551234',
                 id: 'wamid.B',
@@ -31,9 +37,17 @@ const payload = {
                 id: 'wamid.C',
                 timestamp: '1749416385',
                 type: 'contacts',
-                contacts: [{ name: { formatted_name: 'Ana López' }, phones: [{ phone: '+52 55 1234 5678' }] }],
+                contacts: [
+                  { name: { formatted_name: 'Ana López' }, phones: [{ phone: '+52 55 1234 5678' }] },
+                ],
               },
-              { from: '16505551234', id: 'wamid.D', timestamp: '1749416386', type: 'audio', audio: { id: 'm1', mime_type: 'audio/ogg', voice: true } },
+              {
+                from: '16505551234',
+                id: 'wamid.D',
+                timestamp: '1749416386',
+                type: 'audio',
+                audio: { id: 'm1', mime_type: 'audio/ogg', voice: true },
+              },
             ],
           },
         },
@@ -79,8 +93,15 @@ describe("Meta's messages webhook", () => {
   })
 
   it('verifies X-Hub-Signature-256 over the raw bytes only', async () => {
-    const raw = new TextEncoder().encode('{"object":"whatsapp_business_account","entry":[]}').buffer as ArrayBuffer
-    const key = await crypto.subtle.importKey('raw', new TextEncoder().encode('s3cret'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    const raw = new TextEncoder().encode('{"object":"whatsapp_business_account","entry":[]}')
+      .buffer as ArrayBuffer
+    const key = await crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode('s3cret'),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    )
     const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, raw))
     const header = `sha256=${[...mac].map((b) => b.toString(16).padStart(2, '0')).join('')}`
     const signature = signatureBytes(header)
@@ -93,14 +114,14 @@ describe("Meta's messages webhook", () => {
 
   it("maps Meta's error codes to retry, failed or channel error", () => {
     const outcome = (code: number, status = 400) => sendOutcome(new GraphApiError(code, 'title', status)).kind
-    expect([outcome(130429), outcome(131047), outcome(131026), outcome(190, 401), outcome(0, 0), outcome(1, 500), outcome(100)]).toEqual([
-      'retry',
-      'failed',
-      'failed',
-      'channel_error',
-      'retry',
-      'retry',
-      'failed',
-    ])
+    expect([
+      outcome(130429),
+      outcome(131047),
+      outcome(131026),
+      outcome(190, 401),
+      outcome(0, 0),
+      outcome(1, 500),
+      outcome(100),
+    ]).toEqual(['retry', 'failed', 'failed', 'channel_error', 'retry', 'retry', 'failed'])
   })
 })

@@ -22,7 +22,9 @@ const status = z
     id: z.string().min(1),
     status: z.string(),
     errors: z
-      .array(z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional() }).loose())
+      .array(
+        z.object({ code: z.number(), title: z.string().optional(), message: z.string().optional() }).loose(),
+      )
       .optional(),
   })
   .loose()
@@ -32,7 +34,14 @@ const value = z
     messaging_product: z.literal('whatsapp'),
     metadata: z.object({ phone_number_id: z.string().min(1), display_phone_number: z.string().optional() }),
     contacts: z
-      .array(z.object({ profile: z.object({ name: z.string() }).partial().optional(), wa_id: z.string().optional() }).loose())
+      .array(
+        z
+          .object({
+            profile: z.object({ name: z.string() }).partial().optional(),
+            wa_id: z.string().optional(),
+          })
+          .loose(),
+      )
       .optional(),
     messages: z.array(message).optional(),
     statuses: z.array(status).optional(),
@@ -42,16 +51,20 @@ const value = z
 export const webhookPayload = z.object({
   object: z.literal('whatsapp_business_account'),
   entry: z.array(
-    z.object({ id: z.string(), changes: z.array(z.object({ field: z.string(), value: z.unknown() })) }).loose(),
+    z
+      .object({ id: z.string(), changes: z.array(z.object({ field: z.string(), value: z.unknown() })) })
+      .loose(),
   ),
 })
 export type WebhookPayload = z.infer<typeof webhookPayload>
 
-export type RawStatus = { waMessageId: string; status: 'sent' | 'delivered' | 'read' } | {
-  waMessageId: string
-  status: 'failed'
-  error: string
-}
+export type RawStatus =
+  | { waMessageId: string; status: 'sent' | 'delivered' | 'read' }
+  | {
+      waMessageId: string
+      status: 'failed'
+      error: string
+    }
 
 /** What one number of the payload asks Relevo to store (without channel ids: routing comes next). */
 export interface NumberBatch {
@@ -85,7 +98,10 @@ export function readWebhook(payload: WebhookPayload): Map<string, NumberBatch> {
 }
 
 type Message = z.infer<typeof message>
-type Content = Omit<CloudIngest, 'channelId' | 'waMessageId' | 'chatId' | 'customerName' | 'customerPhone' | 'sentAt'>
+type Content = Omit<
+  CloudIngest,
+  'channelId' | 'waMessageId' | 'chatId' | 'customerName' | 'customerPhone' | 'sentAt'
+>
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined)
 const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {})
@@ -121,8 +137,16 @@ function mapContent(m: Message): Content {
     return { type: m.type as (typeof MEDIA_TYPES)[number], body: str(part.caption) ?? '', media }
   }
   if (m.type === 'location') {
-    const location = { latitude: Number(part.latitude), longitude: Number(part.longitude), name: str(part.name) }
-    return { type: 'location', body: [str(part.name), str(part.address)].filter(Boolean).join(', '), media: { waType: 'location', location } }
+    const location = {
+      latitude: Number(part.latitude),
+      longitude: Number(part.longitude),
+      name: str(part.name),
+    }
+    return {
+      type: 'location',
+      body: [str(part.name), str(part.address)].filter(Boolean).join(', '),
+      media: { waType: 'location', location },
+    }
   }
   if (m.type === 'contacts') {
     const raw = (m as Record<string, unknown>).contacts
@@ -134,14 +158,26 @@ function mapContent(m: Message): Content {
     return { type: 'text', body: lines.join('\n'), media: { waType: 'contacts' } }
   }
   if (m.type === 'reaction') {
-    return { type: 'text', body: str(part.emoji) ?? '', media: { waType: 'reaction', reactedTo: str(part.message_id) } }
+    return {
+      type: 'text',
+      body: str(part.emoji) ?? '',
+      media: { waType: 'reaction', reactedTo: str(part.message_id) },
+    }
   }
   if (m.type === 'interactive') {
     const reply = obj(part.button_reply ?? part.list_reply)
-    return { type: 'text', body: str(reply.title) ?? '', media: { waType: 'interactive', replyId: str(reply.id) } }
+    return {
+      type: 'text',
+      body: str(reply.title) ?? '',
+      media: { waType: 'interactive', replyId: str(reply.id) },
+    }
   }
   if (m.type === 'button') {
-    return { type: 'text', body: str(part.text) ?? '', media: { waType: 'button', payload: str(part.payload) } }
+    return {
+      type: 'text',
+      body: str(part.text) ?? '',
+      media: { waType: 'button', payload: str(part.payload) },
+    }
   }
   return { type: 'unsupported', body: '', media: { waType: m.type } }
 }

@@ -5,7 +5,6 @@
  */
 import { z } from 'zod'
 import { MODEL_BUDGET_MS, worstHttpMs, worstModelMs } from '../pipeline/run-budget.ts'
-import type { SenderBinding } from '../cloud-api/wake.ts'
 import { ConfigError } from '../shared/errors.ts'
 
 /**
@@ -15,6 +14,12 @@ import { ConfigError } from '../shared/errors.ts'
 export interface AgentNamespace {
   idFromName(name: string): unknown
   get(id: unknown): { notify(conversationId: string, messageId: string): Promise<unknown> }
+}
+
+/** What the Worker needs of the `DurableObjectNamespace<ChannelSender>` binding (one sender per Cloud API channel). */
+export interface SenderBinding {
+  idFromName(name: string): unknown
+  get(id: unknown): { notify(channelId: string): Promise<unknown> }
 }
 
 /** The rate-limiting binding's surface (Workers' `RateLimit`), declared here so Node-side code type-checks too. */

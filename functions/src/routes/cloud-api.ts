@@ -23,9 +23,14 @@ export function cloudApiRoutes(deps: AppDeps) {
   const agent = requireCaller({ admin: false, ops: false, ...fetchDeps })
   const admin = requireCaller({ admin: true, ops: false, ...fetchDeps })
 
-  async function channelFor(c: { env: AuthEnv['Bindings']; var: AuthEnv['Variables']; req: { param(n: 'id'): string } }) {
+  async function channelFor(c: {
+    env: AuthEnv['Bindings']
+    var: AuthEnv['Variables']
+    req: { param(n: 'id'): string }
+  }) {
     const caller = c.var.caller
-    if (caller.kind !== 'agent') throw new AuthError('agent_required', 'Agent token required', { status: 403 })
+    if (caller.kind !== 'agent')
+      throw new AuthError('agent_required', 'Agent token required', { status: 403 })
     const id = channelId.safeParse(c.req.param('id'))
     if (!id.success) throw new InputError('invalid_channel_id', 'The channel id is a UUID')
     // Read as the caller first: RLS hides other tenants' numbers.
@@ -35,7 +40,10 @@ export function cloudApiRoutes(deps: AppDeps) {
     )
     const svc = services(c.env, deps)
     const channel = visible ? await svc.cloudStore.channel(id.data) : null
-    if (!channel) throw new RelevoError('channel_not_found', 'No Cloud API channel with that id in your tenant', { status: 404 })
+    if (!channel)
+      throw new RelevoError('channel_not_found', 'No Cloud API channel with that id in your tenant', {
+        status: 404,
+      })
     return { svc, channel }
   }
 
@@ -56,20 +64,31 @@ export function cloudApiRoutes(deps: AppDeps) {
     return c.json({
       templates: templates
         .filter((t) => t.status === 'APPROVED')
-        .map((t) => ({ name: t.name, language: t.language, category: t.category, body: t.body, parameter_count: t.parameterCount })),
+        .map((t) => ({
+          name: t.name,
+          language: t.language,
+          category: t.category,
+          body: t.body,
+          parameter_count: t.parameterCount,
+        })),
     })
   })
   return app
 }
 
 /** A Graph API call for the dashboard: Meta's refusal becomes a 409 that says why; 190 also flags the number. */
-async function graphCall<T>(svc: Services, channel: CloudChannel, call: (graph: ReturnType<Services['graphFor']>) => Promise<T>) {
+async function graphCall<T>(
+  svc: Services,
+  channel: CloudChannel,
+  call: (graph: ReturnType<Services['graphFor']>) => Promise<T>,
+) {
   try {
     return await call(svc.graphFor(channel))
   } catch (error) {
     if (!(error instanceof GraphApiError)) throw error
     const outcome = sendOutcome(error)
-    if (outcome.kind === 'channel_error') await svc.cloudStore.setChannelError(channel.channelId, outcome.error)
+    if (outcome.kind === 'channel_error')
+      await svc.cloudStore.setChannelError(channel.channelId, outcome.error)
     throw new RelevoError('graph_api_refused', `Meta's Graph API refused: ${error.code} ${error.title}`, {
       status: 409,
       hint:

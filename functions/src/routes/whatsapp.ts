@@ -6,8 +6,8 @@
  * app secrets (401 and nothing stored otherwise), stores messages and statuses, then answers 200.
  */
 import { Hono } from 'hono'
-import type { Bindings } from '../config/config.ts'
 import { receiveWebhook } from '../cloud-api/receive-webhook.ts'
+import type { Bindings } from '../config/config.ts'
 import { AuthError } from '../shared/errors.ts'
 import { type AppDeps, services } from '../wiring/services.ts'
 
@@ -18,7 +18,8 @@ export function whatsappWebhookRoutes(deps: AppDeps) {
     const mode = c.req.query('hub.mode')
     const token = c.req.query('hub.verify_token')
     const challenge = c.req.query('hub.challenge') ?? ''
-    const known = mode === 'subscribe' && token ? await services(c.env, deps).cloudStore.verifyTokenKnown(token) : false
+    const known =
+      mode === 'subscribe' && token ? await services(c.env, deps).cloudStore.verifyTokenKnown(token) : false
     if (!known) return c.text('Forbidden: wrong hub.mode or hub.verify_token', 403)
     return c.text(challenge, 200)
   })
@@ -36,7 +37,10 @@ export function whatsappWebhookRoutes(deps: AppDeps) {
       })
     }
     if (result.unknownNumbers.length > 0) {
-      svc.logger.warn({ phoneNumberIds: result.unknownNumbers }, 'Cloud API webhook for numbers no channel has')
+      svc.logger.warn(
+        { phoneNumberIds: result.unknownNumbers },
+        'Cloud API webhook for numbers no channel has',
+      )
     }
     svc.logger.info(result, 'Cloud API webhook')
     return c.json(result, 200)

@@ -3,7 +3,7 @@
  * Channel senders in-process, for Node (integration tests, benchmark): the same SenderCore as the
  * ChannelSender Durable Object over the in-memory storage whose alarm is a timer.
  */
-import { type SenderDeps, SenderCore } from '../cloud-api/channel-sender.ts'
+import { SenderCore, type SenderDeps } from '../cloud-api/channel-sender.ts'
 import type { WakeSender } from '../cloud-api/wake.ts'
 import { idleStorages, MemoryAgentStorage } from './local-agents.ts'
 

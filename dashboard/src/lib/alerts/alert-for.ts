@@ -25,7 +25,8 @@ export function alertFor(change: Change): Alert | null {
     const chan = change.record
     const was = change.old_record?.status
     const status = chan.status
-    if ((status !== 'disconnected' && status !== 'logged_out' && status !== 'error') || was === status) return null
+    if ((status !== 'disconnected' && status !== 'logged_out' && status !== 'error') || was === status)
+      return null
     return { kind: 'channel', channelId: chan.id, status, name: chan.phone || chan.name }
   }
   return null

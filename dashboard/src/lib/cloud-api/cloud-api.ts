@@ -45,9 +45,15 @@ async function callFunctions<T>(db: Db, method: 'GET' | 'POST', path: string): P
   if (!token) throw new DeskError('session_expired', 'Not signed in', { authExpired: true })
   let response: Response
   try {
-    response = await fetch(`${functionsUrl()}${path}`, { method, headers: { authorization: `Bearer ${token}` } })
+    response = await fetch(`${functionsUrl()}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}` },
+    })
   } catch (cause) {
-    throw new DeskError('functions_unreachable', 'The functions app is unreachable', { retryable: true, cause })
+    throw new DeskError('functions_unreachable', 'The functions app is unreachable', {
+      retryable: true,
+      cause,
+    })
   }
   const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string }
   if (!response.ok) throw new DeskError(body.code ?? 'generic', body.message ?? `HTTP ${response.status}`)
@@ -60,7 +66,9 @@ export function createCloudApi(db: Db) {
       result(
         db
           .from('cloud_api_channels')
-          .select('channel_id, phone_number_id, waba_id, messages_per_second, display_phone_number, verified_name, quality_rating, checked_at, last_error'),
+          .select(
+            'channel_id, phone_number_id, waba_id, messages_per_second, display_phone_number, verified_name, quality_rating, checked_at, last_error',
+          ),
       ),
     /** Empty secrets are sent as null: the stored ones are kept (write-only). */
     save: (input: CloudChannelInput) =>
@@ -76,10 +84,16 @@ export function createCloudApi(db: Db) {
           p_verify_token: input.verifyToken || undefined,
         }),
       ),
-    test: (channelId: string) => callFunctions<NumberCheck>(db, 'POST', `/api/cloud-api/channels/${channelId}/test`),
+    test: (channelId: string) =>
+      callFunctions<NumberCheck>(db, 'POST', `/api/cloud-api/channels/${channelId}/test`),
     templates: async (channelId: string) =>
-      (await callFunctions<{ templates: Template[] }>(db, 'GET', `/api/cloud-api/channels/${channelId}/templates`))
-        .templates,
+      (
+        await callFunctions<{ templates: Template[] }>(
+          db,
+          'GET',
+          `/api/cloud-api/channels/${channelId}/templates`,
+        )
+      ).templates,
     sendTemplate: (conversationId: string, template: Template, parameters: string[], preview: string) =>
       result(
         db.rpc('send_template_message', {

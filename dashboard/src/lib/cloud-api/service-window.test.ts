@@ -11,7 +11,9 @@ describe('the 24-hour service window', () => {
       kind: 'open',
       msLeft: WINDOW_MS - 60_000,
     })
-    expect(serviceWindow('cloud_api', new Date(now - WINDOW_MS).toISOString(), now)).toEqual({ kind: 'closed' })
+    expect(serviceWindow('cloud_api', new Date(now - WINDOW_MS).toISOString(), now)).toEqual({
+      kind: 'closed',
+    })
     expect(serviceWindow('cloud_api', null, now)).toEqual({ kind: 'closed' })
   })
   it('shows hours and minutes left', () => {

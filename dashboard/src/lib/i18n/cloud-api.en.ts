@@ -19,7 +19,8 @@ export const cloudApiEn: Record<keyof typeof cloudApiEs, string> = {
   'cloud.tested': 'Meta answers: {name} ({phone}), quality {quality}',
   'cloud.lastError': 'Last error: {error}',
   'window.left': '24-hour window: {hours} h {minutes} min left to answer with free text',
-  'window.closed': "More than 24 hours since the customer's last message: WhatsApp delivers only approved templates.",
+  'window.closed':
+    "More than 24 hours since the customer's last message: WhatsApp delivers only approved templates.",
   'window.template': 'Template',
   'window.parameter': 'Parameter {n}',
   'window.preview': 'The customer will read:',
