@@ -71,7 +71,7 @@ async function postWebhook(b: Backend, raw: string, signature?: string) {
 }
 
 // Each test starts its own stand-in: generous under a loaded machine.
-const slow = { timeout: 180_000 }
+const slow = { timeout: 300_000 }
 
 describe('Meta webhook in', slow, () => {
   it('answers the verification challenge only for a known verify token', async () => {
