@@ -7,6 +7,8 @@
 import type { Json } from '@relevo/supabase/types'
 import { z } from 'zod'
 import type { CloudChannel, CloudStore } from '../cloud-api/ports.ts'
+import { StoreError } from '../shared/errors.ts'
+import { withRetry } from '../shared/retry.ts'
 import { check } from './postgrest.ts'
 import type { Db } from './supabase.ts'
 
@@ -123,7 +125,21 @@ export function createSupabaseCloudStore(client: () => Db): CloudStore {
         }))
     },
     async markSent(messageId, wamid) {
-      check('mark sent', await client().rpc('mark_sent', { p_message_id: messageId, p_wa_message_id: wamid }))
+      // Meta already accepted the message: if the wamid is not recorded, the lease expires and the
+      // message is sent again. mark_sent is idempotent, so a database hiccup is worth a few retries.
+      await withRetry(
+        async () =>
+          check(
+            'mark sent',
+            await client().rpc('mark_sent', { p_message_id: messageId, p_wa_message_id: wamid }),
+          ),
+        {
+          retries: 4,
+          baseDelayMs: 500,
+          maxDelayMs: 8_000,
+          isRetryable: (error) => error instanceof StoreError && error.code === 'db_error',
+        },
+      )
     },
     async markFailed(messageId, error, retryable) {
       check(
