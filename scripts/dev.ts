@@ -32,6 +32,8 @@ async function configFromEnv(): Promise<DevConfig> {
     webhookSecret: process.env.WEBHOOK_SECRET ?? 'local-webhook-secret',
     opsToken: process.env.OPS_TOKEN ?? 'local-ops-token',
     channelId: process.env.CHANNEL_ID ?? SEED_CHANNEL_ID,
+    graphApiUrl: process.env.GRAPH_API_URL ?? 'http://127.0.0.1:3200',
+    graphApiDouble: !process.env.GRAPH_API_URL,
   }
 }
 
@@ -54,6 +56,12 @@ function printWelcome(config: DevConfig): void {
   say(`    curl -s localhost:3100/simulator/messages -H 'content-type: application/json' \\`)
   say(`      -d '{"from":"5215512345678","name":"Juan","body":"Hola, ¿tienen envíos?"}'`)
   say("    curl -s localhost:3100/simulator/outbox        # what the customer's phone received")
+  if (config.graphApiDouble) {
+    say('  Or a customer of the demo Cloud API number (Graph API double on http://127.0.0.1:3200):')
+    say(`    curl -s localhost:3200/simulator/messages -H 'content-type: application/json' \\`)
+    say(`      -d '{"from":"5215512345678","name":"Juan","body":"Hola"}'`)
+    say('    curl -s localhost:3200/simulator/sent          # what the business sent')
+  }
   say('  Ctrl-C stops everything.')
 }
 
@@ -82,6 +90,7 @@ async function main(): Promise<void> {
   const config = await configFromEnv()
   for (const [name, port] of ports) {
     if (name === 'supabase stand-in' && !config.standIn) continue
+    if (name === 'graph api double' && !config.graphApiDouble) continue
     await assertPortFree(name, '127.0.0.1', port)
   }
   process.on('SIGINT', () => void stopAll(0))

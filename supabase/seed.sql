@@ -9,6 +9,17 @@ insert into public.channels (id, tenant_id, kind, name)
 values ('00000000-0000-4000-8000-000000000101', '00000000-0000-4000-8000-000000000001', 'whatsapp_web',
   'Demo WhatsApp');
 
+-- The demo Cloud API number, served by the Graph API double on 127.0.0.1:3200 (./relevo dev).
+insert into public.channels (id, tenant_id, kind, name, status, phone)
+values ('00000000-0000-4000-8000-000000000102', '00000000-0000-4000-8000-000000000001', 'cloud_api',
+  'Demo Cloud API', 'ready', '15550000001');
+insert into public.cloud_api_channels (channel_id, tenant_id, phone_number_id, waba_id)
+values ('00000000-0000-4000-8000-000000000102', '00000000-0000-4000-8000-000000000001', '100000000000001',
+  '200000000000001');
+insert into private.cloud_api_secrets (channel_id, tenant_id, access_token, app_secret, verify_token)
+values ('00000000-0000-4000-8000-000000000102', '00000000-0000-4000-8000-000000000001', 'relevo-demo-access-token',
+  'relevo-demo-app-secret', 'relevo-demo-verify');
+
 -- The token columns are '' rather than NULL: GoTrue cannot sign in a user whose tokens are NULL
 -- ("converting NULL to string is unsupported", supabase/auth#1940) when this seed runs on `supabase db reset`.
 insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data,

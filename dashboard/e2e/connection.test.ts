@@ -44,7 +44,8 @@ describe('connection screen', () => {
     await rig.signIn(page, ADMIN)
     await page.getByRole('link', { name: 'Admin' }).click()
     await page.getByRole('heading', { name: 'WhatsApp numbers' }).waitFor()
-    const card = page.getByTestId('channel')
+    // The WhatsApp Web number (the seed also has a Cloud API number, which has no QR).
+    const card = page.locator('[data-testid="channel"][data-kind="whatsapp_web"]')
     await card.and(page.locator('[data-status="ready"]')).waitFor()
     await expect(card.getByTestId('channel-status').textContent()).resolves.toBe('Connected')
     await expect(page.getByTestId('qr').count()).resolves.toBe(0)

@@ -7,6 +7,7 @@
 import type { Database } from '@relevo/supabase/db'
 import type { ApiKeys, StandIn } from '@relevo/supabase/local'
 import { DEMO_CHANNEL_ID, DEMO_TENANT_ID } from '@relevo/testing/demo-seed'
+import { createGraphApiDouble, type GraphApiDouble } from '@relevo/testing/graph-api-double'
 import { createOpenAiDouble, type OpenAiDouble, type ScriptStep } from '@relevo/testing/openai-double'
 import { type Served, serve } from '@relevo/testing/serve'
 import { startSeededStandIn } from '@relevo/testing/stand-in'
@@ -16,6 +17,7 @@ import type { Bindings } from '../src/config/config.ts'
 import { createLogger } from '../src/shared/logger.ts'
 import { LocalAgents } from '../src/testing/local-agents.ts'
 import { LocalDeliverers } from '../src/testing/local-deliverers.ts'
+import { LocalSenders } from '../src/testing/local-senders.ts'
 import { type AppDeps, services } from '../src/wiring/services.ts'
 import { type TrackedContext, trackedContext } from './serve.ts'
 
@@ -29,6 +31,8 @@ export interface Backend {
   keys: ApiKeys
   standIn: StandIn
   openai: OpenAiDouble
+  /** Meta's side of the demo Cloud API number; its webhooks go to the functions over HTTP. */
+  graph: GraphApiDouble
   env: Bindings
   /** The app's dependencies, with the in-process conversation agents (pass to runScheduled). */
   deps: AppDeps
@@ -52,6 +56,8 @@ export interface BackendOptions {
   script?: ScriptStep[]
   env?: Partial<Bindings>
   deps?: Partial<AppDeps>
+  /** The Graph API double's throughput limit (Meta's 130429 beyond it). */
+  graphMessagesPerSecond?: number
 }
 
 let waSeq = 0
@@ -84,8 +90,17 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   deps.wake = () => agents.wake
   const deliverers = new LocalDeliverers(() => services(env, deps).deliverer())
   deps.wakeDeliverer = () => deliverers.wake
+  // Channel senders too; they call the Graph API double, which calls back the served functions.
+  const senders = new LocalSenders(() => services(env, deps))
+  deps.wakeSender = () => senders.wake
+  let graph: GraphApiDouble | undefined
+  deps.graphFetch = (input, init) => (graph as GraphApiDouble).fetch(input, init)
   const app = createApp(deps)
   const functions = await serve((request) => Promise.resolve(app.fetch(request, env, tracked.ctx)))
+  graph = createGraphApiDouble({
+    webhook: `${functions.url}/webhooks/whatsapp`,
+    ...(options.graphMessagesPerSecond ? { messagesPerSecond: options.graphMessagesPerSecond } : {}),
+  })
   await db.query(
     `update private.webhook_config set url = $1 where name in ('incoming_message', 'event_delivery')`,
     [`${functions.url}/webhooks/db`],
@@ -97,6 +112,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
     keys,
     standIn,
     openai,
+    graph,
     env,
     deps,
     functions,
@@ -124,6 +140,7 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
         await tracked.idle()
         await agents.idle()
         await deliverers.idle()
+        await senders.idle()
       }
     },
     async signIn(email) {

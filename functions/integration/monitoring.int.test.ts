@@ -1,3 +1,4 @@
+import { DEMO_CLOUD_CHANNEL_ID } from '@relevo/testing/demo-seed'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Backend, CHANNEL_ID, OPS_TOKEN, startBackend, TENANT_ID } from './backend.ts'
 
@@ -22,7 +23,8 @@ describe('monitoring API under RLS', () => {
       channels: { id: string; tenant_id: string }[]
       conversations: { open: number; ai: number }
     }
-    expect(body.channels.map((c) => c.id)).toEqual([CHANNEL_ID])
+    // The demo tenant's two numbers (WhatsApp Web and Cloud API), no other tenant's.
+    expect(body.channels.map((c) => c.id).sort()).toEqual([CHANNEL_ID, DEMO_CLOUD_CHANNEL_ID].sort())
     expect(body.conversations).toMatchObject({ open: 1, ai: 1 })
   })
 

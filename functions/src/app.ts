@@ -5,16 +5,20 @@
  */
 import { HEARTBEAT_STALE_SECONDS } from '@relevo/supabase/limits'
 import { type Context, Hono } from 'hono'
+import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
+import { wakeDueSenders } from './cloud-api/wake.ts'
 import type { Bindings } from './config/config.ts'
 import { rateLimit, sharedRateLimit } from './http/rate-limit.ts'
 import { secretEquals } from './http/secret-equal.ts'
 import { type SweepReport, sweep } from './pipeline/sweep.ts'
+import { cloudApiRoutes } from './routes/cloud-api.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { monitoringRoutes } from './routes/monitoring.ts'
 import { shopifyRoutes } from './routes/shopify.ts'
 import { webhookRoutes } from './routes/webhooks.ts'
+import { whatsappWebhookRoutes } from './routes/whatsapp.ts'
 import { RelevoError } from './shared/errors.ts'
 import { createLogger } from './shared/logger.ts'
 import { type AppDeps, services } from './wiring/services.ts'
@@ -28,13 +32,19 @@ export function createApp(deps: AppDeps = {}) {
   app.use('/health', rateLimit({ limit: 120, windowMs: 60_000 }))
   const rightSecret = async (c: Context) =>
     secretEquals(c.req.header('x-relevo-webhook-secret'), (c.env as Bindings).WEBHOOK_SECRET)
-  app.use('/webhooks/*', rateLimit({ limit: 30, windowMs: 60_000, skip: rightSecret }))
-  // Then the count every isolate shares (Cloudflare's rate-limiting binding).
-  app.use('/webhooks/*', sharedRateLimit('webhooks', rightSecret))
+  app.use('/webhooks/db', rateLimit({ limit: 30, windowMs: 60_000, skip: rightSecret }))
+  // Then the count every isolate shares (Cloudflare's rate-limiting binding). Meta's webhook
+  // (/webhooks/whatsapp) is not limited: it carries no shared secret, Meta may deliver bursts from
+  // few addresses, and its HMAC cannot be guessed (ADR 120).
+  app.use('/webhooks/db', sharedRateLimit('webhooks', rightSecret))
   app.use('/api/*', sharedRateLimit('api'))
+  // The dashboard (another origin) calls the Cloud API routes with a bearer token, never cookies.
+  app.use('/api/cloud-api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }))
   app.use('/metrics', sharedRateLimit('metrics'))
   app.route('/health', healthRoutes())
+  app.route('/webhooks/whatsapp', whatsappWebhookRoutes(deps))
   app.route('/webhooks', webhookRoutes(deps))
+  app.route('/api/cloud-api', cloudApiRoutes(deps))
   app.route('/api/shopify', shopifyRoutes(deps))
   app.route('/api', monitoringRoutes(deps))
   app.route('/metrics', metricsRoutes(deps))
@@ -61,12 +71,25 @@ export function createApp(deps: AppDeps = {}) {
 }
 
 /** The cron tick (wrangler.toml `[triggers] crons`). */
-export async function runScheduled(env: Bindings, deps: AppDeps = {}): Promise<SweepReport> {
+export async function runScheduled(
+  env: Bindings,
+  deps: AppDeps = {},
+): Promise<SweepReport & { cloudSenders?: number }> {
   const svc = services(env, deps)
-  const report = await sweep(svc, {
+  const report: SweepReport & { cloudSenders?: number } = await sweep(svc, {
     minAgeSeconds: svc.config.SWEEP_MIN_AGE_SECONDS,
     heartbeatStaleSeconds: HEARTBEAT_STALE_SECONDS,
   })
+  // Cloud API outboxes whose database webhook was dropped (or whose retry is due).
+  try {
+    report.cloudSenders = await wakeDueSenders(
+      () => svc.maintenance.cloudChannelsWithDueOutbox(),
+      svc.wakeSender,
+    )
+  } catch (error) {
+    report.errors.push('cloud_outbox')
+    svc.logger.error({ err: error, step: 'cloud_outbox' }, 'sweeper step failed')
+  }
   svc.logger.info(report, 'sweeper tick')
   return report
 }

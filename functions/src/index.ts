@@ -6,6 +6,7 @@
 import { createApp, runScheduled } from './app.ts'
 import type { Bindings } from './config/config.ts'
 
+export { ChannelSender } from './channel-sender-object.ts'
 export { ConversationAgent, EndpointDeliverer } from './durable-object.ts'
 
 const app = createApp()

@@ -17,6 +17,9 @@ export interface DevConfig {
   /** The functions' secrets, in a file so they never show in a command line or a log. */
   functionsEnvFile: string
   channelId: string
+  /** Meta's Graph API for Cloud API channels: the local double unless GRAPH_API_URL is set. */
+  graphApiUrl: string
+  graphApiDouble: boolean
 }
 
 const pnpm = process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm'
@@ -61,6 +64,15 @@ export function appParts(config: DevConfig): PartSpec[] {
       PUBLIC_SUPABASE_URL: config.supabaseUrl,
       PUBLIC_SUPABASE_ANON_KEY: config.anonKey,
     }),
+    ...(config.graphApiDouble
+      ? [
+          // The demo Cloud API number: Meta's side, signing its webhooks with the demo app secret.
+          packagePart(config, 'graph-api', 34, 'testing', 'http://127.0.0.1:3200/simulator/sent', {
+            GRAPH_API_PORT: '3200',
+            GRAPH_API_WEBHOOK_URL: 'http://127.0.0.1:8787/webhooks/whatsapp',
+          }),
+        ]
+      : []),
   ]
 }
 
@@ -69,6 +81,7 @@ export const ports: Array<[name: string, port: number]> = [
   ['functions', 8787],
   ['dashboard', 5173],
   ['connector', 3100],
+  ['graph api double', 3200],
 ]
 
 /** The functions' variables and secrets for `wrangler dev --env-file`. */
@@ -84,6 +97,7 @@ export function functionsEnv(config: DevConfig): string {
     OPENAI_MODEL: process.env.OPENAI_MODEL,
     // A private deployment's tenant URLs (AI coordinator, webhook endpoints) may be local (ADR 073).
     RELEVO_ALLOW_PRIVATE_URLS: process.env.RELEVO_ALLOW_PRIVATE_URLS,
+    GRAPH_API_URL: config.graphApiUrl,
   }
   return Object.entries(vars)
     .filter(([, value]) => value)

@@ -17,6 +17,7 @@ const TABLE_DECISIONS: Record<string, Partial<Record<ApiRole, Command[]>>> = {
   agents: { authenticated: ['SELECT', 'UPDATE'] },
   channels: { authenticated: ['SELECT'] },
   channel_links: { authenticated: ['SELECT'] },
+  cloud_api_channels: { authenticated: ['SELECT'] },
   conversations: { authenticated: ['SELECT'] },
   messages: { authenticated: ['SELECT'] },
   ai_runs: { authenticated: ['SELECT'] },
@@ -42,6 +43,7 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.accept_invitation(p_code text, p_display_name text)': ['authenticated'],
   'public.add_note(p_conversation_id uuid, p_body text)': ['authenticated'],
   'public.assign_conversation(p_conversation_id uuid, p_agent_id uuid)': ['authenticated'],
+  'public.cloud_api_secrets_status(p_channel_id uuid)': ['authenticated'],
   'public.create_invitation(p_email text, p_role agent_role)': ['authenticated'],
   // A signed-up person without a tenant creates one (refused when invite-only; ADR 110).
   'public.create_tenant(p_name text, p_language text, p_timezone text)': ['authenticated'],
@@ -58,6 +60,10 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   ],
   'public.search_messages(p_query text, p_limit integer)': ['authenticated'],
   'public.set_conversation_label(p_conversation_id uuid, p_label_id uuid, p_on boolean)': ['authenticated'],
+  'public.save_cloud_api_channel(p_channel_id uuid, p_name text, p_phone_number_id text, p_waba_id text, p_access_token text, p_app_secret text, p_verify_token text, p_messages_per_second integer)':
+    ['authenticated'],
+  'public.send_template_message(p_conversation_id uuid, p_name text, p_language text, p_parameters text[], p_preview text, p_client_ref text)':
+    ['authenticated'],
   'public.set_conversation_status(p_conversation_id uuid, p_status conversation_status)': ['authenticated'],
   'public.set_tenant_secrets(p_openai_api_key text, p_shopify_access_token text, p_ai_http_secret text)': [
     'authenticated',

@@ -304,6 +304,63 @@ export type Database = {
           },
         ]
       }
+      cloud_api_channels: {
+        Row: {
+          channel_id: string
+          checked_at: string | null
+          display_phone_number: string | null
+          last_error: string | null
+          messages_per_second: number
+          phone_number_id: string
+          quality_rating: string | null
+          tenant_id: string
+          updated_at: string
+          verified_name: string | null
+          waba_id: string
+        }
+        Insert: {
+          channel_id: string
+          checked_at?: string | null
+          display_phone_number?: string | null
+          last_error?: string | null
+          messages_per_second?: number
+          phone_number_id: string
+          quality_rating?: string | null
+          tenant_id: string
+          updated_at?: string
+          verified_name?: string | null
+          waba_id: string
+        }
+        Update: {
+          channel_id?: string
+          checked_at?: string | null
+          display_phone_number?: string | null
+          last_error?: string | null
+          messages_per_second?: number
+          phone_number_id?: string
+          quality_rating?: string | null
+          tenant_id?: string
+          updated_at?: string
+          verified_name?: string | null
+          waba_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "cloud_api_channels_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: true
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "cloud_api_channels_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       conversation_labels: {
         Row: {
           added_by: string | null
@@ -578,6 +635,7 @@ export type Database = {
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
+          template: Json | null
           tenant_id: string
           transcript: string | null
           type: string
@@ -612,6 +670,7 @@ export type Database = {
           read_at?: string | null
           sent_at?: string | null
           status: Database["public"]["Enums"]["message_status"]
+          template?: Json | null
           tenant_id: string
           transcript?: string | null
           type?: string
@@ -646,6 +705,7 @@ export type Database = {
           read_at?: string | null
           sent_at?: string | null
           status?: Database["public"]["Enums"]["message_status"]
+          template?: Json | null
           tenant_id?: string
           transcript?: string | null
           type?: string
@@ -1020,6 +1080,7 @@ export type Database = {
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
+          template: Json | null
           tenant_id: string
           transcript: string | null
           type: string
@@ -1121,6 +1182,22 @@ export type Database = {
         }
         Returns: Json
       }
+      claim_cloud_outbox: {
+        Args: {
+          p_channel_id: string
+          p_worker: string
+          p_limit?: number
+          p_lease_seconds?: number
+        }
+        Returns: {
+          id: string
+          conversation_id: string
+          recipient: string
+          body: string
+          template: Json
+          attempts: number
+        }[]
+      }
       claim_outbox: {
         Args: {
           p_channel_id: string
@@ -1156,6 +1233,7 @@ export type Database = {
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
+          template: Json | null
           tenant_id: string
           transcript: string | null
           type: string
@@ -1184,6 +1262,34 @@ export type Database = {
           attempts: number
           body: Json
         }[]
+      }
+      cloud_api_channel: {
+        Args: {
+          p_channel_id: string
+        }
+        Returns: Json
+      }
+      cloud_api_channel_for_number: {
+        Args: {
+          p_phone_number_id: string
+        }
+        Returns: Json
+      }
+      cloud_api_secrets_status: {
+        Args: {
+          p_channel_id: string
+        }
+        Returns: Json
+      }
+      cloud_api_verify_token_known: {
+        Args: {
+          p_verify_token: string
+        }
+        Returns: boolean
+      }
+      cloud_channels_with_due_outbox: {
+        Args: never
+        Returns: string[]
       }
       create_invitation: {
         Args: {
@@ -1349,6 +1455,7 @@ export type Database = {
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
+          template: Json | null
           tenant_id: string
           transcript: string | null
           type: string
@@ -1411,6 +1518,7 @@ export type Database = {
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
+          template: Json | null
           tenant_id: string
           transcript: string | null
           type: string
@@ -1453,6 +1561,12 @@ export type Database = {
           media_attempts: number
         }[]
       }
+      next_outbox_due: {
+        Args: {
+          p_channel_id: string
+        }
+        Returns: string
+      }
       next_webhook_attempt: {
         Args: {
           p_endpoint_id: string
@@ -1464,6 +1578,23 @@ export type Database = {
           p_channel_id: string
           p_wa_message_id: string
           p_status: Database["public"]["Enums"]["message_status"]
+        }
+        Returns: boolean
+      }
+      record_cloud_api_check: {
+        Args: {
+          p_channel_id: string
+          p_display_phone_number: string
+          p_verified_name: string
+          p_quality_rating: string
+        }
+        Returns: undefined
+      }
+      record_delivery_failure: {
+        Args: {
+          p_channel_id: string
+          p_wa_message_id: string
+          p_error: string
         }
         Returns: boolean
       }
@@ -1553,6 +1684,7 @@ export type Database = {
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
+          template: Json | null
           tenant_id: string
           transcript: string | null
           type: string
@@ -1577,6 +1709,36 @@ export type Database = {
           p_endpoint_id: string
         }
         Returns: string
+      }
+      save_cloud_api_channel: {
+        Args: {
+          p_channel_id: string
+          p_name: string
+          p_phone_number_id: string
+          p_waba_id: string
+          p_access_token?: string
+          p_app_secret?: string
+          p_verify_token?: string
+          p_messages_per_second?: number
+        }
+        Returns: {
+          created_at: string
+          id: string
+          kind: Database["public"]["Enums"]["channel_kind"]
+          last_heartbeat_at: string | null
+          name: string
+          phone: string | null
+          relink_requested_at: string | null
+          status: Database["public"]["Enums"]["channel_status"]
+          status_changed_at: string
+          tenant_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "channels"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       search_messages: {
         Args: {
@@ -1630,6 +1792,58 @@ export type Database = {
           read_at: string | null
           sent_at: string | null
           status: Database["public"]["Enums"]["message_status"]
+          template: Json | null
+          tenant_id: string
+          transcript: string | null
+          type: string
+          wa_message_id: string | null
+          wa_timestamp: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "messages"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      send_template_message: {
+        Args: {
+          p_conversation_id: string
+          p_name: string
+          p_language: string
+          p_parameters: string[]
+          p_preview: string
+          p_client_ref?: string
+        }
+        Returns: {
+          agent_id: string | null
+          attempts: number
+          author: Database["public"]["Enums"]["message_author"]
+          body: string
+          channel_id: string
+          client_ref: string | null
+          conversation_id: string
+          created_at: string
+          deleted_at: string | null
+          delivered_at: string | null
+          direction: Database["public"]["Enums"]["message_direction"]
+          edited_at: string | null
+          error: string | null
+          id: string
+          in_reply_to: string | null
+          lease_expires_at: string | null
+          leased_by: string | null
+          media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
+          next_attempt_at: string | null
+          private: boolean
+          read_at: string | null
+          sent_at: string | null
+          status: Database["public"]["Enums"]["message_status"]
+          template: Json | null
           tenant_id: string
           transcript: string | null
           type: string
@@ -1675,6 +1889,13 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      set_cloud_api_error: {
+        Args: {
+          p_channel_id: string
+          p_error: string
+        }
+        Returns: undefined
       }
       set_conversation_label: {
         Args: {
@@ -1829,7 +2050,7 @@ export type Database = {
       "agent_role": "admin" | "agent"
       "ai_provider": "openai" | "http"
       "channel_kind": "whatsapp_web" | "cloud_api"
-      "channel_status": "starting" | "qr" | "ready" | "disconnected" | "logged_out"
+      "channel_status": "starting" | "qr" | "ready" | "disconnected" | "logged_out" | "error"
       "conversation_mode": "ai" | "human"
       "conversation_status": "open" | "closed"
       "message_author": "customer" | "ai" | "agent" | "phone" | "system"
@@ -1963,7 +2184,7 @@ export const Constants = {
       agent_role: ["admin", "agent"],
       ai_provider: ["openai", "http"],
       channel_kind: ["whatsapp_web", "cloud_api"],
-      channel_status: ["starting", "qr", "ready", "disconnected", "logged_out"],
+      channel_status: ["starting", "qr", "ready", "disconnected", "logged_out", "error"],
       conversation_mode: ["ai", "human"],
       conversation_status: ["open", "closed"],
       message_author: ["customer", "ai", "agent", "phone", "system"],

@@ -1,6 +1,6 @@
 /**
  * @module
- * Serves a fetch handler (an app, a double) over node:http on 127.0.0.1:0, so that SDKs and
+ * Serves a fetch handler (an app, a double) over node:http on 127.0.0.1 (a free port unless given), so that SDKs and
  * processes talk real HTTP to it. A client that goes away aborts the request's signal.
  */
 import { createServer, type IncomingMessage } from 'node:http'
@@ -27,7 +27,7 @@ async function toRequest(req: IncomingMessage, base: string): Promise<Request> {
   })
 }
 
-export async function serve(handler: (request: Request) => Promise<Response>): Promise<Served> {
+export async function serve(handler: (request: Request) => Promise<Response>, port = 0): Promise<Served> {
   const server = createServer(async (req, res) => {
     const controller = new AbortController()
     res.on('close', () => controller.abort())
@@ -41,10 +41,13 @@ export async function serve(handler: (request: Request) => Promise<Response>): P
       res.end(String(error))
     }
   })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as AddressInfo
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', resolve)
+  })
+  const address = server.address() as AddressInfo
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()

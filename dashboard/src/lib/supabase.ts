@@ -21,7 +21,8 @@ export interface SupabaseConfig {
 
 declare global {
   interface Window {
-    __RELEVO_ENV__?: Partial<SupabaseConfig>
+    /** `functionsUrl`: the functions app (Cloud API Test and templates); http://127.0.0.1:8787 by default. */
+    __RELEVO_ENV__?: Partial<SupabaseConfig> & { functionsUrl?: string }
   }
 }
 

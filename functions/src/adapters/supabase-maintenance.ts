@@ -36,6 +36,14 @@ export function createSupabaseMaintenance(db: Db): MaintenanceStore {
       return z.number().parse(check('auto-return idle chats', await db.rpc('auto_return_idle')))
     },
 
+    async cloudChannelsWithDueOutbox() {
+      const data = check(
+        'list Cloud API channels with due messages',
+        await db.rpc('cloud_channels_with_due_outbox'),
+      )
+      return z.array(z.string()).parse(data ?? [])
+    },
+
     async flagStaleChannels(olderThanSeconds) {
       // No SQL function owns this yet; set_channel_status would stamp a fresh heartbeat, hiding
       // the staleness it reports. Only channels that claim to be up are touched.
@@ -46,6 +54,7 @@ export function createSupabaseMaintenance(db: Db): MaintenanceStore {
           .from('channels')
           .update({ status: 'disconnected', status_changed_at: new Date().toISOString() })
           .or('status.eq.ready,status.eq.starting,status.eq.qr') // not `in`: see lib/metrics.ts
+          .eq('kind', 'whatsapp_web') // Cloud API numbers have no connector and no heartbeat
           .lt('last_heartbeat_at', before)
           .select('id'),
       )

@@ -22,6 +22,12 @@ export interface DelivererNamespace {
   get(id: unknown): { notify(endpointId: string): Promise<unknown> }
 }
 
+/** What the Worker needs of the `DurableObjectNamespace<ChannelSender>` binding (one sender per Cloud API channel). */
+export interface SenderBinding {
+  idFromName(name: string): unknown
+  get(id: unknown): { notify(channelId: string): Promise<unknown> }
+}
+
 /** The rate-limiting binding's surface (Workers' `RateLimit`), declared here so Node-side code type-checks too. */
 export interface RateLimitBinding {
   limit(options: { key: string }): Promise<{ success: boolean }>
@@ -52,10 +58,15 @@ export interface Bindings {
   SHOPIFY_CHECKOUT?: string
   SWEEP_MIN_AGE_SECONDS?: string
   LOG_LEVEL?: string
+  /** Meta's Graph API (or the local double); the version is pinned. */
+  GRAPH_API_URL?: string
+  GRAPH_API_VERSION?: string
   /** Durable Object namespace: one ConversationAgent per conversation (decision 023). */
   CONVERSATION_AGENT?: AgentNamespace
   /** Durable Object namespace: one EndpointDeliverer per webhook endpoint (decision 090). */
   ENDPOINT_DELIVERER?: DelivererNamespace
+  /** Durable Object namespace: one ChannelSender per Cloud API channel (ADR 120). */
+  CHANNEL_SENDER?: SenderBinding
 }
 
 const optionalText = z
@@ -113,6 +124,17 @@ const configSchema = z.object({
   SHOPIFY_API_VERSION: z.string().optional().default('2026-10'),
   SHOPIFY_CHECKOUT: z.enum(['cart', 'draft_order']).optional().default('cart'),
   SWEEP_MIN_AGE_SECONDS: int(60, 5, 3600),
+  GRAPH_API_URL: z
+    .url()
+    .optional()
+    .default('https://graph.facebook.com')
+    .transform((v) => v.replace(/\/+$/, '')),
+  // Pinned like the Shopify version: Meta keeps each Graph API version working for at least two years.
+  GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/)
+    .optional()
+    .default('v26.0'),
   LOG_LEVEL: z
     .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
     .optional()

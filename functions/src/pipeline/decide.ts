@@ -94,6 +94,10 @@ export async function decide(input: DecideInput): Promise<Decision> {
 
   const enqueued = await store.enqueueReply(trigger.id, result.decision.text)
   if (!enqueued.enqueued) {
+    // A Cloud API chat whose 24-hour window closed while the model was thinking (or a retry that
+    // came late): the AI never sends outside it, a person decides (ADR 121).
+    if (enqueued.reason === 'outside_service_window')
+      return handoff('outside_service_window', 'handoff', used)
     // Takeover, a newer message, another run or the customer deleting the message won while the
     // model was thinking (rule 2).
     return { ...base, ...used, outcome: 'dropped', reason: enqueued.reason }

@@ -8,7 +8,8 @@ import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSetting
 export interface EnqueueResult {
   enqueued: boolean
   /**
-   * Why it was refused: not_ai_mode | newer_message | already_answered | trigger_deleted. A plain
+   * Why it was refused: not_ai_mode | newer_message | already_answered | trigger_deleted |
+   * outside_service_window (Cloud API: the pipeline hands off instead). A plain
    * string on purpose: the pipeline records every refusal alike, so a reason SQL adds later is
    * recorded too instead of failing the parse.
    */
@@ -77,6 +78,8 @@ export interface MaintenanceStore {
   mediaDeletionsDone(paths: string[]): Promise<void>
   /** rpc due_webhook_endpoints: active endpoints with a delivery due now (a lost wake-up, ADR 090). */
   dueWebhookEndpoints(limit: number): Promise<string[]>
+  /** rpc cloud_channels_with_due_outbox: Cloud API channels whose sender must be woken (a dropped webhook). */
+  cloudChannelsWithDueOutbox(): Promise<string[]>
 }
 
 /** Tells a webhook endpoint's deliverer to look for due deliveries (events out, ADR 090). */

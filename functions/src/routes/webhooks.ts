@@ -4,7 +4,8 @@
  * deliveries, which wake the endpoint's deliverer: events out, ADR 090). Checks the shared
  * secret (anything else is 401 and nothing happens), validates the body, hands the message to its
  * conversation's agent (a Durable Object, decision 023) and answers 202. The agent debounces and
- * runs the AI; idempotency lives in the agent, the run's claim and SQL.
+ * runs the AI; idempotency lives in the agent, the run's claim and SQL. Queued outgoing messages of
+ * Cloud API channels come through the same hook and wake the channel's sender (ADR 120).
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
@@ -23,6 +24,12 @@ export const webhookBody = z.object({
 })
 const messageRecord = z.object({ id: z.uuid(), direction: z.enum(['in', 'out']), conversation_id: z.uuid() })
 const newDeliveries = z.object({ endpoint_id: z.uuid() })
+// Set on queued outgoing messages of Cloud API channels only (their channel's sender is woken).
+const cloudOutboxRecord = z.object({
+  direction: z.literal('out'),
+  status: z.literal('queued'),
+  channel_id: z.uuid(),
+})
 
 function parseOrThrow<T>(shape: z.ZodType<T>, value: unknown, path: string): T {
   const parsed = shape.safeParse(value)
@@ -47,6 +54,12 @@ export function webhookRoutes(deps: AppDeps) {
       throw new InputError('invalid_json', 'Body is not JSON', { cause })
     })
     const { type, table, schema, record } = parseOrThrow(webhookBody, json, '')
+    const queued = table === 'messages' && type !== 'DELETE' ? cloudOutboxRecord.safeParse(record) : null
+    if (schema === 'public' && queued?.success) {
+      // A Cloud API outbox row: its channel's sender (a Durable Object) claims and sends it (ADR 120).
+      await services(c.env, deps).wakeSender(queued.data.channel_id)
+      return c.json({ accepted: true, channel_id: queued.data.channel_id }, 202)
+    }
     if (type !== 'INSERT' || schema !== 'public') {
       return c.json({ accepted: false, reason: 'not_an_incoming_message' }, 202)
     }

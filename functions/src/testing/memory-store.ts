@@ -311,4 +311,8 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
   async dueWebhookEndpoints() {
     return []
   }
+  /** The memory store has WhatsApp Web channels only: no Cloud API outbox to sweep. */
+  async cloudChannelsWithDueOutbox() {
+    return []
+  }
 }

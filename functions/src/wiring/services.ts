@@ -4,11 +4,16 @@
  * the logger. Tests replace the stores and the outbound fetch through `AppDeps`.
  */
 
-import { serviceClient } from '../adapters/supabase.ts'
+import { graphApiFor } from '../adapters/graph-api.ts'
+import { type Db, serviceClient } from '../adapters/supabase.ts'
+import { createSupabaseCloudStore } from '../adapters/supabase-cloud-store.ts'
 import { createSupabaseDeliveries } from '../adapters/supabase-deliveries.ts'
 import { createSupabaseMaintenance } from '../adapters/supabase-maintenance.ts'
 import { createSupabaseStore } from '../adapters/supabase-store.ts'
 import { durableWake } from '../agent/wake.ts'
+import type { SenderDeps } from '../cloud-api/channel-sender.ts'
+import type { CloudStore } from '../cloud-api/ports.ts'
+import { durableWakeSender, type WakeSender } from '../cloud-api/wake.ts'
 import { type Bindings, type Config, readConfig } from '../config/config.ts'
 import type { DeliveryStore } from '../events/delivery-store.ts'
 import type { DelivererDeps } from '../events/endpoint-deliverer.ts'
@@ -22,11 +27,12 @@ import { sleep } from '../shared/retry.ts'
 export interface Stores {
   store: PipelineStore
   maintenance: MaintenanceStore
+  cloudStore: CloudStore
 }
 
 export interface AppDeps {
-  /** The database ports; default: Supabase with the service role key. */
-  stores?: (config: Config) => Stores
+  /** The database ports; default (and for any left out): Supabase with the service role key. */
+  stores?: (config: Config) => Partial<Stores>
   /** Outbound fetch of the AI providers (OpenAI-compatible server, tenant http endpoint). */
   outbound?: typeof fetch
   /** Fetch used by supabase-js (tests point it at an in-process stand-in). */
@@ -42,10 +48,21 @@ export interface AppDeps {
   wakeDeliverer?: (env: Bindings) => WakeEndpoint
   /** Outbound fetch of webhook deliveries (tests point it at a receiver double); default: fetch. */
   webhookFetch?: typeof fetch
+  /** Who sends a Cloud API channel's outbox; default: its ChannelSender Durable Object. */
+  wakeSender?: (env: Bindings) => WakeSender
+  /** Fetch used for Meta's Graph API (tests: the Graph API double). */
+  graphFetch?: typeof fetch
 }
 
 export type Services = PipelineDeps &
-  Stores & { config: Config; wake: WakeAgent; wakeDeliverer: WakeEndpoint; deliverer: () => DelivererDeps }
+  Stores &
+  SenderDeps & {
+    config: Config
+    wake: WakeAgent
+    wakeSender: WakeSender
+    wakeDeliverer: WakeEndpoint
+    deliverer: () => DelivererDeps
+  }
 
 const loggers = new Map<string, Logger>()
 
@@ -56,12 +73,17 @@ export function services(env: Bindings, deps: AppDeps): Services {
     logger = createLogger(config.LOG_LEVEL)
     loggers.set(config.LOG_LEVEL, logger)
   }
-  const stores =
-    deps.stores?.(config) ??
-    (() => {
-      const db = serviceClient(config, deps.supabaseFetch)
-      return { store: createSupabaseStore(db), maintenance: createSupabaseMaintenance(db) }
-    })()
+  let client: Db | undefined
+  const db = () => {
+    client ??= serviceClient(config, deps.supabaseFetch)
+    return client
+  }
+  const custom = deps.stores?.(config)
+  const stores: Stores = {
+    store: custom?.store ?? createSupabaseStore(db()),
+    maintenance: custom?.maintenance ?? createSupabaseMaintenance(db()),
+    cloudStore: custom?.cloudStore ?? createSupabaseCloudStore(db),
+  }
   const log = logger
   return {
     config,
@@ -78,6 +100,12 @@ export function services(env: Bindings, deps: AppDeps): Services {
     }),
     providerFor: (request) => selectProvider(request, config, deps.outbound),
     wake: (deps.wake ?? durableWake)(env),
+    wakeSender: deps.wakeSender?.(env) ?? durableWakeSender(env.CHANNEL_SENDER),
+    graphFor: graphApiFor({
+      baseUrl: config.GRAPH_API_URL,
+      version: config.GRAPH_API_VERSION,
+      ...(deps.graphFetch ? { fetch: deps.graphFetch } : {}),
+    }),
     sleep: deps.sleep ?? sleep,
     now: deps.now ?? Date.now,
   }

@@ -102,6 +102,8 @@ const watchedTables = [
   'public.agents',
   'public.channels',
   'public.channel_links',
+  'public.cloud_api_channels',
+  'private.cloud_api_secrets',
   'public.conversations',
   'public.messages',
   'public.ai_runs',

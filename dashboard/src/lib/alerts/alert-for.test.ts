@@ -34,6 +34,8 @@ describe('alertFor', () => {
       name: '5215500000000',
     })
     expect(alertFor(change('channels', chan('logged_out'), chan('qr')))?.kind).toBe('channel')
+    // A Cloud API number whose access token stopped working (Graph API error 190).
+    expect(alertFor(change('channels', chan('error'), chan('ready')))?.kind).toBe('channel')
     expect(alertFor(change('channels', chan('disconnected'), chan('disconnected')))).toBeNull()
     expect(alertFor(change('channels', chan('ready'), chan('disconnected')))).toBeNull()
     expect(alertFor(change('messages', chan('disconnected'), null))).toBeNull()

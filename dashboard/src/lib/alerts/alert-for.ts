@@ -2,11 +2,12 @@ import type { Change } from '../types.ts'
 
 export type Alert =
   | { kind: 'attention'; conversationId: string; name: string }
-  | { kind: 'channel'; channelId: string; status: 'disconnected' | 'logged_out'; name: string }
+  | { kind: 'channel'; channelId: string; status: 'disconnected' | 'logged_out' | 'error'; name: string }
 
 /**
  * Which feed changes call for a person: a chat that starts needing attention (not one that
- * still does) and a number that drops (disconnected or logged out, not again while it stays so).
+ * still does) and a number that drops (disconnected, logged out, or a Cloud API number whose token
+ * stopped working; not again while it stays so).
  */
 export function alertFor(change: Change): Alert | null {
   if (!change.record) return null
@@ -23,8 +24,10 @@ export function alertFor(change: Change): Alert | null {
   if (change.table === 'channels') {
     const chan = change.record
     const was = change.old_record?.status
-    if ((chan.status !== 'disconnected' && chan.status !== 'logged_out') || was === chan.status) return null
-    return { kind: 'channel', channelId: chan.id, status: chan.status, name: chan.phone || chan.name }
+    const status = chan.status
+    if ((status !== 'disconnected' && status !== 'logged_out' && status !== 'error') || was === status)
+      return null
+    return { kind: 'channel', channelId: chan.id, status, name: chan.phone || chan.name }
   }
   return null
 }

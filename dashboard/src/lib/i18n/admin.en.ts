@@ -27,6 +27,7 @@ export const adminEn: Record<AdminKey, string> = {
   'channel.status.ready': 'Connected',
   'channel.status.disconnected': 'Disconnected',
   'channel.status.logged_out': 'Logged out',
+  'channel.status.error': 'Error: the access token no longer works',
   'channel.heartbeat': 'Last signal from the connector: {when}',
   'channel.never': 'never',
   'channel.since': 'Since {when}',

@@ -27,6 +27,7 @@ export const adminEs = {
   'channel.status.ready': 'Conectado',
   'channel.status.disconnected': 'Desconectado',
   'channel.status.logged_out': 'Sesión cerrada',
+  'channel.status.error': 'Error: el token de acceso ya no sirve',
   'channel.heartbeat': 'Última señal del conector: {when}',
   'channel.never': 'nunca',
   'channel.since': 'Desde {when}',

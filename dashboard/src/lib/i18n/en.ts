@@ -1,4 +1,5 @@
 import { adminEn } from './admin.en.ts'
+import { cloudApiEn } from './cloud-api.en.ts'
 import type { MessageKey } from './es.ts'
 import { integrationsEn } from './integrations.en.ts'
 import { onboardingEn } from './onboarding.en.ts'
@@ -7,6 +8,7 @@ export const en: Record<MessageKey, string> = {
   ...adminEn,
   ...integrationsEn,
   ...onboardingEn,
+  ...cloudApiEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

@@ -1,4 +1,5 @@
 import { adminEs } from './admin.es.ts'
+import { cloudApiEs } from './cloud-api.es.ts'
 import { integrationsEs } from './integrations.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
 
@@ -7,6 +8,7 @@ export const es = {
   ...adminEs,
   ...integrationsEs,
   ...onboardingEs,
+  ...cloudApiEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',

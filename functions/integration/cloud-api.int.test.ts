@@ -1,0 +1,305 @@
+import { DEMO_CLOUD_CHANNEL_ID, DEMO_CLOUD_NUMBER } from '@relevo/testing/demo-seed'
+import { hubSignature, inboundMessage, messagesWebhook } from '@relevo/testing/graph-api-payloads'
+import { waitFor } from '@relevo/testing/wait-for'
+import { afterEach, describe, expect, it } from 'vitest'
+import { runScheduled } from '../src/app.ts'
+import { type Backend, type BackendOptions, startBackend } from './backend.ts'
+
+// The WhatsApp Cloud API channel end to end (ADR 120, 121): the Graph API double plays Meta and
+// the customers, the functions are served over HTTP, the stand-in runs the SQL rules.
+
+let backend: Backend | undefined
+afterEach(async () => {
+  await backend?.close()
+  backend = undefined
+})
+async function start(options: BackendOptions = {}) {
+  backend = await startBackend(options)
+  return backend
+}
+
+const CUSTOMER = '5215599990000'
+
+async function messages(b: Backend, where = 'true', params: unknown[] = []) {
+  const { rows } = await b.db.query<{
+    id: string
+    direction: string
+    author: string
+    type: string
+    body: string
+    status: string
+    media: Record<string, unknown> | null
+    wa_message_id: string | null
+    error: string | null
+    conversation_id: string
+  }>(
+    `select * from public.messages where channel_id = '${DEMO_CLOUD_CHANNEL_ID}' and not private and ${where}
+      order by created_at`,
+    params,
+  )
+  return rows
+}
+
+async function rpcAs(b: Backend, email: string, fn: string, args: Record<string, unknown>) {
+  const response = await fetch(`${b.standIn.url}/rest/v1/rpc/${fn}`, {
+    method: 'POST',
+    headers: {
+      apikey: b.keys.anonKey,
+      authorization: `Bearer ${await b.signIn(email)}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(args),
+  })
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> }
+}
+
+/** Settles the local stack, then checks: the sender and agents run in the background. */
+const settled = (b: Backend, check: () => boolean | Promise<boolean>) => async () => {
+  await b.settle()
+  return check()
+}
+
+async function postWebhook(b: Backend, raw: string, signature?: string) {
+  return fetch(`${b.functions.url}/webhooks/whatsapp`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(signature ? { 'x-hub-signature-256': signature } : {}),
+    },
+    body: raw,
+  })
+}
+
+// Each test starts its own stand-in: generous under a loaded machine.
+const slow = { timeout: 300_000 }
+
+describe('Meta webhook in', slow, () => {
+  it('answers the verification challenge only for a known verify token', async () => {
+    const b = await start()
+    const url = (token: string) =>
+      `${b.functions.url}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${token}&hub.challenge=1158201444`
+    const ok = await fetch(url(DEMO_CLOUD_NUMBER.verifyToken))
+    expect([ok.status, await ok.text()]).toEqual([200, '1158201444'])
+    expect((await fetch(url('wrong-token'))).status).toBe(403)
+  })
+
+  it('refuses a forged, missing or replayed-over-another-body signature and stores nothing', async () => {
+    const b = await start()
+    const raw = JSON.stringify(
+      messagesWebhook(b.graph.number, {
+        contacts: [{ profile: { name: 'Eve' }, wa_id: CUSTOMER }],
+        messages: [inboundMessage(CUSTOMER, 'text', { body: 'forged' })],
+      }),
+    )
+    const other = JSON.stringify({ object: 'whatsapp_business_account', entry: [] })
+    const attempts = [
+      await postWebhook(b, raw),
+      await postWebhook(b, raw, await hubSignature(raw, 'not-the-app-secret')),
+      await postWebhook(b, raw, await hubSignature(other, DEMO_CLOUD_NUMBER.appSecret)),
+      await postWebhook(b, raw, 'sha256=zz'),
+    ]
+    expect(attempts.map((r) => r.status)).toEqual([401, 401, 401, 401])
+    await b.settle()
+    expect(await messages(b)).toEqual([])
+  })
+
+  it('stores text, location, reaction and media metadata once each, even when Meta delivers twice', async () => {
+    const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
+    const items = [
+      inboundMessage(CUSTOMER, 'text', { body: 'Hola' }),
+      inboundMessage(CUSTOMER, 'location', {
+        latitude: 19.43,
+        longitude: -99.13,
+        name: 'Zócalo',
+        address: 'CDMX',
+      }),
+      inboundMessage(CUSTOMER, 'image', {
+        id: 'media-123',
+        mime_type: 'image/jpeg',
+        sha256: 'abc',
+        caption: 'mira',
+      }),
+    ]
+    const value = { contacts: [{ profile: { name: 'Juan' }, wa_id: CUSTOMER }], messages: items }
+    expect((await b.graph.deliver(value)).status).toBe(200)
+    expect((await b.graph.deliver(value)).status).toBe(200)
+    const first = items[0]?.id
+    await b.graph.deliver({
+      messages: [inboundMessage(CUSTOMER, 'reaction', { message_id: first, emoji: '👍' })],
+    })
+    await b.settle()
+    const stored = await messages(b, `direction = 'in'`)
+    expect(stored.map((m) => [m.type, m.body])).toEqual([
+      ['text', 'Hola'],
+      ['location', 'Zócalo, CDMX'],
+      ['image', 'mira'],
+      ['text', '👍'],
+    ])
+    expect(stored[1]?.media).toMatchObject({
+      waType: 'location',
+      location: { latitude: 19.43, longitude: -99.13 },
+    })
+    expect(stored[2]?.media).toMatchObject({ waType: 'image', mediaId: 'media-123', mimetype: 'image/jpeg' })
+    expect(stored[3]?.media).toMatchObject({ waType: 'reaction', reactedTo: first })
+  })
+})
+
+describe('the AI and the agents through the Cloud API', slow, () => {
+  it('the AI answers a Cloud API customer; statuses move it to delivered, read, or failed with the reason', async () => {
+    const b = await start()
+    await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: '¿Tienen envíos?' })
+    await waitFor(
+      settled(b, () => b.graph.sent.length === 1),
+      'the AI reply sent',
+      30_000,
+    )
+    expect(b.graph.sent[0]).toMatchObject({ to: CUSTOMER, type: 'text', text: 'Hola, soy la IA' })
+    const wamid = b.graph.sent[0]?.id ?? ''
+    const [reply] = await messages(b, `direction = 'out'`)
+    expect(reply).toMatchObject({ author: 'ai', status: 'sent', wa_message_id: wamid })
+    await b.graph.reportStatus(wamid, 'read')
+    await b.graph.reportStatus(wamid, 'delivered') // out of order: never moves back
+    expect((await messages(b, `direction = 'out'`))[0]?.status).toBe('read')
+
+    await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: 'gracias' })
+    await waitFor(
+      settled(b, () => b.graph.sent.length === 2),
+      'the second reply sent',
+      30_000,
+    )
+    const second = b.graph.sent[1]?.id ?? ''
+    await b.graph.reportStatus(second, 'failed', { code: 131026, title: 'Message undeliverable' })
+    const failed = (await messages(b, `wa_message_id = $1`, [second]))[0]
+    expect(failed).toMatchObject({ status: 'failed', error: '131026: Message undeliverable' })
+  })
+
+  it('outside the 24-hour window free text is refused and the agent sends an approved template', async () => {
+    const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
+    await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: 'Hola' })
+    await b.settle()
+    const conversationId = (await messages(b, `direction = 'in'`))[0]?.conversation_id
+    await b.db.query(
+      `update public.conversations set last_customer_message_at = now() - interval '25 hours' where id = $1`,
+      [conversationId],
+    )
+    const refused = await rpcAs(b, 'ana@demo.relevo.test', 'send_agent_message', {
+      p_conversation_id: conversationId,
+      p_body: 'Hola de nuevo',
+    })
+    expect(refused).toMatchObject({ status: 409, body: { details: 'outside_service_window' } })
+    const templates = await fetch(
+      `${b.functions.url}/api/cloud-api/channels/${DEMO_CLOUD_CHANNEL_ID}/templates`,
+      {
+        headers: { authorization: `Bearer ${await b.signIn('ana@demo.relevo.test')}` },
+      },
+    )
+    const list = (await templates.json()) as { templates: Array<{ name: string; parameter_count: number }> }
+    expect(list.templates).toContainEqual(
+      expect.objectContaining({ name: 'order_update', parameter_count: 2 }),
+    )
+    const sent = await rpcAs(b, 'ana@demo.relevo.test', 'send_template_message', {
+      p_conversation_id: conversationId,
+      p_name: 'order_update',
+      p_language: 'es_MX',
+      p_parameters: ['Juan', '#1001'],
+      p_preview: 'Hola Juan, tu pedido #1001 va en camino.',
+    })
+    expect(sent.status).toBe(200)
+    await waitFor(
+      settled(b, () => b.graph.sent.some((m) => m.type === 'template')),
+      'the template sent',
+      30_000,
+    )
+    expect(b.graph.sent.find((m) => m.type === 'template')?.template).toEqual({
+      name: 'order_update',
+      language: 'es_MX',
+      parameters: ['Juan', '#1001'],
+    })
+  })
+
+  it('a revoked token puts the number in error (an alert for the desk) and keeps the message for later', async () => {
+    const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
+    await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: 'Hola' })
+    await b.settle()
+    b.graph.sent.length = 0
+    b.graph.revokeToken()
+    const conversationId = (await messages(b, `direction = 'in'`))[0]?.conversation_id
+    await rpcAs(b, 'ana@demo.relevo.test', 'send_agent_message', {
+      p_conversation_id: conversationId,
+      p_body: 'Hola',
+    })
+    const channelStatus = async () =>
+      (
+        await b.db.query<{ status: string }>('select status from public.channels where id = $1', [
+          DEMO_CLOUD_CHANNEL_ID,
+        ])
+      ).rows[0]?.status
+    await waitFor(
+      async () =>
+        (await channelStatus()) === 'error' &&
+        (await messages(b, `author = 'agent'`))[0]?.status === 'queued',
+      'the channel in error and the message back in the queue',
+      30_000,
+    )
+    const audit = await b.db.query(`select 1 from public.audit_log where action = 'channel_error'`)
+    expect(audit.rows).toHaveLength(1)
+    const pending = await messages(b, `author = 'agent'`)
+    expect(pending[0]?.status).toBe('queued')
+    expect(pending[0]?.error).toMatch(/^token_invalid \(190/)
+    const test = await fetch(`${b.functions.url}/api/cloud-api/channels/${DEMO_CLOUD_CHANNEL_ID}/test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await b.signIn('admin@demo.relevo.test')}` },
+    })
+    expect(test.status).toBe(409)
+  })
+
+  it('the Test button reads the display name and quality rating', async () => {
+    const b = await start()
+    const test = await fetch(`${b.functions.url}/api/cloud-api/channels/${DEMO_CLOUD_CHANNEL_ID}/test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await b.signIn('admin@demo.relevo.test')}` },
+    })
+    expect(await test.json()).toEqual({
+      display_phone_number: '15550000001',
+      verified_name: 'Demo Cloud API',
+      quality_rating: 'GREEN',
+    })
+    const agentTry = await fetch(`${b.functions.url}/api/cloud-api/channels/${DEMO_CLOUD_CHANNEL_ID}/test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await b.signIn('ana@demo.relevo.test')}` },
+    })
+    expect(agentTry.status).toBe(403)
+  })
+})
+
+describe('outbound pacing', { timeout: 300_000 }, () => {
+  it('a burst is sent at the number rate, none lost or sent twice; a dropped webhook is swept', async () => {
+    const rate = 10
+    const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
+    await b.db.query('update public.cloud_api_channels set messages_per_second = $1', [rate])
+    await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: 'Hola' })
+    await b.settle()
+    b.graph.sent.length = 0 // the handoff's fallback text
+    const conversationId = (await messages(b, `direction = 'in'`))[0]?.conversation_id
+    // 40 queued at once, as one insert (the database webhook still fires for each row).
+    await b.db.query(
+      `insert into public.messages (tenant_id, channel_id, conversation_id, direction, author, body, status, next_attempt_at)
+       select c.tenant_id, c.channel_id, c.id, 'out', 'agent', 'burst ' || n, 'queued', now()
+       from public.conversations c, generate_series(1, 40) n where c.id = $1`,
+      [conversationId],
+    )
+    await waitFor(
+      settled(b, () => b.graph.sent.length >= 40),
+      'the burst sent',
+      240_000,
+    )
+    const bodies = b.graph.sent.map((m) => m.text)
+    expect(bodies).toHaveLength(40)
+    expect(new Set(bodies).size).toBe(40)
+    const times = b.graph.sent.map((m) => m.at).sort((x, y) => x - y)
+    const busiestSecond = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length))
+    expect(busiestSecond).toBeLessThanOrEqual(rate + 1)
+    const report = await runScheduled(b.env, b.deps)
+    expect(report.cloudSenders).toBe(0)
+  })
+})

@@ -1,0 +1,34 @@
+/**
+ * @module
+ * `ChannelSender`: the Durable Object (one per Cloud API channel, named by its id) that sends the
+ * channel's outbox at the number's rate. The logic is in cloud-api/channel-sender.ts; this class
+ * binds it to the object's storage and alarm (SQLite-backed, wrangler.toml `new_sqlite_classes`).
+ */
+import { DurableObject } from 'cloudflare:workers'
+import { SenderCore } from './cloud-api/channel-sender.ts'
+import type { Bindings } from './config/config.ts'
+import { type AppDeps, services } from './wiring/services.ts'
+
+let injected: { deps: AppDeps; env: Partial<Bindings> } = { deps: {}, env: {} }
+
+/** The workerd tests' doubles (the runtime constructs the object, so this is the only way in). */
+export function provideSenderDeps(deps: AppDeps, env: Partial<Bindings> = {}): void {
+  injected = { deps, env }
+}
+
+export class ChannelSender extends DurableObject<Bindings> {
+  private readonly core: SenderCore
+
+  constructor(ctx: DurableObjectState, env: Bindings) {
+    super(ctx, env)
+    this.core = new SenderCore(ctx.storage, () => services({ ...env, ...injected.env }, injected.deps))
+  }
+
+  notify(channelId: string): Promise<void> {
+    return this.core.notify(channelId)
+  }
+
+  override alarm(): Promise<void> {
+    return this.core.alarm()
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * @module
+ * The outbox of one Cloud API number, as a Durable Object's logic (one `ChannelSender` per channel,
+ * ADR 120). The database webhook on queued rows and the sweeper only `notify` it; its alarm claims
+ * due rows with a lease (claim_cloud_outbox), sends them at the number's rate, records the wamid
+ * (mark_sent) or the outcome of Meta's error, and sets the next alarm for retries still waiting.
+ * One alarm runs at a time per object, so a number's rate holds across concurrent wake-ups.
+ */
+import type { AgentStorage } from '../agent/conversation-agent.ts'
+import type { Logger } from '../shared/logger.ts'
+import { createPacer } from './pacer.ts'
+import type { CloudChannel, CloudOutboxRow, CloudStore, GraphApi, GraphApiFor } from './ports.ts'
+import { sendOutcome } from './send-outcome.ts'
+
+/** What the sender needs of the store (the webhook and the routes use the rest). */
+export type SenderStore = Pick<
+  CloudStore,
+  'channel' | 'claim' | 'markSent' | 'markFailed' | 'nextDue' | 'setChannelError'
+>
+
+export interface SenderDeps {
+  cloudStore: SenderStore
+  graphFor: GraphApiFor
+  logger: Logger
+  now: () => number
+  sleep: (ms: number) => Promise<void>
+}
+
+/** A claimed row not marked within this many seconds can be claimed again (the send was cut off). */
+export const LEASE_SECONDS = 60
+/** One alarm sends for at most this long, then hands over to a fresh alarm (subrequest and wall limits). */
+export const ALARM_BUDGET_MS = 20_000
+/** Graph API calls in flight at once: enough for 80/s at a few hundred ms each. */
+const MAX_IN_FLIGHT = 64
+
+export interface DrainReport {
+  sent: number
+  failed: number
+  retried: number
+  /** Stopped by the budget with rows still due: the next alarm goes on at once. */
+  more: boolean
+  /** The channel is gone or in error: nothing is sent until an admin fixes it (the sweeper wakes it then). */
+  halted: boolean
+}
+
+export class SenderCore {
+  constructor(
+    private readonly storage: Pick<AgentStorage, 'get' | 'put' | 'setAlarm'>,
+    private readonly deps: () => SenderDeps,
+    private readonly wallNow: () => number = Date.now,
+  ) {}
+
+  async notify(channelId: string): Promise<void> {
+    await this.storage.put('channel', channelId)
+    await this.storage.setAlarm(this.wallNow())
+  }
+
+  async alarm(): Promise<void> {
+    const channelId = await this.storage.get<string>('channel')
+    if (!channelId) return
+    const deps = this.deps()
+    const report = await drain(channelId, deps)
+    deps.logger.info({ channelId, ...report }, 'cloud outbox drained')
+    if (report.more) return this.storage.setAlarm(this.wallNow())
+    if (report.halted) return
+    // Retries waiting out their backoff. At least a second apart: a row that is due but was not
+    // claimable (another claimer holds it) must not spin the alarm.
+    const next = await deps.cloudStore.nextDue(channelId)
+    if (next !== null) await this.storage.setAlarm(Math.max(this.wallNow() + 1000, next))
+  }
+}
+
+export async function drain(channelId: string, deps: SenderDeps): Promise<DrainReport> {
+  const report: DrainReport = { sent: 0, failed: 0, retried: 0, more: false, halted: false }
+  const channel = await deps.cloudStore.channel(channelId)
+  if (!channel || channel.status === 'error') return { ...report, halted: true }
+  const graph = deps.graphFor(channel)
+  const nextSlot = createPacer(channel.messagesPerSecond, deps.now, deps.sleep)
+  const inFlight = new Set<Promise<void>>()
+  const state = { broken: false }
+  const started = deps.now()
+  const batch = Math.min(100, channel.messagesPerSecond)
+  // Rows this drain already sent or is sending. A claim can return one of them again when its
+  // mark_sent is slower than the lease (a busy database): it must not be sent twice.
+  const taken = new Set<string>()
+  while (!state.broken) {
+    if (deps.now() - started > ALARM_BUDGET_MS) {
+      report.more = true
+      break
+    }
+    const rows = await deps.cloudStore.claim(channelId, `functions:${channelId}`, batch, LEASE_SECONDS)
+    if (rows.length === 0) break
+    for (const row of rows) {
+      // After a token error the rest keep their lease and are sent once an admin fixed the token.
+      if (state.broken) break
+      if (taken.has(row.id)) continue
+      taken.add(row.id)
+      await nextSlot()
+      const send = sendOne(row, { channel, graph, deps, report, state }).finally(() => inFlight.delete(send))
+      inFlight.add(send)
+      if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
+    }
+  }
+  await Promise.all(inFlight)
+  return { ...report, halted: state.broken }
+}
+
+interface SendContext {
+  channel: CloudChannel
+  graph: GraphApi
+  deps: SenderDeps
+  report: DrainReport
+  state: { broken: boolean }
+}
+
+async function sendOne(
+  row: CloudOutboxRow,
+  { channel, graph, deps, report, state }: SendContext,
+): Promise<void> {
+  const log = deps.logger.child({ channelId: channel.channelId, messageId: row.id })
+  let wamid: string
+  try {
+    wamid = await graph.send(
+      row.template
+        ? { kind: 'template', to: row.recipient, template: row.template }
+        : { kind: 'text', to: row.recipient, body: row.body },
+    )
+  } catch (error) {
+    const outcome = sendOutcome(error)
+    log.warn({ outcome: outcome.kind, error: outcome.error }, 'Cloud API send failed')
+    if (outcome.kind === 'channel_error') {
+      state.broken = true
+      await deps.cloudStore.setChannelError(channel.channelId, outcome.error)
+    }
+    // A token error is not the message's fault: it waits (retryable) for the fixed token.
+    await deps.cloudStore.markFailed(row.id, outcome.error, outcome.kind !== 'failed')
+    if (outcome.kind === 'failed') report.failed += 1
+    else report.retried += 1
+    return
+  }
+  // Meta accepted it: from here a failure must not send it again, only be reported.
+  await deps.cloudStore
+    .markSent(row.id, wamid)
+    .then(() => {
+      report.sent += 1
+    })
+    .catch((error: unknown) =>
+      log.error({ err: error, wamid }, 'sent but mark_sent failed; the lease expires'),
+    )
+}

@@ -1,0 +1,259 @@
+/**
+ * @module
+ * A WhatsApp Cloud API (Meta Graph API) double, as a fetch handler: the business side of one or
+ * more numbers of one Meta app. It serves what Relevo calls — `POST /{version}/{phone-number-id}/messages`
+ * (text, template, read receipt + typing indicator), `GET /{version}/{phone-number-id}` (number
+ * info), `GET /{version}/{waba-id}/message_templates`, `GET /{version}/{media-id}` and the media URL —
+ * with Meta's answers and error objects, and plays the customers: `POST /simulator/messages
+ * {from, name, body}` sends the signed `messages` webhook to the functions, `GET /simulator/sent`
+ * lists what the business sent. Throughput per number is enforced like Meta's (130429 over it).
+ */
+import {
+  graphError,
+  hubSignature,
+  inboundMessage,
+  messagesWebhook,
+  type NumberMetadata,
+  newWamid,
+  statusItem,
+  type WebhookValue,
+} from './graph-api-payloads.ts'
+
+export interface GraphApiDoubleOptions {
+  number?: Partial<NumberMetadata> & { verifiedName?: string; qualityRating?: string }
+  appSecret?: string
+  accessToken?: string
+  /** Where signed webhooks go: the functions' `/webhooks/whatsapp` URL, or an in-process handler. */
+  webhook?: string | ((request: Request) => Promise<Response>)
+  /** Sends accepted beyond this many per second (sliding window) get 130429, like Meta's throughput limit. */
+  messagesPerSecond?: number
+  /** Report `sent` then `delivered` by webhook after each accepted send (the dev system). */
+  autoStatuses?: boolean
+}
+
+export interface SentMessage {
+  id: string
+  to: string
+  type: string
+  text: string | null
+  template: { name: string; language: string; parameters: string[] } | null
+  at: number
+}
+
+export const DEMO_NUMBER = {
+  wabaId: '200000000000001',
+  phoneNumberId: '100000000000001',
+  displayPhoneNumber: '15550000001',
+  verifiedName: 'Demo Cloud API',
+  qualityRating: 'GREEN',
+}
+
+export const DEMO_TEMPLATES = [
+  {
+    name: 'order_update',
+    language: 'es_MX',
+    category: 'UTILITY',
+    body: 'Hola {{1}}, tu pedido {{2}} va en camino.',
+  },
+  {
+    name: 'follow_up',
+    language: 'es_MX',
+    category: 'MARKETING',
+    body: 'Hola {{1}}, ¿podemos ayudarte con algo más?',
+  },
+  { name: 'hello_world', language: 'en_US', category: 'UTILITY', body: 'Hello World' },
+]
+
+const MEDIA_BYTES = new TextEncoder().encode('fake image bytes')
+
+export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
+  const number = { ...DEMO_NUMBER, ...options.number }
+  const appSecret = options.appSecret ?? 'relevo-demo-app-secret'
+  let accessToken = options.accessToken ?? 'relevo-demo-access-token'
+  const rate = options.messagesPerSecond ?? 80
+  const sent: SentMessage[] = []
+  const receipts: Array<{ messageId: string; typing: boolean }> = []
+  const accepted: number[] = []
+  const failures: number[] = []
+  let throttled = 0
+
+  async function deliver(value: WebhookValue): Promise<Response> {
+    const raw = JSON.stringify(messagesWebhook(number, value))
+    const init = {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature-256': await hubSignature(raw, appSecret),
+      },
+      body: raw,
+    }
+    const target = options.webhook
+    if (!target) throw new Error('The Graph API double has no webhook target: pass options.webhook')
+    return typeof target === 'string'
+      ? fetch(target, init)
+      : target(new Request('http://functions/webhooks/whatsapp', init))
+  }
+
+  /** Meta's throughput: over `rate` sends within the last second is 130429. */
+  function overRate(now: number): boolean {
+    while (accepted.length > 0 && (accepted[0] ?? 0) <= now - 1000) accepted.shift()
+    if (accepted.length >= rate) return true
+    accepted.push(now)
+    return false
+  }
+
+  async function sendMessage(body: Record<string, unknown>): Promise<Response> {
+    if (body.messaging_product !== 'whatsapp') return graphError(100, 'messaging_product must be "whatsapp"')
+    if (body.status === 'read') {
+      const typing = (body.typing_indicator as { type?: string } | undefined)?.type === 'text'
+      receipts.push({ messageId: String(body.message_id), typing })
+      return Response.json({ success: true })
+    }
+    const to = String(body.to ?? '')
+    if (!/^\+?\d{6,20}$/.test(to)) return graphError(100, 'Invalid recipient')
+    const failure = failures.shift()
+    if (failure !== undefined) return graphError(failure)
+    if (overRate(Date.now())) {
+      throttled += 1
+      return graphError(130429)
+    }
+    const template = body.type === 'template' ? templateOf(body.template) : null
+    const text =
+      body.type === 'text' ? String((body.text as { body?: unknown } | undefined)?.body ?? '') : null
+    if (body.type !== 'text' && body.type !== 'template')
+      return graphError(100, `Unsupported type ${String(body.type)}`)
+    const message: SentMessage = {
+      id: newWamid(),
+      to: to.replace(/^\+/, ''),
+      type: String(body.type),
+      text,
+      template,
+      at: Date.now(),
+    }
+    sent.push(message)
+    if (options.autoStatuses) {
+      void (async () => {
+        await deliver({ statuses: [statusItem(message.id, message.to, 'sent')] })
+        await deliver({ statuses: [statusItem(message.id, message.to, 'delivered')] })
+      })().catch(() => {})
+    }
+    return Response.json({
+      messaging_product: 'whatsapp',
+      contacts: [{ input: to, wa_id: message.to }],
+      messages: [{ id: message.id, ...(template ? { message_status: 'accepted' } : {}) }],
+    })
+  }
+
+  async function handle(request: Request): Promise<Response> {
+    const url = new URL(request.url)
+    const parts = url.pathname.split('/').filter(Boolean)
+    if (parts[0] === 'simulator') return simulator(request, parts[1])
+    if (parts[0] === 'media') {
+      return new Response(MEDIA_BYTES, { headers: { 'content-type': 'image/jpeg' } })
+    }
+    if (request.headers.get('authorization') !== `Bearer ${accessToken}`) return graphError(190)
+    const [, node, edge] = parts
+    if (request.method === 'POST' && node === number.phoneNumberId && edge === 'messages') {
+      return sendMessage((await request.json()) as Record<string, unknown>)
+    }
+    if (request.method === 'GET' && node === number.phoneNumberId && !edge) {
+      return Response.json({
+        verified_name: number.verifiedName,
+        code_verification_status: 'VERIFIED',
+        display_phone_number: number.displayPhoneNumber,
+        quality_rating: number.qualityRating,
+        platform_type: 'CLOUD_API',
+        throughput: { level: 'STANDARD' },
+        id: number.phoneNumberId,
+      })
+    }
+    if (request.method === 'GET' && node === number.wabaId && edge === 'message_templates') {
+      return Response.json({
+        data: DEMO_TEMPLATES.map((t, i) => ({
+          name: t.name,
+          language: t.language,
+          status: 'APPROVED',
+          category: t.category,
+          id: `90000000000000${i}`,
+          components: [{ type: 'BODY', text: t.body }],
+        })),
+        paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } },
+      })
+    }
+    if (request.method === 'GET' && node?.startsWith('media')) {
+      return Response.json({
+        messaging_product: 'whatsapp',
+        url: `${url.origin}/media/${node}`,
+        mime_type: 'image/jpeg',
+        sha256: 'c0ffee',
+        file_size: MEDIA_BYTES.length,
+        id: node,
+      })
+    }
+    return graphError(100, `Unknown path ${url.pathname}`)
+  }
+
+  async function simulator(request: Request, what: string | undefined): Promise<Response> {
+    if (request.method === 'GET' && what === 'sent') return Response.json(sent)
+    if (request.method === 'POST' && what === 'messages') {
+      const input = (await request.json()) as { from?: string; name?: string; body?: string }
+      if (!input.from || !input.body)
+        return Response.json({ error: 'from and body are required' }, { status: 400 })
+      const result = await customerSends(input.from, input.name ?? input.from, 'text', { body: input.body })
+      return Response.json(result)
+    }
+    return Response.json({ error: 'unknown simulator route' }, { status: 404 })
+  }
+
+  /** A customer's message of any Cloud API type, delivered by signed webhook. */
+  async function customerSends(from: string, name: string, type: string, content: unknown) {
+    const message = inboundMessage(from, type, content)
+    const response = await deliver({ contacts: [{ profile: { name }, wa_id: from }], messages: [message] })
+    return { wamid: message.id, status: response.status }
+  }
+
+  return {
+    number,
+    appSecret,
+    handle,
+    fetch: ((input: RequestInfo | URL, init?: RequestInit) =>
+      handle(new Request(input, init))) as typeof fetch,
+    sent,
+    receipts,
+    get throttled() {
+      return throttled
+    },
+    /** The next sends fail with these Meta error codes, in order. */
+    failNext: (...codes: number[]) => failures.push(...codes),
+    /** The access token stops working (Meta answers 190), as after an admin revoked it. */
+    revokeToken: () => {
+      accessToken = `revoked-${newWamid()}`
+    },
+    deliver,
+    customerSends,
+    customerWrites: (input: { from: string; name: string; body: string }) =>
+      customerSends(input.from, input.name, 'text', { body: input.body }),
+    /** A status update of a message the business sent. */
+    reportStatus: (
+      id: string,
+      status: 'sent' | 'delivered' | 'read' | 'failed',
+      error?: { code: number; title: string },
+    ) => deliver({ statuses: [statusItem(id, sent.find((m) => m.id === id)?.to ?? '0', status, error)] }),
+  }
+}
+
+export type GraphApiDouble = ReturnType<typeof createGraphApiDouble>
+
+function templateOf(value: unknown): SentMessage['template'] {
+  const t = value as {
+    name?: string
+    language?: { code?: string }
+    components?: Array<{ type?: string; parameters?: Array<{ text?: string }> }>
+  }
+  const body = t.components?.find((c) => c.type === 'body')
+  return {
+    name: String(t.name ?? ''),
+    language: String(t.language?.code ?? ''),
+    parameters: (body?.parameters ?? []).map((p) => String(p.text ?? '')),
+  }
+}
