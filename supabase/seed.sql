@@ -37,6 +37,19 @@ values
   ('00000000-0000-4000-8000-000000000001', 'hola', '¡Hola! Soy del equipo de Demo Store, ¿en qué te ayudo?'),
   ('00000000-0000-4000-8000-000000000001', 'envio', 'Los envíos tardan de 2 a 5 días hábiles.');
 
--- The local functions server (wrangler dev) receives the incoming-message webhook.
-insert into private.webhook_config (name, url, secret)
-values ('incoming_message', 'http://127.0.0.1:8787/webhooks/db', 'local-webhook-secret');
+-- The local functions server (wrangler dev) receives the incoming-message webhook, signed with
+-- this secret (kept in Vault).
+select private.configure_webhook('incoming_message', 'http://127.0.0.1:8787/webhooks/db', 'local-webhook-secret');
+
+-- The demo channel's connector credential (ADR 074), a public local-only value like the demo
+-- password: CONNECTOR_KEY=00000000-0000-4000-8000-000000000201.6c6f63616c2d64656d6f2d636f6e6e6563746f722d6b6579
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data,
+  raw_user_meta_data, confirmation_token, recovery_token, email_change_token_new, email_change)
+values ('00000000-0000-0000-0000-000000000000', '00000000-0000-4000-8000-000000001101', 'authenticated',
+  'authenticated', '00000000-0000-4000-8000-000000000201@connector.relevo.invalid',
+  extensions.crypt('6c6f63616c2d64656d6f2d636f6e6e6563746f722d6b6579', extensions.gen_salt('bf', 10)), now(),
+  '{"provider": "email", "providers": ["email"]}',
+  '{"connector_channel_id": "00000000-0000-4000-8000-000000000101"}', '', '', '', '');
+insert into public.connector_credentials (id, tenant_id, channel_id, user_id, label)
+values ('00000000-0000-4000-8000-000000000201', '00000000-0000-4000-8000-000000000001',
+  '00000000-0000-4000-8000-000000000101', '00000000-0000-4000-8000-000000001101', 'Demo connector (local)');

@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 
   const store = new SupabaseStore({
     url: config.supabaseUrl,
-    serviceRoleKey: config.serviceRoleKey,
+    credentials: config.credentials,
     channelId: config.channelId,
     workerId: config.workerId,
     logger,

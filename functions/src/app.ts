@@ -8,13 +8,12 @@ import { type Context, Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { Bindings } from './config/config.ts'
 import { rateLimit, sharedRateLimit } from './http/rate-limit.ts'
-import { secretEquals } from './http/secret-equal.ts'
 import { type SweepReport, sweep } from './pipeline/sweep.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { monitoringRoutes } from './routes/monitoring.ts'
 import { shopifyRoutes } from './routes/shopify.ts'
-import { webhookRoutes } from './routes/webhooks.ts'
+import { signedByDatabase, webhookRoutes } from './routes/webhooks.ts'
 import { RelevoError } from './shared/errors.ts'
 import { createLogger } from './shared/logger.ts'
 import { type AppDeps, services } from './wiring/services.ts'
@@ -23,14 +22,13 @@ const fallbackLogger = createLogger('error')
 
 export function createApp(deps: AppDeps = {}) {
   const app = new Hono<{ Bindings: Bindings }>()
-  // Public routes get a per-isolate brake. On the webhook only wrong secrets count: a busy
-  // database may deliver hundreds a minute from one address, a guesser should get 30.
+  // Public routes get a per-isolate brake. On the webhook only unsigned requests count: a busy
+  // database may deliver hundreds a minute from one address, a forger should get 30.
   app.use('/health', rateLimit({ limit: 120, windowMs: 60_000 }))
-  const rightSecret = async (c: Context) =>
-    secretEquals(c.req.header('x-relevo-webhook-secret'), (c.env as Bindings).WEBHOOK_SECRET)
-  app.use('/webhooks/*', rateLimit({ limit: 30, windowMs: 60_000, skip: rightSecret }))
+  const signed = (c: Context) => signedByDatabase(c, deps)
+  app.use('/webhooks/*', rateLimit({ limit: 30, windowMs: 60_000, skip: signed }))
   // Then the count every isolate shares (Cloudflare's rate-limiting binding).
-  app.use('/webhooks/*', sharedRateLimit('webhooks', rightSecret))
+  app.use('/webhooks/*', sharedRateLimit('webhooks', signed))
   app.use('/api/*', sharedRateLimit('api'))
   app.use('/metrics', sharedRateLimit('metrics'))
   app.route('/health', healthRoutes())

@@ -39,7 +39,11 @@ async function issue(db: Database, adminId: string, channelId: string): Promise<
 /** Every function a connector calls, for a channel (and an outbox message of that channel). */
 function channelCalls(channelId: string, outboxId: string): Array<[string, string, unknown[]]> {
   return [
-    ['ingest_message', `select public.ingest_message($1, 'wa-probe', 'probe@c.us', false, 'hola')`, [channelId]],
+    [
+      'ingest_message',
+      `select public.ingest_message($1, 'wa-probe', 'probe@c.us', false, 'hola')`,
+      [channelId],
+    ],
     ['claim_outbox', `select * from public.claim_outbox($1, 'probe')`, [channelId]],
     ['record_ack', `select public.record_ack($1, 'wa-x', 'read')`, [channelId]],
     ['record_revoke', `select public.record_revoke($1, 'wa-x')`, [channelId]],
@@ -128,7 +132,8 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
     const before = await fingerprint(db)
     for (const [name, sql, params] of channelCalls(b.channelId, outboxB)) {
       const call = asUser(db, credential.userId, (tx) => tx.query(sql, params))
-      if (name === 'mark_sent' || name === 'mark_failed') await expectRelevoError(call, 404, 'message_not_found')
+      if (name === 'mark_sent' || name === 'mark_failed')
+        await expectRelevoError(call, 404, 'message_not_found')
       else await expectRelevoError(call, 403, 'wrong_channel')
     }
     expect(await fingerprint(db)).toBe(before)
@@ -149,7 +154,10 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
           .catch(() => 0),
       )
     }
-    expect(Object.values(seen).every((n) => n === 0), JSON.stringify(seen)).toBe(true)
+    expect(
+      Object.values(seen).every((n) => n === 0),
+      JSON.stringify(seen),
+    ).toBe(true)
   })
 
   it('joins its own channel topic only: not another channel, not the tenant or admin feed', async () => {
@@ -163,7 +171,8 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
   it('an agent or a signed-in stranger is no connector: 401 on every channel function', async () => {
     for (const [name, sql, params] of channelCalls(a.channelId, outboxA)) {
       const call = asUser(db, a.agentId, (tx) => tx.query(sql, params))
-      if (name === 'mark_sent' || name === 'mark_failed') await expectRelevoError(call, 404, 'message_not_found')
+      if (name === 'mark_sent' || name === 'mark_failed')
+        await expectRelevoError(call, 404, 'message_not_found')
       else await expectRelevoError(call, 401, 'connector_credential_invalid')
     }
   })
@@ -171,7 +180,9 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
   it('a revoked credential is refused at once and its Auth user is gone; a new one works', async () => {
     const doomed = await issue(db, a.adminId, a.channelId)
     await asUser(db, doomed.userId, (tx) => tx.query('select public.channel_heartbeat($1)', [a.channelId]))
-    await asUser(db, a.adminId, (tx) => tx.query('select public.revoke_connector_credential($1)', [doomed.id]))
+    await asUser(db, a.adminId, (tx) =>
+      tx.query('select public.revoke_connector_credential($1)', [doomed.id]),
+    )
     await expectRelevoError(
       asUser(db, doomed.userId, (tx) => tx.query('select public.channel_heartbeat($1)', [a.channelId])),
       401,
@@ -180,16 +191,22 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
     const gone = await db.query('select 1 from auth.users where id = $1', [doomed.userId])
     expect(gone.rows).toHaveLength(0)
     await expectRelevoError(
-      asUser(db, b.adminId, (tx) => tx.query('select public.revoke_connector_credential($1)', [credential.id])),
+      asUser(db, b.adminId, (tx) =>
+        tx.query('select public.revoke_connector_credential($1)', [credential.id]),
+      ),
       404,
       'credential_not_found',
     )
-    await asUser(db, credential.userId, (tx) => tx.query('select public.channel_heartbeat($1)', [a.channelId]))
+    await asUser(db, credential.userId, (tx) =>
+      tx.query('select public.channel_heartbeat($1)', [a.channelId]),
+    )
   })
 
   it('admins list their credentials (no secret anywhere in the row); agents and other tenants see none', async () => {
     const list = (user: string) =>
-      asUser(db, user, (tx) => tx.query<Record<string, unknown>>('select * from public.connector_credentials'))
+      asUser(db, user, (tx) =>
+        tx.query<Record<string, unknown>>('select * from public.connector_credentials'),
+      )
     const mine = await list(a.adminId)
     expect(mine.rows.length).toBeGreaterThanOrEqual(2)
     expect(JSON.stringify(mine.rows)).not.toContain(credential.key.split('.')[1])

@@ -4,3 +4,6 @@ export const DEMO_CHANNEL_ID = '00000000-0000-4000-8000-000000000101'
 export const DEMO_PASSWORD = 'relevo-demo'
 export const DEMO_ADMIN = { email: 'admin@demo.relevo.test', password: DEMO_PASSWORD, name: 'Admin Demo' }
 export const DEMO_ANA = { email: 'ana@demo.relevo.test', password: DEMO_PASSWORD, name: 'Ana' }
+/** The demo channel's connector credential (ADR 074): public, local seed only, like the demo password. */
+export const DEMO_CONNECTOR_KEY =
+  '00000000-0000-4000-8000-000000000201.6c6f63616c2d64656d6f2d636f6e6e6563746f722d6b6579'

@@ -17,10 +17,21 @@ import { type ConversationAgent, provideAgentDeps } from '../durable-object.ts'
 import { runPipeline } from '../pipeline/run-pipeline.ts'
 import type { TenantSecrets, TenantSettings } from '../pipeline/types.ts'
 import { createLogger } from '../shared/logger.ts'
+import { signBody } from '../shared/signature.ts'
 import { type AppDeps, services } from '../wiring/services.ts'
 import { demoTenant, MemoryStore, type StoredMessage } from './memory-store.ts'
 
 export const WEBHOOK_SECRET = 'test-webhook-secret'
+
+/** The headers the database sends with a webhook body, signed with `secret` at `nowMs`. */
+export async function signedHeaders(body: string, secret = WEBHOOK_SECRET, nowMs = Date.now()) {
+  const timestamp = Math.floor(nowMs / 1000)
+  return {
+    'content-type': 'application/json',
+    'x-relevo-timestamp': String(timestamp),
+    'x-relevo-signature': await signBody(secret, timestamp, body),
+  }
+}
 
 export interface HarnessOptions {
   tenant?: Partial<TenantSettings>
@@ -65,19 +76,16 @@ export function harness(options: HarnessOptions = {}) {
     secret = WEBHOOK_SECRET,
   ) {
     const ctx = createExecutionContext()
+    const body = JSON.stringify({
+      type: 'INSERT',
+      table: 'messages',
+      schema: 'public',
+      record: { id: message.id, conversation_id: message.conversationId, direction: message.direction },
+      old_record: null,
+    })
     const response = await app.request(
       '/webhooks/db',
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-relevo-webhook-secret': secret },
-        body: JSON.stringify({
-          type: 'INSERT',
-          table: 'messages',
-          schema: 'public',
-          record: { id: message.id, conversation_id: message.conversationId, direction: message.direction },
-          old_record: null,
-        }),
-      },
+      { method: 'POST', headers: await signedHeaders(body, secret, store.now()), body },
       env,
       ctx,
     )
