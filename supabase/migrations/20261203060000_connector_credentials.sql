@@ -156,12 +156,30 @@ begin
 end
 $$;
 
--- An admin issues a credential for one of its tenant's channels. Returns the key once:
+-- The calling admin; for the operator (the service role, or the SQL editor: no API claims) an
+-- empty agent row, which may act on every tenant.
+create function private.require_admin_or_operator(p_refusal text) returns public.agents
+language plpgsql stable security definer set search_path = '' as $$
+declare
+  me public.agents;
+begin
+  if coalesce((select auth.role()), '') in ('', 'service_role') then
+    return me;
+  end if;
+  me := private.require_agent();
+  if me.role <> 'admin' then
+    perform private.fail(403, 'admin_only', p_refusal);
+  end if;
+  return me;
+end
+$$;
+
+-- An admin (or the operator) issues a credential for one of its tenant's channels. Returns the key once:
 -- `<credential id>.<secret>`; the connector signs in as <credential id>@connector.relevo.invalid.
 create function public.issue_connector_credential(p_channel_id uuid, p_label text default '') returns jsonb
 language plpgsql security definer set search_path = '' as $$
 declare
-  me public.agents := private.require_agent();
+  me public.agents := private.require_admin_or_operator('Only admins can issue connector credentials');
   chan public.channels;
   credential public.connector_credentials;
   secret text := encode(extensions.gen_random_bytes(24), 'hex');
@@ -169,14 +187,11 @@ declare
   login_user uuid := gen_random_uuid();
   login_email text := credential_id::text || '@connector.relevo.invalid';
 begin
-  if me.role <> 'admin' then
-    perform private.fail(403, 'admin_only', 'Only admins can issue connector credentials');
-  end if;
   if length(coalesce(p_label, '')) > 100 then
     perform private.fail(400, 'invalid_argument', 'A label has at most 100 characters');
   end if;
   select * into chan from public.channels where id = private.require_id(p_channel_id, 'channel id')
-    and tenant_id = me.tenant_id;
+    and (me.user_id is null or tenant_id = me.tenant_id);
   if not found then
     perform private.fail(404, 'channel_not_found', 'Channel not found');
   end if;
@@ -191,10 +206,11 @@ begin
   insert into auth.identities (provider_id, user_id, identity_data, provider)
   values (login_user::text, login_user, jsonb_build_object('sub', login_user::text, 'email', login_email), 'email');
   insert into public.connector_credentials (id, tenant_id, channel_id, user_id, label, created_by)
-  values (credential_id, me.tenant_id, chan.id, login_user, coalesce(p_label, ''), me.user_id)
+  values (credential_id, chan.tenant_id, chan.id, login_user, coalesce(p_label, ''), me.user_id)
   returning * into credential;
   insert into public.audit_log (tenant_id, actor_id, actor_kind, action, details)
-  values (me.tenant_id, me.user_id, 'agent', 'connector_credential_issued',
+  values (chan.tenant_id, me.user_id, case when me.user_id is null then 'system' else 'agent' end,
+    'connector_credential_issued',
     jsonb_build_object('credential_id', credential.id, 'channel_id', chan.id));
   return jsonb_build_object('id', credential.id, 'channel_id', chan.id, 'key', credential.id::text || '.' || secret);
 end
@@ -205,21 +221,20 @@ $$;
 create function public.revoke_connector_credential(p_credential_id uuid) returns void
 language plpgsql security definer set search_path = '' as $$
 declare
-  me public.agents := private.require_agent();
+  me public.agents := private.require_admin_or_operator('Only admins can revoke connector credentials');
   credential public.connector_credentials;
 begin
-  if me.role <> 'admin' then
-    perform private.fail(403, 'admin_only', 'Only admins can revoke connector credentials');
-  end if;
   update public.connector_credentials set revoked_at = now(), revoked_by = me.user_id
-  where id = private.require_id(p_credential_id, 'credential id') and tenant_id = me.tenant_id and revoked_at is null
+  where id = private.require_id(p_credential_id, 'credential id') and (me.user_id is null or tenant_id = me.tenant_id)
+    and revoked_at is null
   returning * into credential;
   if credential.id is null then
     perform private.fail(404, 'credential_not_found', 'No live connector credential with that id in your tenant');
   end if;
   delete from auth.users where id = credential.user_id;
   insert into public.audit_log (tenant_id, actor_id, actor_kind, action, details)
-  values (me.tenant_id, me.user_id, 'agent', 'connector_credential_revoked',
+  values (credential.tenant_id, me.user_id, case when me.user_id is null then 'system' else 'agent' end,
+    'connector_credential_revoked',
     jsonb_build_object('credential_id', credential.id, 'channel_id', credential.channel_id));
 end
 $$;
@@ -241,7 +256,7 @@ revoke execute on function private.ingest_message(uuid, text, text, boolean, tex
   private.claim_outbox(uuid, text, integer, integer), private.record_ack(uuid, text, public.message_status),
   private.record_revoke(uuid, text, timestamptz), private.record_edit(uuid, text, text, timestamptz),
   private.set_channel_status(uuid, public.channel_status, text, timestamptz, text), private.channel_heartbeat(uuid),
-  private.require_channel_actor(uuid), private.require_outbox_message(uuid)
+  private.require_channel_actor(uuid), private.require_outbox_message(uuid), private.require_admin_or_operator(text)
   from public, anon, authenticated, service_role;
 revoke execute on function private.connector_channel_id() from public, anon;
 grant execute on function private.connector_channel_id() to authenticated;

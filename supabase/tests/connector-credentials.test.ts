@@ -214,7 +214,13 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
     expect((await list(b.adminId)).rows).toHaveLength(0)
   })
 
-  it('the service role still acts for any channel', async () => {
+  it('the service role still acts for any channel, and the operator issues credentials for any tenant', async () => {
     await asService(db, (tx) => tx.query('select public.channel_heartbeat($1)', [b.channelId]))
+    const issued = await asService(db, (tx) =>
+      row<{ c: { channel_id: string } }>(tx, `select public.issue_connector_credential($1, 'ops') as c`, [
+        b.channelId,
+      ]),
+    )
+    expect(issued.c.channel_id).toBe(b.channelId)
   })
 })

@@ -135,5 +135,5 @@ describe.each(backends)('the move into Vault on $kind', (backend) => {
     } finally {
       await db.close()
     }
-  })
+  }, 240_000)
 })
