@@ -5,7 +5,7 @@
  * signature is `v1=` hex HMAC-SHA256 of `<timestamp>.<body>`; the timestamp (Unix seconds) travels
  * in its own header so that a receiver can refuse replays older than the tolerance.
  */
-import { secretEquals } from '../http/secret-equal.ts'
+import { secretEquals } from './secret-equal.ts'
 
 /** How far a signed timestamp may be from the receiver's clock (either way). */
 export const SIGNATURE_TOLERANCE_SECONDS = 300
