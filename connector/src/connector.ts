@@ -93,6 +93,10 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
   // After each `ready` the outbox claims nothing until catch-up ran: the echo of a send that
   // WhatsApp accepted just before a crash must record its id before the row can be claimed again.
   let caughtUp = false
+  // Catch-ups run one after another: a `ready` that comes while the previous catch-up still runs
+  // (a quick disconnect) must read the checkpoint that one writes, not the same missing one.
+  let catchingUp: Promise<void> = Promise.resolve()
+  let readyCount = 0
   const outbox = new OutboxWorker({
     store: o.store,
     storage: o.storage,
@@ -123,9 +127,16 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
     reconnectMs: o.reconnectMs,
     onReady: () => {
       caughtUp = false
-      catchUp({ transport: o.transport, ingest, checkpoint, logger: o.logger })
-        .catch((error: unknown) => o.logger.warn({ err: (error as Error).message }, 'catch-up failed'))
+      const ready = ++readyCount
+      catchingUp = catchingUp
+        .then(() => catchUp({ transport: o.transport, ingest, checkpoint, logger: o.logger }))
+        .then(
+          () => undefined,
+          (error: unknown) => o.logger.warn({ err: (error as Error).message }, 'catch-up failed'),
+        )
         .finally(() => {
+          // Only the catch-up of the latest `ready` opens the outbox again.
+          if (ready !== readyCount) return
           caughtUp = true
           outbox.wake()
           // Files left pending by a previous run or an outage, and failed ones that are due.
@@ -176,6 +187,9 @@ export async function startConnector(o: ConnectorOptions): Promise<Connector> {
       // A send the grace period gave up on fails now that the browser is closed; wait for its mark_failed.
       await outbox.settled()
       offTraffic()
+      // A catch-up still running writes the checkpoint when it ends: give it a moment to end
+      // (bounded, so a stuck one never holds the shutdown).
+      await Promise.race([catchingUp, new Promise((resolve) => setTimeout(resolve, 5_000).unref())])
       await ingest.stop()
       await media.stop()
     },

@@ -115,5 +115,6 @@ export function harnesses() {
 }
 
 export async function removeDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true })
+  // The media spool may still be closing a file: rm retries on ENOTEMPTY rather than failing the test.
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 })
 }
