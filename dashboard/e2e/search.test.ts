@@ -48,9 +48,8 @@ describe('search over the whole history', () => {
 
     await hit.click()
     await admin.waitForURL(`**/inbox/${conversationId}?message=${hitId}`)
-    const target = admin.locator(`[data-message-id="${hitId}"]`)
-    await target.waitFor()
-    await expect(target.getAttribute('aria-current')).resolves.toBe('true')
+    // Marked as the current message once the window around it is shown (it may render a tick earlier).
+    await admin.locator(`[data-message-id="${hitId}"][aria-current="true"]`).waitFor()
     // In view: the thread scrolled to the hit, not to the bottom.
     await admin.waitForFunction((id) => {
       const el = document.querySelector(`[data-message-id="${id}"]`)
