@@ -166,7 +166,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
     expect([0, '42501']).toContain(outcome)
   })
 
-  it('anon can call no function; authenticated only the dashboard ones', async () => {
+  it('anon can call only signup_mode; authenticated only the dashboard ones', async () => {
     const executable = async (role: string, schema: string) =>
       (
         await db.query<{ name: string }>(
@@ -175,24 +175,39 @@ describe.each(backends)('row level security on $kind', (backend) => {
           [role, schema],
         )
       ).rows.map((r) => r.name)
-    expect(await executable('anon', 'public')).toEqual([])
+    // The sign-up page asks whether self-service sign-up is open before anyone has a session (ADR 110).
+    expect(await executable('anon', 'public')).toEqual(['signup_mode'])
     expect(await executable('anon', 'private')).toEqual([])
     expect(await executable('authenticated', 'public')).toEqual([
       'accept_invitation',
       'add_note',
       'assign_conversation',
+      'cloud_api_secrets_status',
       'create_invitation',
+      'create_tenant',
+      'create_webhook_endpoint',
       'dashboard_metrics',
+      'delete_webhook_endpoint',
       'handback',
       'mark_conversation_read',
       'request_relink',
+      'resend_webhook_delivery',
       'retry_message',
       'revoke_invitation',
+      'rotate_webhook_secret',
+      'save_cloud_api_channel',
+      'search_messages',
       'send_agent_message',
+      'send_template_message',
+      'send_test_webhook_event',
+      'set_conversation_label',
       'set_conversation_status',
       'set_tenant_secrets',
+      'signup_mode',
       'takeover',
       'tenant_secrets_status',
+      'touch_presence',
+      'update_webhook_endpoint',
     ])
     expect(await executable('authenticated', 'private')).toEqual([
       'current_admin_tenant_id',
