@@ -11,6 +11,8 @@ import { type System, startSystem } from './system.ts'
 // The connector's HTTP port under `./relevo dev`.
 const { customerWrites, ownerTypesOnPhone, received, waitForReceived } =
   simulatorPhone('http://127.0.0.1:3100')
+// The Graph API double under `./relevo dev`: Meta and the customers of the "Demo Cloud API" number.
+const graph = 'http://127.0.0.1:3200/simulator'
 
 // The checklist the business owner was given (seed: "Prueba de mensaje IA → Manual → IA"),
 // on the whole system as `./relevo dev` starts it: the stand-in, functions under wrangler dev
@@ -196,5 +198,80 @@ describe('the hybrid desk, end to end', () => {
     expect(system.output()).toMatch(
       /webhook message_received → 127\.0\.0\.1:\d+ 200 in \d+ ms \(attempt 1, delivered\)/,
     )
+  })
+})
+
+describe('the same hybrid desk on a WhatsApp Cloud API number', () => {
+  const pedro = '5215544444444'
+  const cloudCustomerWrites = async (body: string) => {
+    const response = await fetch(`${graph}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: pedro, name: 'Pedro Gómez', body }),
+    })
+    expect(response.status).toBe(200)
+  }
+  /** What Pedro's phone received from the business, oldest first. */
+  const pedroReceived = async (count: number) => {
+    let texts: string[] = []
+    await waitFor(
+      async () => {
+        const sent = (await (await fetch(`${graph}/sent`)).json()) as Array<{
+          to: string
+          text: string | null
+        }>
+        texts = sent.filter((m) => m.to === pedro).map((m) => m.text ?? '')
+        return texts.length >= count
+      },
+      `${count} messages at Pedro's phone`,
+      60_000,
+    )
+    return texts
+  }
+  const receipts = async () =>
+    (await (await fetch(`${graph}/receipts`)).json()) as Array<{ messageId: string; typing: boolean }>
+
+  it('the AI answers, an agent takes over (the phone sees it read), replies, hands back, and the AI answers again', async () => {
+    await cloudCustomerWrites('Hola, ¿tienen la taza azul?')
+    expect(await pedroReceived(1)).toEqual(['IA: Hola, ¿tienen la taza azul?'])
+    // While the AI composed, Pedro saw "typing…".
+    expect((await receipts()).some((r) => r.typing)).toBe(true)
+
+    await conversationRow(agent, 'Pedro Gómez').click()
+    await agent.getByRole('button', { name: 'Take over' }).click()
+    await conversationRow(agent, 'Pedro Gómez')
+      .getByTestId('holder-badge')
+      .filter({ hasText: 'Admin Demo' })
+      .waitFor()
+    await cloudCustomerWrites('¿Y cuánto cuesta?')
+    await agent.getByTestId('message').filter({ hasText: '¿Y cuánto cuesta?' }).waitFor()
+    // The open chat marks each new message read on Pedro's phone, without "typing…".
+    await waitFor(
+      async () => (await receipts()).some((r) => !r.typing),
+      'a read receipt from the desk',
+      30_000,
+    )
+
+    const composer = agent.getByTestId('composer')
+    await composer.fill('Hola Pedro, la taza azul cuesta $150.')
+    await composer.press('Enter')
+    expect(await pedroReceived(2)).toEqual([
+      'IA: Hola, ¿tienen la taza azul?',
+      'Hola Pedro, la taza azul cuesta $150.',
+    ])
+
+    await agent.getByRole('button', { name: 'Hand back to AI' }).click()
+    await conversationRow(agent, 'Pedro Gómez')
+      .getByTestId('holder-badge')
+      .filter({ hasText: 'AI' })
+      .waitFor()
+    await cloudCustomerWrites('Gracias, la compro')
+    expect(await pedroReceived(3)).toEqual([
+      'IA: Hola, ¿tienen la taza azul?',
+      'Hola Pedro, la taza azul cuesta $150.',
+      'IA: Gracias, la compro',
+    ])
+    // The message written while the agent held the chat never reached the model.
+    expect(askedAbout('¿Y cuánto cuesta?')).toEqual([])
   })
 })

@@ -1,6 +1,8 @@
-import { DEMO_CLOUD_CHANNEL_ID, DEMO_CLOUD_NUMBER } from '@relevo/testing/demo-seed'
+import { DEMO_CLOUD_CHANNEL_ID, DEMO_CLOUD_NUMBER, DEMO_TENANT_ID } from '@relevo/testing/demo-seed'
 import { hubSignature, inboundMessage, messagesWebhook } from '@relevo/testing/graph-api-payloads'
+import { mediaFixture, sha256 } from '@relevo/testing/media-fixtures'
 import { waitFor } from '@relevo/testing/wait-for'
+import { createClient } from '@supabase/supabase-js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
 import { type Backend, type BackendOptions, startBackend } from './backend.ts'
@@ -144,8 +146,73 @@ describe('Meta webhook in', slow, () => {
   })
 })
 
+describe('files from Cloud API customers', slow, () => {
+  it('are downloaded with the number token into Storage once each, even when Meta delivers twice; a gone file fails for good', async () => {
+    const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
+    const photo = mediaFixture('jpeg')
+    const voice = mediaFixture('voice')
+    const pdf = mediaFixture('pdf')
+    await b.graph.customerSendsFile(CUSTOMER, 'Juan', photo, 'mira esta')
+    await b.graph.customerSendsFile(CUSTOMER, 'Juan', { ...voice, voice: true })
+    await b.graph.customerSendsFile(CUSTOMER, 'Juan', pdf)
+    // Meta delivers the PDF's webhook again (its own retry): still one row and one download.
+    const pdfMessage = (await messages(b, `type = 'document'`))[0]
+    const contacts = [{ profile: { name: 'Juan' }, wa_id: CUSTOMER }]
+    const again = { id: pdfMessage?.media?.mediaId, mime_type: 'application/pdf', filename: pdf.filename }
+    await b.graph.deliver({
+      contacts,
+      messages: [inboundMessage(CUSTOMER, 'document', again, pdfMessage?.wa_message_id ?? '')],
+    })
+    // A media id Meta no longer has (they live 30 days).
+    const gone = { id: 'gone-1', mime_type: 'application/pdf', filename: 'old.pdf' }
+    await b.graph.deliver({ contacts, messages: [inboundMessage(CUSTOMER, 'document', gone)] })
+    await waitFor(
+      settled(b, async () => (await messages(b, `media_status in ('pending')`)).length === 0),
+      'every file fetched or failed',
+      60_000,
+    )
+    const files = await messages(b, `type in ('image', 'audio', 'document')`)
+    expect(files.map((m) => [m.type, m.body])).toEqual([
+      ['image', 'mira esta'],
+      ['audio', ''],
+      ['document', ''],
+      ['document', ''],
+    ])
+    const storage = createClient(b.standIn.url, b.keys.serviceRoleKey).storage.from('media')
+    for (const [message, fixture] of [
+      [files[0], photo],
+      [files[1], voice],
+      [files[2], pdf],
+    ] as const) {
+      expect(message?.media).toMatchObject({
+        mimetype: fixture.mimetype,
+        sha256: sha256(fixture.data),
+        size: fixture.data.length,
+      })
+      const path = String(message?.media?.path)
+      expect(path).toBe(
+        `${DEMO_TENANT_ID}/${message?.conversation_id}/${message?.id}.${path.split('.').pop()}`,
+      )
+      const { data } = await storage.download(path)
+      expect(sha256(Buffer.from((await data?.arrayBuffer()) ?? new ArrayBuffer(0)))).toBe(
+        sha256(fixture.data),
+      )
+    }
+    expect(files[0]?.media).toMatchObject({ waType: 'image' })
+    expect(files[1]?.media).toMatchObject({ waType: 'voice' })
+    expect(pdfMessage?.id).toBe(files[2]?.id)
+    // Every download carried the number's token; the gone id failed once and is not retried.
+    expect(b.graph.downloads.every((d) => d.authorized)).toBe(true)
+    expect(b.graph.downloads.filter((d) => d.mediaId !== 'gone-1')).toHaveLength(3)
+    const { rows } = await b.db.query<{ media_status: string; media_retry_at: string | null }>(
+      `select media_status, media_retry_at from public.messages where media ->> 'mediaId' = 'gone-1'`,
+    )
+    expect(rows).toEqual([{ media_status: 'failed', media_retry_at: null }])
+  })
+})
+
 describe('the AI and the agents through the Cloud API', slow, () => {
-  it('the AI answers a Cloud API customer; statuses move it to delivered, read, or failed with the reason', async () => {
+  it('the AI answers a Cloud API customer (read and typing shown while it composes); statuses move it to delivered, read, or failed with the reason', async () => {
     const b = await start()
     await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: '¿Tienen envíos?' })
     await waitFor(
@@ -154,6 +221,9 @@ describe('the AI and the agents through the Cloud API', slow, () => {
       30_000,
     )
     expect(b.graph.sent[0]).toMatchObject({ to: CUSTOMER, type: 'text', text: 'Hola, soy la IA' })
+    // While the AI composed, the customer saw the message read and "typing…".
+    const [inbound] = await messages(b, `direction = 'in'`)
+    expect(b.graph.receipts).toEqual([{ messageId: inbound?.wa_message_id, typing: true }])
     const wamid = b.graph.sent[0]?.id ?? ''
     const [reply] = await messages(b, `direction = 'out'`)
     expect(reply).toMatchObject({ author: 'ai', status: 'sent', wa_message_id: wamid })
@@ -167,6 +237,19 @@ describe('the AI and the agents through the Cloud API', slow, () => {
       'the second reply sent',
       30_000,
     )
+    // An agent opens the chat: a read receipt without typing; a malformed or unknown id sends nothing.
+    const read = (id: string) =>
+      b.signIn('ana@demo.relevo.test').then((token) =>
+        fetch(`${b.functions.url}/api/cloud-api/conversations/${id}/read`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      )
+    const opened = await read(inbound?.conversation_id ?? '')
+    expect(await opened.json()).toEqual({ sent: true })
+    expect(b.graph.receipts.at(-1)).toEqual({ messageId: expect.any(String), typing: false })
+    expect((await read('not-a-uuid')).status).toBe(400)
+    expect((await read('00000000-0000-4000-8000-00000000dead')).status).toBe(404)
     const second = b.graph.sent[1]?.id ?? ''
     await b.graph.reportStatus(second, 'failed', { code: 131026, title: 'Message undeliverable' })
     const failed = (await messages(b, `wa_message_id = $1`, [second]))[0]

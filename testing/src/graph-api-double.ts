@@ -6,7 +6,9 @@
  * info), `GET /{version}/{waba-id}/message_templates`, `GET /{version}/{media-id}` and the media URL —
  * with Meta's answers and error objects, and plays the customers: `POST /simulator/messages
  * {from, name, body}` sends the signed `messages` webhook to the functions, `GET /simulator/sent`
- * lists what the business sent. Throughput per number is enforced like Meta's (130429 over it).
+ * lists what the business sent, `GET /simulator/receipts` the read receipts (with typing or not);
+ * `POST /simulator/messages {from, name, body?, media: {mimetype, data (base64), filename?, voice?}}`
+ * sends a file, whose bytes the media URL serves only with the number's token. Throughput per number is enforced like Meta's (130429 over it).
  */
 import {
   graphError,
@@ -64,7 +66,21 @@ export const DEMO_TEMPLATES = [
   { name: 'hello_world', language: 'en_US', category: 'UTILITY', body: 'Hello World' },
 ]
 
-const MEDIA_BYTES = new TextEncoder().encode('fake image bytes')
+/** A file a customer sends through the double: its bytes stay here, Meta-style, until downloaded. */
+export interface CustomerFile {
+  mimetype: string
+  data: Uint8Array
+  filename?: string
+  /** An audio sent as a voice note (`audio.voice: true`). */
+  voice?: boolean
+}
+
+/** The webhook's message type for a file, as WhatsApp picks it from the MIME type. */
+function fileType(mimetype: string): string {
+  if (mimetype === 'image/webp') return 'sticker'
+  const kind = mimetype.split('/')[0] ?? ''
+  return ['image', 'audio', 'video'].includes(kind) ? kind : 'document'
+}
 
 export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
   const number = { ...DEMO_NUMBER, ...options.number }
@@ -74,6 +90,9 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
   const sent: SentMessage[] = []
   const receipts: Array<{ messageId: string; typing: boolean }> = []
   const accepted: number[] = []
+  const files = new Map<string, CustomerFile & { data: Uint8Array<ArrayBuffer> }>()
+  /** Downloads of each media URL, with or without the number's token (tests check both). */
+  const downloads: Array<{ mediaId: string; authorized: boolean }> = []
   const failures: number[] = []
   let throttled = 0
 
@@ -148,10 +167,16 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
     const url = new URL(request.url)
     const parts = url.pathname.split('/').filter(Boolean)
     if (parts[0] === 'simulator') return simulator(request, parts[1])
+    const authorized = request.headers.get('authorization') === `Bearer ${accessToken}`
+    // Meta's media URL answers the bytes only with the number's token (401 otherwise).
     if (parts[0] === 'media') {
-      return new Response(MEDIA_BYTES, { headers: { 'content-type': 'image/jpeg' } })
+      const file = files.get(parts[1] ?? '')
+      downloads.push({ mediaId: parts[1] ?? '', authorized })
+      if (!authorized) return new Response('Unauthorized', { status: 401 })
+      if (!file) return new Response('Not found', { status: 404 })
+      return new Response(file.data, { headers: { 'content-type': file.mimetype } })
     }
-    if (request.headers.get('authorization') !== `Bearer ${accessToken}`) return graphError(190)
+    if (!authorized) return graphError(190)
     const [, node, edge] = parts
     if (request.method === 'POST' && node === number.phoneNumberId && edge === 'messages') {
       return sendMessage((await request.json()) as Record<string, unknown>)
@@ -180,13 +205,14 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
         paging: { cursors: { before: 'MAZDZD', after: 'MjQZD' } },
       })
     }
-    if (request.method === 'GET' && node?.startsWith('media')) {
+    const file = request.method === 'GET' && node && !edge ? files.get(node) : undefined
+    if (file && node) {
       return Response.json({
         messaging_product: 'whatsapp',
         url: `${url.origin}/media/${node}`,
-        mime_type: 'image/jpeg',
-        sha256: 'c0ffee',
-        file_size: MEDIA_BYTES.length,
+        mime_type: file.mimetype,
+        sha256: await sha256Hex(file.data),
+        file_size: file.data.byteLength,
         id: node,
       })
     }
@@ -195,14 +221,44 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
 
   async function simulator(request: Request, what: string | undefined): Promise<Response> {
     if (request.method === 'GET' && what === 'sent') return Response.json(sent)
+    if (request.method === 'GET' && what === 'receipts') return Response.json(receipts)
     if (request.method === 'POST' && what === 'messages') {
-      const input = (await request.json()) as { from?: string; name?: string; body?: string }
+      const input = (await request.json()) as {
+        from?: string
+        name?: string
+        body?: string
+        media?: { mimetype?: string; data?: string; filename?: string; voice?: boolean }
+      }
+      const name = input.name ?? input.from ?? ''
+      if (input.from && input.media?.mimetype && input.media.data) {
+        const data = Uint8Array.from(atob(input.media.data), (c) => c.charCodeAt(0))
+        const file = { ...input.media, mimetype: input.media.mimetype, data }
+        return Response.json(await customerSendsFile(input.from, name, file, input.body))
+      }
       if (!input.from || !input.body)
-        return Response.json({ error: 'from and body are required' }, { status: 400 })
-      const result = await customerSends(input.from, input.name ?? input.from, 'text', { body: input.body })
-      return Response.json(result)
+        return Response.json(
+          { error: 'from and body (or media with mimetype and data) are required' },
+          { status: 400 },
+        )
+      return Response.json(await customerSends(input.from, name, 'text', { body: input.body }))
     }
     return Response.json({ error: 'unknown simulator route' }, { status: 404 })
+  }
+
+  /** A customer sends a file: kept under a new media id, announced by webhook as WhatsApp does. */
+  async function customerSendsFile(from: string, name: string, file: CustomerFile, caption?: string) {
+    const mediaId = `${Date.now()}${files.size}`
+    const data = new Uint8Array(file.data)
+    files.set(mediaId, { ...file, data })
+    const type = fileType(file.mimetype)
+    return customerSends(from, name, type, {
+      id: mediaId,
+      mime_type: file.mimetype,
+      sha256: btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest('SHA-256', data)))),
+      ...(caption ? { caption } : {}),
+      ...(file.filename && type === 'document' ? { filename: file.filename } : {}),
+      ...(file.voice && type === 'audio' ? { voice: true } : {}),
+    })
   }
 
   /** A customer's message of any Cloud API type, delivered by signed webhook. */
@@ -231,6 +287,8 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
     },
     deliver,
     customerSends,
+    customerSendsFile,
+    downloads,
     customerWrites: (input: { from: string; name: string; body: string }) =>
       customerSends(input.from, input.name, 'text', { body: input.body }),
     /** A status update of a message the business sent. */
@@ -256,4 +314,9 @@ function templateOf(value: unknown): SentMessage['template'] {
     language: String(t.language?.code ?? ''),
     parameters: (body?.parameters ?? []).map((p) => String(p.text ?? '')),
   }
+}
+
+async function sha256Hex(data: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', data))
+  return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('')
 }

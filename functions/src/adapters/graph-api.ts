@@ -1,7 +1,7 @@
 /**
  * @module
  * Meta's Graph API for one Cloud API number (the `GraphApi` port): messages, read receipts with the
- * typing indicator, number info and message templates, at GRAPH_API_URL (Meta, or the double) and
+ * typing indicator, number info, message templates and media downloads, at GRAPH_API_URL (Meta, or the double) and
  * the pinned GRAPH_API_VERSION. Error objects `{error: {code, message, error_data}}` become
  * `GraphApiError`s; a network failure or timeout is code 0.
  */
@@ -19,6 +19,8 @@ export interface GraphApiOptions {
   version: string
   fetch?: typeof fetch
   timeoutMs?: number
+  /** A whole media download (up to 100 MB documents). */
+  mediaTimeoutMs?: number
 }
 
 const errorBody = z.object({
@@ -34,6 +36,7 @@ const numberBody = z.object({
   verified_name: z.string(),
   quality_rating: z.string().default('UNKNOWN'),
 })
+const mediaBody = z.object({ url: z.url(), mime_type: z.string().min(1), file_size: z.number().optional() })
 const templatesBody = z.object({
   data: z.array(
     z.object({
@@ -112,6 +115,28 @@ export function graphApiFor(options: GraphApiOptions) {
       async templates() {
         const json = await call('GET', `${channel.wabaId}/message_templates?limit=100`)
         return templatesBody.parse(json).data.map(toTemplate)
+      },
+      // Two steps, as Meta documents: the media id gives a short-lived URL (5 minutes), which
+      // answers the bytes only with the number's token. The body is handed on as a stream.
+      async downloadMedia(mediaId) {
+        const parsed = mediaBody.safeParse(await call('GET', encodeURIComponent(mediaId)))
+        if (!parsed.success) throw new GraphApiError(0, 'Graph API answered a media id without a URL', 200)
+        let response: Response
+        try {
+          response = await doFetch(parsed.data.url, {
+            headers: { authorization: `Bearer ${channel.accessToken}` },
+            signal: AbortSignal.timeout(options.mediaTimeoutMs ?? 300_000),
+          })
+        } catch (cause) {
+          throw new GraphApiError(0, 'Media URL unreachable', 0, { cause })
+        }
+        if (!response.ok || !response.body)
+          throw new GraphApiError(0, `Media URL answered HTTP ${response.status}`, response.status)
+        return {
+          body: response.body,
+          mimetype: parsed.data.mime_type,
+          size: parsed.data.file_size ?? null,
+        }
       },
     }
   }

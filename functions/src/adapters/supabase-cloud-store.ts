@@ -1,8 +1,9 @@
 /**
  * @module
  * The Cloud API flows' store port over Supabase (service role): the SQL functions of the
- * cloud_api migrations and the delivery rules the connector also calls (ingest_messages,
- * claim_outbox through claim_cloud_outbox, mark_sent, mark_failed, record_ack).
+ * cloud_api migrations and the delivery and media rules the connector also calls (ingest_messages,
+ * claim_outbox through claim_cloud_outbox, mark_sent, mark_failed, record_ack, media_to_fetch,
+ * mark_media_stored, mark_media_failed).
  */
 import type { Json } from '@relevo/supabase/types'
 import { z } from 'zod'
@@ -22,6 +23,14 @@ const channelRow = z.object({
   access_token: z.string(),
   app_secret: z.string(),
 })
+const mediaRow = z.object({
+  message_id: z.string(),
+  tenant_id: z.string(),
+  conversation_id: z.string(),
+  type: z.string(),
+  media: z.object({ mediaId: z.string().nullish(), filename: z.string().nullish() }).loose().nullable(),
+})
+const mediaFailure = z.object({ retry_at: z.string().nullable() })
 const ingestResults = z.array(z.object({ duplicate: z.boolean() }).or(z.object({ error: z.unknown() })))
 const outboxRow = z.object({
   id: z.string(),
@@ -49,7 +58,7 @@ function toChannel(data: unknown): CloudChannel | null {
 
 /** `client` is called on first use: routes that never touch a Cloud API channel need no service key. */
 export function createSupabaseCloudStore(client: () => Db): CloudStore {
-  return {
+  const store: CloudStore = {
     async channelForNumber(phoneNumberId) {
       return toChannel(
         check(
@@ -175,5 +184,63 @@ export function createSupabaseCloudStore(client: () => Db): CloudStore {
         }),
       )
     },
+    async mediaToFetch(channelId, limit) {
+      const data = check(
+        'list Cloud API media to fetch',
+        await client().rpc('media_to_fetch', {
+          p_channel_id: channelId,
+          p_limit: limit,
+          p_pending_age_seconds: 0,
+        }),
+      )
+      return z
+        .array(mediaRow)
+        .parse(data ?? [])
+        .map((r) => ({
+          messageId: r.message_id,
+          tenantId: r.tenant_id,
+          conversationId: r.conversation_id,
+          type: r.type,
+          mediaId: r.media?.mediaId ?? null,
+          filename: r.media?.filename ?? null,
+        }))
+    },
+    async markMediaStored(messageId, media) {
+      check(
+        'mark media stored',
+        await client().rpc('mark_media_stored', { p_message_id: messageId, p_media: { ...media } }),
+      )
+    },
+    async markMediaFailed(messageId, error, retryable) {
+      const data = check(
+        'mark media failed',
+        await client().rpc('mark_media_failed', {
+          p_message_id: messageId,
+          p_error: error,
+          p_retryable: retryable,
+        }),
+      )
+      const retryAt = mediaFailure.parse(data).retry_at
+      return retryAt ? Date.parse(retryAt) : null
+    },
+    async latestInbound(conversationId) {
+      const latest = check(
+        'load latest customer message',
+        await client()
+          .from('messages')
+          .select('channel_id, wa_message_id')
+          .eq('conversation_id', conversationId)
+          .eq('direction', 'in')
+          .not('wa_message_id', 'is', null)
+          .order('created_at', { ascending: false })
+          .limit(1)
+          .maybeSingle(),
+      )
+      if (!latest?.wa_message_id) return null
+      // cloud_api_channel is null for a WhatsApp Web number: its connector sends its own receipts.
+      const channel = await store.channel(latest.channel_id)
+      return channel ? { channel, waMessageId: latest.wa_message_id } : null
+    },
   }
+  return store
 }

@@ -44,12 +44,18 @@ export const MAX_ATTEMPTS = 4
 export const retryDelayMs = (attempts: number) => 10_000 * 3 ** (attempts - 1)
 export type NotifyResult = 'scheduled' | 'duplicate'
 
+/** The pipeline's ports, plus what the customer sees while the AI composes (Cloud API numbers). */
+export type AgentDeps = PipelineDeps & {
+  /** "typing…" and a read receipt on the customer's phone; best effort, never throws. */
+  showComposing?: (conversationId: string) => Promise<void>
+}
+
 export class AgentCore {
   private current: Promise<void> | null = null
 
   constructor(
     private readonly storage: AgentStorage,
-    private readonly services: () => PipelineDeps,
+    private readonly services: () => AgentDeps,
     /** The platform's clock for alarms (real time), separate from the services' clock tests control. */
     private readonly wallNow: () => number = Date.now,
   ) {}
@@ -114,7 +120,7 @@ export class AgentCore {
     return now + debounceWaitMs(message.createdAt, tenant?.debounceSeconds ?? 0, now)
   }
 
-  private async run(svc: PipelineDeps, pending: Pending): Promise<void> {
+  private async run(svc: AgentDeps, pending: Pending): Promise<void> {
     const { conversationId, messageId, attempts } = pending
     const inflight: InFlight = { conversationId, messageId, attempts, claim: null }
     await this.storage.put('inflight', inflight)
@@ -126,8 +132,10 @@ export class AgentCore {
       // The run re-checks everything (mode, deleted, superseded) and claims in SQL: the claim
       // still guards against a second object instance or a webhook-era run after a deploy.
       const result = await runPipeline(messageId, svc, {
-        onClaim: (runId, provider) =>
-          this.storage.put('inflight', { ...inflight, claim: { runId, provider } }),
+        onClaim: async (runId, provider) => {
+          await this.storage.put('inflight', { ...inflight, claim: { runId, provider } })
+          await svc.showComposing?.(conversationId)
+        },
       })
       await this.storage.delete('inflight')
       // Only a decision is final: a skipped or dropped message may be answered after a handback.

@@ -3,11 +3,13 @@
  * The outbox of one Cloud API number, as a Durable Object's logic (one `ChannelSender` per channel,
  * ADR 120). The database webhook on queued rows and the sweeper only `notify` it; its alarm claims
  * due rows with a lease (claim_cloud_outbox), sends them at the number's rate, records the wamid
- * (mark_sent) or the outcome of Meta's error, and sets the next alarm for retries still waiting.
+ * (mark_sent) or the outcome of Meta's error, then downloads the files customers sent into Storage,
+ * and sets the next alarm for retries still waiting.
  * One alarm runs at a time per object, so a number's rate holds across concurrent wake-ups.
  */
 import type { AgentStorage } from '../agent/conversation-agent.ts'
 import type { Logger } from '../shared/logger.ts'
+import { fetchMedia, MEDIA_BATCH, type MediaReport, type UploadMedia } from './fetch-media.ts'
 import { createPacer } from './pacer.ts'
 import type { CloudChannel, CloudOutboxRow, CloudStore, GraphApi, GraphApiFor } from './ports.ts'
 import { sendOutcome } from './send-outcome.ts'
@@ -17,6 +19,12 @@ export type SenderStore = Pick<
   CloudStore,
   'channel' | 'claim' | 'markSent' | 'markFailed' | 'nextDue' | 'setChannelError'
 >
+
+/** The alarm's whole work: the outbox, then the files customers sent (fetch-media.ts). */
+export type AlarmDeps = Omit<SenderDeps, 'cloudStore'> & {
+  cloudStore: SenderStore & Pick<CloudStore, 'mediaToFetch' | 'markMediaStored' | 'markMediaFailed'>
+  uploadMedia: UploadMedia
+}
 
 export interface SenderDeps {
   cloudStore: SenderStore
@@ -46,7 +54,7 @@ export interface DrainReport {
 export class SenderCore {
   constructor(
     private readonly storage: Pick<AgentStorage, 'get' | 'put' | 'setAlarm'>,
-    private readonly deps: () => SenderDeps,
+    private readonly deps: () => AlarmDeps,
     private readonly wallNow: () => number = Date.now,
   ) {}
 
@@ -61,12 +69,26 @@ export class SenderCore {
     const deps = this.deps()
     const report = await drain(channelId, deps)
     deps.logger.info({ channelId, ...report }, 'cloud outbox drained')
-    if (report.more) return this.storage.setAlarm(this.wallNow())
     if (report.halted) return
+    const media = await this.media(channelId, deps)
+    if (report.more || media.more) return this.storage.setAlarm(this.wallNow())
     // Retries waiting out their backoff. At least a second apart: a row that is due but was not
     // claimable (another claimer holds it) must not spin the alarm.
-    const next = await deps.cloudStore.nextDue(channelId)
-    if (next !== null) await this.storage.setAlarm(Math.max(this.wallNow() + 1000, next))
+    const due = [await deps.cloudStore.nextDue(channelId), media.retryAt].filter((t) => t !== null)
+    if (due.length > 0) await this.storage.setAlarm(Math.max(this.wallNow() + 1000, Math.min(...due)))
+  }
+
+  private async media(channelId: string, deps: AlarmDeps): Promise<MediaReport & { more: boolean }> {
+    const channel = await deps.cloudStore.channel(channelId)
+    if (!channel || channel.status === 'error') return { stored: 0, failed: 0, retryAt: null, more: false }
+    const report = await fetchMedia(channel, {
+      cloudStore: deps.cloudStore,
+      graph: deps.graphFor(channel),
+      upload: deps.uploadMedia,
+      logger: deps.logger,
+    })
+    if (report.stored + report.failed > 0) deps.logger.info({ channelId, ...report }, 'cloud media fetched')
+    return { ...report, more: report.stored + report.failed === MEDIA_BATCH }
   }
 }
 

@@ -5,6 +5,25 @@
  * of the cloud_api migrations and Meta's HTTP API; tests use the Graph API double.
  */
 
+/** A received file that is not in Storage yet (rpc media_to_fetch). */
+export interface MediaToFetch {
+  messageId: string
+  tenantId: string
+  conversationId: string
+  type: string
+  /** The Graph media id the webhook carried (`media.mediaId`). */
+  mediaId: string | null
+  filename: string | null
+}
+
+/** What mark_media_stored merges into the message's media. */
+export interface StoredMedia {
+  path: string
+  mimetype: string
+  size: number
+  sha256: string
+}
+
 /** One Cloud API number as the functions serve it (rpc cloud_api_channel*), secrets included. */
 export interface CloudChannel {
   channelId: string
@@ -59,6 +78,13 @@ export interface CloudStore {
   nextDue(channelId: string): Promise<number | null>
   setChannelError(channelId: string, error: string): Promise<void>
   recordCheck(channelId: string, info: NumberInfo): Promise<void>
+  /** Files still to download: pending (p_pending_age_seconds 0: the webhook just stored them) or due for a retry. */
+  mediaToFetch(channelId: string, limit: number): Promise<MediaToFetch[]>
+  markMediaStored(messageId: string, media: StoredMedia): Promise<void>
+  /** Returns when it is retried (ms since epoch), or null when it will not be. */
+  markMediaFailed(messageId: string, error: string, retryable: boolean): Promise<number | null>
+  /** The conversation's newest customer message and its Cloud API number; null on a WhatsApp Web number. */
+  latestInbound(conversationId: string): Promise<{ channel: CloudChannel; waMessageId: string } | null>
 }
 
 /** GET /{phone-number-id}: what the Connection screen's Test shows. */
@@ -90,6 +116,14 @@ export interface GraphApi {
   markRead(waMessageId: string, typing: boolean): Promise<void>
   numberInfo(): Promise<NumberInfo>
   templates(): Promise<Template[]>
+  /** GET /{media-id}, then its URL: the file as a stream, its type and (if Meta says) its size. */
+  downloadMedia(mediaId: string): Promise<MediaDownload>
+}
+
+export interface MediaDownload {
+  body: ReadableStream<Uint8Array>
+  mimetype: string
+  size: number | null
 }
 
 export type GraphApiFor = (channel: CloudChannel) => GraphApi

@@ -1,7 +1,8 @@
 /**
  * @module
  * POST /webhooks/whatsapp's flow: check the signature, route each number's changes to its channel,
- * store messages (ingest_messages, idempotent on the wamid) and statuses (acks, delivery failures).
+ * store messages (ingest_messages, idempotent on the wamid) and statuses (acks, delivery failures),
+ * and name the channels whose files the sender must fetch (fetch-media.ts).
  *
  * Nothing is stored unless every routed number's app secret verifies the signature over the raw
  * body. The work is one ingest request and one request per status, so it runs inside the webhook
@@ -14,10 +15,25 @@ import { readWebhook, webhookPayload } from './webhook-payload.ts'
 export type ReceiveResult =
   | { outcome: 'unauthorized'; reason: 'missing_signature' | 'bad_signature' | 'not_json' }
   | { outcome: 'ignored'; reason: 'not_whatsapp' | 'unknown_numbers'; unknownNumbers: string[] }
-  | { outcome: 'stored'; messages: number; created: number; statuses: number; unknownNumbers: string[] }
+  | {
+      outcome: 'stored'
+      messages: number
+      created: number
+      statuses: number
+      unknownNumbers: string[]
+      /** Channels that got a file (new or re-delivered): their sender downloads it into Storage. */
+      mediaChannels: string[]
+    }
 
 /** ingest_messages takes at most 50 per request. */
 const INGEST_CHUNK = 50
+const FILE_TYPES: ReadonlySet<CloudIngest['type']> = new Set([
+  'image',
+  'audio',
+  'video',
+  'document',
+  'sticker',
+])
 
 export async function receiveWebhook(
   raw: ArrayBuffer,
@@ -65,5 +81,6 @@ export async function receiveWebhook(
       statuses += 1
     }
   }
-  return { outcome: 'stored', messages: messages.length, created, statuses, unknownNumbers }
+  const mediaChannels = [...new Set(messages.filter((m) => FILE_TYPES.has(m.type)).map((m) => m.channelId))]
+  return { outcome: 'stored', messages: messages.length, created, statuses, unknownNumbers, mediaChannels }
 }

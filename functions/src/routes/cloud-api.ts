@@ -2,20 +2,23 @@
  * @module
  * The dashboard's Cloud API calls (agent JWT): `POST /api/cloud-api/channels/:id/test` (admins: the
  * Graph API's display name and quality rating for the number, stored for the Connection screen)
- * and `GET /api/cloud-api/channels/:id/templates` (the number's approved templates for the desk).
- * The channel must be readable by the caller (RLS); its token is read with the service role and
- * never returned.
+ * `GET /api/cloud-api/channels/:id/templates` (the number's approved templates for the desk) and
+ * `POST /api/cloud-api/conversations/:id/read` (an agent opened the chat: the customer's phone
+ * shows it read). The channel or conversation must be readable by the caller (RLS); the token is
+ * read with the service role and never returned.
  */
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { check } from '../adapters/postgrest.ts'
 import { type CloudChannel, GraphApiError } from '../cloud-api/ports.ts'
+import { sendReadReceipt } from '../cloud-api/read-receipt.ts'
 import { sendOutcome } from '../cloud-api/send-outcome.ts'
 import { type AuthEnv, requireCaller } from '../http/auth.ts'
 import { AuthError, InputError, RelevoError } from '../shared/errors.ts'
 import { type AppDeps, type Services, services } from '../wiring/services.ts'
 
 const channelId = z.uuid()
+const conversationId = z.uuid()
 
 export function cloudApiRoutes(deps: AppDeps) {
   const app = new Hono<AuthEnv>()
@@ -72,6 +75,23 @@ export function cloudApiRoutes(deps: AppDeps) {
           parameter_count: t.parameterCount,
         })),
     })
+  })
+
+  // Best effort like WhatsApp's own blue ticks: `sent: false` on a WhatsApp Web number (its
+  // connector marks the chat seen) or when Meta refused; the desk never waits on it.
+  app.post('/conversations/:id/read', agent, async (c) => {
+    const id = conversationId.safeParse(c.req.param('id'))
+    if (!id.success) throw new InputError('invalid_conversation_id', 'The conversation id is a UUID')
+    const visible = check(
+      'load conversation',
+      await c.var.caller.db.from('conversations').select('id').eq('id', id.data).maybeSingle(),
+    )
+    if (!visible)
+      throw new RelevoError('conversation_not_found', 'No conversation with that id in your tenant', {
+        status: 404,
+      })
+    const svc = services(c.env, deps)
+    return c.json({ sent: await sendReadReceipt(svc, id.data, false) })
   })
   return app
 }

@@ -3,7 +3,8 @@
  * Meta's webhook for Cloud API numbers (ADR 120). `GET /webhooks/whatsapp` answers the verification
  * request (hub.mode=subscribe, hub.verify_token = a channel's verify token → the challenge as text;
  * otherwise 403). `POST /webhooks/whatsapp` checks X-Hub-Signature-256 against the routed channels'
- * app secrets (401 and nothing stored otherwise), stores messages and statuses, then answers 200.
+ * app secrets (401 and nothing stored otherwise), stores messages and statuses, wakes the senders
+ * of numbers that received files (they download them), then answers 200.
  */
 import { Hono } from 'hono'
 import { receiveWebhook } from '../cloud-api/receive-webhook.ts'
@@ -42,6 +43,9 @@ export function whatsappWebhookRoutes(deps: AppDeps) {
         'Cloud API webhook for numbers no channel has',
       )
     }
+    // Before the 200: a wake that fails makes Meta deliver again, and the file is still pending then.
+    if (result.outcome === 'stored')
+      for (const channelId of result.mediaChannels) await svc.wakeSender(channelId)
     svc.logger.info(result, 'Cloud API webhook')
     return c.json(result, 200)
   })

@@ -3,14 +3,14 @@
  * Channel senders in-process, for Node (integration tests, benchmark): the same SenderCore as the
  * ChannelSender Durable Object over the in-memory storage whose alarm is a timer.
  */
-import { SenderCore, type SenderDeps } from '../cloud-api/channel-sender.ts'
+import { type AlarmDeps, SenderCore } from '../cloud-api/channel-sender.ts'
 import type { WakeSender } from '../cloud-api/wake.ts'
 import { idleStorages, MemoryAgentStorage } from './local-agents.ts'
 
 export class LocalSenders {
   private readonly senders = new Map<string, { storage: MemoryAgentStorage; core: SenderCore }>()
 
-  constructor(private readonly deps: () => SenderDeps) {}
+  constructor(private readonly deps: () => AlarmDeps) {}
 
   readonly wake: WakeSender = async (channelId) => {
     let sender = this.senders.get(channelId)

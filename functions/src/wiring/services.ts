@@ -11,8 +11,10 @@ import { createSupabaseDeliveries } from '../adapters/supabase-deliveries.ts'
 import { createSupabaseMaintenance } from '../adapters/supabase-maintenance.ts'
 import { createSupabaseStore } from '../adapters/supabase-store.ts'
 import { durableWake } from '../agent/wake.ts'
-import type { SenderDeps } from '../cloud-api/channel-sender.ts'
+import type { AlarmDeps } from '../cloud-api/channel-sender.ts'
+import type { UploadMedia } from '../cloud-api/fetch-media.ts'
 import type { CloudStore } from '../cloud-api/ports.ts'
+import { sendReadReceipt } from '../cloud-api/read-receipt.ts'
 import { durableWakeSender, type WakeSender } from '../cloud-api/wake.ts'
 import { type Bindings, type Config, readConfig } from '../config/config.ts'
 import type { DeliveryStore } from '../events/delivery-store.ts'
@@ -21,6 +23,7 @@ import { durableWakeDeliverer } from '../events/wake-deliverer.ts'
 import type { PipelineDeps } from '../pipeline/run-pipeline.ts'
 import type { MaintenanceStore, PipelineStore, WakeAgent, WakeEndpoint } from '../pipeline/store.ts'
 import { selectProvider } from '../providers/select-provider.ts'
+import { StoreError } from '../shared/errors.ts'
 import { createLogger, type Logger } from '../shared/logger.ts'
 import { sleep } from '../shared/retry.ts'
 
@@ -56,12 +59,14 @@ export interface AppDeps {
 
 export type Services = PipelineDeps &
   Stores &
-  SenderDeps & {
+  AlarmDeps & {
     config: Config
     wake: WakeAgent
     wakeSender: WakeSender
     wakeDeliverer: WakeEndpoint
     deliverer: () => DelivererDeps
+    showComposing: (conversationId: string) => Promise<void>
+    uploadMedia: UploadMedia
   }
 
 const loggers = new Map<string, Logger>()
@@ -85,6 +90,11 @@ export function services(env: Bindings, deps: AppDeps): Services {
     cloudStore: custom?.cloudStore ?? createSupabaseCloudStore(db),
   }
   const log = logger
+  const graphFor = graphApiFor({
+    baseUrl: config.GRAPH_API_URL,
+    version: config.GRAPH_API_VERSION,
+    ...(deps.graphFetch ? { fetch: deps.graphFetch } : {}),
+  })
   return {
     config,
     ...stores,
@@ -101,11 +111,20 @@ export function services(env: Bindings, deps: AppDeps): Services {
     providerFor: (request) => selectProvider(request, config, deps.outbound),
     wake: (deps.wake ?? durableWake)(env),
     wakeSender: deps.wakeSender?.(env) ?? durableWakeSender(env.CHANNEL_SENDER),
-    graphFor: graphApiFor({
-      baseUrl: config.GRAPH_API_URL,
-      version: config.GRAPH_API_VERSION,
-      ...(deps.graphFetch ? { fetch: deps.graphFetch } : {}),
-    }),
+    graphFor,
+    showComposing: async (conversationId) => {
+      await sendReadReceipt({ cloudStore: stores.cloudStore, graphFor, logger: log }, conversationId, true)
+    },
+    uploadMedia: async (path, body, contentType) => {
+      const { error } = await db()
+        .storage.from('media')
+        .upload(path, body, { contentType, upsert: true, duplex: 'half' })
+      if (error)
+        throw new StoreError('storage_error', `upload ${path} failed: ${error.message}`, {
+          cause: error,
+          hint: 'Check the bucket media (size limit, allowed types) and the service role key',
+        })
+    },
     sleep: deps.sleep ?? sleep,
     now: deps.now ?? Date.now,
   }

@@ -105,6 +105,9 @@ export function createCloudApi(db: Db) {
           p_client_ref: crypto.randomUUID(),
         }),
       ),
+    /** The customer's phone shows the chat read (best effort: Meta's receipt, ADR 120). */
+    markRead: (conversationId: string) =>
+      callFunctions<{ sent: boolean }>(db, 'POST', `/api/cloud-api/conversations/${conversationId}/read`),
     /** What the desk needs to show a chat's window: its channel's kind and the customer's last message. */
     windowFacts: async (conversationId: string, channelId: string) => {
       const [conv, channel] = await Promise.all([
