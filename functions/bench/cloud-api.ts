@@ -15,10 +15,10 @@ import { createGraphApiDouble } from '@relevo/testing/graph-api-double'
 import { waitFor } from '@relevo/testing/wait-for'
 import { type Backend, startBackend } from '../integration/backend.ts'
 import { graphApiFor } from '../src/adapters/graph-api.ts'
-import { drain, type SenderStore } from '../src/cloud-api/channel-sender.ts'
-import type { CloudOutboxRow } from '../src/cloud-api/ports.ts'
+import { drain } from '../src/cloud-api/channel-sender.ts'
 import { createLogger } from '../src/shared/logger.ts'
 import { sleep } from '../src/shared/retry.ts'
+import { memoryOutbox } from '../src/testing/memory-outbox.ts'
 
 const CUSTOMER = '5215588887777'
 
@@ -96,19 +96,6 @@ async function burst(b: Backend, count: number, rate: number) {
  */
 async function senderOnly(count: number, rate: number) {
   const graph = createGraphApiDouble({ messagesPerSecond: Math.ceil(rate * 1.1) })
-  const rows = new Map<string, CloudOutboxRow & { status: 'queued' | 'sending' | 'sent' }>()
-  for (let i = 0; i < count; i++) {
-    const id = `m${i}`
-    rows.set(id, {
-      id,
-      conversationId: 'c',
-      recipient: '5215500000000',
-      body: `only ${i}`,
-      template: null,
-      attempts: 0,
-      status: 'queued',
-    })
-  }
   const channel = {
     channelId: 'ch',
     tenantId: 't',
@@ -119,27 +106,10 @@ async function senderOnly(count: number, rate: number) {
     accessToken: 'relevo-demo-access-token',
     appSecret: graph.appSecret,
   }
-  const store: SenderStore = {
-    channel: async () => channel,
-    claim: async (_channelId, _worker, limit) => {
-      const due = [...rows.values()].filter((r) => r.status === 'queued').slice(0, limit)
-      for (const r of due) r.status = 'sending'
-      return due.map(({ status, ...r }) => r)
-    },
-    markSent: async (id) => {
-      const row = rows.get(id)
-      if (row) row.status = 'sent'
-    },
-    markFailed: async (id) => {
-      const row = rows.get(id)
-      if (row) row.status = 'queued'
-    },
-    nextDue: async () => null,
-    setChannelError: async () => {},
-  }
+  const outbox = memoryOutbox(channel, count)
   const graphFor = graphApiFor({ baseUrl: 'http://graph.double', version: 'v26.0', fetch: graph.fetch })
-  const deps = { cloudStore: store, graphFor, logger: createLogger('silent'), now: Date.now, sleep }
-  while ([...rows.values()].some((r) => r.status !== 'sent')) await drain('ch', deps)
+  const deps = { cloudStore: outbox.store, graphFor, logger: createLogger('silent'), now: Date.now, sleep }
+  while (outbox.left() > 0) await drain('ch', deps)
   const times = graph.sent.map((m) => m.at).sort((x, y) => x - y)
   const seconds = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000
   const unique = new Set(graph.sent.map((m) => m.text)).size

@@ -103,7 +103,8 @@ export async function drain(channelId: string, deps: SenderDeps): Promise<DrainR
   const started = deps.now()
   const batch = Math.min(100, channel.messagesPerSecond)
   // Rows this drain already sent or is sending. A claim can return one of them again when its
-  // mark_sent is slower than the lease (a busy database): it must not be sent twice.
+  // mark_sent is slower than the lease (a busy database): it must not be sent twice. A row Meta
+  // refused and that was put back for a retry leaves the set: it may be claimed and sent again.
   const taken = new Set<string>()
   while (!state.broken) {
     if (deps.now() - started > ALARM_BUDGET_MS) {
@@ -118,7 +119,9 @@ export async function drain(channelId: string, deps: SenderDeps): Promise<DrainR
       if (taken.has(row.id)) continue
       taken.add(row.id)
       await nextSlot()
-      const send = sendOne(row, { channel, graph, deps, report, state }).finally(() => inFlight.delete(send))
+      const send = sendOne(row, { channel, graph, deps, report, state, taken }).finally(() =>
+        inFlight.delete(send),
+      )
       inFlight.add(send)
       if (inFlight.size >= MAX_IN_FLIGHT) await Promise.race(inFlight)
     }
@@ -133,11 +136,12 @@ interface SendContext {
   deps: SenderDeps
   report: DrainReport
   state: { broken: boolean }
+  taken: Set<string>
 }
 
 async function sendOne(
   row: CloudOutboxRow,
-  { channel, graph, deps, report, state }: SendContext,
+  { channel, graph, deps, report, state, taken }: SendContext,
 ): Promise<void> {
   const log = deps.logger.child({ channelId: channel.channelId, messageId: row.id })
   let wamid: string
@@ -157,7 +161,10 @@ async function sendOne(
     // A token error is not the message's fault: it waits (retryable) for the fixed token.
     await deps.cloudStore.markFailed(row.id, outcome.error, outcome.kind !== 'failed')
     if (outcome.kind === 'failed') report.failed += 1
-    else report.retried += 1
+    else {
+      report.retried += 1
+      taken.delete(row.id)
+    }
     return
   }
   // Meta accepted it: from here a failure must not send it again, only be reported.

@@ -6,9 +6,9 @@
  * Slots follow a fixed schedule rather than "one gap after the last start": a timer that wakes late
  * (a busy isolate, a claim round trip) would otherwise push every later slot back and the number
  * would run below its rate. Lateness is made up only within `slackMs`, so a stall never turns into a
- * burst: at most slackMs / gap extra starts fall in any one second (8 at 80/s with 100 ms).
+ * burst: at most slackMs / gap extra starts fall in any one second (4 at 80/s with 50 ms).
  */
-export const PACER_SLACK_MS = 100
+export const PACER_SLACK_MS = 50
 
 export function createPacer(
   perSecond: number,
