@@ -80,6 +80,10 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.send_test_webhook_event(p_endpoint_id uuid)': ['authenticated'],
   'public.update_webhook_endpoint(p_endpoint_id uuid, p_url text, p_events text[], p_active boolean, p_description text)':
     ['authenticated'],
+  // Data requests (ADR 112): each checks that the caller is an admin and scopes to their tenant.
+  'public.erase_customer(p_conversation_id uuid)': ['authenticated'],
+  'public.export_messages(p_from timestamp with time zone, p_to timestamp with time zone, p_after_created timestamp with time zone, p_after_id uuid, p_limit integer)':
+    ['authenticated'],
   // Each open desk says it is open (agents.last_seen_at, the monitoring API's online agents).
   'public.touch_presence()': ['authenticated'],
 }

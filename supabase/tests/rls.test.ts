@@ -188,6 +188,8 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'create_webhook_endpoint',
       'dashboard_metrics',
       'delete_webhook_endpoint',
+      'erase_customer',
+      'export_messages',
       'handback',
       'mark_conversation_read',
       'request_relink',

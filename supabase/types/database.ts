@@ -1340,11 +1340,45 @@ export type Database = {
         }
         Returns: Json
       }
+      erase_customer: {
+        Args: {
+          p_conversation_id: string
+        }
+        Returns: Json
+      }
       expire_media: {
         Args: {
           p_limit?: number
         }
         Returns: number
+      }
+      export_messages: {
+        Args: {
+          p_from: string
+          p_to: string
+          p_after_created?: string
+          p_after_id?: string
+          p_limit?: number
+        }
+        Returns: {
+          message_id: string
+          created_at: string
+          conversation_id: string
+          channel: string
+          customer_name: string
+          customer_phone: string
+          direction: Database["public"]["Enums"]["message_direction"]
+          author: Database["public"]["Enums"]["message_author"]
+          agent: string
+          note: boolean
+          type: string
+          body: string
+          transcript: string
+          media_path: string
+          media_mimetype: string
+          media_filename: string
+          status: Database["public"]["Enums"]["message_status"]
+        }[]
       }
       finish_webhook_attempt: {
         Args: {

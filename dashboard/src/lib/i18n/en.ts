@@ -1,5 +1,6 @@
 import { adminEn } from './admin.en.ts'
 import { cloudApiEn } from './cloud-api.en.ts'
+import { dataRequestsEn } from './data-requests.en.ts'
 import type { MessageKey } from './es.ts'
 import { integrationsEn } from './integrations.en.ts'
 import { onboardingEn } from './onboarding.en.ts'
@@ -9,6 +10,7 @@ export const en: Record<MessageKey, string> = {
   ...integrationsEn,
   ...onboardingEn,
   ...cloudApiEn,
+  ...dataRequestsEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

@@ -1,5 +1,6 @@
 import { adminEs } from './admin.es.ts'
 import { cloudApiEs } from './cloud-api.es.ts'
+import { dataRequestsEs } from './data-requests.es.ts'
 import { integrationsEs } from './integrations.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
 
@@ -9,6 +10,7 @@ export const es = {
   ...integrationsEs,
   ...onboardingEs,
   ...cloudApiEs,
+  ...dataRequestsEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',
