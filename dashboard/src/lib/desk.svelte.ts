@@ -160,6 +160,11 @@ export class Desk {
       this.labels.apply(change)
       return
     }
+    // An erased customer (erase_customer): the chat leaves every open inbox at once.
+    if (change.table === 'conversations' && change.operation === 'DELETE' && change.old_record) {
+      this.inbox.remove(change.old_record.id)
+      return
+    }
     if (!change.record) return
     if (change.table === 'conversations') {
       const conv = change.record

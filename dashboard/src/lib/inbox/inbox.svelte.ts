@@ -67,6 +67,10 @@ export class InboxStore {
     this.conversations = upsertConversation(this.conversations, row)
   }
 
+  remove(id: string): void {
+    this.conversations = this.conversations.filter((c) => c.id !== id)
+  }
+
   get(id: string): Conversation | undefined {
     return this.conversations.find((c) => c.id === id)
   }
