@@ -191,24 +191,37 @@ export type Database = {
           body: string
           created_at: string
           id: string
+          owner_id: string | null
           shortcut: string
           tenant_id: string
+          updated_at: string
         }
         Insert: {
           body: string
           created_at?: string
           id?: string
+          owner_id?: string | null
           shortcut: string
           tenant_id: string
+          updated_at?: string
         }
         Update: {
           body?: string
           created_at?: string
           id?: string
+          owner_id?: string | null
           shortcut?: string
           tenant_id?: string
+          updated_at?: string
         }
         Relationships: [
+          {
+            foreignKeyName: "canned_replies_owner_id_fkey"
+            columns: ["owner_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["user_id"]
+          },
           {
             foreignKeyName: "canned_replies_tenant_id_fkey"
             columns: ["tenant_id"]
@@ -901,6 +914,7 @@ export type Database = {
       webhook_endpoints: {
         Row: {
           active: boolean
+          auto_paused_at: string | null
           created_at: string
           created_by: string | null
           description: string | null
@@ -914,6 +928,7 @@ export type Database = {
         }
         Insert: {
           active?: boolean
+          auto_paused_at?: string | null
           created_at?: string
           created_by?: string | null
           description?: string | null
@@ -927,6 +942,7 @@ export type Database = {
         }
         Update: {
           active?: boolean
+          auto_paused_at?: string | null
           created_at?: string
           created_by?: string | null
           description?: string | null
@@ -1573,6 +1589,12 @@ export type Database = {
         }
         Returns: string
       }
+      prune_webhook_history: {
+        Args: {
+          p_limit?: number
+        }
+        Returns: number
+      }
       record_ack: {
         Args: {
           p_channel_id: string
@@ -2021,6 +2043,7 @@ export type Database = {
         }
         Returns: {
           active: boolean
+          auto_paused_at: string | null
           created_at: string
           created_by: string | null
           description: string | null
