@@ -3,37 +3,24 @@
 -- changes them. Variables such as {{customer.name}} are filled by the dashboard when a reply is
 -- inserted, so the body is stored as written.
 
+-- Null: shared by the tenant. Otherwise the agent who keeps it, of the same tenant (the composite
+-- key; checked after RLS, so a refused write reads as a refusal). An insert without it is personal.
+alter table public.agents add constraint agents_user_tenant unique (user_id, tenant_id);
 alter table public.canned_replies
-  -- Null: shared by the tenant. Otherwise the agent who keeps it. An insert without it is personal.
-  add column owner_id uuid default auth.uid() references public.agents (user_id) on delete cascade,
-  add column updated_at timestamptz not null default now();
+  add column owner_id uuid default auth.uid(),
+  add constraint canned_replies_owner_fk foreign key (owner_id, tenant_id)
+    references public.agents (user_id, tenant_id) on delete cascade;
 comment on column public.canned_replies.owner_id is
   'The agent a personal reply belongs to; null for a reply shared by the whole tenant (admins manage those).';
-create index canned_replies_owner on public.canned_replies (owner_id);
+create index canned_replies_owner on public.canned_replies (owner_id, tenant_id);
 
 -- A shortcut is unique among the shared replies and among each agent's own; an agent's own may
--- reuse a shared shortcut (the menu lists both, own first).
+-- reuse a shared shortcut (the menu lists both).
 alter table public.canned_replies drop constraint canned_replies_tenant_id_shortcut_key;
 create unique index canned_replies_shared_shortcut on public.canned_replies (tenant_id, shortcut)
   where owner_id is null;
 create unique index canned_replies_own_shortcut on public.canned_replies (tenant_id, owner_id, shortcut)
   where owner_id is not null;
-
--- The owner must be an agent of the same tenant (the foreign key alone allows any agent).
-create function private.check_canned_owner() returns trigger
-language plpgsql security definer set search_path = '' as $$
-begin
-  if new.owner_id is not null and not exists (
-    select 1 from public.agents a where a.user_id = new.owner_id and a.tenant_id = new.tenant_id) then
-    perform private.fail(400, 'invalid_argument', 'A personal reply belongs to an agent of its store');
-  end if;
-  new.updated_at := now();
-  return new;
-end
-$$;
-create trigger canned_replies_owner before insert or update on public.canned_replies
-  for each row execute function private.check_canned_owner();
-revoke execute on function private.check_canned_owner() from public, anon, authenticated;
 
 -- RLS: an agent reads the shared replies and their own; writes their own; admins also write shared ones.
 drop policy "agents read canned replies" on public.canned_replies;

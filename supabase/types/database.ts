@@ -194,7 +194,6 @@ export type Database = {
           owner_id: string | null
           shortcut: string
           tenant_id: string
-          updated_at: string
         }
         Insert: {
           body: string
@@ -203,7 +202,6 @@ export type Database = {
           owner_id?: string | null
           shortcut: string
           tenant_id: string
-          updated_at?: string
         }
         Update: {
           body?: string
@@ -212,15 +210,14 @@ export type Database = {
           owner_id?: string | null
           shortcut?: string
           tenant_id?: string
-          updated_at?: string
         }
         Relationships: [
           {
-            foreignKeyName: "canned_replies_owner_id_fkey"
-            columns: ["owner_id"]
+            foreignKeyName: "canned_replies_owner_fk"
+            columns: ["owner_id", "tenant_id"]
             isOneToOne: false
             referencedRelation: "agents"
-            referencedColumns: ["user_id"]
+            referencedColumns: ["user_id", "tenant_id"]
           },
           {
             foreignKeyName: "canned_replies_tenant_id_fkey"

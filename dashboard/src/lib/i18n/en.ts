@@ -1,4 +1,5 @@
 import { adminEn } from './admin.en.ts'
+import { cannedEn } from './canned.en.ts'
 import { cloudApiEn } from './cloud-api.en.ts'
 import type { MessageKey } from './es.ts'
 import { integrationsEn } from './integrations.en.ts'
@@ -9,6 +10,7 @@ export const en: Record<MessageKey, string> = {
   ...integrationsEn,
   ...onboardingEn,
   ...cloudApiEn,
+  ...cannedEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

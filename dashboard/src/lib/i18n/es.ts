@@ -1,4 +1,5 @@
 import { adminEs } from './admin.es.ts'
+import { cannedEs } from './canned.es.ts'
 import { cloudApiEs } from './cloud-api.es.ts'
 import { integrationsEs } from './integrations.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
@@ -9,6 +10,7 @@ export const es = {
   ...integrationsEs,
   ...onboardingEs,
   ...cloudApiEs,
+  ...cannedEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',
