@@ -29,7 +29,9 @@ async function add(page: Page, section: 'canned-shared' | 'canned-mine', shortcu
   await form.getByLabel('Shortcut').fill(shortcut)
   await form.getByLabel('Text').fill(body)
   await form.getByRole('button', { name: 'Add' }).click()
-  await rows(page, section).and(page.locator(`[data-shortcut="${shortcut}"]`)).waitFor()
+  await rows(page, section)
+    .and(page.locator(`[data-shortcut="${shortcut}"]`))
+    .waitFor()
 }
 
 describe('canned replies', () => {
@@ -52,7 +54,10 @@ describe('canned replies', () => {
         return saved
       })
       .toEqual([
-        { body: 'Hola {{customer.name}}, soy {{agent.name}}. Tu pedido {{order.number}} sale hoy.', owner_id: null },
+        {
+          body: 'Hola {{customer.name}}, soy {{agent.name}}. Tu pedido {{order.number}} sale hoy.',
+          owner_id: null,
+        },
       ])
 
     await add(admin, 'canned-shared', 'temporal', 'Borrar')
@@ -61,7 +66,9 @@ describe('canned replies', () => {
       .and(admin.locator('[data-shortcut="temporal"]'))
       .getByRole('button', { name: 'Delete' })
       .click()
-    await rows(admin, 'canned-shared').and(admin.locator('[data-shortcut="temporal"]')).waitFor({ state: 'detached' })
+    await rows(admin, 'canned-shared')
+      .and(admin.locator('[data-shortcut="temporal"]'))
+      .waitFor({ state: 'detached' })
 
     // The same shortcut twice among shared replies is refused with a sentence.
     await add(admin, 'canned-shared', 'dup', 'uno')

@@ -44,7 +44,9 @@ describe('Admin → Integrations', () => {
     const endpoint = page.getByTestId('webhook-endpoint')
     await endpoint.waitFor()
     endpointId = (
-      await rig.db.query<{ id: string }>('select id from public.webhook_endpoints where tenant_id = $1', [TENANT])
+      await rig.db.query<{ id: string }>('select id from public.webhook_endpoints where tenant_id = $1', [
+        TENANT,
+      ])
     ).rows[0]?.id as string
 
     await rig.customerWrites('5215544440000', 'Hook Customer', 'Hola')
@@ -57,9 +59,10 @@ describe('Admin → Integrations', () => {
     await expect(row.locator('td').nth(2).textContent()).resolves.toBe('1')
     await expect(row.locator('td').nth(5).textContent()).resolves.not.toBe('—')
 
-    await rig.db.query(`update public.webhook_deliveries set next_attempt_at = now() where endpoint_id = $1`, [
-      endpointId,
-    ])
+    await rig.db.query(
+      `update public.webhook_deliveries set next_attempt_at = now() where endpoint_id = $1`,
+      [endpointId],
+    )
     await deliverOnce(200, 35)
     await row.and(page.locator('[data-status="delivered"]')).filter({ hasText: '35 ms' }).waitFor()
     await expect(row.locator('td').nth(2).textContent()).resolves.toBe('2')

@@ -20,9 +20,9 @@ async function addAgent(db: Database, t: TenantFixture): Promise<string> {
 }
 
 const visible = async (tx: Queryable) =>
-  (await tx.query<{ shortcut: string }>('select shortcut from public.canned_replies order by shortcut')).rows.map(
-    (r) => r.shortcut,
-  )
+  (
+    await tx.query<{ shortcut: string }>('select shortcut from public.canned_replies order by shortcut')
+  ).rows.map((r) => r.shortcut)
 
 /** Rows a statement touched (0 when RLS hid them). */
 const touched = async (tx: Queryable, sql: string, params: unknown[]) =>
@@ -76,24 +76,29 @@ describe.each(backends)('canned replies on $kind', (backend) => {
 
   it('an agent edits and deletes only their own; shared replies are refused to them', async () => {
     await asUser(db, t.agentId, async (tx) => {
-      expect(await touched(tx, `update public.canned_replies set body = 'Soy Ana' where id = $1`, [anaOwnId])).toBe(1)
-      expect(await touched(tx, `update public.canned_replies set body = 'x' where id = $1`, [sharedId])).toBe(0)
+      expect(
+        await touched(tx, `update public.canned_replies set body = 'Soy Ana' where id = $1`, [anaOwnId]),
+      ).toBe(1)
+      expect(await touched(tx, `update public.canned_replies set body = 'x' where id = $1`, [sharedId])).toBe(
+        0,
+      )
       expect(await touched(tx, 'delete from public.canned_replies where id = $1', [sharedId])).toBe(0)
     })
     await expectDenied(
       asUser(db, t.agentId, (tx) =>
-        tx.query(`insert into public.canned_replies (tenant_id, owner_id, shortcut, body) values ($1, null, 'x', 'x')`, [
-          t.tenantId,
-        ]),
+        tx.query(
+          `insert into public.canned_replies (tenant_id, owner_id, shortcut, body) values ($1, null, 'x', 'x')`,
+          [t.tenantId],
+        ),
       ),
     )
     // Nor may an agent hand a reply to a colleague, or take over theirs by changing the owner.
     await expectDenied(
       asUser(db, t.agentId, (tx) =>
-        tx.query(`insert into public.canned_replies (tenant_id, owner_id, shortcut, body) values ($1, $2, 'y', 'y')`, [
-          t.tenantId,
-          beto,
-        ]),
+        tx.query(
+          `insert into public.canned_replies (tenant_id, owner_id, shortcut, body) values ($1, $2, 'y', 'y')`,
+          [t.tenantId, beto],
+        ),
       ),
     )
     await expectDenied(
@@ -101,14 +106,18 @@ describe.each(backends)('canned replies on $kind', (backend) => {
         tx.query('update public.canned_replies set owner_id = $2 where id = $1', [anaOwnId, beto]),
       ),
     )
-    const body = await db.query<{ body: string }>('select body from public.canned_replies where id = $1', [sharedId])
+    const body = await db.query<{ body: string }>('select body from public.canned_replies where id = $1', [
+      sharedId,
+    ])
     expect(body.rows[0]?.body).toBe('Hola {{customer.name}}, el envío tarda 3 días')
   })
 
   it('an admin creates, edits and deletes shared replies', async () => {
     await asUser(db, t.adminId, async (tx) => {
       expect(
-        await touched(tx, `update public.canned_replies set body = 'Hola {{customer.name}}' where id = $1`, [sharedId]),
+        await touched(tx, `update public.canned_replies set body = 'Hola {{customer.name}}' where id = $1`, [
+          sharedId,
+        ]),
       ).toBe(1)
       const { rows } = await tx.query<{ id: string }>(
         `insert into public.canned_replies (tenant_id, owner_id, shortcut, body) values ($1, null, 'gracias', 'Gracias')
@@ -122,20 +131,24 @@ describe.each(backends)('canned replies on $kind', (backend) => {
   it('a shortcut is unique among shared replies and among each agent’s own; a personal one may reuse a shared one', async () => {
     await expect(
       asUser(db, t.adminId, (tx) =>
-        tx.query(`insert into public.canned_replies (tenant_id, owner_id, shortcut, body) values ($1, null, 'envio', 'x')`, [
-          t.tenantId,
-        ]),
+        tx.query(
+          `insert into public.canned_replies (tenant_id, owner_id, shortcut, body) values ($1, null, 'envio', 'x')`,
+          [t.tenantId],
+        ),
       ),
     ).rejects.toMatchObject({ code: '23505' })
     await expect(
       asUser(db, t.agentId, (tx) =>
-        tx.query(`insert into public.canned_replies (tenant_id, shortcut, body) values ($1, 'firma', 'x')`, [t.tenantId]),
+        tx.query(`insert into public.canned_replies (tenant_id, shortcut, body) values ($1, 'firma', 'x')`, [
+          t.tenantId,
+        ]),
       ),
     ).rejects.toMatchObject({ code: '23505' })
     await asUser(db, t.agentId, (tx) =>
-      tx.query(`insert into public.canned_replies (tenant_id, shortcut, body) values ($1, 'envio', 'Mi envío')`, [
-        t.tenantId,
-      ]),
+      tx.query(
+        `insert into public.canned_replies (tenant_id, shortcut, body) values ($1, 'envio', 'Mi envío')`,
+        [t.tenantId],
+      ),
     )
     expect(await asUser(db, t.agentId, visible)).toEqual(['envio', 'envio', 'firma'])
   })
@@ -143,10 +156,10 @@ describe.each(backends)('canned replies on $kind', (backend) => {
   it('a personal reply belongs to an agent of its own store', async () => {
     const other = await createTenant(db, 'Other')
     await expect(
-      db.query(`insert into public.canned_replies (tenant_id, owner_id, shortcut, body) values ($1, $2, 'z', 'z')`, [
-        t.tenantId,
-        other.agentId,
-      ]),
+      db.query(
+        `insert into public.canned_replies (tenant_id, owner_id, shortcut, body) values ($1, $2, 'z', 'z')`,
+        [t.tenantId, other.agentId],
+      ),
     ).rejects.toMatchObject({ code: '23503' })
   })
 })

@@ -19,9 +19,10 @@ async function createEndpoint(db: Database, t: TenantFixture): Promise<string> {
 /** One failed attempt after a day of failures: what pauses an endpoint (private.pause_failing_endpoint). */
 async function failForADay(db: Database, t: TenantFixture, endpointId: string): Promise<void> {
   await ingest(db, t.channelId)
-  await db.query(`update public.webhook_endpoints set failing_since = now() - interval '25 hours' where id = $1`, [
-    endpointId,
-  ])
+  await db.query(
+    `update public.webhook_endpoints set failing_since = now() - interval '25 hours' where id = $1`,
+    [endpointId],
+  )
   await asService(db, async (tx) => {
     const { rows } = await tx.query<{ delivery_id: string }>(
       `select * from public.claim_webhook_deliveries($1, 'w1')`,
@@ -126,7 +127,9 @@ describe.each(backends)('events out: alerts, live screen and retention on $kind'
       `update public.webhook_events set created_at = now() - interval '31 days' where id = any($1::uuid[])`,
       [[oldDelivered, oldPending, oldSending]],
     )
-    await db.query(`update public.webhook_deliveries set status = 'delivered' where event_id = $1`, [oldDelivered])
+    await db.query(`update public.webhook_deliveries set status = 'delivered' where event_id = $1`, [
+      oldDelivered,
+    ])
     // Being sent right now (a live lease): it waits for its outcome.
     await db.query(
       `update public.webhook_deliveries set status = 'sending', lease_expires_at = now() + interval '1 minute'

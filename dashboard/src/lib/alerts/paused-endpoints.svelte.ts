@@ -1,6 +1,6 @@
+import type { Tables } from '@relevo/supabase/types'
 import { getContext, setContext } from 'svelte'
 import type { DeskListener } from '../desk.svelte.ts'
-import type { Tables } from '@relevo/supabase/types'
 
 export type PausedEndpoint = Pick<Tables<'webhook_endpoints'>, 'id' | 'url'>
 type EndpointRow = Pick<Tables<'webhook_endpoints'>, 'id' | 'url' | 'auto_paused_at'>
