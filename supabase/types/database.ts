@@ -1980,6 +1980,57 @@ export type Database = {
         Args: never
         Returns: string
       }
+      start_conversation: {
+        Args: {
+          p_channel_id: string
+          p_phone: string
+          p_body?: string
+          p_customer_name?: string
+          p_template?: Json
+          p_client_ref?: string
+        }
+        Returns: {
+          agent_id: string | null
+          attempts: number
+          author: Database["public"]["Enums"]["message_author"]
+          body: string
+          channel_id: string
+          client_ref: string | null
+          conversation_id: string
+          created_at: string
+          deleted_at: string | null
+          delivered_at: string | null
+          direction: Database["public"]["Enums"]["message_direction"]
+          edited_at: string | null
+          error: string | null
+          id: string
+          in_reply_to: string | null
+          lease_expires_at: string | null
+          leased_by: string | null
+          media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
+          next_attempt_at: string | null
+          private: boolean
+          read_at: string | null
+          sent_at: string | null
+          status: Database["public"]["Enums"]["message_status"]
+          template: Json | null
+          tenant_id: string
+          transcript: string | null
+          type: string
+          wa_message_id: string | null
+          wa_timestamp: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "messages"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       takeover: {
         Args: {
           p_conversation_id: string
