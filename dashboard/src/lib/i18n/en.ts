@@ -4,6 +4,7 @@ import { cloudApiEn } from './cloud-api.en.ts'
 import type { MessageKey } from './es.ts'
 import { integrationsEn } from './integrations.en.ts'
 import { onboardingEn } from './onboarding.en.ts'
+import { startChatEn } from './start-chat.en.ts'
 
 export const en: Record<MessageKey, string> = {
   ...adminEn,
@@ -11,6 +12,7 @@ export const en: Record<MessageKey, string> = {
   ...onboardingEn,
   ...cloudApiEn,
   ...cannedEn,
+  ...startChatEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

@@ -3,6 +3,7 @@ import { cannedEs } from './canned.es.ts'
 import { cloudApiEs } from './cloud-api.es.ts'
 import { integrationsEs } from './integrations.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
+import { startChatEs } from './start-chat.es.ts'
 
 // Spanish is the source dictionary: every other language must have exactly these keys.
 export const es = {
@@ -11,6 +12,7 @@ export const es = {
   ...onboardingEs,
   ...cloudApiEs,
   ...cannedEs,
+  ...startChatEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',
