@@ -1,4 +1,5 @@
 import type { Tables } from '@relevo/supabase/types'
+import type { Template } from '../cloud-api/cloud-api.ts'
 import { result } from '../query-result.ts'
 import type { Db } from '../types.ts'
 
@@ -9,8 +10,18 @@ export function createStartChatApi(db: Db) {
   return {
     channels: (): Promise<StartChannel[]> =>
       result(db.from('channels').select('id, name, phone, kind, status').order('created_at')),
-    /** The queued first message; its conversation_id opens the chat. */
-    start: (args: { channelId: string; phone: string; body: string; name: string; clientRef: string }) =>
+    /**
+     * The queued first message; its conversation_id opens the chat. A Cloud API number needs
+     * `template` (the body is then its preview, the text the customer reads).
+     */
+    start: (args: {
+      channelId: string
+      phone: string
+      body: string
+      name: string
+      clientRef: string
+      template?: { template: Template; parameters: string[] }
+    }) =>
       result(
         db.rpc('start_conversation', {
           p_channel_id: args.channelId,
@@ -18,6 +29,14 @@ export function createStartChatApi(db: Db) {
           p_body: args.body,
           p_customer_name: args.name,
           p_client_ref: args.clientRef,
+          ...(args.template && {
+            p_template: {
+              name: args.template.template.name,
+              language: args.template.template.language,
+              parameters: args.template.parameters,
+              preview: args.body,
+            },
+          }),
         }),
       ),
   }

@@ -12,7 +12,7 @@ export const startChatEn: Record<StartChatKey, string> = {
   'startChat.message': 'Message',
   'startChat.send': 'Send',
   'startChat.cloudNeedsTemplate':
-    'On a Cloud API number a new chat can only start with an approved template: choose a WhatsApp Web number.',
+    'On a Cloud API number a new chat starts with an approved template: choose it and fill in its parameters.',
   'error.invalid_phone':
     'That phone is not in international format: country code and number, 8 to 15 digits.',
 }

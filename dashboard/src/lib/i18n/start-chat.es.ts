@@ -11,7 +11,7 @@ export const startChatEs = {
   'startChat.message': 'Mensaje',
   'startChat.send': 'Enviar',
   'startChat.cloudNeedsTemplate':
-    'En un número de Cloud API un chat nuevo solo puede empezar con una plantilla aprobada: elige un número de WhatsApp Web.',
+    'En un número de Cloud API un chat nuevo empieza con una plantilla aprobada: elígela y llena sus datos.',
   'error.invalid_phone':
     'Ese teléfono no está en formato internacional: código de país y número, de 8 a 15 dígitos.',
 } as const
