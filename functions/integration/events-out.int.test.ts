@@ -206,4 +206,30 @@ describe('events out against the real SQL', () => {
     },
     SLOW,
   )
+
+  it(
+    'the sweeper prunes events older than 30 days with their deliveries, and keeps newer ones',
+    async () => {
+      const backend = await start()
+      const endpoint = await addEndpoint(backend, ['message_received'])
+      await backend.ingest('de hace un mes')
+      await backend.ingest('de hoy')
+      await waitFor(() => endpoint.receiver.delivered.length === 2, 'both deliveries', 120_000)
+      await backend.db.query(
+        `update public.webhook_events set created_at = now() - interval '31 days'
+         where data -> 'message' ->> 'body' = 'de hace un mes'`,
+      )
+      expect(await runScheduled(backend.env, backend.deps)).toMatchObject({
+        webhookEventsPruned: 1,
+        errors: [],
+      })
+      const { rows } = await backend.db.query<{ body: string; deliveries: number }>(
+        `select ev.data -> 'message' ->> 'body' as body,
+           (select count(*)::int from public.webhook_deliveries d where d.event_id = ev.id) as deliveries
+         from public.webhook_events ev`,
+      )
+      expect(rows).toEqual([{ body: 'de hoy', deliveries: 1 }])
+    },
+    SLOW,
+  )
 })

@@ -332,9 +332,13 @@ describe.each(backends)('events out on $kind', (backend) => {
       `select 1 from public.audit_log where tenant_id = $1 and action = 'webhook_endpoint_paused'`,
       [t.tenantId],
     )
-    await row(db, `select 1 from realtime.messages where topic = $1 and event = 'webhook_endpoint_paused'`, [
-      `admins:${t.tenantId}`,
-    ])
+    // The alert of the dashboard's header: the endpoint's row, now auto-paused, on the admins' topic.
+    await row(
+      db,
+      `select 1 from realtime.messages where topic = $1 and event = 'UPDATE'
+         and payload -> 'record' ->> 'id' = $2 and payload -> 'record' ->> 'auto_paused_at' is not null`,
+      [`admins:${t.tenantId}`, endpoint.id],
+    )
   })
 
   it('wakes the deliverer once per transaction and endpoint', async () => {

@@ -206,6 +206,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'set_conversation_status',
       'set_tenant_secrets',
       'signup_mode',
+      'start_conversation',
       'takeover',
       'tenant_secrets_status',
       'touch_presence',

@@ -191,6 +191,7 @@ export type Database = {
           body: string
           created_at: string
           id: string
+          owner_id: string | null
           shortcut: string
           tenant_id: string
         }
@@ -198,6 +199,7 @@ export type Database = {
           body: string
           created_at?: string
           id?: string
+          owner_id?: string | null
           shortcut: string
           tenant_id: string
         }
@@ -205,10 +207,18 @@ export type Database = {
           body?: string
           created_at?: string
           id?: string
+          owner_id?: string | null
           shortcut?: string
           tenant_id?: string
         }
         Relationships: [
+          {
+            foreignKeyName: "canned_replies_owner_fk"
+            columns: ["owner_id", "tenant_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["user_id", "tenant_id"]
+          },
           {
             foreignKeyName: "canned_replies_tenant_id_fkey"
             columns: ["tenant_id"]
@@ -901,6 +911,7 @@ export type Database = {
       webhook_endpoints: {
         Row: {
           active: boolean
+          auto_paused_at: string | null
           created_at: string
           created_by: string | null
           description: string | null
@@ -914,6 +925,7 @@ export type Database = {
         }
         Insert: {
           active?: boolean
+          auto_paused_at?: string | null
           created_at?: string
           created_by?: string | null
           description?: string | null
@@ -927,6 +939,7 @@ export type Database = {
         }
         Update: {
           active?: boolean
+          auto_paused_at?: string | null
           created_at?: string
           created_by?: string | null
           description?: string | null
@@ -1607,6 +1620,12 @@ export type Database = {
         }
         Returns: string
       }
+      prune_webhook_history: {
+        Args: {
+          p_limit?: number
+        }
+        Returns: number
+      }
       record_ack: {
         Args: {
           p_channel_id: string
@@ -1995,6 +2014,57 @@ export type Database = {
         Args: never
         Returns: string
       }
+      start_conversation: {
+        Args: {
+          p_channel_id: string
+          p_phone: string
+          p_body?: string
+          p_customer_name?: string
+          p_template?: Json
+          p_client_ref?: string
+        }
+        Returns: {
+          agent_id: string | null
+          attempts: number
+          author: Database["public"]["Enums"]["message_author"]
+          body: string
+          channel_id: string
+          client_ref: string | null
+          conversation_id: string
+          created_at: string
+          deleted_at: string | null
+          delivered_at: string | null
+          direction: Database["public"]["Enums"]["message_direction"]
+          edited_at: string | null
+          error: string | null
+          id: string
+          in_reply_to: string | null
+          lease_expires_at: string | null
+          leased_by: string | null
+          media: Json | null
+          media_attempts: number
+          media_error: string | null
+          media_retry_at: string | null
+          media_status: string | null
+          next_attempt_at: string | null
+          private: boolean
+          read_at: string | null
+          sent_at: string | null
+          status: Database["public"]["Enums"]["message_status"]
+          template: Json | null
+          tenant_id: string
+          transcript: string | null
+          type: string
+          wa_message_id: string | null
+          wa_timestamp: string | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "messages"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       takeover: {
         Args: {
           p_conversation_id: string
@@ -2055,6 +2125,7 @@ export type Database = {
         }
         Returns: {
           active: boolean
+          auto_paused_at: string | null
           created_at: string
           created_by: string | null
           description: string | null

@@ -62,8 +62,9 @@ export function createDeskApi(db: Db) {
     agents: (): Promise<Agent[]> => result(db.from('agents').select('*').order('display_name')),
     agent: (userId: string): Promise<Agent | null> =>
       result(db.from('agents').select('*').eq('user_id', userId).maybeSingle()),
+    /** RLS: the shared replies and the caller's own. */
     cannedReplies: (): Promise<CannedReply[]> =>
-      result(db.from('canned_replies').select('id, shortcut, body').order('shortcut')),
+      result(db.from('canned_replies').select('id, shortcut, body, owner_id').order('shortcut')),
 
     labels: (): Promise<Label[]> => result(db.from('labels').select('id, name, color').order('name')),
     /** Every label on every chat of the tenant (a few per chat): the inbox filters and shows them. */

@@ -8,6 +8,7 @@ import { createDeskApi, type DeskApi } from './desk-api.ts'
 import { DeskError } from './desk-error.ts'
 import { InboxStore } from './inbox/inbox.svelte.ts'
 import { LabelStore } from './labels/labels.svelte.ts'
+import { watchAdminFeed } from './realtime/admin-feed.ts'
 import { summarizePresence } from './realtime/presence.ts'
 import { PresenceHeartbeat } from './realtime/presence-heartbeat.ts'
 import { TenantFeed } from './realtime/tenant-feed.svelte.ts'
@@ -31,13 +32,16 @@ export class Desk {
   readonly me: Agent
   /** Other screens (metrics, connection, alerts) follow the same feed instead of opening a second channel. */
   private readonly listeners = new Set<DeskListener>()
+  /** The same for the admins' topic (admins only): one channel, whichever screens follow it. */
+  private readonly adminListeners = new Set<DeskListener>()
+  private unwatchAdmin: (() => void) | null = null
 
   presenceSummary = $derived.by(() =>
     summarizePresence(this.feed.presence, this.me.user_id, this.activeChat?.conversationId ?? null),
   )
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly auth: AuthStore,
   ) {
     if (!auth.agent)
@@ -77,6 +81,18 @@ export class Desk {
     addEventListener('online', this.onOnline)
     addEventListener('offline', this.onOffline)
     this.heartbeat.start()
+    // Admins follow their private topic for the whole session: the header's alerts (a paused
+    // webhook endpoint) and the admin screens read it. supabase-js keeps one channel per topic, so
+    // screens must not open their own.
+    if (this.me.role === 'admin')
+      this.unwatchAdmin = watchAdminFeed(this.db, this.me.tenant_id, {
+        onChange: (change) => {
+          for (const l of this.adminListeners) l.onChange?.(change)
+        },
+        onJoined: () => {
+          for (const l of this.adminListeners) l.onJoined?.()
+        },
+      })
     await Promise.all([this.refresh(), this.feed.start()])
   }
 
@@ -84,6 +100,8 @@ export class Desk {
     removeEventListener('online', this.onOnline)
     removeEventListener('offline', this.onOffline)
     this.heartbeat.stop()
+    this.unwatchAdmin?.()
+    this.unwatchAdmin = null
     await this.feed.stop()
   }
 
@@ -91,6 +109,15 @@ export class Desk {
   listen(listener: DeskListener): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+
+  /**
+   * Follows the admins' topic (nothing arrives for agents); returns the unsubscribe. A screen
+   * opened after the join gets no onJoined: it loads once itself.
+   */
+  listenAdmin(listener: DeskListener): () => void {
+    this.adminListeners.add(listener)
+    return () => this.adminListeners.delete(listener)
   }
 
   nameOf = (agentId: string | null): string | undefined =>

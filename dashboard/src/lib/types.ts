@@ -78,7 +78,8 @@ export type AiRun = Pick<
   | 'created_at'
 >
 
-export type CannedReply = Pick<Tables<'canned_replies'>, 'id' | 'shortcut' | 'body'>
+/** `owner_id` null: shared by the tenant (admins manage it); otherwise one agent's own. */
+export type CannedReply = Pick<Tables<'canned_replies'>, 'id' | 'shortcut' | 'body' | 'owner_id'>
 
 export type Label = Pick<Tables<'labels'>, 'id' | 'name' | 'color'>
 export type ConversationLabel = Pick<Tables<'conversation_labels'>, 'conversation_id' | 'label_id'>

@@ -99,5 +99,11 @@ export function createSupabaseMaintenance(db: Db): MaintenanceStore {
         .array(z.string())
         .parse(check('list due webhook endpoints', await db.rpc('due_webhook_endpoints', { p_limit: limit })))
     },
+
+    async pruneWebhookHistory(limit) {
+      return z
+        .number()
+        .parse(check('prune old webhook events', await db.rpc('prune_webhook_history', { p_limit: limit })))
+    },
   }
 }

@@ -78,6 +78,8 @@ export interface MaintenanceStore {
   mediaDeletionsDone(paths: string[]): Promise<void>
   /** rpc due_webhook_endpoints: active endpoints with a delivery due now (a lost wake-up, ADR 090). */
   dueWebhookEndpoints(limit: number): Promise<string[]>
+  /** rpc prune_webhook_history: events older than 30 days go, with their deliveries (ADR 091). */
+  pruneWebhookHistory(limit: number): Promise<number>
   /** rpc cloud_channels_with_due_outbox: Cloud API channels whose sender must be woken (a dropped webhook). */
   cloudChannelsWithDueOutbox(): Promise<string[]>
 }

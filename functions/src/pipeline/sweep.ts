@@ -5,7 +5,8 @@
  * longer than a live claim (the agent re-drives its own cut-off runs sooner), applies auto-return
  * (rule 6), flags channels with a stale heartbeat, removes media files of deleted messages and
  * past their tenant's retention, and wakes the deliverer of every webhook endpoint with a delivery
- * due (a lost wake-up or an evicted deliverer; ADR 090). Each step is isolated.
+ * due (a lost wake-up or an evicted deliverer; ADR 090), and prunes webhook events older than 30 days
+ * (ADR 091). Each step is isolated.
  */
 import type { Logger } from '../shared/logger.ts'
 import type { MaintenanceStore, PipelineStore, WakeAgent, WakeEndpoint } from './store.ts'
@@ -30,6 +31,8 @@ export interface SweepReport {
   mediaRemoved: number
   /** Webhook endpoint deliverers woken for a due delivery (events out). */
   endpointsWoken: number
+  /** Webhook events (with their deliveries) past the 30 days kept. */
+  webhookEventsPruned: number
   errors: string[]
 }
 
@@ -50,6 +53,7 @@ export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<Swe
     mediaExpired: 0,
     mediaRemoved: 0,
     endpointsWoken: 0,
+    webhookEventsPruned: 0,
     errors: [],
   }
   const step = async (name: string, work: () => Promise<void>) => {
@@ -99,6 +103,10 @@ export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<Swe
       await deps.wakeDeliverer(endpointId)
       report.endpointsWoken++
     }
+  })
+  // A bounded batch per minute: a backlog (a first run after months) is worked off over a few ticks.
+  await step('webhook_retention', async () => {
+    report.webhookEventsPruned = await deps.maintenance.pruneWebhookHistory(1000)
   })
   return report
 }

@@ -311,6 +311,9 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
   async dueWebhookEndpoints() {
     return []
   }
+  async pruneWebhookHistory() {
+    return 0
+  }
   /** The memory store has WhatsApp Web channels only: no Cloud API outbox to sweep. */
   async cloudChannelsWithDueOutbox() {
     return []

@@ -38,6 +38,9 @@ const created = z.object({ endpoint: z.object({ id: z.string(), url: z.string() 
 export function createIntegrationsApi(db: Db) {
   return {
     endpoints: () => result(db.from('webhook_endpoints').select('*').order('created_at')),
+    /** Paused by a day of failures (ADR 091): what the header's alert lists. */
+    autoPaused: () =>
+      result(db.from('webhook_endpoints').select('id, url').not('auto_paused_at', 'is', null).order('url')),
     deliveries: (endpointId: string, limit = 20) =>
       result(
         db

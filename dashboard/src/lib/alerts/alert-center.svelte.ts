@@ -7,8 +7,8 @@ import { type Alert, alertFor } from './alert-for.ts'
 const STORAGE_KEY = 'relevo.alerts'
 
 /**
- * Browser notification + a short generated tone when a chat starts needing a person or a number
- * drops. Off until the agent turns it on: browsers grant notifications and audio only after a click.
+ * Browser notification + a short generated tone when a chat starts needing a person, a number
+ * drops, or (admins) a webhook endpoint is paused by failures. Off until the agent turns it on: browsers grant notifications and audio only after a click.
  */
 export class AlertCenter {
   enabled = $state(false)
@@ -44,11 +44,7 @@ export class AlertCenter {
   }
 
   private raise(alert: Alert): void {
-    const body =
-      alert.kind === 'attention'
-        ? t('alerts.attention', { name: alert.name })
-        : t('alerts.channelDown', { status: t(`channel.status.${alert.status}`), name: alert.name })
-    const href = alert.kind === 'attention' ? `/inbox/${alert.conversationId}` : '/connection'
+    const { body, href } = describe(alert)
     if (typeof Notification !== 'undefined' && Notification.permission === 'granted') {
       const note = new Notification('Relevo', { body, tag: href, lang: i18n.locale, icon: '/icon-192.png' })
       note.onclick = () => {
@@ -78,6 +74,21 @@ export class AlertCenter {
       osc.start(start + offset)
       osc.stop(start + offset + 0.17)
     }
+  }
+}
+
+/** What the notification says and where its click leads. */
+function describe(alert: Alert): { body: string; href: string } {
+  switch (alert.kind) {
+    case 'attention':
+      return { body: t('alerts.attention', { name: alert.name }), href: `/inbox/${alert.conversationId}` }
+    case 'channel':
+      return {
+        body: t('alerts.channelDown', { status: t(`channel.status.${alert.status}`), name: alert.name }),
+        href: '/connection',
+      }
+    case 'endpoint':
+      return { body: t('alerts.endpointPaused', { url: alert.url }), href: '/integrations' }
   }
 }
 

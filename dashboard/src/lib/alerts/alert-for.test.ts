@@ -40,6 +40,24 @@ describe('alertFor', () => {
     expect(alertFor(change('channels', chan('ready'), chan('disconnected')))).toBeNull()
     expect(alertFor(change('messages', chan('disconnected'), null))).toBeNull()
   })
+
+  it('alerts admins when a day of failures paused a webhook endpoint, once', () => {
+    const endpoint = (pausedAt: string | null, active = pausedAt === null) => ({
+      id: 'e1',
+      url: 'https://crm.example.com/relevo',
+      active,
+      auto_paused_at: pausedAt,
+    })
+    const at = '2026-12-04T10:00:00Z'
+    expect(alertFor(change('webhook_endpoints', endpoint(at), endpoint(null)))).toEqual({
+      kind: 'endpoint',
+      endpointId: 'e1',
+      url: 'https://crm.example.com/relevo',
+    })
+    expect(alertFor(change('webhook_endpoints', endpoint(at), endpoint(at)))).toBeNull()
+    // Paused by an admin: no alert.
+    expect(alertFor(change('webhook_endpoints', endpoint(null, false), endpoint(null)))).toBeNull()
+  })
 })
 
 describe('tabTitle', () => {

@@ -3,11 +3,13 @@ import type { Change } from '../types.ts'
 export type Alert =
   | { kind: 'attention'; conversationId: string; name: string }
   | { kind: 'channel'; channelId: string; status: 'disconnected' | 'logged_out' | 'error'; name: string }
+  | { kind: 'endpoint'; endpointId: string; url: string }
 
 /**
  * Which feed changes call for a person: a chat that starts needing attention (not one that
  * still does) and a number that drops (disconnected, logged out, or a Cloud API number whose token
- * stopped working; not again while it stays so).
+ * stopped working; not again while it stays so), and, on the admins' topic, a webhook endpoint that a
+ * day of failed deliveries paused (ADR 091).
  */
 export function alertFor(change: Change): Alert | null {
   if (!change.record) return null
@@ -28,6 +30,11 @@ export function alertFor(change: Change): Alert | null {
     if ((status !== 'disconnected' && status !== 'logged_out' && status !== 'error') || was === status)
       return null
     return { kind: 'channel', channelId: chan.id, status, name: chan.phone || chan.name }
+  }
+  if (change.table === 'webhook_endpoints') {
+    const endpoint = change.record
+    if (!endpoint.auto_paused_at || change.old_record?.auto_paused_at) return null
+    return { kind: 'endpoint', endpointId: endpoint.id, url: endpoint.url }
   }
   return null
 }

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { cannedMatches } from './canned-match.ts'
 
 const replies = [
-  { id: '1', shortcut: 'hola', body: '¡Hola!' },
-  { id: '2', shortcut: 'envio', body: 'Los envíos tardan…' },
-  { id: '3', shortcut: 'envio-express', body: 'Express…' },
+  { id: '1', shortcut: 'hola', body: '¡Hola!', owner_id: null },
+  { id: '2', shortcut: 'envio', body: 'Los envíos tardan…', owner_id: null },
+  { id: '3', shortcut: 'envio-express', body: 'Express…', owner_id: null },
 ]
 
 describe('cannedMatches', () => {

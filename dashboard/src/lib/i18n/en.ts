@@ -1,9 +1,11 @@
 import { adminEn } from './admin.en.ts'
+import { cannedEn } from './canned.en.ts'
 import { cloudApiEn } from './cloud-api.en.ts'
 import { dataRequestsEn } from './data-requests.en.ts'
 import type { MessageKey } from './es.ts'
 import { integrationsEn } from './integrations.en.ts'
 import { onboardingEn } from './onboarding.en.ts'
+import { startChatEn } from './start-chat.en.ts'
 
 export const en: Record<MessageKey, string> = {
   ...adminEn,
@@ -11,6 +13,8 @@ export const en: Record<MessageKey, string> = {
   ...onboardingEn,
   ...cloudApiEn,
   ...dataRequestsEn,
+  ...cannedEn,
+  ...startChatEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

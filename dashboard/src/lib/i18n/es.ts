@@ -1,8 +1,10 @@
 import { adminEs } from './admin.es.ts'
+import { cannedEs } from './canned.es.ts'
 import { cloudApiEs } from './cloud-api.es.ts'
 import { dataRequestsEs } from './data-requests.es.ts'
 import { integrationsEs } from './integrations.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
+import { startChatEs } from './start-chat.es.ts'
 
 // Spanish is the source dictionary: every other language must have exactly these keys.
 export const es = {
@@ -11,6 +13,8 @@ export const es = {
   ...onboardingEs,
   ...cloudApiEs,
   ...dataRequestsEs,
+  ...cannedEs,
+  ...startChatEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',

@@ -36,4 +36,7 @@ export const integrationsEn: Record<IntegrationsKey, string> = {
   'error.endpoint_paused': 'The endpoint is paused: activate it first.',
   'error.endpoint_not_found': 'That endpoint no longer exists.',
   'error.delivery_not_found': 'That delivery no longer exists or is being sent right now.',
+  'alerts.endpointPaused': 'Webhook paused after a day of failures: {url}',
+  'alerts.endpointsPaused': '{count} webhook(s) paused by failures',
+  'hooks.autoPaused': 'Paused after a day of failed deliveries. Check your system, then activate it again.',
 }

@@ -35,6 +35,9 @@ export const integrationsEs = {
   'error.endpoint_paused': 'El destino está en pausa: actívalo primero.',
   'error.endpoint_not_found': 'Ese destino ya no existe.',
   'error.delivery_not_found': 'Ese envío ya no existe o se está enviando ahora.',
+  'alerts.endpointPaused': 'Webhook en pausa tras un día de fallos: {url}',
+  'alerts.endpointsPaused': '{count} webhook(s) en pausa por fallos',
+  'hooks.autoPaused': 'En pausa tras un día de envíos fallidos. Revisa tu sistema y actívalo de nuevo.',
 } as const
 
 export type IntegrationsKey = keyof typeof integrationsEs

@@ -4,9 +4,9 @@ import { databaseChange } from './database-change.ts'
 
 /**
  * The admins' private topic `admins:<tenant_id>` (ADR 071): changes only admins may see, such as
- * the link QR in channel_links. Only an admin's join is authorized, so only admin screens open it,
- * and only for as long as they are shown. supabase-js rejoins after a drop; `onJoined` runs after
- * every join so the screen reloads what it may have missed.
+ * the link QR in channel_links, webhook endpoints and deliveries. Only an admin's join is authorized,
+ * so only an admin's desk opens it (Desk.listenAdmin shares it with the screens). supabase-js
+ * rejoins after a drop; `onJoined` runs after every join so listeners reload what they may have missed.
  */
 export function watchAdminFeed(
   db: SupabaseClient,
