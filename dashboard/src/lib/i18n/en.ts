@@ -2,6 +2,7 @@ import { adminEn } from './admin.en.ts'
 import { cloudApiEn } from './cloud-api.en.ts'
 import type { MessageKey } from './es.ts'
 import { integrationsEn } from './integrations.en.ts'
+import { mediaEn } from './media.en.ts'
 import { onboardingEn } from './onboarding.en.ts'
 
 export const en: Record<MessageKey, string> = {
@@ -9,6 +10,7 @@ export const en: Record<MessageKey, string> = {
   ...integrationsEn,
   ...onboardingEn,
   ...cloudApiEn,
+  ...mediaEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

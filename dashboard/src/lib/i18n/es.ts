@@ -1,6 +1,7 @@
 import { adminEs } from './admin.es.ts'
 import { cloudApiEs } from './cloud-api.es.ts'
 import { integrationsEs } from './integrations.es.ts'
+import { mediaEs } from './media.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
 
 // Spanish is the source dictionary: every other language must have exactly these keys.
@@ -9,6 +10,7 @@ export const es = {
   ...integrationsEs,
   ...onboardingEs,
   ...cloudApiEs,
+  ...mediaEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',
