@@ -31,9 +31,6 @@ beforeAll(async () => {
   })
   phone = simulatorPhone(connector.url)
   page = await rig.newPage('en')
-  page.on('console', (m) => console.log('PAGE', m.type(), m.text()))
-  page.on('requestfailed', (r) => console.log('REQFAIL', r.url(), r.failure()?.errorText))
-  page.on('response', (r) => { if (r.status() >= 400) console.log('RESP', r.status(), r.url()) })
   await rig.signIn(page, ADMIN)
 })
 
@@ -97,7 +94,10 @@ describe('media from the customer to the desk', () => {
     await bubble('image').getByRole('button', { name: 'View the image large' }).click()
     const lightbox = page.getByTestId('media-lightbox')
     await page.waitForFunction(
-      (dialog) => dialog instanceof HTMLDialogElement && dialog.open && (dialog.querySelector('img')?.naturalWidth ?? 0) > 0,
+      (dialog) =>
+        dialog instanceof HTMLDialogElement &&
+        dialog.open &&
+        (dialog.querySelector('img')?.naturalWidth ?? 0) > 0,
       await lightbox.elementHandle(),
     )
     await lightbox.getByRole('button', { name: 'Close' }).click()
@@ -116,7 +116,9 @@ describe('media from the customer to the desk', () => {
     await page.waitForFunction((el) => el instanceof HTMLAudioElement && el.duration > 0, audio)
     await expect(voice.getByTestId('media-duration').textContent()).resolves.toMatch(/^0:0[1-9]$/)
     await voice.getByRole('button', { name: '1.5×' }).click()
-    await expect(voice.getByRole('button', { name: '1.5×' }).getAttribute('aria-pressed')).resolves.toBe('true')
+    await expect(voice.getByRole('button', { name: '1.5×' }).getAttribute('aria-pressed')).resolves.toBe(
+      'true',
+    )
     // The click above is the user gesture Chromium's autoplay policy asks for.
     await audio?.evaluate((el) => (el as HTMLAudioElement).play())
     await page.waitForFunction((el) => el instanceof HTMLAudioElement && el.currentTime > 0, audio)
@@ -128,11 +130,17 @@ describe('media from the customer to the desk', () => {
        where conversation_id = $1 and type = 'audio' and media ->> 'voice' = 'true'`,
       [conversationId],
     )
-    await voice.getByTestId('media-transcript').filter({ hasText: 'Quiero saber dónde está mi pedido' }).waitFor()
+    await voice
+      .getByTestId('media-transcript')
+      .filter({ hasText: 'Quiero saber dónde está mi pedido' })
+      .waitFor()
 
     await bubble('audio').filter({ hasNotText: 'Voice note' }).scrollIntoViewIfNeeded()
     const song = bubble('audio').filter({ hasNotText: 'Voice note' }).locator('audio')
-    await page.waitForFunction((el) => el instanceof HTMLAudioElement && el.duration > 0, await song.elementHandle())
+    await page.waitForFunction(
+      (el) => el instanceof HTMLAudioElement && el.duration > 0,
+      await song.elementHandle(),
+    )
   })
 
   it('plays the video', async () => {
@@ -190,7 +198,9 @@ describe('media from the customer to the desk', () => {
     await row.getByTestId('media-pending').filter({ hasText: 'Receiving the file…' }).waitFor()
     const jpeg = mediaFixture('jpeg')
     const path = `${TENANT}/${conversationId}/${late}.jpg`
-    const upload = await rig.service.storage.from('media').upload(path, jpeg.data, { contentType: 'image/jpeg' })
+    const upload = await rig.service.storage
+      .from('media')
+      .upload(path, jpeg.data, { contentType: 'image/jpeg' })
     expect(upload.error).toBeNull()
     const marked = await rig.service.rpc('mark_media_stored', {
       p_message_id: late,
@@ -204,14 +214,21 @@ describe('media from the customer to the desk', () => {
     await expect(row.getByTestId('media-pending').count()).resolves.toBe(0)
 
     const lost = await ingest(`wamid.media.lost.${Date.now()}`)
-    await rig.service.rpc('mark_media_failed', { p_message_id: lost, p_error: 'expired on WhatsApp', p_retryable: false })
+    await rig.service.rpc('mark_media_failed', {
+      p_message_id: lost,
+      p_error: 'expired on WhatsApp',
+      p_retryable: false,
+    })
     await page
       .locator(`[data-message-id="${lost}"]`)
       .getByTestId('media-failed')
       .filter({ hasText: 'The file could not be received.' })
       .waitFor()
     await rig.db.query(`update public.messages set media_status = 'expired' where id = $1`, [late])
-    await row.getByTestId('media-expired').filter({ hasText: 'File removed by the retention policy.' }).waitFor()
+    await row
+      .getByTestId('media-expired')
+      .filter({ hasText: 'File removed by the retention policy.' })
+      .waitFor()
   })
 })
 
@@ -259,12 +276,40 @@ describe('media from the agent to the customer', () => {
       ['image', 'Este es el modelo'],
       ['document', ''],
     ])
-    for (const r of sent.rows) expect(r.media.path).toMatch(new RegExp(`^${TENANT}/outgoing/[0-9a-f-]{36}\\.(png|pdf)$`))
+    for (const r of sent.rows)
+      expect(r.media.path).toMatch(new RegExp(`^${TENANT}/outgoing/[0-9a-f-]{36}\\.(png|pdf)$`))
     // The desk shows its own file like the customer's: the image renders from Storage.
     await page.waitForFunction(
       (img) => img instanceof HTMLImageElement && img.naturalWidth > 0,
-      await page.locator('[data-testid="message"][data-author="agent"][data-type="image"] [data-testid="media-image"]').elementHandle(),
+      await page
+        .locator(
+          '[data-testid="message"][data-author="agent"][data-type="image"] [data-testid="media-image"]',
+        )
+        .elementHandle(),
     )
+  })
+
+  it('attaches a pasted screenshot and a file dropped on the thread', async () => {
+    const png = mediaFixture('png').data.toString('base64')
+    // What the browser hands the page for a paste and a drop: a DataTransfer holding the file.
+    await page.getByTestId('composer').evaluate((field, data) => {
+      const transfer = new DataTransfer()
+      const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0))
+      transfer.items.add(new File([bytes], 'captura.png', { type: 'image/png' }))
+      field.dispatchEvent(
+        new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }),
+      )
+    }, png)
+    await page.getByTestId('attachment').filter({ hasText: 'captura.png' }).waitFor()
+    await page.getByTestId('thread').evaluate((thread) => {
+      const transfer = new DataTransfer()
+      transfer.items.add(new File(['%PDF-1.4'], 'pedido.pdf', { type: 'application/pdf' }))
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        thread.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }))
+    })
+    await page.getByTestId('attachment').filter({ hasText: 'pedido.pdf' }).waitFor()
+    await page.getByRole('button', { name: 'Remove the file' }).click()
+    await expect(page.getByTestId('attachment').count()).resolves.toBe(0)
   })
 
   it('shows the upload progress of a slow upload', async () => {
