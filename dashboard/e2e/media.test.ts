@@ -41,6 +41,16 @@ afterAll(async () => {
 
 const bubble = (type: string): Locator => page.locator(`[data-testid="message"][data-type="${type}"]`)
 
+/** Waits until the image has loaded and decoded: its natural width is known. */
+async function imageRenders(image: Locator): Promise<void> {
+  await image
+    .page()
+    .waitForFunction(
+      (img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0,
+      await image.elementHandle(),
+    )
+}
+
 async function count(sql: string, params: unknown[] = []): Promise<number> {
   return (await rig.db.query<{ n: number }>(sql, params)).rows[0]?.n ?? 0
 }
@@ -87,10 +97,7 @@ describe('media from the customer to the desk', () => {
     await bubble('image').scrollIntoViewIfNeeded()
     const thumb = bubble('image').getByTestId('media-image')
     await expect(bubble('image').textContent()).resolves.toContain('¿Tienen este modelo?')
-    await page.waitForFunction(
-      (img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0,
-      await thumb.elementHandle(),
-    )
+    await imageRenders(thumb)
     await bubble('image').getByRole('button', { name: 'View the image large' }).click()
     const lightbox = page.getByTestId('media-lightbox')
     await page.waitForFunction(
@@ -103,10 +110,7 @@ describe('media from the customer to the desk', () => {
     await lightbox.getByRole('button', { name: 'Close' }).click()
     await page.waitForFunction(() => !document.querySelector('dialog[open]'))
     await bubble('sticker').scrollIntoViewIfNeeded()
-    await page.waitForFunction(
-      (img) => img instanceof HTMLImageElement && img.naturalWidth > 0,
-      await bubble('sticker').getByTestId('media-sticker').elementHandle(),
-    )
+    await imageRenders(bubble('sticker').getByTestId('media-sticker'))
   })
 
   it('plays the voice note at the chosen speed, with its length and then its transcript', async () => {
@@ -207,10 +211,7 @@ describe('media from the customer to the desk', () => {
       p_media: { path, mimetype: 'image/jpeg', size: jpeg.data.length, sha256: sha256(jpeg.data) },
     })
     expect(marked.error).toBeNull()
-    await page.waitForFunction(
-      (img) => img instanceof HTMLImageElement && img.naturalWidth > 0,
-      await row.getByTestId('media-image').elementHandle(),
-    )
+    await imageRenders(row.getByTestId('media-image'))
     await expect(row.getByTestId('media-pending').count()).resolves.toBe(0)
 
     const lost = await ingest(`wamid.media.lost.${Date.now()}`)
@@ -279,13 +280,10 @@ describe('media from the agent to the customer', () => {
     for (const r of sent.rows)
       expect(r.media.path).toMatch(new RegExp(`^${TENANT}/outgoing/[0-9a-f-]{36}\\.(png|pdf)$`))
     // The desk shows its own file like the customer's: the image renders from Storage.
-    await page.waitForFunction(
-      (img) => img instanceof HTMLImageElement && img.naturalWidth > 0,
-      await page
-        .locator(
-          '[data-testid="message"][data-author="agent"][data-type="image"] [data-testid="media-image"]',
-        )
-        .elementHandle(),
+    await imageRenders(
+      page.locator(
+        '[data-testid="message"][data-author="agent"][data-type="image"] [data-testid="media-image"]',
+      ),
     )
   })
 
@@ -381,10 +379,7 @@ describe('media on a phone', () => {
     const image = small.locator('[data-testid="message"][data-type="image"]').first()
     await image.scrollIntoViewIfNeeded()
     const thumb = image.getByTestId('media-image')
-    await small.waitForFunction(
-      (img) => img instanceof HTMLImageElement && img.naturalWidth > 0,
-      await thumb.elementHandle(),
-    )
+    await imageRenders(thumb)
     const box = await thumb.boundingBox()
     expect(box && box.x >= 0 && box.x + box.width <= 390).toBe(true)
     const doc = small.locator('[data-testid="message"][data-type="document"]').first()
