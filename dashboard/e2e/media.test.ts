@@ -6,6 +6,7 @@ import { waitFor } from '@relevo/testing/wait-for'
 import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN, CHANNEL, type Rig, startRig, TENANT } from './harness.ts'
+import { shoot } from './shoot.ts'
 
 // Media on the whole path in real Chromium (issue 15): the customer's phone (the connector's
 // simulator) sends every kind of file, the connector stores it in Storage, and the desk shows,
@@ -285,6 +286,7 @@ describe('media from the agent to the customer', () => {
         '[data-testid="message"][data-author="agent"][data-type="image"] [data-testid="media-image"]',
       ),
     )
+    await shoot(page, 'media-en')
   })
 
   it('attaches a pasted screenshot and a file dropped on the thread', async () => {
@@ -385,6 +387,7 @@ describe('media on a phone', () => {
     const doc = small.locator('[data-testid="message"][data-type="document"]').first()
     await doc.scrollIntoViewIfNeeded()
     await doc.getByRole('link', { name: 'Descargar' }).waitFor()
+    await shoot(small, 'media-phone-es')
     await small.getByText('Adjuntar archivo').waitFor({ state: 'attached' })
     const attach = await small.locator('label.attach').boundingBox()
     expect(attach && attach.x + attach.width <= 390).toBe(true)
