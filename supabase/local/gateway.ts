@@ -45,6 +45,11 @@ export const CORS_OPTIONS = {
     'traceparent',
     'tracestate',
     'baggage',
+    // storage-js uploads (a browser's upload is refused in the preflight without them, as on Supabase it is not).
+    'x-upsert',
+    'cache-control',
+    'x-metadata',
+    'content-encoding',
   ],
   exposeHeaders: ['content-range', 'x-supabase-api-version', 'x-total-count', 'link'],
   maxAge: 86400,

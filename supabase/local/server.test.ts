@@ -55,6 +55,16 @@ describe('gateway, CORS and JWTs', () => {
     for (const header of ['apikey', 'authorization', 'x-client-info', 'prefer', 'x-supabase-api-version']) {
       expect(allowed).toContain(header)
     }
+    const upload = await fetch(`${env.url}/storage/v1/object/media/t/outgoing/a.png`, {
+      method: 'OPTIONS',
+      headers: {
+        Origin: 'http://127.0.0.1:5173',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'apikey, authorization, x-upsert, cache-control, x-metadata',
+      },
+    })
+    const uploadAllowed = upload.headers.get('access-control-allow-headers') ?? ''
+    for (const header of ['x-upsert', 'cache-control', 'x-metadata']) expect(uploadAllowed).toContain(header)
     const read = await get('/rest/v1/items', { apikey: env.standIn.keys.anonKey, Origin: 'http://x' })
     expect(read.headers.get('access-control-expose-headers')).toContain('content-range')
   })

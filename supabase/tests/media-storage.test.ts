@@ -82,6 +82,20 @@ describe.each(backends)('media bucket and its policies ($kind)', (backend) => {
     ])
   })
 
+  it('lets agents read the media bucket (types and cap, for checks before uploading) but no other bucket', async () => {
+    await db.query(`insert into storage.buckets (id, name, public) values ('internal', 'internal', false)
+      on conflict (id) do nothing`)
+    const ana = await agent(tenantA.agentId)
+    const media = await ana.storage.getBucket('media')
+    expect(media.error).toBeNull()
+    expect(media.data).toMatchObject({ id: 'media', file_size_limit: 104857600 })
+    expect(media.data?.allowed_mime_types).toEqual(expect.arrayContaining(['image/png', 'application/pdf']))
+    expect((await ana.storage.listBuckets()).data?.map((b) => b.id)).toEqual(['media'])
+    expect((await ana.storage.getBucket('internal')).error).toMatchObject({ statusCode: '404' })
+    const anon = await client(keys.anonKey).storage.listBuckets()
+    expect(anon.data).toEqual([])
+  })
+
   it("lets the service role store a tenant's file and that tenant's agents read and sign it", async () => {
     const path = incoming(tenantA)
     const upload = await service.storage.from('media').upload(path, PNG, { contentType: 'image/png' })

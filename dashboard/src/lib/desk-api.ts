@@ -1,3 +1,4 @@
+import type { OutgoingMedia } from './media/outgoing-media.ts'
 import { result } from './query-result.ts'
 import type {
   Agent,
@@ -81,8 +82,16 @@ export function createDeskApi(db: Db) {
 
     takeover: (id: string): Promise<Conversation> => result(db.rpc('takeover', { p_conversation_id: id })),
     handback: (id: string): Promise<Conversation> => result(db.rpc('handback', { p_conversation_id: id })),
-    send: (id: string, body: string, clientRef: string): Promise<Message> =>
-      result(db.rpc('send_agent_message', { p_conversation_id: id, p_body: body, p_client_ref: clientRef })),
+    /** A reply; with `media`, a file already uploaded to the tenant's outgoing/ folder, `body` its caption. */
+    send: (id: string, body: string, clientRef: string, media?: OutgoingMedia): Promise<Message> =>
+      result(
+        db.rpc('send_agent_message', {
+          p_conversation_id: id,
+          p_body: body,
+          p_client_ref: clientRef,
+          ...(media ? { p_media: { ...media } } : {}),
+        }),
+      ),
     addNote: (id: string, body: string): Promise<Message> =>
       result(db.rpc('add_note', { p_conversation_id: id, p_body: body })),
     assign: (id: string, agentId: string | null): Promise<Conversation> =>

@@ -8,11 +8,13 @@ import { createDeskApi, type DeskApi } from './desk-api.ts'
 import { DeskError } from './desk-error.ts'
 import { InboxStore } from './inbox/inbox.svelte.ts'
 import { LabelStore } from './labels/labels.svelte.ts'
+import { MediaService } from './media/media-service.ts'
 import { watchAdminFeed } from './realtime/admin-feed.ts'
 import { summarizePresence } from './realtime/presence.ts'
 import { PresenceHeartbeat } from './realtime/presence-heartbeat.ts'
 import { TenantFeed } from './realtime/tenant-feed.svelte.ts'
 import { scopedStorage } from './scoped-storage.ts'
+import { getSupabaseConfig } from './supabase.ts'
 import type { Agent, CannedReply, Change, Conversation, Db, Message } from './types.ts'
 
 /** Everything a signed-in agent's desk holds, wired to the tenant feed. One per session. */
@@ -23,6 +25,8 @@ export class Desk {
   readonly feed: TenantFeed
   readonly queue: SendQueue
   readonly drafts: Drafts
+  /** Signed URLs for the thread's files, upload rules and uploads (the private bucket `media`). */
+  readonly media: MediaService
   private readonly heartbeat: PresenceHeartbeat
   agents = $state<Agent[]>([])
   canned = $state<CannedReply[]>([])
@@ -48,6 +52,7 @@ export class Desk {
       throw new DeskError('not_an_agent', 'The desk needs a signed-in agent', { authExpired: true })
     this.me = auth.agent
     this.api = createDeskApi(db)
+    this.media = new MediaService(db, getSupabaseConfig(), this.me.tenant_id)
     this.labels = new LabelStore(this.api)
     this.inbox = new InboxStore(
       this.api,

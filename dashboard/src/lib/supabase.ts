@@ -38,10 +38,15 @@ export function resolveConfig(
 
 let client: Db | undefined
 
+/** The project this build talks to (the runtime config wins over the build's). */
+export function getSupabaseConfig(): SupabaseConfig {
+  const runtime = typeof window === 'undefined' ? undefined : window.__RELEVO_ENV__
+  return resolveConfig(runtime, import.meta.env as Record<string, string | undefined>)
+}
+
 export function getSupabase(): Db {
   if (client) return client
-  const runtime = typeof window === 'undefined' ? undefined : window.__RELEVO_ENV__
-  const config = resolveConfig(runtime, import.meta.env as Record<string, string | undefined>)
+  const config = getSupabaseConfig()
   client = createClient<Database>(config.url, config.anonKey, {
     auth: { persistSession: true, autoRefreshToken: true, storageKey: SESSION_STORAGE_KEY },
   })

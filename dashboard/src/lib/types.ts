@@ -32,7 +32,8 @@ export type Conversation = Pick<
 
 /**
  * `deleted_at`: deleted for everyone on WhatsApp (body is '' and media null from then on);
- * `edited_at`: edited on WhatsApp (body holds the edited text).
+ * `edited_at`: edited on WhatsApp (body holds the edited text);
+ * `media_status`: where a file message's file is (pending, stored, failed, expired; null for others).
  */
 export type Message = Pick<
   Tables<'messages'>,
@@ -45,6 +46,9 @@ export type Message = Pick<
   | 'body'
   | 'type'
   | 'media'
+  | 'media_status'
+  | 'media_error'
+  | 'transcript'
   | 'private'
   | 'status'
   | 'error'

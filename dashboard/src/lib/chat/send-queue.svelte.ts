@@ -1,5 +1,6 @@
 import type { DeskApi } from '../desk-api.ts'
 import { DeskError } from '../desk-error.ts'
+import { isOutgoingMedia, type OutgoingMedia } from '../media/outgoing-media.ts'
 import type { Message } from '../types.ts'
 
 /** A reply the agent sent that the server has not accepted yet. */
@@ -7,6 +8,8 @@ export interface PendingSend {
   clientRef: string
   conversationId: string
   body: string
+  /** A file already uploaded to outgoing/ (the body is its caption). */
+  media?: OutgoingMedia
   createdAt: string
   state: 'pending' | 'failed'
   errorCode?: string
@@ -65,11 +68,12 @@ export class SendQueue {
     return this.items.filter((i) => i.conversationId === conversationId)
   }
 
-  async enqueue(conversationId: string, body: string): Promise<void> {
+  async enqueue(conversationId: string, body: string, media?: OutgoingMedia): Promise<void> {
     const item: PendingSend = {
       clientRef: this.newRef(),
       conversationId,
       body,
+      ...(media ? { media } : {}),
       createdAt: new Date().toISOString(),
       state: 'pending',
     }
@@ -85,7 +89,7 @@ export class SendQueue {
     try {
       for (const item of this.items.filter((i) => i.state === 'pending')) {
         try {
-          const message = await this.api.send(item.conversationId, item.body, item.clientRef)
+          const message = await this.api.send(item.conversationId, item.body, item.clientRef, item.media)
           this.remove(item.clientRef)
           this.onSent(message)
         } catch (error) {
@@ -134,7 +138,8 @@ function parseSaved(text: string): PendingSend[] {
       (i): i is PendingSend =>
         typeof i?.clientRef === 'string' &&
         typeof i.conversationId === 'string' &&
-        typeof i.body === 'string',
+        typeof i.body === 'string' &&
+        (i.media === undefined || isOutgoingMedia(i.media)),
     )
   } catch {
     return []

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { DeskError } from '../desk-error.ts'
+import type { OutgoingMedia } from '../media/outgoing-media.ts'
 import type { Message } from '../types.ts'
 import { SendQueue } from './send-queue.svelte.ts'
 
@@ -18,8 +19,10 @@ function fakeServer() {
     online: true,
     reject: null as DeskError | null,
     calls: [] as string[],
-    send: async (conversationId: string, body: string, clientRef: string) => {
+    media: [] as (OutgoingMedia | undefined)[],
+    send: async (conversationId: string, body: string, clientRef: string, media?: OutgoingMedia) => {
       server.calls.push(clientRef)
+      server.media.push(media)
       if (!server.online) throw offline()
       if (server.reject) throw server.reject
       const existing = stored.get(clientRef)
@@ -93,6 +96,21 @@ describe('SendQueue', () => {
     server.reject = null
     await queue.retry(queue.items[0]?.clientRef ?? '')
     expect(queue.items).toEqual([])
+  })
+
+  it('keeps an uploaded file with its caption over a reload and sends it once', async () => {
+    const storage = new MemoryStorage()
+    const server = fakeServer()
+    server.online = false
+    const file = { path: 't/outgoing/u.pdf', mimetype: 'application/pdf', filename: 'Factura.pdf' }
+    await new SendQueue({ api: server, storage, newRef: refs }).enqueue('c1', 'Su factura', file)
+    const reloaded = new SendQueue({ api: server, storage, newRef: refs })
+    expect(reloaded.items).toMatchObject([{ body: 'Su factura', media: file, state: 'pending' }])
+    server.online = true
+    await reloaded.flush()
+    expect(reloaded.items).toEqual([])
+    expect(server.media.at(-1)).toEqual(file)
+    expect(server.stored.size).toBe(1)
   })
 
   it('survives a reload through storage', async () => {

@@ -4,6 +4,7 @@ import { cloudApiEn } from './cloud-api.en.ts'
 import { dataRequestsEn } from './data-requests.en.ts'
 import type { MessageKey } from './es.ts'
 import { integrationsEn } from './integrations.en.ts'
+import { mediaEn } from './media.en.ts'
 import { onboardingEn } from './onboarding.en.ts'
 import { startChatEn } from './start-chat.en.ts'
 
@@ -15,6 +16,7 @@ export const en: Record<MessageKey, string> = {
   ...dataRequestsEn,
   ...cannedEn,
   ...startChatEn,
+  ...mediaEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

@@ -3,6 +3,7 @@ import { cannedEs } from './canned.es.ts'
 import { cloudApiEs } from './cloud-api.es.ts'
 import { dataRequestsEs } from './data-requests.es.ts'
 import { integrationsEs } from './integrations.es.ts'
+import { mediaEs } from './media.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
 import { startChatEs } from './start-chat.es.ts'
 
@@ -15,6 +16,7 @@ export const es = {
   ...dataRequestsEs,
   ...cannedEs,
   ...startChatEs,
+  ...mediaEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',
