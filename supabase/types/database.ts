@@ -752,6 +752,7 @@ export type Database = {
       }
       tenants: {
         Row: {
+          ai_accepts_images: boolean
           ai_http_url: string | null
           ai_may_label: boolean
           ai_model: string
@@ -769,9 +770,11 @@ export type Database = {
           shopify_shop_domain: string | null
           system_prompt: string
           timezone: string
+          transcription_model: string
           updated_at: string
         }
         Insert: {
+          ai_accepts_images?: boolean
           ai_http_url?: string | null
           ai_may_label?: boolean
           ai_model?: string
@@ -789,9 +792,11 @@ export type Database = {
           shopify_shop_domain?: string | null
           system_prompt?: string
           timezone?: string
+          transcription_model?: string
           updated_at?: string
         }
         Update: {
+          ai_accepts_images?: boolean
           ai_http_url?: string | null
           ai_may_label?: boolean
           ai_model?: string
@@ -809,6 +814,7 @@ export type Database = {
           shopify_shop_domain?: string | null
           system_prompt?: string
           timezone?: string
+          transcription_model?: string
           updated_at?: string
         }
         Relationships: []
@@ -1337,6 +1343,7 @@ export type Database = {
         Args: {
           p_trigger_message_id: string
           p_body: string
+          p_media?: Json
         }
         Returns: Json
       }
@@ -1948,6 +1955,13 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      set_message_transcript: {
+        Args: {
+          p_message_id: string
+          p_transcript: string
+        }
+        Returns: Json
       }
       set_tenant_secrets: {
         Args: {
