@@ -29,6 +29,14 @@ export const TOOL_TIMEOUT_MS = 10_000
 /** All tool calls of one run together. */
 export const TOOL_BUDGET_MS = 60_000
 
+/**
+ * Hearing and seeing one burst (ADR 081): waiting for files still on their way, downloads and
+ * transcriptions together. With the reply's image (below) the worst run stays 9 s under the watchdog.
+ */
+export const MEDIA_BUDGET_MS = 6_000
+/** Fetching and storing the one product image a reply may carry; past it the text goes alone. */
+export const REPLY_IMAGE_BUDGET_MS = 3_000
+
 /** The model time the config allows, worst case (every request times out and is retried). */
 export const worstModelMs = (timeoutMs: number, maxRetries: number) =>
   MODEL_ROUNDS * (maxRetries + 1) * timeoutMs

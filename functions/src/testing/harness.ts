@@ -40,7 +40,7 @@ export function harness(options: HarnessOptions = {}) {
     ...(options.openaiKey ? { apiKey: options.openaiKey } : {}),
   })
   const deps: AppDeps = {
-    stores: () => ({ store, maintenance: store }),
+    stores: () => ({ store, maintenance: store, media: store }),
     outbound: options.outbound ?? openai.fetch,
     sleep: options.sleep ?? (async () => {}),
     now: () => store.now(),

@@ -9,6 +9,7 @@ import { type Db, serviceClient } from '../adapters/supabase.ts'
 import { createSupabaseCloudStore } from '../adapters/supabase-cloud-store.ts'
 import { createSupabaseDeliveries } from '../adapters/supabase-deliveries.ts'
 import { createSupabaseMaintenance } from '../adapters/supabase-maintenance.ts'
+import { createSupabaseMedia } from '../adapters/supabase-media.ts'
 import { createSupabaseStore } from '../adapters/supabase-store.ts'
 import { durableWake } from '../agent/wake.ts'
 import type { SenderDeps } from '../cloud-api/channel-sender.ts'
@@ -18,9 +19,10 @@ import { type Bindings, type Config, readConfig } from '../config/config.ts'
 import type { DeliveryStore } from '../events/delivery-store.ts'
 import type { DelivererDeps } from '../events/endpoint-deliverer.ts'
 import { durableWakeDeliverer } from '../events/wake-deliverer.ts'
+import type { MediaFiles } from '../pipeline/media.ts'
 import type { PipelineDeps } from '../pipeline/run-pipeline.ts'
 import type { MaintenanceStore, PipelineStore, WakeAgent, WakeEndpoint } from '../pipeline/store.ts'
-import { selectProvider } from '../providers/select-provider.ts'
+import { selectProvider, selectTranscriber } from '../providers/select-provider.ts'
 import { createLogger, type Logger } from '../shared/logger.ts'
 import { sleep } from '../shared/retry.ts'
 
@@ -28,6 +30,8 @@ export interface Stores {
   store: PipelineStore
   maintenance: MaintenanceStore
   cloudStore: CloudStore
+  /** The `media` bucket (the AI reads customers' files and stores its product images). */
+  media: MediaFiles
 }
 
 export interface AppDeps {
@@ -52,6 +56,8 @@ export interface AppDeps {
   wakeSender?: (env: Bindings) => WakeSender
   /** Fetch used for Meta's Graph API (tests: the Graph API double). */
   graphFetch?: typeof fetch
+  /** Fetch of the product images AI replies carry (tests: the Shopify double's CDN); default: fetch. */
+  imageFetch?: typeof fetch
 }
 
 export type Services = PipelineDeps &
@@ -83,6 +89,7 @@ export function services(env: Bindings, deps: AppDeps): Services {
     store: custom?.store ?? createSupabaseStore(db()),
     maintenance: custom?.maintenance ?? createSupabaseMaintenance(db()),
     cloudStore: custom?.cloudStore ?? createSupabaseCloudStore(db),
+    media: custom?.media ?? createSupabaseMedia(db),
   }
   const log = logger
   return {
@@ -99,6 +106,8 @@ export function services(env: Bindings, deps: AppDeps): Services {
       logger: log,
     }),
     providerFor: (request) => selectProvider(request, config, deps.outbound),
+    transcriberFor: (request) => selectTranscriber(request, config, deps.outbound),
+    fetchImage: deps.imageFetch ?? ((input, init) => fetch(input, init)),
     wake: (deps.wake ?? durableWake)(env),
     wakeSender: deps.wakeSender?.(env) ?? durableWakeSender(env.CHANNEL_SENDER),
     graphFor: graphApiFor({
