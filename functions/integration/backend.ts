@@ -8,7 +8,12 @@ import type { Database } from '@relevo/supabase/db'
 import type { ApiKeys, StandIn } from '@relevo/supabase/local'
 import { DEMO_CHANNEL_ID, DEMO_TENANT_ID } from '@relevo/testing/demo-seed'
 import { createGraphApiDouble, type GraphApiDouble } from '@relevo/testing/graph-api-double'
-import { createOpenAiDouble, type OpenAiDouble, type ScriptStep } from '@relevo/testing/openai-double'
+import {
+  createOpenAiDouble,
+  type OpenAiDouble,
+  type ScriptStep,
+  type TranscriptionStep,
+} from '@relevo/testing/openai-double'
 import { type Served, serve } from '@relevo/testing/serve'
 import { startSeededStandIn } from '@relevo/testing/stand-in'
 import type { SupabaseClient } from '@supabase/supabase-js'
@@ -54,6 +59,8 @@ export interface Backend {
 
 export interface BackendOptions {
   script?: ScriptStep[]
+  /** The OpenAI double's answers to /audio/transcriptions. */
+  transcriptions?: TranscriptionStep[]
   env?: Partial<Bindings>
   deps?: Partial<AppDeps>
   /** The Graph API double's throughput limit (Meta's 130429 beyond it). */
@@ -68,7 +75,9 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   const standIn = stack.standIn()
   if (!standIn) throw new Error('the stand-in did not start')
   await db.query('update public.tenants set debounce_seconds = 0 where id = $1', [TENANT_ID])
-  const openai = createOpenAiDouble(options.script ?? [{ content: 'Hola, soy la IA' }])
+  const openai = createOpenAiDouble(options.script ?? [{ content: 'Hola, soy la IA' }], {
+    ...(options.transcriptions ? { transcriptions: options.transcriptions } : {}),
+  })
   const openaiServer = await serve(openai.handle)
   const env: Bindings = {
     SUPABASE_URL: standIn.url,
