@@ -1,4 +1,4 @@
-import { mediaFixture, sha256 } from '@relevo/testing/media-fixtures'
+import { sha256 } from '@relevo/testing/media-fixtures'
 import { customerTurns, imageInputs } from '@relevo/testing/openai-double'
 import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify-double'
 import { productImage } from '@relevo/testing/shopify-fixtures'
@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Backend, type BackendOptions, CHANNEL_ID, startBackend, TENANT_ID } from './backend.ts'
 
 // The AI hears and sees (ADR 081, 082) against the real SQL and Storage of the local stand-in:
-// the connector's part (ingest_message, the upload, mark_media_stored) is done here by hand.
+// the connector's part (ingest_message, the upload, mark_media_stored) is the backend's ingestFile.
 
 let backend: Backend | undefined
 let shopify: ShopifyDouble
@@ -23,38 +23,6 @@ afterEach(async () => {
 async function start(options: BackendOptions) {
   backend = await startBackend(options)
   return backend
-}
-
-let waSeq = 0
-
-/** A customer sends a file: the row first (which wakes the AI), then the file and mark_media_stored (ADR 085). */
-async function receiveFile(b: Backend, kind: 'voice' | 'png', caption = '') {
-  const fixture = mediaFixture(kind)
-  const type = kind === 'voice' ? 'audio' : 'image'
-  const { data, error } = await b.service.rpc('ingest_message', {
-    p_channel_id: CHANNEL_ID,
-    p_wa_message_id: `wamid.MEDIA${++waSeq}`,
-    p_wa_chat_id: '5215512345678@c.us',
-    p_from_me: false,
-    p_body: caption,
-    p_customer_name: 'Cliente',
-    p_customer_phone: '5215512345678',
-    p_type: type,
-    p_media: { mimetype: fixture.mimetype, size: fixture.data.length, ...(fixture.voice ? { voice: true } : {}) },
-  })
-  if (error) throw error
-  const ids = data as { message_id: string; conversation_id: string }
-  const path = `${TENANT_ID}/${ids.conversation_id}/${ids.message_id}.${kind === 'voice' ? 'ogg' : 'png'}`
-  const upload = await b.service.storage
-    .from('media')
-    .upload(path, fixture.data, { contentType: fixture.mimetype, upsert: true })
-  if (upload.error) throw upload.error
-  const stored = await b.service.rpc('mark_media_stored', {
-    p_message_id: ids.message_id,
-    p_media: { path, mimetype: fixture.mimetype, size: fixture.data.length, sha256: sha256(fixture.data) },
-  })
-  if (stored.error) throw stored.error
-  return { messageId: ids.message_id, conversationId: ids.conversation_id, fixture }
 }
 
 async function messages(b: Backend, conversationId: string) {
@@ -80,7 +48,7 @@ describe('the AI hears and sees through the local stand-in', () => {
       transcriptions: [{ text: 'Hola, quiero saber si tienen almohadas de plumas' }],
       script: [(request) => ({ content: `Sobre "${customerTurns(request)?.at(-1)}": sí, tenemos.` })],
     })
-    const { messageId, conversationId, fixture } = await receiveFile(b, 'voice')
+    const { messageId, conversationId, fixture } = await b.ingestFile('voice')
     await b.settle()
 
     const [received] = b.openai.transcriptions
@@ -108,7 +76,7 @@ describe('the AI hears and sees through the local stand-in', () => {
 
   it('a failed transcription hands the lone voice note to a person with the reason', async () => {
     const b = await start({ transcriptions: [{ status: 500, message: 'whisper crashed' }] })
-    const { conversationId } = await receiveFile(b, 'voice')
+    const { conversationId } = await b.ingestFile('voice')
     await b.settle()
     const { rows } = await b.db.query<{ mode: string; attention_reason: string }>(
       'select mode, attention_reason from public.conversations where id = $1',
@@ -122,7 +90,7 @@ describe('the AI hears and sees through the local stand-in', () => {
 
   it('a photo reaches the model as image input with its caption', async () => {
     const b = await start({ script: [{ content: 'Sí, ese modelo lo tenemos' }] })
-    const { conversationId, fixture } = await receiveFile(b, 'png', '¿tienen este modelo?')
+    const { conversationId, fixture } = await b.ingestFile('png', { caption: '¿tienen este modelo?' })
     await b.settle()
     expect(imageInputs(b.openai.requests[0])).toEqual([`data:image/png;base64,${fixture.data.toString('base64')}`])
     expect((await messages(b, conversationId)).at(-1)).toMatchObject({ author: 'ai', body: 'Sí, ese modelo lo tenemos' })
