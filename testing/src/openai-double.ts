@@ -233,5 +233,5 @@ export function toolResult(request: WireRequest, name: string): unknown {
   const calls = request.messages.flatMap((m) => m.tool_calls ?? [])
   const call = calls.find((c) => c.function.name === name)
   const answer = request.messages.find((m) => m.role === 'tool' && m.tool_call_id === call?.id)
-  return answer?.content ? JSON.parse(answer.content) : undefined
+  return typeof answer?.content === 'string' ? JSON.parse(answer.content) : undefined
 }
