@@ -38,7 +38,8 @@ function timedFetch(inner: typeof fetch, spent: { ms: number }): typeof fetch {
 
 function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b)
-  const at = (q: number) => Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(2))
+  const at = (q: number) =>
+    Number((sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0).toFixed(2))
   return { n: samples.length, p50_ms: at(0.5), p95_ms: at(0.95), p99_ms: at(0.99), max_ms: at(1) }
 }
 
@@ -57,7 +58,9 @@ function summary(name: string, samples: Sample[]) {
 
 async function memoryChain(n: number): Promise<Sample[]> {
   const store = new MemoryStore()
-  const openai = createOpenAiDouble([{ content: 'Sí, la tenemos' }], { transcriptions: [{ text: TRANSCRIPT }] })
+  const openai = createOpenAiDouble([{ content: 'Sí, la tenemos' }], {
+    transcriptions: [{ text: TRANSCRIPT }],
+  })
   const spent = { ms: 0 }
   const deps: AppDeps = {
     stores: () => ({ store, maintenance: store, media: store }),
@@ -111,7 +114,11 @@ async function standInChain(n: number): Promise<Sample[]> {
         conversationId: note.conversationId,
         direction: 'in',
       })
-      await app.fetch(new Request('http://functions.local/webhooks/db', init), backend.env, trackedContext().ctx)
+      await app.fetch(
+        new Request('http://functions.local/webhooks/db', init),
+        backend.env,
+        trackedContext().ctx,
+      )
       await backend.settle()
       samples.push({ total: performance.now() - t0, external: spent.ms })
     }

@@ -164,7 +164,11 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
         p_customer_name: 'Cliente',
         p_customer_phone: phone,
         p_type: kind === 'voice' ? 'audio' : 'image',
-        p_media: { mimetype: fixture.mimetype, size: fixture.data.length, ...(fixture.voice ? { voice: true } : {}) },
+        p_media: {
+          mimetype: fixture.mimetype,
+          size: fixture.data.length,
+          ...(fixture.voice ? { voice: true } : {}),
+        },
       })
       if (error) throw error
       const ids = data as { message_id: string; conversation_id: string }
@@ -175,7 +179,12 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       if (upload.error) throw upload.error
       const stored = await service.rpc('mark_media_stored', {
         p_message_id: ids.message_id,
-        p_media: { path, mimetype: fixture.mimetype, size: fixture.data.length, sha256: sha256(fixture.data) },
+        p_media: {
+          path,
+          mimetype: fixture.mimetype,
+          size: fixture.data.length,
+          sha256: sha256(fixture.data),
+        },
       })
       if (stored.error) throw stored.error
       return { messageId: ids.message_id, conversationId: ids.conversation_id, fixture }

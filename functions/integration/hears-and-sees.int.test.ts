@@ -55,7 +55,9 @@ describe('the AI hears and sees through the local stand-in', () => {
     expect(received?.model).toBe('gpt-4o-mini-transcribe')
     expect(sha256(Buffer.from(received?.bytes ?? []))).toBe(sha256(fixture.data))
     const rows = await messages(b, conversationId)
-    expect(rows.find((m) => m.id === messageId)?.transcript).toBe('Hola, quiero saber si tienen almohadas de plumas')
+    expect(rows.find((m) => m.id === messageId)?.transcript).toBe(
+      'Hola, quiero saber si tienen almohadas de plumas',
+    )
     expect(rows.filter((m) => m.author === 'ai')).toEqual([
       expect.objectContaining({
         body: 'Sobre "Hola, quiero saber si tienen almohadas de plumas": sí, tenemos.',
@@ -92,8 +94,13 @@ describe('the AI hears and sees through the local stand-in', () => {
     const b = await start({ script: [{ content: 'Sí, ese modelo lo tenemos' }] })
     const { conversationId, fixture } = await b.ingestFile('png', { caption: '¿tienen este modelo?' })
     await b.settle()
-    expect(imageInputs(b.openai.requests[0])).toEqual([`data:image/png;base64,${fixture.data.toString('base64')}`])
-    expect((await messages(b, conversationId)).at(-1)).toMatchObject({ author: 'ai', body: 'Sí, ese modelo lo tenemos' })
+    expect(imageInputs(b.openai.requests[0])).toEqual([
+      `data:image/png;base64,${fixture.data.toString('base64')}`,
+    ])
+    expect((await messages(b, conversationId)).at(-1)).toMatchObject({
+      author: 'ai',
+      body: 'Sí, ese modelo lo tenemos',
+    })
   })
 
   it('a product image reply is stored under the tenant ai/ folder and queued in the outbox with its media', async () => {
@@ -105,9 +112,10 @@ describe('the AI hears and sees through the local stand-in', () => {
         { content: 'Esta es la Taza Azul Talavera' },
       ],
     })
-    await b.db.query(`update public.tenants set shopify_shop_domain = 'demo-store.myshopify.com' where id = $1`, [
-      TENANT_ID,
-    ])
+    await b.db.query(
+      `update public.tenants set shopify_shop_domain = 'demo-store.myshopify.com' where id = $1`,
+      [TENANT_ID],
+    )
     await b.db.query(
       `insert into private.tenant_secrets (tenant_id, shopify_access_token) values ($1, 'shpat_tenant')
        on conflict (tenant_id) do update set shopify_access_token = excluded.shopify_access_token`,
@@ -129,6 +137,8 @@ describe('the AI hears and sees through the local stand-in', () => {
     expect(sha256(Buffer.from(await (file.data as Blob).arrayBuffer()))).toBe(sha256(png))
     // The connector's claim hands it the descriptor, like an agent's file (ADR 086).
     const claimed = await b.service.rpc('claim_outbox', { p_channel_id: CHANNEL_ID, p_worker: 'test' })
-    expect(claimed.data).toEqual([expect.objectContaining({ id: reply?.id, type: 'image', media: reply?.media })])
+    expect(claimed.data).toEqual([
+      expect.objectContaining({ id: reply?.id, type: 'image', media: reply?.media }),
+    ])
   })
 })

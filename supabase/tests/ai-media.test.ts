@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
-import { asService, asUser, createTenant, type Ingested, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import {
+  asService,
+  asUser,
+  createTenant,
+  type Ingested,
+  ingest,
+  row,
+  type TenantFixture,
+} from './support/fixtures.ts'
 import { backends } from './support/test-database.ts'
 
 // The AI hears and sees (ADR 081/082): transcripts stored by the functions (service role only),
@@ -51,18 +59,26 @@ describe.each(backends)('the AI hears and sees on $kind', (backend) => {
 
   it('stores a transcript on a voice note once; search finds its words with a snippet', async () => {
     const note = await ingestVoiceNote(db, t.channelId)
-    expect(await setTranscript(db, note.message_id, '  Quiero saber dónde está mi pedido de almohadas  ')).toEqual({
+    expect(
+      await setTranscript(db, note.message_id, '  Quiero saber dónde está mi pedido de almohadas  '),
+    ).toEqual({
       saved: true,
     })
-    expect(await setTranscript(db, note.message_id, 'Quiero saber dónde está mi pedido de almohadas')).toEqual({
+    expect(
+      await setTranscript(db, note.message_id, 'Quiero saber dónde está mi pedido de almohadas'),
+    ).toEqual({
       saved: true,
     })
-    const stored = await row<{ transcript: string }>(db, 'select transcript from public.messages where id = $1', [
-      note.message_id,
-    ])
+    const stored = await row<{ transcript: string }>(
+      db,
+      'select transcript from public.messages where id = $1',
+      [note.message_id],
+    )
     expect(stored.transcript).toBe('Quiero saber dónde está mi pedido de almohadas')
     const hits = await asUser(db, t.agentId, (tx) =>
-      tx.query<{ message_id: string; snippet: string }>('select * from public.search_messages($1)', ['almohada']),
+      tx.query<{ message_id: string; snippet: string }>('select * from public.search_messages($1)', [
+        'almohada',
+      ]),
     )
     expect(hits.rows.map((h) => h.message_id)).toEqual([note.message_id])
     expect(hits.rows[0]?.snippet).toContain('\uE000almohadas\uE001')
@@ -80,14 +96,18 @@ describe.each(backends)('the AI hears and sees on $kind', (backend) => {
     await setTranscript(db, note.message_id, 'mensaje secreto sobre cucharas')
     await asService(db, (tx) => tx.query('select public.record_revoke($1, $2)', [t.channelId, waId]))
     expect(await setTranscript(db, note.message_id, 'otra vez')).toEqual({ saved: false, reason: 'deleted' })
-    const hits = await asUser(db, t.agentId, (tx) => tx.query('select * from public.search_messages($1)', ['cucharas']))
+    const hits = await asUser(db, t.agentId, (tx) =>
+      tx.query('select * from public.search_messages($1)', ['cucharas']),
+    )
     expect(hits.rows).toEqual([])
   })
 
   it('agents cannot store transcripts', async () => {
     const note = await ingestVoiceNote(db, t.channelId)
     await expectDenied(
-      asUser(db, t.adminId, (tx) => tx.query('select public.set_message_transcript($1, $2)', [note.message_id, 'x'])),
+      asUser(db, t.adminId, (tx) =>
+        tx.query('select public.set_message_transcript($1, $2)', [note.message_id, 'x']),
+      ),
     )
   })
 
@@ -111,11 +131,15 @@ describe.each(backends)('the AI hears and sees on $kind', (backend) => {
     )
     const queued = await enqueue(db, trigger.message_id, 'Esta es la taza', image)
     expect(queued).toMatchObject({ enqueued: true, media_dropped: false })
-    const reply = await row<{ type: string; media: unknown; media_status: string; status: string; body: string }>(
-      db,
-      'select type, media, media_status, status, body from public.messages where id = $1',
-      [queued.message_id],
-    )
+    const reply = await row<{
+      type: string
+      media: unknown
+      media_status: string
+      status: string
+      body: string
+    }>(db, 'select type, media, media_status, status, body from public.messages where id = $1', [
+      queued.message_id,
+    ])
     expect(reply).toEqual({
       type: 'image',
       media: image,
@@ -150,13 +174,16 @@ describe.each(backends)('the AI hears and sees on $kind', (backend) => {
     )
     expect(before).toEqual({ ai_accepts_images: true, transcription_model: 'gpt-4o-mini-transcribe' })
     await asUser(db, t.adminId, (tx) =>
-      tx.query(`update public.tenants set ai_accepts_images = false, transcription_model = 'whisper-1' where id = $1`, [
-        t.tenantId,
-      ]),
+      tx.query(
+        `update public.tenants set ai_accepts_images = false, transcription_model = 'whisper-1' where id = $1`,
+        [t.tenantId],
+      ),
     )
-    const after = await row(db, 'select ai_accepts_images, transcription_model from public.tenants where id = $1', [
-      t.tenantId,
-    ])
+    const after = await row(
+      db,
+      'select ai_accepts_images, transcription_model from public.tenants where id = $1',
+      [t.tenantId],
+    )
     expect(after).toEqual({ ai_accepts_images: false, transcription_model: 'whisper-1' })
   })
 })

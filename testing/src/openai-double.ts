@@ -154,7 +154,10 @@ async function transcribe(
   })
   const answer = step ?? { text: '' }
   if ('status' in answer) {
-    return json({ error: { message: answer.message, type: 'server_error', param: null, code: null } }, answer.status)
+    return json(
+      { error: { message: answer.message, type: 'server_error', param: null, code: null } },
+      answer.status,
+    )
   }
   return json({ text: answer.text, usage: { type: 'duration', seconds: 4 } })
 }

@@ -81,7 +81,8 @@ export function createShopifyDouble(options: ShopifyDoubleOptions = {}): Shopify
     const path = new URL(request.url).pathname
     if (request.url.startsWith(`${SHOPIFY_CDN}/`)) {
       imageRequests.push(request.url)
-      if (request.method !== 'GET' || request.url !== productImage.url) return new Response('Not Found', { status: 404 })
+      if (request.method !== 'GET' || request.url !== productImage.url)
+        return new Response('Not Found', { status: 404 })
       const bytes = Uint8Array.from(atob(productImage.base64), (c) => c.charCodeAt(0))
       return new Response(bytes, {
         headers: { 'content-type': productImage.mimetype, 'content-length': String(bytes.byteLength) },
@@ -144,5 +145,11 @@ export function createShopifyDouble(options: ShopifyDoubleOptions = {}): Shopify
     }
     return json({ data, extensions: { cost: cost(1990) } })
   }
-  return { handle, calls, issuedTokens, imageRequests, fetch: (input, init) => handle(new Request(input, init)) }
+  return {
+    handle,
+    calls,
+    issuedTokens,
+    imageRequests,
+    fetch: (input, init) => handle(new Request(input, init)),
+  }
 }

@@ -12,7 +12,8 @@ export const SHOPIFY_CDN = 'https://cdn.shopify.com'
 export const productImage = {
   url: `${SHOPIFY_CDN}/s/files/1/0000/0001/files/taza-azul-talavera.png`,
   mimetype: 'image/png',
-  base64: 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGOQCzgBRAwQCgAfTgTZ+vU86QAAAABJRU5ErkJggg==',
+  base64:
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGOQCzgBRAwQCgAfTgTZ+vU86QAAAABJRU5ErkJggg==',
 }
 
 export const products = [

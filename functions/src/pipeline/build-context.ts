@@ -3,7 +3,7 @@
  * The provider-neutral context of one decision: who the tenant is, who the customer is, what was
  * said (with authors; never what a sender deleted for everyone) and a few store facts.
  */
-import type { MediaProblem, Perception } from './perceive.ts'
+import type { MediaProblem, Perception } from './media.ts'
 import type { AiContext, ContextMessage } from './provider.ts'
 import type { ChatMessage, Conversation, TenantSettings } from './types.ts'
 
@@ -14,7 +14,7 @@ export interface ContextInput {
   trigger: ChatMessage
   now: Date
   /** What the AI heard and saw of the files (perceive.ts); without it files are only named. */
-  perception?: Pick<Perception, 'images' | 'problems'>
+  perception?: Pick<Perception<ChatMessage>, 'images' | 'problems'>
 }
 
 export function buildContext({
@@ -87,7 +87,9 @@ function describeFile(m: ChatMessage): string {
 }
 
 const formatSize = (bytes: number) =>
-  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`
+  bytes >= 1024 * 1024
+    ? `${(bytes / 1024 / 1024).toFixed(1)} MB`
+    : `${Math.max(1, Math.round(bytes / 1024))} KB`
 
 /**
  * The customer's messages since the business last spoke: the burst this run answers. A deleted one

@@ -26,9 +26,7 @@ describe('the AI hears voice notes', () => {
   it('transcribes a voice note, stores the transcript and answers the customer words', async () => {
     const h = harness({
       transcriptions: [{ text: '¿Tienen la taza azul en existencia?' }],
-      script: [
-        (request) => ({ content: `Respuesta a: ${customerTurns(request)?.at(-1)}` }),
-      ],
+      script: [(request) => ({ content: `Respuesta a: ${customerTurns(request)?.at(-1)}` })],
     })
     const conv = h.store.addConversation()
     const note = h.store.receiveFile(conv.id, voiceNote)
@@ -38,7 +36,9 @@ describe('the AI hears voice notes', () => {
     expect(sent?.model).toBe('gpt-4o-mini-transcribe')
     expect(sent?.mimetype).toBe('audio/ogg')
     expect([...(sent?.bytes ?? [])]).toEqual([...VOICE])
-    expect(h.store.messages.find((m) => m.id === note.id)?.transcript).toBe('¿Tienen la taza azul en existencia?')
+    expect(h.store.messages.find((m) => m.id === note.id)?.transcript).toBe(
+      '¿Tienen la taza azul en existencia?',
+    )
     expect(customerTurns(h.openai.requests[0])).toEqual(['¿Tienen la taza azul en existencia?'])
     expect(h.store.outbox(conv.id)[0]?.body).toBe('Respuesta a: ¿Tienen la taza azul en existencia?')
   })
@@ -91,7 +91,9 @@ describe('the AI hears voice notes', () => {
       reason: 'media_not_understood: transcription_failed',
     })
     expect(h.openai.requests).toHaveLength(0)
-    expect(h.store.conversations.get(conv.id)?.attentionReason).toBe('media_not_understood: transcription_failed')
+    expect(h.store.conversations.get(conv.id)?.attentionReason).toBe(
+      'media_not_understood: transcription_failed',
+    )
   })
 
   it('hands off when the file never arrived in Storage within the media budget', async () => {
@@ -128,7 +130,12 @@ describe('the AI sees photos and reads file names', () => {
   it('only names the photo when the tenant says its model takes no images', async () => {
     const h = harness({ tenant: { aiAcceptsImages: false }, script: [{ content: 'ok' }] })
     const conv = h.store.addConversation()
-    const photo = h.store.receiveFile(conv.id, { type: 'image', mimetype: 'image/png', bytes: PNG, caption: 'mira' })
+    const photo = h.store.receiveFile(conv.id, {
+      type: 'image',
+      mimetype: 'image/png',
+      bytes: PNG,
+      caption: 'mira',
+    })
     await h.run(photo.id)
     expect(imageInputs(h.openai.requests[0])).toEqual([])
     expect(customerTurns(h.openai.requests[0])).toEqual(['[photo] mira'])
@@ -144,7 +151,9 @@ describe('the AI sees photos and reads file names', () => {
       filename: 'factura-1001.pdf',
     })
     await h.run(doc.id)
-    expect(customerTurns(h.openai.requests[0])).toEqual(['[document: factura-1001.pdf, application/pdf, 3 KB]'])
+    expect(customerTurns(h.openai.requests[0])).toEqual([
+      '[document: factura-1001.pdf, application/pdf, 3 KB]',
+    ])
   })
 })
 
@@ -194,7 +203,9 @@ describe('the AI shows a product', () => {
     const conv = h.store.addConversation()
     const msg = h.store.receive(conv.id, 'muéstrame')
     await h.run(msg.id)
-    expect(toolResult(h.openai.requests[1] as WireRequest, 'show_product_image')).toMatchObject({ shown: false })
+    expect(toolResult(h.openai.requests[1] as WireRequest, 'show_product_image')).toMatchObject({
+      shown: false,
+    })
     expect(h.store.outbox(conv.id)[0]).toMatchObject({ type: 'text', body: 'No puedo mostrarla' })
     expect(shopify.imageRequests).toEqual([])
   })

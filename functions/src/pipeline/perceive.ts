@@ -7,21 +7,12 @@
  */
 import type { Logger } from '../shared/logger.ts'
 import { pendingCustomerMessages } from './build-context.ts'
-import { type MediaFiles, MediaError, type Transcriber } from './media.ts'
+import { MediaError, type MediaFiles, type Perception as MediaPerception, type Transcriber } from './media.ts'
 import { MEDIA_BUDGET_MS, withTimeout } from './run-budget.ts'
 import type { PipelineStore } from './store.ts'
 import type { ChatMessage } from './types.ts'
 
-/** Why the AI could not hear or see a message: it is told so, and so are the logs. */
-export type MediaProblem = 'media_not_stored' | 'media_unavailable' | 'transcription_failed'
-
-export interface Perception {
-  /** The messages with the transcripts made in this run filled in. */
-  messages: ChatMessage[]
-  /** Message id → a `data:` URL of the photo, for the model's image input. */
-  images: Map<string, string>
-  problems: Map<string, MediaProblem>
-}
+export type Perception = MediaPerception<ChatMessage>
 
 export interface PerceiveInput {
   messages: ChatMessage[]
@@ -71,9 +62,10 @@ export async function perceive(input: PerceiveInput): Promise<Perception> {
           transcripts.set(m.id, await hear(current, deadline, input))
         }
       } catch (error) {
-        const problem = error instanceof MediaError && error.code === 'transcription_failed'
-          ? 'transcription_failed'
-          : 'media_unavailable'
+        const problem =
+          error instanceof MediaError && error.code === 'transcription_failed'
+            ? 'transcription_failed'
+            : 'media_unavailable'
         perception.problems.set(m.id, problem)
         input.logger.warn({ messageId: m.id, problem, err: error }, 'the AI answers without this file')
       }
@@ -135,7 +127,8 @@ function read(m: ChatMessage, deadline: number, input: PerceiveInput): Promise<U
 }
 
 /** `audio/ogg; codecs=opus` → `audio/ogg`. */
-export const baseType = (mimetype: string | undefined) => (mimetype ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+export const baseType = (mimetype: string | undefined) =>
+  (mimetype ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
 
 export function base64(bytes: Uint8Array): string {
   let binary = ''

@@ -33,8 +33,7 @@ export interface ProviderUsage {
 
 export type ProviderDecision =
   /** `imageUrl`: one product image the reply carries (a URL a product tool returned this run). */
-  | { kind: 'reply'; text: string; imageUrl?: string }
-  | { kind: 'handoff'; reason: string }
+  { kind: 'reply'; text: string; imageUrl?: string } | { kind: 'handoff'; reason: string }
 
 export interface ProviderResult {
   decision: ProviderDecision

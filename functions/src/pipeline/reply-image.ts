@@ -4,17 +4,9 @@
  * returned, checked (an image, at most 5 MB), stored in the `media` bucket under the tenant's
  * `ai/` folder and described for `enqueue_ai_reply`, which sends it through the outbox.
  */
-import { MediaError, type MediaFiles } from './media.ts'
-import { REPLY_IMAGE_BUDGET_MS, withTimeout } from './run-budget.ts'
+import { MediaError, type MediaFiles, type ReplyMedia } from './media.ts'
 import { baseType, MAX_IMAGE_BYTES } from './perceive.ts'
-
-/** The stored file as `enqueue_ai_reply`'s `p_media` takes it. */
-export interface ReplyMedia {
-  path: string
-  mimetype: string
-  size: number
-  sha256: string
-}
+import { REPLY_IMAGE_BUDGET_MS, withTimeout } from './run-budget.ts'
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' }
 

@@ -169,7 +169,9 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
         },
         (r: WireRequest) => ({
           content: JSON.stringify(
-            r.messages.filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content ?? '{}')),
+            r.messages
+              .filter((m) => m.role === 'tool')
+              .map((m) => JSON.parse(typeof m.content === 'string' ? m.content : '{}')),
           ),
         }),
       ],

@@ -3,7 +3,7 @@
  * The port the pipeline needs from the database. The real adapter (adapters/supabase-store.ts) calls
  * the SQL functions that own the handoff and delivery rules; tests also use a memory fake.
  */
-import type { ReplyMedia } from './reply-image.ts'
+import type { ReplyMedia } from './media.ts'
 import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSettings } from './types.ts'
 
 export interface EnqueueResult {

@@ -6,8 +6,8 @@
  */
 import type { Config } from '../config/config.ts'
 import type { ProviderRequest } from '../pipeline/decide.ts'
-import type { AiProvider } from '../pipeline/provider.ts'
 import type { Transcriber } from '../pipeline/media.ts'
+import type { AiProvider } from '../pipeline/provider.ts'
 import { handoffTool } from '../tools/handoff-tool.ts'
 import { labelTool } from '../tools/label-tool.ts'
 import { productImageTool } from '../tools/product-image-tool.ts'
@@ -95,7 +95,9 @@ export function selectTranscriber(
  * insists on one: any placeholder will do there. Without a key and a base URL: not configured.
  */
 function openAiKey(secrets: ProviderRequest['secrets'], config: Config): string | undefined {
-  return secrets.openaiApiKey ?? config.OPENAI_API_KEY ?? (config.OPENAI_BASE_URL ? 'no-key-needed' : undefined)
+  return (
+    secrets.openaiApiKey ?? config.OPENAI_API_KEY ?? (config.OPENAI_BASE_URL ? 'no-key-needed' : undefined)
+  )
 }
 
 function clientOptions(apiKey: string, config: Config, outbound?: typeof fetch) {

@@ -4,8 +4,7 @@
  * (enqueue_ai_reply's refusals, ai_handoff's fallback). The Node integration suite runs the same
  * scenarios against the real SQL through the local stand-in.
  */
-import { MediaError, type MediaFiles } from '../pipeline/media.ts'
-import type { ReplyMedia } from '../pipeline/reply-image.ts'
+import { MediaError, type MediaFiles, type ReplyMedia } from '../pipeline/media.ts'
 import { LIVE_CLAIM_SECONDS } from '../pipeline/run-budget.ts'
 import type { EnqueueResult, LabelResult, MaintenanceStore, PipelineStore } from '../pipeline/store.ts'
 import type {

@@ -51,7 +51,11 @@ describe('settings form', () => {
   })
 
   it('turns image input off and changes the transcription model (trimmed)', () => {
-    const parsed = parseForm({ ...toForm(settings), ai_accepts_images: false, transcription_model: ' whisper-1 ' })
+    const parsed = parseForm({
+      ...toForm(settings),
+      ai_accepts_images: false,
+      transcription_model: ' whisper-1 ',
+    })
     expect(parsed.ok && changedSettings(settings, parsed.settings)).toEqual({
       ai_accepts_images: false,
       transcription_model: 'whisper-1',

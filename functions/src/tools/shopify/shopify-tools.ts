@@ -94,7 +94,11 @@ export function shopifyTools(options: ShopifyToolsOptions): Tool[] {
             first: args.limit ?? 5,
           }),
         )
-        return { result: { products: data.products.nodes.map((p) => productSummary(admin.shop, p, options.offeredImages)) } }
+        return {
+          result: {
+            products: data.products.nodes.map((p) => productSummary(admin.shop, p, options.offeredImages)),
+          },
+        }
       },
     },
     {
