@@ -10,7 +10,7 @@
 export const ALARM_WALL_LIMIT_MS = 15 * 60_000
 /**
  * If the run in flight dies with its instance (deploy, eviction, crash), this alarm re-drives it.
- * Longer than the worst run (MODEL_BUDGET_MS + TOOL_BUDGET_MS), shorter than the 5-minute live
+ * Longer than the worst run (model, tools, media and reply image budgets), shorter than the 5-minute live
  * claim, so the re-drive comes before the sweeper's `ai_run_abandoned`.
  */
 export const WATCHDOG_MS = 4.5 * 60_000
