@@ -149,6 +149,31 @@ describe.each(backends)('the AI hears and sees on $kind', (backend) => {
     })
   })
 
+  it('on a Cloud API number (no files yet) the text goes alone and says media_dropped', async () => {
+    const cloud = await asUser(db, t.adminId, (tx) =>
+      row<{ id: string }>(tx, 'select * from public.save_cloud_api_channel($1, $2, $3, $4, $5, $6, $7)', [
+        null,
+        'Cloud',
+        `1${Date.now() % 1e9}`,
+        '2000001',
+        'EAAG-token',
+        'app-secret',
+        'verify-me',
+      ]),
+    )
+    const trigger = await ingest(db, cloud.id, { chat: '5215522223333' })
+    const image = {
+      path: `${t.tenantId}/ai/${randomUUID()}.png`,
+      mimetype: 'image/png',
+      size: 1,
+      sha256: 'c'.repeat(64),
+    }
+    const queued = await enqueue(db, trigger.message_id, 'Esta es', image)
+    expect(queued).toMatchObject({ enqueued: true, media_dropped: true })
+    const reply = await row(db, 'select type, media from public.messages where id = $1', [queued.message_id])
+    expect(reply).toEqual({ type: 'text', media: null })
+  })
+
   it('a text-only AI reply is unchanged, and agents cannot call enqueue_ai_reply with media', async () => {
     const trigger = await ingest(db, t.channelId, { body: 'hola' })
     await expectDenied(
