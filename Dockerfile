@@ -33,14 +33,18 @@ RUN pnpm --filter @relevo/connector deploy --prod /out \
 # ---- runtime: Node 24 + Debian Chromium, non-root, session and buffer on a volume
 FROM ${NODE_IMAGE} AS runtime
 # chromium: the browser whatsapp-web.js drives; fonts: emoji and CJK glyphs in rendered pages;
-# tini: PID 1 that reaps Chromium's exited children (or run with `docker run --init`).
+# tini: PID 1 that reaps Chromium's exited children (or run with `docker run --init`);
+# ffmpeg (with libopus): agents' voice notes recorded as WebM or MP4 become OGG/Opus, the only
+# format WhatsApp plays as a voice note (src/media/voice-note.ts), and whatsapp-web.js's sticker
+# conversion finds it on the PATH.
 RUN apt-get update \
  && apt-get install --yes --no-install-recommends \
-      chromium fonts-noto-color-emoji fonts-noto-cjk fonts-liberation ca-certificates tini \
+      chromium fonts-noto-color-emoji fonts-noto-cjk fonts-liberation ca-certificates tini ffmpeg \
  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     PUPPETEER_SKIP_DOWNLOAD=1 \
     PUPPETEER_EXECUTABLE_PATH=/usr/bin/chromium \
+    FFMPEG_PATH=/usr/bin/ffmpeg \
     WHATSAPP_TRANSPORT=whatsapp-web \
     HOST=0.0.0.0 \
     PORT=3100 \

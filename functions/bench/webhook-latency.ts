@@ -91,7 +91,7 @@ async function memoryChain(n: number, concurrency: number, path: Path) {
     return result
   }
   const deps: AppDeps = {
-    stores: () => ({ store, maintenance: store }),
+    stores: () => ({ store, maintenance: store, media: store }),
     outbound: openai.fetch,
     logger: silent,
   }
@@ -179,7 +179,7 @@ async function cpuPerRun(toolRounds: number, n: number) {
   for (let i = 0; i < n; i++) {
     const openai = createOpenAiDouble(script) // a fresh script per run
     const svc = services(env, {
-      stores: () => ({ store, maintenance: store }),
+      stores: () => ({ store, maintenance: store, media: store }),
       outbound: openai.fetch,
       logger: silent,
     })

@@ -8,7 +8,13 @@ import type { Database } from '@relevo/supabase/db'
 import type { ApiKeys, StandIn } from '@relevo/supabase/local'
 import { DEMO_CHANNEL_ID, DEMO_TENANT_ID } from '@relevo/testing/demo-seed'
 import { createGraphApiDouble, type GraphApiDouble } from '@relevo/testing/graph-api-double'
-import { createOpenAiDouble, type OpenAiDouble, type ScriptStep } from '@relevo/testing/openai-double'
+import { type MediaFixture, mediaFixture, sha256 } from '@relevo/testing/media-fixtures'
+import {
+  createOpenAiDouble,
+  type OpenAiDouble,
+  type ScriptStep,
+  type TranscriptionStep,
+} from '@relevo/testing/openai-double'
 import { type Served, serve } from '@relevo/testing/serve'
 import { startSeededStandIn } from '@relevo/testing/stand-in'
 import type { SupabaseClient } from '@supabase/supabase-js'
@@ -44,6 +50,14 @@ export interface Backend {
     body: string,
     options?: { waId?: string; phone?: string; name?: string },
   ): Promise<{ messageId: string; conversationId: string }>
+  /**
+   * A customer sends a file as the connector stores it (ADR 085): the row first (which wakes the
+   * AI), then the upload to `media` and mark_media_stored.
+   */
+  ingestFile(
+    kind: 'voice' | 'png',
+    options?: { caption?: string; phone?: string },
+  ): Promise<{ messageId: string; conversationId: string; fixture: MediaFixture }>
   /** Waits until delivered webhooks and the pipeline work they started have finished. */
   settle(): Promise<void>
   /** The in-process webhook endpoint deliverers (events out). */
@@ -54,6 +68,8 @@ export interface Backend {
 
 export interface BackendOptions {
   script?: ScriptStep[]
+  /** The OpenAI double's answers to /audio/transcriptions. */
+  transcriptions?: TranscriptionStep[]
   env?: Partial<Bindings>
   deps?: Partial<AppDeps>
   /** The Graph API double's throughput limit (Meta's 130429 beyond it). */
@@ -68,7 +84,9 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
   const standIn = stack.standIn()
   if (!standIn) throw new Error('the stand-in did not start')
   await db.query('update public.tenants set debounce_seconds = 0 where id = $1', [TENANT_ID])
-  const openai = createOpenAiDouble(options.script ?? [{ content: 'Hola, soy la IA' }])
+  const openai = createOpenAiDouble(options.script ?? [{ content: 'Hola, soy la IA' }], {
+    ...(options.transcriptions ? { transcriptions: options.transcriptions } : {}),
+  })
   const openaiServer = await serve(openai.handle)
   const env: Bindings = {
     SUPABASE_URL: standIn.url,
@@ -133,6 +151,43 @@ export async function startBackend(options: BackendOptions = {}): Promise<Backen
       if (error) throw error
       const ingested = data as { message_id: string; conversation_id: string }
       return { messageId: ingested.message_id, conversationId: ingested.conversation_id }
+    },
+    async ingestFile(kind, o = {}) {
+      const fixture = mediaFixture(kind)
+      const phone = o.phone ?? '5215512345678'
+      const { data, error } = await service.rpc('ingest_message', {
+        p_channel_id: CHANNEL_ID,
+        p_wa_message_id: `wamid.TEST${++waSeq}`,
+        p_wa_chat_id: `${phone}@c.us`,
+        p_from_me: false,
+        p_body: o.caption ?? '',
+        p_customer_name: 'Cliente',
+        p_customer_phone: phone,
+        p_type: kind === 'voice' ? 'audio' : 'image',
+        p_media: {
+          mimetype: fixture.mimetype,
+          size: fixture.data.length,
+          ...(fixture.voice ? { voice: true } : {}),
+        },
+      })
+      if (error) throw error
+      const ids = data as { message_id: string; conversation_id: string }
+      const path = `${TENANT_ID}/${ids.conversation_id}/${ids.message_id}.${kind === 'voice' ? 'ogg' : 'png'}`
+      const upload = await service.storage
+        .from('media')
+        .upload(path, fixture.data, { contentType: fixture.mimetype, upsert: true })
+      if (upload.error) throw upload.error
+      const stored = await service.rpc('mark_media_stored', {
+        p_message_id: ids.message_id,
+        p_media: {
+          path,
+          mimetype: fixture.mimetype,
+          size: fixture.data.length,
+          sha256: sha256(fixture.data),
+        },
+      })
+      if (stored.error) throw stored.error
+      return { messageId: ids.message_id, conversationId: ids.conversation_id, fixture }
     },
     async settle() {
       for (let i = 0; i < 3; i++) {

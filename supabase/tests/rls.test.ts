@@ -228,6 +228,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
          'wa_message_id', 'wa-x', 'wa_chat_id', 'x@c.us', 'from_me', false, 'body', 'hola')))`,
     ],
     ['enqueue_ai_reply', `select public.enqueue_ai_reply($1, 'hola')`],
+    ['set_message_transcript', `select public.set_message_transcript($1, 'hola')`],
     ['claim_outbox', `select public.claim_outbox($1, 'w')`],
     ['mark_sent', `select public.mark_sent($1, 'wa')`],
     ['ai_handoff', `select public.ai_handoff($1, 'x')`],

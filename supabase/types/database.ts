@@ -762,6 +762,7 @@ export type Database = {
       }
       tenants: {
         Row: {
+          ai_accepts_images: boolean
           ai_http_url: string | null
           ai_may_label: boolean
           ai_model: string
@@ -779,9 +780,11 @@ export type Database = {
           shopify_shop_domain: string | null
           system_prompt: string
           timezone: string
+          transcription_model: string
           updated_at: string
         }
         Insert: {
+          ai_accepts_images?: boolean
           ai_http_url?: string | null
           ai_may_label?: boolean
           ai_model?: string
@@ -799,9 +802,11 @@ export type Database = {
           shopify_shop_domain?: string | null
           system_prompt?: string
           timezone?: string
+          transcription_model?: string
           updated_at?: string
         }
         Update: {
+          ai_accepts_images?: boolean
           ai_http_url?: string | null
           ai_may_label?: boolean
           ai_model?: string
@@ -819,6 +824,7 @@ export type Database = {
           shopify_shop_domain?: string | null
           system_prompt?: string
           timezone?: string
+          transcription_model?: string
           updated_at?: string
         }
         Relationships: []
@@ -1350,6 +1356,7 @@ export type Database = {
         Args: {
           p_trigger_message_id: string
           p_body: string
+          p_media?: Json
         }
         Returns: Json
       }
@@ -2001,6 +2008,13 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      set_message_transcript: {
+        Args: {
+          p_message_id: string
+          p_transcript: string
+        }
+        Returns: Json
       }
       set_tenant_secrets: {
         Args: {

@@ -3,12 +3,19 @@
  * A scripted OpenAI-compatible server as a fetch function: it answers POST /v1/chat/completions
  * in the Chat Completions wire format (id, object, choices[].message.tool_calls, finish_reason,
  * usage), checks the bearer key, and can fail (HTTP errors) or hang until the client aborts.
+ * POST /v1/audio/transcriptions takes the multipart form (file, model) like OpenAI's, records the
+ * file's bytes and answers `{text, usage}` from its own script.
  * The same handler is served over node:http (`serve.ts`) for the Node tests and the benchmark.
  */
 
+/** A part of a user message's content: text or an image input (`image_url.url`: https or a data URL). */
+export type WireContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: string } }
+
 export interface WireMessage {
   role: 'system' | 'developer' | 'user' | 'assistant' | 'tool'
-  content: string | null
+  content: string | null | WireContentPart[]
   tool_calls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[]
   tool_call_id?: string
 }
@@ -37,10 +44,32 @@ export type DoubleTurn =
 /** A turn, or a function computing it (it may act first, e.g. take over while the model "thinks"). */
 export type ScriptStep = DoubleTurn | ((request: WireRequest) => DoubleTurn | Promise<DoubleTurn>)
 
+/** A transcription's answer: the text, or an HTTP error like OpenAI's. */
+export type TranscriptionStep = { text: string } | { status: number; message: string }
+
+/** One multipart request to /audio/transcriptions as the double received it. */
+export interface TranscriptionRequest {
+  model: string
+  filename: string
+  /** The file part's Content-Type. */
+  mimetype: string
+  bytes: Uint8Array
+}
+
 export interface OpenAiDouble {
   fetch: typeof fetch
   handle(request: Request): Promise<Response>
   requests: WireRequest[]
+  transcriptions: TranscriptionRequest[]
+}
+
+/** The images (`image_url` parts) the model received in user messages, in order. */
+export function imageInputs(request: WireRequest | undefined): string[] {
+  return (request?.messages ?? []).flatMap((m) =>
+    Array.isArray(m.content)
+      ? m.content.flatMap((part) => (part.type === 'image_url' ? [part.image_url.url] : []))
+      : [],
+  )
 }
 
 let seq = 0
@@ -96,17 +125,60 @@ const json = (body: unknown, status = 200) =>
     headers: { 'content-type': 'application/json', 'x-request-id': 'req_double' },
   })
 
-/** `apiKey`: the bearer key it requires (`sk-test` by default); null accepts any. */
+async function transcribe(
+  request: Request,
+  step: TranscriptionStep | undefined,
+  received: TranscriptionRequest[],
+): Promise<Response> {
+  const form = await request.formData().catch(() => null)
+  const file = form?.get('file')
+  const model = form?.get('model')
+  if (!(file instanceof Blob) || typeof model !== 'string' || !model) {
+    return json(
+      {
+        error: {
+          message: "Missing required parameter: 'file' and 'model' (multipart/form-data)",
+          type: 'invalid_request_error',
+          param: 'file',
+          code: null,
+        },
+      },
+      400,
+    )
+  }
+  received.push({
+    model,
+    filename: file instanceof File ? file.name : 'blob',
+    mimetype: file.type,
+    bytes: new Uint8Array(await file.arrayBuffer()),
+  })
+  const answer = step ?? { text: '' }
+  if ('status' in answer) {
+    return json(
+      { error: { message: answer.message, type: 'server_error', param: null, code: null } },
+      answer.status,
+    )
+  }
+  return json({ text: answer.text, usage: { type: 'duration', seconds: 4 } })
+}
+
+/**
+ * `apiKey`: the bearer key it requires (`sk-test` by default); null accepts any.
+ * `transcriptions`: the answers of /audio/transcriptions in order (the last one repeats).
+ */
 export function createOpenAiDouble(
   script: ScriptStep[],
-  options: { apiKey?: string | null } = {},
+  options: { apiKey?: string | null; transcriptions?: TranscriptionStep[] } = {},
 ): OpenAiDouble {
   const requests: WireRequest[] = []
+  const transcriptions: TranscriptionRequest[] = []
+  const transcriptionScript = options.transcriptions ?? []
   const apiKey = options.apiKey === undefined ? 'sk-test' : options.apiKey
   let step = 0
   async function handle(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname
-    if (request.method !== 'POST' || !path.endsWith('/chat/completions')) {
+    const isTranscription = request.method === 'POST' && path.endsWith('/audio/transcriptions')
+    if (!isTranscription && (request.method !== 'POST' || !path.endsWith('/chat/completions'))) {
       return json(
         {
           error: { message: `Unknown route ${path}`, type: 'invalid_request_error', param: null, code: null },
@@ -126,6 +198,10 @@ export function createOpenAiDouble(
         },
         401,
       )
+    }
+    if (isTranscription) {
+      const next = transcriptionScript[Math.min(transcriptions.length, transcriptionScript.length - 1)]
+      return transcribe(request, next, transcriptions)
     }
     const body = (await request.json()) as WireRequest
     requests.push(body)
@@ -150,6 +226,7 @@ export function createOpenAiDouble(
   return {
     handle,
     requests,
+    transcriptions,
     fetch: (input, init) => handle(new Request(input, init)),
   }
 }
@@ -159,5 +236,5 @@ export function toolResult(request: WireRequest, name: string): unknown {
   const calls = request.messages.flatMap((m) => m.tool_calls ?? [])
   const call = calls.find((c) => c.function.name === name)
   const answer = request.messages.find((m) => m.role === 'tool' && m.tool_call_id === call?.id)
-  return answer?.content ? JSON.parse(answer.content) : undefined
+  return typeof answer?.content === 'string' ? JSON.parse(answer.content) : undefined
 }

@@ -1,10 +1,11 @@
 /**
  * @module
  * A Shopify Admin API double as a fetch function: POST /admin/api/<version>/graphql.json answers
- * {data, extensions.cost} like Shopify (THROTTLED as HTTP 200 with errors[].extensions.code), and
- * POST /admin/oauth/access_token runs the client-credentials grant (24 h tokens).
+ * {data, extensions.cost} like Shopify (THROTTLED as HTTP 200 with errors[].extensions.code),
+ * POST /admin/oauth/access_token runs the client-credentials grant (24 h tokens), and GET on
+ * cdn.shopify.com serves the products' pictures (`imageRequests` counts them).
  */
-import { orders, products } from './shopify-fixtures.ts'
+import { orders, productImage, products, SHOPIFY_CDN } from './shopify-fixtures.ts'
 
 export interface ShopifyDoubleOptions {
   tokens?: string[]
@@ -18,6 +19,8 @@ export interface ShopifyDouble {
   handle(request: Request): Promise<Response>
   calls: { operation: string; variables: Record<string, unknown> }[]
   issuedTokens: string[]
+  /** URLs of the product pictures fetched from the CDN. */
+  imageRequests: string[]
 }
 
 const cost = (available: number) => ({
@@ -71,10 +74,20 @@ export function createShopifyDouble(options: ShopifyDoubleOptions = {}): Shopify
   const tokens = new Set(options.tokens ?? ['shpat_test'])
   const calls: ShopifyDouble['calls'] = []
   const issuedTokens: string[] = []
+  const imageRequests: string[] = []
   let throttle = options.throttle ?? 0
 
   async function handle(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname
+    if (request.url.startsWith(`${SHOPIFY_CDN}/`)) {
+      imageRequests.push(request.url)
+      if (request.method !== 'GET' || request.url !== productImage.url)
+        return new Response('Not Found', { status: 404 })
+      const bytes = Uint8Array.from(atob(productImage.base64), (c) => c.charCodeAt(0))
+      return new Response(bytes, {
+        headers: { 'content-type': productImage.mimetype, 'content-length': String(bytes.byteLength) },
+      })
+    }
     if (request.method === 'POST' && path === '/admin/oauth/access_token') {
       const body = (await request.json()) as {
         client_id?: string
@@ -132,5 +145,11 @@ export function createShopifyDouble(options: ShopifyDoubleOptions = {}): Shopify
     }
     return json({ data, extensions: { cost: cost(1990) } })
   }
-  return { handle, calls, issuedTokens, fetch: (input, init) => handle(new Request(input, init)) }
+  return {
+    handle,
+    calls,
+    issuedTokens,
+    imageRequests,
+    fetch: (input, init) => handle(new Request(input, init)),
+  }
 }

@@ -6,6 +6,16 @@
 
 const money = (amount: string) => ({ amount, currencyCode: 'MXN' })
 
+/** Shopify's CDN, where product media live (Media.preview.image.url). */
+export const SHOPIFY_CDN = 'https://cdn.shopify.com'
+/** The blue mug's picture: a real 2×2 PNG the double serves from its CDN path. */
+export const productImage = {
+  url: `${SHOPIFY_CDN}/s/files/1/0000/0001/files/taza-azul-talavera.png`,
+  mimetype: 'image/png',
+  base64:
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGOQCzgBRAwQCgAfTgTZ+vU86QAAAABJRU5ErkJggg==',
+}
+
 export const products = [
   {
     id: 'gid://shopify/Product/1001',
@@ -14,7 +24,7 @@ export const products = [
     status: 'ACTIVE',
     totalInventory: 12,
     onlineStoreUrl: 'https://demo-store.myshopify.com/products/taza-azul-talavera',
-    featuredMedia: null,
+    featuredMedia: { preview: { image: { url: productImage.url } } },
     description: 'Taza de cerámica pintada a mano, 350 ml.',
     priceRangeV2: { minVariantPrice: money('249.00'), maxVariantPrice: money('249.00') },
     variants: {

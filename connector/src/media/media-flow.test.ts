@@ -203,6 +203,23 @@ describe('outgoing media through the outbox', () => {
     expect(store.rows.filter((r) => r.author === 'phone')).toHaveLength(0)
   })
 
+  it("converts an agent's MP3 voice note to OGG/Opus with ffmpeg before it reaches the phone (ADR 083)", async () => {
+    const store = new MemoryStore()
+    const storage = new MemoryMediaStorage()
+    const h = await start(store, { storage })
+    const mp3 = mediaFixture('audio')
+    storage.objects.set('t/outgoing/v.mp3', { data: mp3.data, contentType: mp3.mimetype })
+    const row = store.enqueue(`${customer}@c.us`, '', 'agent', {
+      path: 't/outgoing/v.mp3',
+      mimetype: mp3.mimetype,
+      voice: true,
+    })
+    await waitFor(() => row.status === 'sent', 'sent')
+    const [delivered] = h.sim.outbox()
+    expect(delivered?.media).toMatchObject({ mimetype: 'audio/ogg; codecs=opus', voice: true })
+    expect(delivered?.media?.sha256).not.toBe(sha256(mp3.data))
+  })
+
   it('fails a file that is not in Storage for good, and retries while Storage is unreachable', async () => {
     const store = new MemoryStore()
     const storage = new MemoryMediaStorage()

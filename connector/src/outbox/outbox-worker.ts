@@ -7,6 +7,7 @@
  * cut off by a stop or a timeout keeps its lease instead (ADR 016).
  */
 import type { Logger } from 'pino'
+import { needsVoiceConversion, toOggOpus, VOICE_NOTE_MIMETYPE } from '../media/voice-note.ts'
 import { StoreRejectedError, StoreUnavailableError } from '../store/errors.ts'
 import type { MediaStorage } from '../store/media-storage.ts'
 import type { MessageStore, OutboxMessage } from '../store/message-store.ts'
@@ -234,7 +235,12 @@ export class OutboxWorker {
         cause: error,
       })
     }
-    const { mimetype, filename, voice } = media
+    const { filename, voice } = media
+    let { mimetype } = media
+    if (voice && needsVoiceConversion(mimetype)) {
+      data = await toOggOpus(data)
+      mimetype = VOICE_NOTE_MIMETYPE
+    }
     return this.transport.sendMedia(message.chatId, { mimetype, filename, voice, data }, message.body)
   }
 

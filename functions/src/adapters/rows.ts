@@ -6,7 +6,7 @@
 import { CheckEnums } from '@relevo/supabase/enums'
 import { Constants } from '@relevo/supabase/types'
 import { z } from 'zod'
-import type { ChatMessage } from '../pipeline/types.ts'
+import type { ChatMessage, MessageMedia } from '../pipeline/types.ts'
 
 export const messageRow = z.object({
   id: z.string(),
@@ -18,8 +18,21 @@ export const messageRow = z.object({
   type: z.string(),
   created_at: z.string(),
   deleted_at: z.string().nullable(),
+  // Each field tolerates what older rows hold (metadata only, ADR 085): a bad field is dropped, not fatal.
+  media: z
+    .looseObject({
+      path: z.string().optional().catch(undefined),
+      mimetype: z.string().optional().catch(undefined),
+      size: z.number().optional().catch(undefined),
+      filename: z.string().optional().catch(undefined),
+      sha256: z.string().optional().catch(undefined),
+    })
+    .nullable(),
+  media_status: z.enum(['pending', 'stored', 'failed', 'expired']).nullable(),
+  transcript: z.string().nullable(),
 })
-export const messageColumns = 'id,conversation_id,tenant_id,direction,author,body,type,created_at,deleted_at'
+export const messageColumns =
+  'id,conversation_id,tenant_id,direction,author,body,type,created_at,deleted_at,media,media_status,transcript'
 
 export const conversationRow = z.object({
   id: z.string(),
@@ -45,6 +58,8 @@ export const tenantRow = z.object({
   fallback_text: z.string(),
   shopify_shop_domain: z.string().nullable(),
   ai_may_label: z.boolean(),
+  ai_accepts_images: z.boolean(),
+  transcription_model: z.string(),
 })
 
 export const labelResult = z.union([
@@ -62,6 +77,7 @@ export const claimResult = z.object({ run_id: z.string(), won: z.boolean() })
 
 export const enqueueRow = z.object({
   enqueued: z.boolean(),
+  media_dropped: z.boolean().optional(),
   reason: z.string().optional(),
   message_id: z.string().optional(),
 })
@@ -77,5 +93,16 @@ export function toMessage(row: z.output<typeof messageRow>): ChatMessage {
     type: row.type,
     createdAt: row.created_at,
     deletedAt: row.deleted_at,
+    media: row.media ? pickMedia(row.media) : null,
+    mediaStatus: row.media_status,
+    transcript: row.transcript,
   }
+}
+
+/** Only the file's own fields (media also holds WhatsApp's metadata, e.g. dimensions). */
+function pickMedia(media: NonNullable<z.output<typeof messageRow>['media']>): MessageMedia {
+  const { path, mimetype, size, filename, sha256 } = media
+  return Object.fromEntries(
+    Object.entries({ path, mimetype, size, filename, sha256 }).filter(([, v]) => v !== undefined),
+  )
 }

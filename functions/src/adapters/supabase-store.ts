@@ -73,6 +73,8 @@ export function createSupabaseStore(db: Db): PipelineStore {
         handoffKeywords: row.handoff_keywords,
         fallbackText: row.fallback_text,
         shopifyShopDomain: row.shopify_shop_domain,
+        aiAcceptsImages: row.ai_accepts_images,
+        transcriptionModel: row.transcription_model,
         ...(row.ai_may_label ? { aiLabels: await labelNames(id) } : {}),
       } satisfies TenantSettings
     },
@@ -153,14 +155,30 @@ export function createSupabaseStore(db: Db): PipelineStore {
       )
     },
 
-    async enqueueReply(triggerMessageId, body) {
+    async enqueueReply(triggerMessageId, body, media) {
       const row = enqueueRow.parse(
         check(
           'enqueue AI reply',
-          await db.rpc('enqueue_ai_reply', { p_trigger_message_id: triggerMessageId, p_body: body }),
+          await db.rpc('enqueue_ai_reply', {
+            p_trigger_message_id: triggerMessageId,
+            p_body: body,
+            ...(media ? { p_media: { ...media } } : {}),
+          }),
         ),
       )
-      return { enqueued: row.enqueued, reason: row.reason ?? null, messageId: row.message_id ?? null }
+      return {
+        enqueued: row.enqueued,
+        reason: row.reason ?? null,
+        messageId: row.message_id ?? null,
+        ...(row.media_dropped ? { mediaDropped: true } : {}),
+      }
+    },
+
+    async saveTranscript(messageId, transcript) {
+      check(
+        'store transcript',
+        await db.rpc('set_message_transcript', { p_message_id: messageId, p_transcript: transcript }),
+      )
     },
 
     async handoff(conversationId, reason) {

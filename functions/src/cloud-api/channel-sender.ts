@@ -8,8 +8,9 @@
  * One alarm runs at a time per object, so a number's rate holds across concurrent wake-ups.
  */
 import type { AgentStorage } from '../agent/conversation-agent.ts'
+import type { MediaFiles } from '../pipeline/media.ts'
 import type { Logger } from '../shared/logger.ts'
-import { fetchMedia, MEDIA_BATCH, type MediaReport, type UploadMedia } from './fetch-media.ts'
+import { fetchMedia, MEDIA_BATCH, type MediaReport } from './fetch-media.ts'
 import { createPacer } from './pacer.ts'
 import type { CloudChannel, CloudOutboxRow, CloudStore, GraphApi, GraphApiFor } from './ports.ts'
 import { sendOutcome } from './send-outcome.ts'
@@ -23,7 +24,7 @@ export type SenderStore = Pick<
 /** The alarm's whole work: the outbox, then the files customers sent (fetch-media.ts). */
 export type AlarmDeps = Omit<SenderDeps, 'cloudStore'> & {
   cloudStore: SenderStore & Pick<CloudStore, 'mediaToFetch' | 'markMediaStored' | 'markMediaFailed'>
-  uploadMedia: UploadMedia
+  media: Pick<MediaFiles, 'upload'>
 }
 
 export interface SenderDeps {
@@ -84,7 +85,7 @@ export class SenderCore {
     const report = await fetchMedia(channel, {
       cloudStore: deps.cloudStore,
       graph: deps.graphFor(channel),
-      upload: deps.uploadMedia,
+      upload: (path, body, contentType) => deps.media.upload(path, body, contentType),
       logger: deps.logger,
     })
     if (report.stored + report.failed > 0) deps.logger.info({ channelId, ...report }, 'cloud media fetched')

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto'
 import { objectPath, WHATSAPP_DOCUMENT_MAX_BYTES, WHATSAPP_MAX_BYTES } from '@relevo/supabase/media-paths'
+import type { MediaFiles } from '../pipeline/media.ts'
 import type { Logger } from '../shared/logger.ts'
 import {
   type CloudChannel,
@@ -28,7 +29,8 @@ export type UploadMedia = (
 export interface MediaFetchDeps {
   cloudStore: Pick<CloudStore, 'mediaToFetch' | 'markMediaStored' | 'markMediaFailed'>
   graph: GraphApi
-  upload: UploadMedia
+  /** Replaces what is at the path (a retried upload leaves one object). */
+  upload: MediaFiles['upload']
   logger: Logger
 }
 

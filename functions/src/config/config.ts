@@ -45,6 +45,7 @@ export interface Bindings {
   OPENAI_API_KEY?: string
   OPENAI_BASE_URL?: string
   OPENAI_MODEL?: string
+  OPENAI_TRANSCRIPTION_MODEL?: string
   OPENAI_ALLOWED_MODELS?: string
   OPENAI_TIMEOUT_MS?: string
   OPENAI_MAX_RETRIES?: string
@@ -85,6 +86,7 @@ const configSchema = z.object({
   OPENAI_API_KEY: optionalText,
   OPENAI_BASE_URL: optionalText.pipe(z.url().optional()),
   OPENAI_MODEL: optionalText,
+  OPENAI_TRANSCRIPTION_MODEL: optionalText,
   // The models a tenant may pick while it uses the deployment's key (the operator pays for them).
   OPENAI_ALLOWED_MODELS: z
     .string()

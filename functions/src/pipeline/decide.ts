@@ -4,9 +4,12 @@
  * race-safe SQL function. Returns what to record in ai_runs.
  */
 import type { Logger } from '../shared/logger.ts'
-import { buildContext, pendingCustomerTexts } from './build-context.ts'
+import { buildContext, pendingCustomerMessages, pendingCustomerTexts } from './build-context.ts'
 import { findHandoffKeyword } from './handoff-keywords.ts'
+import type { MediaFiles, MediaProblem, Transcriber } from './media.ts'
+import { perceive } from './perceive.ts'
 import { type AiProvider, ProviderError } from './provider.ts'
+import { storeReplyImage } from './reply-image.ts'
 import type { LabelResult, PipelineStore } from './store.ts'
 import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSettings } from './types.ts'
 
@@ -20,8 +23,19 @@ export interface ProviderRequest {
 
 /** Builds the tenant's provider, or null when the AI is not configured (no key, no URL). */
 export type ProviderFor = (request: ProviderRequest) => AiProvider | null
+/** The tenant's speech-to-text, or null when none is configured (voice notes are then only named). */
+export type TranscriberFor = (request: Pick<ProviderRequest, 'tenant' | 'secrets'>) => Transcriber | null
 
-export interface DecideInput {
+/** What the AI needs to hear and see files and to send a product image (ADR 081, 082). */
+export interface MediaDeps {
+  media: MediaFiles
+  transcriberFor: TranscriberFor
+  /** Fetches the product image a reply carries (Shopify's CDN). */
+  fetchImage: typeof fetch
+  sleep: (ms: number) => Promise<void>
+}
+
+export interface DecideInput extends MediaDeps {
   store: PipelineStore
   providerFor: ProviderFor
   logger: Logger
@@ -54,25 +68,43 @@ export async function decide(input: DecideInput): Promise<Decision> {
     return { ...base, ...extra, outcome, reason }
   }
 
-  const [secrets, messages] = await Promise.all([
+  const [secrets, recent] = await Promise.all([
     store.getTenantSecrets(tenant.id),
     store.recentMessages(conversation.id, tenant.contextMessages),
   ])
-  const pending = pendingCustomerTexts(messages)
-  const keyword = findHandoffKeyword(pending.length ? pending : [trigger.body], tenant.handoffKeywords)
-  if (keyword) return handoff('customer_asked_for_human')
-
   const provider = input.providerFor({
     tenant,
     secrets,
     conversation,
     setLabel: (name) => store.setLabel(conversation.id, name),
   })
+  // Heard before the keywords: "quiero hablar con una persona" may be a voice note.
+  const perception = await perceive({
+    ...input,
+    messages: recent,
+    transcriber: input.transcriberFor({ tenant, secrets }),
+    seesImages: tenant.aiAcceptsImages && provider?.name === 'openai',
+  })
+  const { messages } = perception
+  const pending = pendingCustomerTexts(messages)
+  const keyword = findHandoffKeyword(pending.length ? pending : [trigger.body], tenant.handoffKeywords)
+  if (keyword) return handoff('customer_asked_for_human')
+
   if (!provider) return handoff('ai_not_configured')
   base.provider = provider.name
   base.model = provider.model
+  // Only files the AI could neither hear nor see, and nothing else said: a person listens (ADR 081).
+  const unheard = unperceivedBurst(messages, perception.problems)
+  if (unheard) return handoff(unheard)
 
-  const context = buildContext({ tenant, conversation, messages, trigger, now: new Date(input.now()) })
+  const context = buildContext({
+    tenant,
+    conversation,
+    messages,
+    trigger,
+    now: new Date(input.now()),
+    perception,
+  })
   let result: Awaited<ReturnType<AiProvider['generate']>>
   try {
     result = await provider.generate(context)
@@ -92,7 +124,14 @@ export async function decide(input: DecideInput): Promise<Decision> {
   }
   if (result.decision.kind === 'handoff') return handoff(result.decision.reason, 'handoff', used)
 
-  const enqueued = await store.enqueueReply(trigger.id, result.decision.text)
+  const image = result.decision.imageUrl
+    ? await storeReplyImage(result.decision.imageUrl, tenant.id, input).catch((error: unknown) => {
+        // The text is the answer; the picture is a nicety that must not cost it.
+        input.logger.warn({ err: error, conversationId: conversation.id }, 'product image not sent')
+        return undefined
+      })
+    : undefined
+  const enqueued = await store.enqueueReply(trigger.id, result.decision.text, image)
   if (!enqueued.enqueued) {
     // A Cloud API chat whose 24-hour window closed while the model was thinking (or a retry that
     // came late): the AI never sends outside it, a person decides (ADR 121).
@@ -103,4 +142,16 @@ export async function decide(input: DecideInput): Promise<Decision> {
     return { ...base, ...used, outcome: 'dropped', reason: enqueued.reason }
   }
   return { ...base, ...used, outcome: 'replied', replyMessageId: enqueued.messageId }
+}
+
+/**
+ * The handoff reason when every message of the burst is a file the AI could not perceive and the
+ * customer wrote nothing else (a voice note the server could not transcribe): answering would be
+ * guessing. Null when there is anything to answer.
+ */
+function unperceivedBurst(messages: ChatMessage[], problems: Map<string, MediaProblem>): string | null {
+  const burst = pendingCustomerMessages(messages)
+  const said = burst.some((m) => m.body.trim() || m.transcript || !problems.has(m.id))
+  const problem = burst.map((m) => problems.get(m.id)).find(Boolean)
+  return !said && problem ? `media_not_understood: ${problem}` : null
 }

@@ -11,6 +11,8 @@ export interface ContextMessage {
   author: MessageAuthor
   body: string
   createdAt: string
+  /** A photo the model sees (a `data:` URL, ADR 082); only for a model that takes images. */
+  imageUrl?: string
 }
 
 export interface AiContext {
@@ -29,7 +31,9 @@ export interface ProviderUsage {
   completionTokens: number
 }
 
-export type ProviderDecision = { kind: 'reply'; text: string } | { kind: 'handoff'; reason: string }
+export type ProviderDecision =
+  /** `imageUrl`: one product image the reply carries (a URL a product tool returned this run). */
+  { kind: 'reply'; text: string; imageUrl?: string } | { kind: 'handoff'; reason: string }
 
 export interface ProviderResult {
   decision: ProviderDecision

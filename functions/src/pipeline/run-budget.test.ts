@@ -7,7 +7,9 @@ import type { AiContext } from './provider.ts'
 import {
   ALARM_WALL_LIMIT_MS,
   LIVE_CLAIM_SECONDS,
+  MEDIA_BUDGET_MS,
   MODEL_BUDGET_MS,
+  REPLY_IMAGE_BUDGET_MS,
   TOOL_BUDGET_MS,
   WATCHDOG_MS,
   worstModelMs,
@@ -42,7 +44,7 @@ describe('run budget', () => {
   })
 
   it('keeps the worst run inside the watchdog, the 5-minute live claim and the 15-minute alarm limit', () => {
-    const worstRun = MODEL_BUDGET_MS + TOOL_BUDGET_MS
+    const worstRun = MODEL_BUDGET_MS + TOOL_BUDGET_MS + MEDIA_BUDGET_MS + REPLY_IMAGE_BUDGET_MS
     expect(worstRun).toBeLessThan(WATCHDOG_MS)
     expect(WATCHDOG_MS).toBeLessThan(LIVE_CLAIM_SECONDS * 1000)
     expect(LIVE_CLAIM_SECONDS * 1000).toBeLessThan(ALARM_WALL_LIMIT_MS)

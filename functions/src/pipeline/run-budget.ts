@@ -10,7 +10,7 @@
 export const ALARM_WALL_LIMIT_MS = 15 * 60_000
 /**
  * If the run in flight dies with its instance (deploy, eviction, crash), this alarm re-drives it.
- * Longer than the worst run (MODEL_BUDGET_MS + TOOL_BUDGET_MS), shorter than the 5-minute live
+ * Longer than the worst run (model, tools, media and reply image budgets), shorter than the 5-minute live
  * claim, so the re-drive comes before the sweeper's `ai_run_abandoned`.
  */
 export const WATCHDOG_MS = 4.5 * 60_000
@@ -28,6 +28,14 @@ export const MODEL_BUDGET_MS = 200_000
 export const TOOL_TIMEOUT_MS = 10_000
 /** All tool calls of one run together. */
 export const TOOL_BUDGET_MS = 60_000
+
+/**
+ * Hearing and seeing one burst (ADR 081): waiting for files still on their way, downloads and
+ * transcriptions together. With the reply's image (below) the worst run stays 9 s under the watchdog.
+ */
+export const MEDIA_BUDGET_MS = 6_000
+/** Fetching and storing the one product image a reply may carry; past it the text goes alone. */
+export const REPLY_IMAGE_BUDGET_MS = 3_000
 
 /** The model time the config allows, worst case (every request times out and is retried). */
 export const worstModelMs = (timeoutMs: number, maxRetries: number) =>

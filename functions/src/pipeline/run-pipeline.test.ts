@@ -66,6 +66,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
       'get_product',
       'order_status',
       'create_checkout_link',
+      'show_product_image',
       'handoff_to_human',
     ])
     expect(first?.messages[0]).toMatchObject({ role: 'system' })
@@ -168,7 +169,9 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
         },
         (r: WireRequest) => ({
           content: JSON.stringify(
-            r.messages.filter((m) => m.role === 'tool').map((m) => JSON.parse(m.content ?? '{}')),
+            r.messages
+              .filter((m) => m.role === 'tool')
+              .map((m) => JSON.parse(typeof m.content === 'string' ? m.content : '{}')),
           ),
         }),
       ],

@@ -6,11 +6,11 @@
  * and record an ai_runs row.
  */
 import type { Logger } from '../shared/logger.ts'
-import { decide, type ProviderFor } from './decide.ts'
+import { decide, type MediaDeps, type ProviderFor } from './decide.ts'
 import type { PipelineStore } from './store.ts'
 import { failedRun, type RunResult } from './types.ts'
 
-export interface PipelineDeps {
+export interface PipelineDeps extends MediaDeps {
   store: PipelineStore
   providerFor: ProviderFor
   logger: Logger

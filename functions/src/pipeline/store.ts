@@ -3,6 +3,7 @@
  * The port the pipeline needs from the database. The real adapter (adapters/supabase-store.ts) calls
  * the SQL functions that own the handoff and delivery rules; tests also use a memory fake.
  */
+import type { ReplyMedia } from './media.ts'
 import type { ChatMessage, Conversation, RunRecord, TenantSecrets, TenantSettings } from './types.ts'
 
 export interface EnqueueResult {
@@ -15,6 +16,8 @@ export interface EnqueueResult {
    */
   reason: string | null
   messageId: string | null
+  /** The image was left out: the channel (Cloud API) sends no files yet, the text went alone. */
+  mediaDropped?: boolean
 }
 
 export interface UnansweredMessage {
@@ -45,9 +48,11 @@ export interface PipelineStore {
   finishRun(runId: string, record: RunRecord): Promise<void>
   /**
    * rpc enqueue_ai_reply: refused when the trigger was deleted, the chat left ai mode, a newer
-   * message came, or it was answered.
+   * message came, or it was answered. `media`: one stored image the reply carries (its caption is `body`).
    */
-  enqueueReply(triggerMessageId: string, body: string): Promise<EnqueueResult>
+  enqueueReply(triggerMessageId: string, body: string, media?: ReplyMedia): Promise<EnqueueResult>
+  /** rpc set_message_transcript: what a voice note says, on the message (desk, search, later runs). */
+  saveTranscript(messageId: string, transcript: string): Promise<void>
   /** rpc ai_handoff: mode human, needs-attention with the reason, the tenant's fallback text queued. */
   handoff(conversationId: string, reason: string): Promise<void>
   /** rpc ai_set_label: one of the tenant's labels on the chat, by name, if the tenant allows it. */

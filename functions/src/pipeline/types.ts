@@ -19,6 +19,21 @@ export interface ChatMessage {
   createdAt: string
   /** The sender deleted it for everyone on WhatsApp (its body is then ''): the AI never sees it. */
   deletedAt: string | null
+  /** The file of a media message, as the connector stored it (null for text). */
+  media: MessageMedia | null
+  /** Where the file is: pending until the connector stored it (ADR 085); null for text. */
+  mediaStatus: 'pending' | 'stored' | 'failed' | 'expired' | null
+  /** What a voice note or audio says, once transcribed (ADR 081). */
+  transcript: string | null
+}
+
+/** `messages.media` of a file message: the parts the AI reads (location and contacts have none of them). */
+export interface MessageMedia {
+  path?: string
+  mimetype?: string
+  size?: number
+  filename?: string
+  sha256?: string
 }
 
 export interface Conversation {
@@ -44,6 +59,10 @@ export interface TenantSettings {
   handoffKeywords: string[]
   fallbackText: string
   shopifyShopDomain: string | null
+  /** Whether the model takes image input: customers' photos are shown to it, else only named (ADR 082). */
+  aiAcceptsImages: boolean
+  /** The model of the audio/transcriptions endpoint for voice notes (e.g. gpt-4o-mini-transcribe). */
+  transcriptionModel: string
   /** The labels the AI may put on a chat (set_label tool); absent when the tenant has not allowed it. */
   aiLabels?: string[]
 }

@@ -4,41 +4,29 @@
  * the Responses API because every OpenAI-compatible server (vLLM, llama.cpp, Ollama, LiteLLM)
  * implements it; `OPENAI_BASE_URL` points the SDK at any of them.
  */
-import OpenAI from 'openai'
+import type OpenAI from 'openai'
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions'
 import { type AiContext, type AiProvider, ProviderError, type ProviderResult } from '../pipeline/provider.ts'
 import { MODEL_ROUNDS, TOOL_BUDGET_MS, TOOL_TIMEOUT_MS, withTimeout } from '../pipeline/run-budget.ts'
 import type { ToolCallRecord } from '../pipeline/types.ts'
 import type { Tool } from '../tools/types.ts'
+import { createOpenAiClient, describeOpenAiError, type OpenAiClientOptions } from './openai-client.ts'
 import { buildPrompt } from './prompt.ts'
 
-export interface OpenAiProviderOptions {
-  apiKey: string
-  baseURL?: string
+export interface OpenAiProviderOptions extends OpenAiClientOptions {
   model: string
   tools: Tool[]
-  /** Per request. The SDK default is 10 minutes; a run has MODEL_BUDGET_MS for all rounds and retries. */
-  timeoutMs: number
-  maxRetries: number
   /** Model rounds; the last one is forced to answer in text. */
   maxSteps?: number
   /** One tool call, and all tool calls of a run together (pipeline/run-budget.ts). */
   toolTimeoutMs?: number
   toolBudgetMs?: number
-  fetch?: typeof fetch
 }
 
 const MAX_REPLY = 4096
 
 export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider {
-  const client = new OpenAI({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL ?? 'https://api.openai.com/v1',
-    timeout: options.timeoutMs,
-    maxRetries: options.maxRetries,
-    // Never pass the bare global: Workers throw "Illegal invocation" on an unbound fetch.
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
-  })
+  const client = createOpenAiClient(options)
   const maxSteps = options.maxSteps ?? MODEL_ROUNDS
   const toolTimeoutMs = options.toolTimeoutMs ?? TOOL_TIMEOUT_MS
   const toolBudgetMs = options.toolBudgetMs ?? TOOL_BUDGET_MS
@@ -56,6 +44,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
       const usage = { promptTokens: 0, completionTokens: 0 }
       const calls: ToolCallRecord[] = []
       const toolsDeadline = Date.now() + toolBudgetMs
+      let imageUrl: string | undefined
       for (let step = 0; step < maxSteps; step++) {
         const last = step === maxSteps - 1
         const response = await complete(client, {
@@ -72,7 +61,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
           const text = message.content?.trim()
           if (!text) throw new ProviderError('provider_empty_reply', 'The model returned an empty reply')
           return {
-            decision: { kind: 'reply', text: text.slice(0, MAX_REPLY) },
+            decision: { kind: 'reply', text: text.slice(0, MAX_REPLY), ...(imageUrl ? { imageUrl } : {}) },
             model: response.model,
             usage,
             tools: calls,
@@ -105,6 +94,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AiProvider
               }
             }
             output = result.result
+            if (result.attachImage) imageUrl = result.attachImage
           } catch (error) {
             // A failing tool is the model's problem to explain, not a provider failure.
             ok = false
@@ -133,21 +123,8 @@ async function complete(client: OpenAI, body: OpenAI.Chat.ChatCompletionCreatePa
   try {
     return await client.chat.completions.create(body)
   } catch (error) {
-    if (error instanceof OpenAI.APIConnectionTimeoutError) {
-      throw new ProviderError('provider_timeout', 'The model did not answer in time', { cause: error })
-    }
-    if (error instanceof OpenAI.APIConnectionError) {
-      throw new ProviderError('provider_unreachable', 'Could not reach the model server', { cause: error })
-    }
-    if (error instanceof OpenAI.APIError) {
-      throw new ProviderError(
-        `provider_http_${error.status ?? 'error'}`,
-        `The model server answered ${error.status}`,
-        {
-          cause: error,
-        },
-      )
-    }
-    throw error
+    const failure = describeOpenAiError(error)
+    if (!failure) throw error
+    throw new ProviderError(failure.code, failure.message, { cause: error })
   }
 }

@@ -16,6 +16,8 @@ const tenant: TenantSettings = {
   handoffKeywords: [],
   fallbackText: 'Un momento',
   shopifyShopDomain: null,
+  aiAcceptsImages: true,
+  transcriptionModel: 'gpt-4o-mini-transcribe',
 }
 const noSecrets: TenantSecrets = { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null }
 const conversation: Conversation = {

@@ -6,13 +6,16 @@
  */
 import type { Config } from '../config/config.ts'
 import type { ProviderRequest } from '../pipeline/decide.ts'
+import type { Transcriber } from '../pipeline/media.ts'
 import type { AiProvider } from '../pipeline/provider.ts'
 import { handoffTool } from '../tools/handoff-tool.ts'
 import { labelTool } from '../tools/label-tool.ts'
+import { productImageTool } from '../tools/product-image-tool.ts'
 import { shopifyAdminFor } from '../tools/shopify/shopify-for-tenant.ts'
 import { shopifyTools } from '../tools/shopify/shopify-tools.ts'
 import { createHttpProvider } from './http-provider.ts'
 import { createOpenAiProvider } from './openai-provider.ts'
+import { createOpenAiTranscriber } from './openai-transcriber.ts'
 
 /**
  * The model a tenant gets on the deployment's key. OPENAI_MODEL wins (a local OpenAI-compatible
@@ -43,28 +46,66 @@ export function selectProvider(
       ...(outbound ? { fetch: outbound } : {}),
     })
   }
-  // A self-hosted OpenAI-compatible server (OPENAI_BASE_URL) usually needs no key, but the SDK
-  // insists on one: any placeholder will do there. Without a key and a base URL: not configured.
-  const apiKey =
-    secrets.openaiApiKey ?? config.OPENAI_API_KEY ?? (config.OPENAI_BASE_URL ? 'no-key-needed' : undefined)
+  const apiKey = openAiKey(secrets, config)
   if (!apiKey) return null
   const model = secrets.openaiApiKey ? tenant.aiModel : deploymentModel(tenant.aiModel, config)
   const admin = shopifyAdminFor(tenant.id, tenant.shopifyShopDomain, secrets, config)
   const labels = tenant.aiLabels ?? []
+  // Shared by this run's product tools and show_product_image (the only images it may send).
+  const offeredImages = new Set<string>()
   const tools = [
     ...(admin
-      ? shopifyTools({ admin, customerPhone: conversation.customerPhone, checkout: config.SHOPIFY_CHECKOUT })
+      ? [
+          ...shopifyTools({
+            admin,
+            customerPhone: conversation.customerPhone,
+            checkout: config.SHOPIFY_CHECKOUT,
+            offeredImages,
+          }),
+          productImageTool(offeredImages),
+        ]
       : []),
     ...(labels.length > 0 && request.setLabel ? [labelTool(labels, request.setLabel)] : []),
     handoffTool,
   ]
-  return createOpenAiProvider({
+  return createOpenAiProvider({ ...clientOptions(apiKey, config, outbound), model, tools })
+}
+
+/**
+ * The tenant's speech-to-text for voice notes (ADR 081): the OpenAI-compatible server the chat
+ * model uses, whatever the tenant's chat provider; null without a key or a base URL. With the
+ * deployment's key OPENAI_TRANSCRIPTION_MODEL wins (a local server serves one model).
+ */
+export function selectTranscriber(
+  request: Pick<ProviderRequest, 'tenant' | 'secrets'>,
+  config: Config,
+  outbound?: typeof fetch,
+): Transcriber | null {
+  const apiKey = openAiKey(request.secrets, config)
+  if (!apiKey) return null
+  const model = request.secrets.openaiApiKey
+    ? request.tenant.transcriptionModel
+    : (config.OPENAI_TRANSCRIPTION_MODEL ?? request.tenant.transcriptionModel)
+  // One attempt within the run's media budget: a slow transcription costs the reply nothing.
+  return createOpenAiTranscriber({ ...clientOptions(apiKey, config, outbound), maxRetries: 0, model })
+}
+
+/**
+ * A self-hosted OpenAI-compatible server (OPENAI_BASE_URL) usually needs no key, but the SDK
+ * insists on one: any placeholder will do there. Without a key and a base URL: not configured.
+ */
+function openAiKey(secrets: ProviderRequest['secrets'], config: Config): string | undefined {
+  return (
+    secrets.openaiApiKey ?? config.OPENAI_API_KEY ?? (config.OPENAI_BASE_URL ? 'no-key-needed' : undefined)
+  )
+}
+
+function clientOptions(apiKey: string, config: Config, outbound?: typeof fetch) {
+  return {
     apiKey,
-    model,
-    tools,
     timeoutMs: config.OPENAI_TIMEOUT_MS,
     maxRetries: config.OPENAI_MAX_RETRIES,
     ...(config.OPENAI_BASE_URL ? { baseURL: config.OPENAI_BASE_URL } : {}),
     ...(outbound ? { fetch: outbound } : {}),
-  })
+  }
 }

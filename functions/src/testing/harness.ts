@@ -10,7 +10,7 @@ import {
   waitOnExecutionContext,
 } from 'cloudflare:test'
 import { env as workerEnv } from 'cloudflare:workers'
-import { createOpenAiDouble, type ScriptStep } from '@relevo/testing/openai-double'
+import { createOpenAiDouble, type ScriptStep, type TranscriptionStep } from '@relevo/testing/openai-double'
 import { createApp } from '../app.ts'
 import type { Bindings } from '../config/config.ts'
 import { type ConversationAgent, provideAgentDeps } from '../durable-object.ts'
@@ -32,19 +32,25 @@ export interface HarnessOptions {
   outbound?: typeof fetch
   /** The key the OpenAI double accepts (default sk-test). */
   openaiKey?: string
+  /** The OpenAI double's answers to /audio/transcriptions. */
+  transcriptions?: TranscriptionStep[]
+  /** Fetch of product images (the Shopify double's CDN). */
+  imageFetch?: typeof fetch
 }
 
 export function harness(options: HarnessOptions = {}) {
   const store = new MemoryStore(demoTenant(options.tenant), options.secrets)
   const openai = createOpenAiDouble(options.script ?? [{ content: 'Hola, ¿en qué te ayudo?' }], {
     ...(options.openaiKey ? { apiKey: options.openaiKey } : {}),
+    ...(options.transcriptions ? { transcriptions: options.transcriptions } : {}),
   })
   const deps: AppDeps = {
-    stores: () => ({ store, maintenance: store }),
+    stores: () => ({ store, maintenance: store, media: store }),
     outbound: options.outbound ?? openai.fetch,
     sleep: options.sleep ?? (async () => {}),
     now: () => store.now(),
     logger: createLogger('silent'),
+    ...(options.imageFetch ? { imageFetch: options.imageFetch } : {}),
   }
   const env: Bindings = {
     CONVERSATION_AGENT: workerEnv.CONVERSATION_AGENT,

@@ -4,6 +4,7 @@
  * (enqueue_ai_reply's refusals, ai_handoff's fallback). The Node integration suite runs the same
  * scenarios against the real SQL through the local stand-in.
  */
+import { MediaError, type MediaFiles, type ReplyMedia } from '../pipeline/media.ts'
 import { LIVE_CLAIM_SECONDS } from '../pipeline/run-budget.ts'
 import type { EnqueueResult, LabelResult, MaintenanceStore, PipelineStore } from '../pipeline/store.ts'
 import type {
@@ -45,11 +46,13 @@ export function demoTenant(overrides: Partial<TenantSettings> = {}): TenantSetti
     handoffKeywords: ['humano', 'persona', 'agente', 'human', 'person', 'agent'],
     fallbackText: 'Te comunico con una persona de nuestro equipo.',
     shopifyShopDomain: null,
+    aiAcceptsImages: true,
+    transcriptionModel: 'gpt-4o-mini-transcribe',
     ...overrides,
   }
 }
 
-export class MemoryStore implements PipelineStore, MaintenanceStore {
+export class MemoryStore implements PipelineStore, MaintenanceStore, MediaFiles {
   messages: StoredMessage[] = []
   conversations = new Map<
     string,
@@ -120,11 +123,52 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
       type: 'text',
       createdAt: this.tick(),
       deletedAt: null,
+      media: null,
+      mediaStatus: null,
+      transcript: null,
       status: 'received',
       inReplyTo: null,
     }
     this.messages.push(msg)
     return msg
+  }
+
+  /** A customer's file whose upload the connector finished (ingest_message, then mark_media_stored). */
+  receiveFile(
+    conversationId: string,
+    file: { type: string; mimetype: string; bytes: Uint8Array; filename?: string; caption?: string },
+  ): StoredMessage {
+    const msg = this.receive(conversationId, file.caption ?? '')
+    const path = `${TENANT_ID}/${conversationId}/${msg.id}`
+    this.files.set(path, { bytes: file.bytes, contentType: file.mimetype })
+    Object.assign(msg, {
+      type: file.type,
+      mediaStatus: 'stored',
+      media: {
+        path,
+        mimetype: file.mimetype,
+        size: file.bytes.byteLength,
+        ...(file.filename ? { filename: file.filename } : {}),
+      },
+    })
+    return msg
+  }
+
+  /** The `media` bucket: path → bytes. */
+  readonly files = new Map<string, { bytes: Uint8Array; contentType: string }>()
+
+  async download(path: string) {
+    const file = this.files.get(path)
+    if (!file) throw new MediaError('media_unavailable', `no file at ${path}`)
+    return file.bytes
+  }
+  async upload(path: string, bytes: Uint8Array, contentType: string) {
+    this.files.set(path, { bytes, contentType })
+  }
+  async saveTranscript(messageId: string, transcript: string) {
+    const msg = this.messages.find((m) => m.id === messageId)
+    if (msg?.type !== 'audio') throw new Error('message_not_found')
+    if (!msg.deletedAt) msg.transcript = transcript
   }
 
   /** The customer deletes a message for everyone (record_revoke): text gone, a queued AI reply cancelled. */
@@ -211,7 +255,7 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
     if (run) Object.assign(run, record)
   }
 
-  async enqueueReply(triggerId: string, body: string): Promise<EnqueueResult> {
+  async enqueueReply(triggerId: string, body: string, media?: ReplyMedia): Promise<EnqueueResult> {
     const trigger = this.messages.find((m) => m.id === triggerId)
     if (!trigger) throw new Error('message_not_found')
     const conv = this.conversations.get(trigger.conversationId)
@@ -229,6 +273,7 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
     )
     if (answered) return refuse('already_answered')
     const reply = this.outgoing(conv.id, 'ai', body, trigger.id)
+    if (media) Object.assign(reply, { type: 'image', media, mediaStatus: 'stored' })
     return { enqueued: true, reason: null, messageId: reply.id }
   }
 
@@ -243,6 +288,9 @@ export class MemoryStore implements PipelineStore, MaintenanceStore {
       type: 'text',
       createdAt: this.tick(),
       deletedAt: null,
+      media: null,
+      mediaStatus: null,
+      transcript: null,
       status: 'queued',
       inReplyTo,
     }

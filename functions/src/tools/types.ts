@@ -9,6 +9,8 @@ export interface ToolOutput {
   result: unknown
   /** Set by handoff_to_human: the run stops and the chat goes to a person with this reason. */
   handoff?: { reason: string }
+  /** Set by show_product_image: the reply carries this image (the last one chosen wins). */
+  attachImage?: string
 }
 
 export interface Tool {

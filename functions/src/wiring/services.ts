@@ -9,10 +9,10 @@ import { type Db, serviceClient } from '../adapters/supabase.ts'
 import { createSupabaseCloudStore } from '../adapters/supabase-cloud-store.ts'
 import { createSupabaseDeliveries } from '../adapters/supabase-deliveries.ts'
 import { createSupabaseMaintenance } from '../adapters/supabase-maintenance.ts'
+import { createSupabaseMedia } from '../adapters/supabase-media.ts'
 import { createSupabaseStore } from '../adapters/supabase-store.ts'
 import { durableWake } from '../agent/wake.ts'
 import type { AlarmDeps } from '../cloud-api/channel-sender.ts'
-import type { UploadMedia } from '../cloud-api/fetch-media.ts'
 import type { CloudStore } from '../cloud-api/ports.ts'
 import { sendReadReceipt } from '../cloud-api/read-receipt.ts'
 import { durableWakeSender, type WakeSender } from '../cloud-api/wake.ts'
@@ -20,10 +20,10 @@ import { type Bindings, type Config, readConfig } from '../config/config.ts'
 import type { DeliveryStore } from '../events/delivery-store.ts'
 import type { DelivererDeps } from '../events/endpoint-deliverer.ts'
 import { durableWakeDeliverer } from '../events/wake-deliverer.ts'
+import type { MediaFiles } from '../pipeline/media.ts'
 import type { PipelineDeps } from '../pipeline/run-pipeline.ts'
 import type { MaintenanceStore, PipelineStore, WakeAgent, WakeEndpoint } from '../pipeline/store.ts'
-import { selectProvider } from '../providers/select-provider.ts'
-import { StoreError } from '../shared/errors.ts'
+import { selectProvider, selectTranscriber } from '../providers/select-provider.ts'
 import { createLogger, type Logger } from '../shared/logger.ts'
 import { sleep } from '../shared/retry.ts'
 
@@ -31,6 +31,8 @@ export interface Stores {
   store: PipelineStore
   maintenance: MaintenanceStore
   cloudStore: CloudStore
+  /** The `media` bucket (the AI reads customers' files and stores its product images). */
+  media: MediaFiles
 }
 
 export interface AppDeps {
@@ -55,6 +57,8 @@ export interface AppDeps {
   wakeSender?: (env: Bindings) => WakeSender
   /** Fetch used for Meta's Graph API (tests: the Graph API double). */
   graphFetch?: typeof fetch
+  /** Fetch of the product images AI replies carry (tests: the Shopify double's CDN); default: fetch. */
+  imageFetch?: typeof fetch
 }
 
 export type Services = PipelineDeps &
@@ -66,7 +70,6 @@ export type Services = PipelineDeps &
     wakeDeliverer: WakeEndpoint
     deliverer: () => DelivererDeps
     showComposing: (conversationId: string) => Promise<void>
-    uploadMedia: UploadMedia
   }
 
 const loggers = new Map<string, Logger>()
@@ -88,6 +91,7 @@ export function services(env: Bindings, deps: AppDeps): Services {
     store: custom?.store ?? createSupabaseStore(db()),
     maintenance: custom?.maintenance ?? createSupabaseMaintenance(db()),
     cloudStore: custom?.cloudStore ?? createSupabaseCloudStore(db),
+    media: custom?.media ?? createSupabaseMedia(db),
   }
   const log = logger
   const graphFor = graphApiFor({
@@ -109,21 +113,13 @@ export function services(env: Bindings, deps: AppDeps): Services {
       logger: log,
     }),
     providerFor: (request) => selectProvider(request, config, deps.outbound),
+    transcriberFor: (request) => selectTranscriber(request, config, deps.outbound),
+    fetchImage: deps.imageFetch ?? ((input, init) => fetch(input, init)),
     wake: (deps.wake ?? durableWake)(env),
     wakeSender: deps.wakeSender?.(env) ?? durableWakeSender(env.CHANNEL_SENDER),
     graphFor,
     showComposing: async (conversationId) => {
       await sendReadReceipt({ cloudStore: stores.cloudStore, graphFor, logger: log }, conversationId, true)
-    },
-    uploadMedia: async (path, body, contentType) => {
-      const { error } = await db()
-        .storage.from('media')
-        .upload(path, body, { contentType, upsert: true, duplex: 'half' })
-      if (error)
-        throw new StoreError('storage_error', `upload ${path} failed: ${error.message}`, {
-          cause: error,
-          hint: 'Check the bucket media (size limit, allowed types) and the service role key',
-        })
     },
     sleep: deps.sleep ?? sleep,
     now: deps.now ?? Date.now,

@@ -32,6 +32,8 @@ export type TenantSettings = Pick<
   | 'handoff_keywords'
   | 'fallback_text'
   | 'shopify_shop_domain'
+  | 'ai_accepts_images'
+  | 'transcription_model'
 >
 
 export type Tenant = TenantSettings & Pick<Tables<'tenants'>, 'id' | 'name' | 'updated_at'>

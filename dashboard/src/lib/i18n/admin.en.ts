@@ -47,6 +47,8 @@ export const adminEn: Record<AdminKey, string> = {
   'settings.provider.openai': 'OpenAI',
   'settings.provider.http': 'My own HTTP service',
   'settings.model': 'Model',
+  'settings.transcriptionModel': 'Transcription model (voice notes)',
+  'settings.acceptsImages': 'The model sees photos',
   'settings.httpUrl': 'HTTP service URL',
   'settings.prompt': 'Instructions for the AI (system prompt)',
   'settings.language': 'AI language',

@@ -48,6 +48,8 @@ export const adminEs = {
   'settings.provider.openai': 'OpenAI',
   'settings.provider.http': 'Mi propio servicio HTTP',
   'settings.model': 'Modelo',
+  'settings.transcriptionModel': 'Modelo de transcripción (notas de voz)',
+  'settings.acceptsImages': 'El modelo ve las fotos',
   'settings.httpUrl': 'URL del servicio HTTP',
   'settings.prompt': 'Instrucciones para la IA (prompt del sistema)',
   'settings.language': 'Idioma de la IA',

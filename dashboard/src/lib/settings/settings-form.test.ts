@@ -14,6 +14,8 @@ const settings: TenantSettings = {
   handoff_keywords: ['humano', 'persona'],
   fallback_text: 'Te comunico con una persona.',
   shopify_shop_domain: null,
+  ai_accepts_images: true,
+  transcription_model: 'gpt-4o-mini-transcribe',
 }
 
 describe('settings form', () => {
@@ -33,6 +35,7 @@ describe('settings form', () => {
       auto_return_minutes: '0',
       fallback_text: '  ',
       shopify_shop_domain: 'shop.example.com',
+      transcription_model: ' ',
     })
     expect(parsed.ok).toBe(false)
     if (parsed.ok) return
@@ -43,6 +46,19 @@ describe('settings form', () => {
       auto_return_minutes: { key: 'settings.invalid.range', params: { min: 1, max: 10_080 } },
       fallback_text: { key: 'settings.invalid.required' },
       shopify_shop_domain: { key: 'settings.invalid.domain' },
+      transcription_model: { key: 'settings.invalid.required' },
+    })
+  })
+
+  it('turns image input off and changes the transcription model (trimmed)', () => {
+    const parsed = parseForm({
+      ...toForm(settings),
+      ai_accepts_images: false,
+      transcription_model: ' whisper-1 ',
+    })
+    expect(parsed.ok && changedSettings(settings, parsed.settings)).toEqual({
+      ai_accepts_images: false,
+      transcription_model: 'whisper-1',
     })
   })
 

@@ -17,6 +17,8 @@ export interface SettingsForm {
   handoff_keywords: string
   fallback_text: string
   shopify_shop_domain: string
+  ai_accepts_images: boolean
+  transcription_model: string
 }
 
 export type FieldError = { key: AdminKey; params?: Params }
@@ -38,6 +40,8 @@ export function toForm(s: TenantSettings): SettingsForm {
     handoff_keywords: s.handoff_keywords.join('\n'),
     fallback_text: s.fallback_text,
     shopify_shop_domain: s.shopify_shop_domain ?? '',
+    ai_accepts_images: s.ai_accepts_images,
+    transcription_model: s.transcription_model,
   }
 }
 
@@ -69,6 +73,10 @@ export function parseForm(f: SettingsForm): ParseResult {
   const model = f.ai_model.trim()
   if (!model) errors.ai_model = { key: 'settings.invalid.required' }
   else if (model.length > 100) errors.ai_model = { key: 'settings.invalid.length', params: { max: 100 } }
+  const transcription = f.transcription_model.trim()
+  if (!transcription) errors.transcription_model = { key: 'settings.invalid.required' }
+  else if (transcription.length > 100)
+    errors.transcription_model = { key: 'settings.invalid.length', params: { max: 100 } }
   const url = f.ai_http_url.trim()
   if (url && !/^https?:\/\//.test(url)) errors.ai_http_url = { key: 'settings.invalid.url' }
   if (f.ai_provider === 'http' && !url) errors.ai_http_url = { key: 'settings.invalid.required' }
@@ -102,6 +110,8 @@ export function parseForm(f: SettingsForm): ParseResult {
       handoff_keywords: parseKeywords(f.handoff_keywords),
       fallback_text: fallback,
       shopify_shop_domain: domain || null,
+      ai_accepts_images: f.ai_accepts_images,
+      transcription_model: transcription,
     },
   }
 }

@@ -25,12 +25,17 @@ export const productShape = z.object({
   status: z.string(),
   totalInventory: z.number().nullable(),
   onlineStoreUrl: z.string().nullable(),
+  // The product's main picture (Media.preview.image); a product without one has null.
+  featuredMedia: z
+    .object({ preview: z.object({ image: z.object({ url: z.string() }).nullable() }).nullable() })
+    .nullable(),
   priceRangeV2: z.object({ minVariantPrice: money, maxVariantPrice: money }),
   variants: z.object({ nodes: z.array(variantShape) }),
 })
 export type ShopifyProduct = z.output<typeof productShape>
 
 const PRODUCT_FIELDS = `id title handle status totalInventory onlineStoreUrl
+  featuredMedia { preview { image { url } } }
   priceRangeV2 { minVariantPrice { amount currencyCode } maxVariantPrice { amount currencyCode } }
   variants(first: 10) { nodes { id title sku price compareAtPrice availableForSale inventoryQuantity
     selectedOptions { name value } } }`

@@ -25,17 +25,22 @@ export interface ShopifyToolsOptions {
   /** The WhatsApp customer's phone, the first proof that an order is theirs. */
   customerPhone: string | null
   checkout: 'cart' | 'draft_order'
+  /** Every product image URL the tools returned this run: the only ones show_product_image may send. */
+  offeredImages?: Set<string>
 }
 
 const numericId = (gid: string) => gid.split('/').pop() ?? gid
 const toGid = (kind: string, id: string) =>
   id.startsWith('gid://') ? id : `gid://shopify/${kind}/${numericId(id)}`
 
-export function productSummary(shop: string, p: ShopifyProduct) {
+export function productSummary(shop: string, p: ShopifyProduct, offeredImages?: Set<string>) {
+  const imageUrl = p.featuredMedia?.preview?.image?.url ?? null
+  if (imageUrl) offeredImages?.add(imageUrl)
   return {
     id: p.id,
     title: p.title,
     url: p.onlineStoreUrl ?? `https://${shop}/products/${p.handle}`,
+    image_url: imageUrl,
     price: p.priceRangeV2.minVariantPrice,
     maxPrice: p.priceRangeV2.maxVariantPrice,
     available: p.variants.nodes.some((v) => v.availableForSale),
@@ -70,7 +75,8 @@ export function shopifyTools(options: ShopifyToolsOptions): Tool[] {
   return [
     {
       name: 'search_products',
-      description: 'Search the store catalog. Returns products with price, availability, variants and link.',
+      description:
+        'Search the store catalog. Returns products with price, availability, variants, link and image_url.',
       parameters: {
         type: 'object',
         properties: {
@@ -88,7 +94,11 @@ export function shopifyTools(options: ShopifyToolsOptions): Tool[] {
             first: args.limit ?? 5,
           }),
         )
-        return { result: { products: data.products.nodes.map((p) => productSummary(admin.shop, p)) } }
+        return {
+          result: {
+            products: data.products.nodes.map((p) => productSummary(admin.shop, p, options.offeredImages)),
+          },
+        }
       },
     },
     {
@@ -109,7 +119,7 @@ export function shopifyTools(options: ShopifyToolsOptions): Tool[] {
         return {
           result: {
             found: true,
-            ...productSummary(admin.shop, data.product),
+            ...productSummary(admin.shop, data.product, options.offeredImages),
             description: data.product.description,
           },
         }

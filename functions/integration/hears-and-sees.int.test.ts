@@ -1,0 +1,144 @@
+import { sha256 } from '@relevo/testing/media-fixtures'
+import { customerTurns, imageInputs } from '@relevo/testing/openai-double'
+import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify-double'
+import { productImage } from '@relevo/testing/shopify-fixtures'
+import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type Backend, type BackendOptions, CHANNEL_ID, startBackend, TENANT_ID } from './backend.ts'
+
+// The AI hears and sees (ADR 081, 082) against the real SQL and Storage of the local stand-in:
+// the connector's part (ingest_message, the upload, mark_media_stored) is the backend's ingestFile.
+
+let backend: Backend | undefined
+let shopify: ShopifyDouble
+beforeEach(() => {
+  shopify = createShopifyDouble({ tokens: ['shpat_tenant'] })
+  setAbstractFetchFunc(shopify.fetch)
+})
+afterEach(async () => {
+  await backend?.close()
+  backend = undefined
+})
+
+async function start(options: BackendOptions) {
+  backend = await startBackend(options)
+  return backend
+}
+
+async function messages(b: Backend, conversationId: string) {
+  const { rows } = await b.db.query<{
+    id: string
+    author: string
+    type: string
+    body: string
+    transcript: string | null
+    media: { path: string; mimetype: string; size: number; sha256: string } | null
+    status: string
+  }>(
+    `select id, author, type, body, transcript, media, status from public.messages
+     where conversation_id = $1 and type <> 'event' order by created_at`,
+    [conversationId],
+  )
+  return rows
+}
+
+describe('the AI hears and sees through the local stand-in', () => {
+  it('voice note → transcript stored → the reply uses it → search finds a word of it', async () => {
+    const b = await start({
+      transcriptions: [{ text: 'Hola, quiero saber si tienen almohadas de plumas' }],
+      script: [(request) => ({ content: `Sobre "${customerTurns(request)?.at(-1)}": sí, tenemos.` })],
+    })
+    const { messageId, conversationId, fixture } = await b.ingestFile('voice')
+    await b.settle()
+
+    const [received] = b.openai.transcriptions
+    expect(received?.model).toBe('gpt-4o-mini-transcribe')
+    expect(sha256(Buffer.from(received?.bytes ?? []))).toBe(sha256(fixture.data))
+    const rows = await messages(b, conversationId)
+    expect(rows.find((m) => m.id === messageId)?.transcript).toBe(
+      'Hola, quiero saber si tienen almohadas de plumas',
+    )
+    expect(rows.filter((m) => m.author === 'ai')).toEqual([
+      expect.objectContaining({
+        body: 'Sobre "Hola, quiero saber si tienen almohadas de plumas": sí, tenemos.',
+        status: 'queued',
+      }),
+    ])
+
+    const ana = await b.signIn('ana@demo.relevo.test')
+    const search = await fetch(`${b.standIn.url}/rest/v1/rpc/search_messages`, {
+      method: 'POST',
+      headers: { apikey: b.keys.anonKey, authorization: `Bearer ${ana}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ p_query: 'almohada' }),
+    })
+    const hits = (await search.json()) as { message_id: string; snippet: string }[]
+    // The voice note by its transcript (the AI's reply, which quotes it, is a hit too).
+    expect(hits.find((h) => h.message_id === messageId)?.snippet).toContain('\uE000almohadas\uE001')
+  })
+
+  it('a failed transcription hands the lone voice note to a person with the reason', async () => {
+    const b = await start({ transcriptions: [{ status: 500, message: 'whisper crashed' }] })
+    const { conversationId } = await b.ingestFile('voice')
+    await b.settle()
+    const { rows } = await b.db.query<{ mode: string; attention_reason: string }>(
+      'select mode, attention_reason from public.conversations where id = $1',
+      [conversationId],
+    )
+    expect(rows[0]).toEqual({ mode: 'human', attention_reason: 'media_not_understood: transcription_failed' })
+    expect(b.openai.transcriptions).toHaveLength(1)
+    expect(b.openai.requests).toHaveLength(0)
+    expect((await messages(b, conversationId)).map((m) => m.author)).toEqual(['customer', 'system'])
+  })
+
+  it('a photo reaches the model as image input with its caption', async () => {
+    const b = await start({ script: [{ content: 'Sí, ese modelo lo tenemos' }] })
+    const { conversationId, fixture } = await b.ingestFile('png', { caption: '¿tienen este modelo?' })
+    await b.settle()
+    expect(imageInputs(b.openai.requests[0])).toEqual([
+      `data:image/png;base64,${fixture.data.toString('base64')}`,
+    ])
+    expect((await messages(b, conversationId)).at(-1)).toMatchObject({
+      author: 'ai',
+      body: 'Sí, ese modelo lo tenemos',
+    })
+  })
+
+  it('a product image reply is stored under the tenant ai/ folder and queued in the outbox with its media', async () => {
+    const b = await start({
+      deps: { imageFetch: (input, init) => shopify.fetch(input, init) },
+      script: [
+        { toolCalls: [{ name: 'search_products', arguments: { query: 'taza azul' } }] },
+        { toolCalls: [{ name: 'show_product_image', arguments: { image_url: productImage.url } }] },
+        { content: 'Esta es la Taza Azul Talavera' },
+      ],
+    })
+    await b.db.query(
+      `update public.tenants set shopify_shop_domain = 'demo-store.myshopify.com' where id = $1`,
+      [TENANT_ID],
+    )
+    await b.db.query(
+      `insert into private.tenant_secrets (tenant_id, shopify_access_token) values ($1, 'shpat_tenant')
+       on conflict (tenant_id) do update set shopify_access_token = excluded.shopify_access_token`,
+      [TENANT_ID],
+    )
+    const { conversationId } = await b.ingest('¿Me enseñas la taza azul?')
+    await b.settle()
+
+    const reply = (await messages(b, conversationId)).find((m) => m.author === 'ai')
+    expect(reply).toMatchObject({ type: 'image', body: 'Esta es la Taza Azul Talavera', status: 'queued' })
+    const png = Buffer.from(productImage.base64, 'base64')
+    expect(reply?.media).toEqual({
+      path: expect.stringMatching(new RegExp(`^${TENANT_ID}/ai/[0-9a-f-]{36}\\.png$`)),
+      mimetype: 'image/png',
+      size: png.length,
+      sha256: sha256(png),
+    })
+    const file = await b.service.storage.from('media').download(reply?.media?.path ?? '')
+    expect(sha256(Buffer.from(await (file.data as Blob).arrayBuffer()))).toBe(sha256(png))
+    // The connector's claim hands it the descriptor, like an agent's file (ADR 086).
+    const claimed = await b.service.rpc('claim_outbox', { p_channel_id: CHANNEL_ID, p_worker: 'test' })
+    expect(claimed.data).toEqual([
+      expect.objectContaining({ id: reply?.id, type: 'image', media: reply?.media }),
+    ])
+  })
+})
