@@ -26,7 +26,7 @@ beforeAll(async () => {
     OPENAI_ALLOWED_MODELS: 'gpt-4o-mini,gpt-relevo-e2e',
   })
   await rig.db.query(
-    `update private.webhook_config set url = $1, secret = $2 where name = 'incoming_message'`,
+    `select private.configure_webhook('incoming_message', $1, $2)`,
     [`${functions.url}/webhooks/db`, SECRET],
   )
 }, 240_000)
