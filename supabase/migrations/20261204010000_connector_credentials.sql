@@ -239,6 +239,12 @@ create policy connector_media_replace on storage.objects for update to authentic
 create policy connector_media_remove on storage.objects for delete to authenticated
   using (bucket_id = 'media' and private.connector_media_folder(name));
 
+-- The media size limits are for agents (20261203010000 let every signed-in user read them): a
+-- connector, which reads no table, learns them from its own configuration.
+drop policy media_limits_read on public.media_limits;
+create policy media_limits_read on public.media_limits for select to authenticated
+  using ((select private.current_tenant_id()) is not null);
+
 -- A connector's login is never an agent: neither create_tenant nor an invitation may turn it into
 -- one (it would then read a tenant's tables with a key kept in a container).
 create function private.refuse_connector_agent() returns trigger

@@ -41,6 +41,9 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'private.is_tenant_admin(p_tenant_id uuid)': ['authenticated'],
   'private.is_tenant_member(p_tenant_id uuid)': ['authenticated'],
   'private.connector_channel_id()': ['authenticated'],
+  // Storage's policies for a connector's own chat folders and its tenant's outgoing/ files (ADR 074).
+  'private.connector_media_folder(p_name text)': ['authenticated'],
+  'private.connector_outgoing_folder(p_name text)': ['authenticated'],
   // The dashboard's functions; each checks the caller's agent row and tenant itself.
   'public.accept_invitation(p_code text, p_display_name text)': ['authenticated'],
   'public.add_note(p_conversation_id uuid, p_body text)': ['authenticated'],
@@ -103,7 +106,9 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
     'authenticated',
   ],
   'public.mark_media_stored(p_message_id uuid, p_media jsonb)': ['authenticated'],
-  'public.media_to_fetch(p_channel_id uuid, p_limit integer, p_pending_age_seconds integer)': ['authenticated'],
+  'public.media_to_fetch(p_channel_id uuid, p_limit integer, p_pending_age_seconds integer)': [
+    'authenticated',
+  ],
   'public.outbox_chats(p_channel_id uuid, p_conversation_ids uuid[])': ['authenticated'],
   'public.record_ack(p_channel_id uuid, p_wa_message_id text, p_status message_status)': ['authenticated'],
   'public.record_edit(p_channel_id uuid, p_wa_message_id text, p_body text, p_edited_at timestamp with time zone)':

@@ -18,12 +18,19 @@ import { backends } from './support/test-database.ts'
 //   callable function and every realtime topic of tenant A, with a positive control (A's own
 //   people and connector do reach A's rows and topics);
 // - a role matrix: anon, agent, admin, connector credential and service role × every table and
-//   function, printed, with the promises each role's column must keep.
+//   function, printed, with the promises each role's column must keep;
+// - Storage: the bucket media's objects of tenant A, the same identities of B, and A's connector
+//   confined to its own channel's chat folders.
+
+/** Deployment-wide tables (no tenant): every agent may read them, no API role may change them. */
+const DEPLOYMENT_TABLES = ['media_limits']
 
 interface Table {
   name: string
   /** The column that names the owning tenant: tenant_id, or id for the table tenant_id refers to. */
   tenantColumn: string | null
+  /** Its first column, for an update that changes nothing (is an update allowed at all?). */
+  firstColumn: string
 }
 
 interface Fn {
@@ -80,7 +87,9 @@ async function catalog(db: Database): Promise<{ tables: Table[]; functions: Fn[]
             then 'tenant_id'
             when exists (select 1 from pg_constraint f join pg_attribute a on a.attrelid = f.conrelid and a.attnum = f.conkey[1]
                          where f.contype = 'f' and f.confrelid = c.oid and a.attname = 'tenant_id')
-            then 'id' end as "tenantColumn"
+            then 'id' end as "tenantColumn",
+       (select a.attname from pg_attribute a where a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        order by a.attnum limit 1) as "firstColumn"
      from pg_class c join pg_namespace n on n.oid = c.relnamespace
      where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm') order by 1`,
   )
@@ -113,7 +122,11 @@ async function channelScopedFunctions(db: Database): Promise<Set<string>> {
     `select n.nspname || '.' || p.proname as name, p.prosrc as src from pg_proc p
      join pg_namespace n on n.oid = p.pronamespace where n.nspname in ('public', 'private')`,
   )
-  const scoped = new Set(['private.require_channel_actor', 'private.require_outbox_message'])
+  const scoped = new Set([
+    'private.require_channel_actor',
+    'private.require_outbox_message',
+    'private.require_message_actor',
+  ])
   for (let grew = true; grew; ) {
     grew = false
     for (const { name, src } of rows) {
@@ -166,8 +179,8 @@ describe.each(backends)('isolation probe and role matrix on $kind', (backend) =>
     await db?.close()
   })
 
-  it('every table of public names its tenant, so the probe covers it', () => {
-    expect(world.tables.filter((t) => !t.tenantColumn).map((t) => t.name)).toEqual([])
+  it('every table of public names its tenant, so the probe covers it (but the deployment-wide ones)', () => {
+    expect(world.tables.filter((t) => !t.tenantColumn).map((t) => t.name)).toEqual(DEPLOYMENT_TABLES)
     expect(world.tables.length).toBeGreaterThan(5)
   })
 
@@ -176,7 +189,20 @@ describe.each(backends)('isolation probe and role matrix on $kind', (backend) =>
     const ownRows: Record<string, number> = {}
     const refusedOwn: string[] = []
     for (const table of world.tables) {
-      const column = table.tenantColumn ?? 'tenant_id'
+      if (!table.tenantColumn) {
+        // Shared by every tenant: nobody but the service role changes a row.
+        for (const identity of ['agent', 'admin', 'connector'] as const) {
+          for (const sql of [
+            `update public.${table.name} set ${table.firstColumn} = ${table.firstColumn}`,
+            `delete from public.${table.name}`,
+          ]) {
+            const write = await attempt(db, identity, b, sql)
+            if (write.ok && write.rows > 0) leaks.push(`${identity}: ${sql.split(' ')[0]} ${table.name}`)
+          }
+        }
+        continue
+      }
+      const column = table.tenantColumn
       const where = `${column} = $1::uuid`
       for (const identity of ['agent', 'admin', 'connector'] as const) {
         const read = await attempt(
@@ -248,12 +274,65 @@ describe.each(backends)('isolation probe and role matrix on $kind', (backend) =>
     }
   })
 
+  it("storage: B reads, writes and deletes no object of A's; A's connector writes only its own chat folders", async () => {
+    const objectsOf = (t: ProbeTenant) =>
+      `select name from storage.objects where bucket_id = 'media' and name like $1`
+    const leaks: string[] = []
+    for (const identity of ['anon', 'agent', 'admin', 'connector'] as const) {
+      const read = await attempt(db, identity, b, objectsOf(a), [`${a.tenantId}/%`])
+      if (read.ok && read.rows > 0) leaks.push(`${identity} of B reads A's objects`)
+      for (const name of [
+        `${a.tenantId}/${a.conversationId}/forged.jpg`,
+        `${a.tenantId}/outgoing/forged.jpg`,
+      ]) {
+        const write = await attempt(
+          db,
+          identity,
+          b,
+          `insert into storage.objects (bucket_id, name) values ('media', $1)`,
+          [name],
+        )
+        if (write.ok) leaks.push(`${identity} of B writes ${name}`)
+      }
+      for (const sql of [
+        `update storage.objects set name = name where name like $1`,
+        `delete from storage.objects where name like $1`,
+      ]) {
+        const write = await attempt(db, identity, b, sql, [`${a.tenantId}/%`])
+        if (write.ok && write.rows > 0) leaks.push(`${identity} of B: ${sql.split(' ')[0]} A's objects`)
+      }
+    }
+    expect(leaks).toEqual([])
+    // Positive control: A's agent reads both, A's connector its chat's file and the outgoing one.
+    for (const identity of ['agent', 'connector'] as const) {
+      const read = await attempt(db, identity, a, objectsOf(a), [`${a.tenantId}/%`])
+      expect(read.ok && read.rows, `${identity} of A reads A's objects`).toBe(2)
+    }
+    const write = (name: string) =>
+      attempt(db, 'connector', a, `insert into storage.objects (bucket_id, name) values ('media', $1)`, [
+        name,
+      ])
+    expect((await write(`${a.tenantId}/${a.conversationId}/new.jpg`)).ok).toBe(true)
+    for (const name of [
+      `${a.tenantId}/outgoing/new.jpg`,
+      `${a.tenantId}/${a.cloudChannelId}/new.jpg`,
+      `${a.tenantId}/new.jpg`,
+      `${a.tenantId}/${a.conversationId}/nested/new.jpg`,
+    ]) {
+      expect((await write(name)).ok, `A's connector writes ${name}`).toBe(false)
+    }
+    const remove = await attempt(db, 'connector', a, 'delete from storage.objects where name = $1', [
+      a.objects.outgoing,
+    ])
+    expect(remove.ok && remove.rows).toBe(0)
+  })
+
   it('role matrix: what each role reaches of its own tenant, printed; anon and the connector read no row', async () => {
     const matrix: Record<string, Record<string, string>> = {}
     for (const identity of IDENTITIES) {
       const column: Record<string, string> = {}
       for (const table of world.tables) {
-        const read = await attempt(db, identity, a, `select ${table.tenantColumn} from public.${table.name}`)
+        const read = await attempt(db, identity, a, `select 1 from public.${table.name}`)
         column[`table ${table.name}`] = read.ok ? `${read.rows} rows` : `denied ${read.code}`
       }
       for (const fn of world.functions) {
@@ -275,10 +354,13 @@ describe.each(backends)('isolation probe and role matrix on $kind', (backend) =>
       )
       expect(readable, `${identity} reads rows`).toEqual([])
     }
-    expect(rows.filter((r) => r.startsWith('fn ') && matrix.anon?.[r] === 'runs')).toEqual([])
+    // The sign-up page asks whether sign-up is open before anyone has a session (ADR 110).
+    expect(rows.filter((r) => r.startsWith('fn ') && matrix.anon?.[r] === 'runs')).toEqual(['fn signup_mode'])
     // A connector runs only its channel's functions; every other function refuses it or gives it nothing.
     const connectorRuns = world.functions.filter((fn) => matrix.connector?.[`fn ${fn.name}`] === 'runs')
+    // (signup_mode says only whether sign-up is open; tenant_secrets_status gives a non-agent null.)
     expect(connectorRuns.filter((fn) => !fn.channelScoped).map((fn) => fn.name)).toEqual([
+      'signup_mode',
       'tenant_secrets_status',
     ])
     // Functions kept for the service role refuse every other role at the grant.
@@ -305,7 +387,7 @@ describe.each(backends)('isolation probe and role matrix on $kind', (backend) =>
 /** A hash of every row of tenant `tenantId` in every table of public, as the owner sees them. */
 async function tenantFingerprint(db: Database, tables: Table[], tenantId: string): Promise<string> {
   const parts: string[] = []
-  for (const table of tables) {
+  for (const table of tables.filter((t) => t.tenantColumn)) {
     const { rows } = await db.query<{ h: string | null }>(
       `select md5(string_agg(t::text, '|' order by t::text)) as h from public.${table.name} t
        where ${table.tenantColumn} = $1::uuid`,

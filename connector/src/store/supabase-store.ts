@@ -28,7 +28,7 @@ import type {
   SendFailure,
   StoredMedia,
 } from './message-store.ts'
-import { SupabaseSession, type StoreCredentials } from './supabase-session.ts'
+import { type StoreCredentials, SupabaseSession } from './supabase-session.ts'
 
 export interface SupabaseStoreOptions {
   url: string
@@ -313,12 +313,14 @@ export class SupabaseStore implements MessageStore {
     // join it. A missed event only delays a send (the outbox also polls) or skips a "typing…".
     // Joined after sign-in so the join carries the connector's token; supabase-js passes refreshed
     // tokens on to Realtime itself.
-    await this.session.ready().catch((error: unknown) =>
-      this.logger.warn(
-        { err: (error as Error).message },
-        'outbox realtime joins before sign-in; polling covers it',
-      ),
-    )
+    await this.session
+      .ready()
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { err: (error as Error).message },
+          'outbox realtime joins before sign-in; polling covers it',
+        ),
+      )
     const channel = this.client
       .channel(`channel:${this.channelId}`, { config: { private: true } })
       .on('broadcast', { event: 'outbox' }, () => wake())

@@ -5,10 +5,10 @@ import { createApp } from '../app.ts'
 import type { Bindings } from '../config/config.ts'
 import { provideAgentDeps } from '../durable-object.ts'
 import { createLogger } from '../shared/logger.ts'
-import type { AppDeps } from '../wiring/services.ts'
-import type { AttemptOutcome, ClaimedDelivery, DeliveryStore } from './delivery-store.ts'
 import { hmacHex } from '../shared/signature.ts'
 import { databaseWebhookInit } from '../testing/message-webhook.ts'
+import type { AppDeps } from '../wiring/services.ts'
+import type { AttemptOutcome, ClaimedDelivery, DeliveryStore } from './delivery-store.ts'
 
 // The real EndpointDeliverer Durable Object in workerd, woken through the route as the database
 // webhook wakes it, over an in-memory delivery store (the SQL rules are tested in supabase/ and

@@ -112,7 +112,6 @@ const watchedTables = [
   'public.conversation_labels',
   'private.message_search',
   'public.invitations',
-  'private.tenant_secrets',
   'private.tenant_creations',
   'private.deployment_settings',
   'public.connector_credentials',
