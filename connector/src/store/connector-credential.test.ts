@@ -1,8 +1,11 @@
-import { DEMO_CHANNEL_ID } from '@relevo/testing/demo-seed'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DEMO_CHANNEL_ID, DEMO_TENANT_ID } from '@relevo/testing/demo-seed'
 import pino from 'pino'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoConnector, startBackend, type TestBackend } from '../testing/stand-in.ts'
-import { StoreUnavailableError } from './errors.ts'
+import { StoreRejectedError, StoreUnavailableError } from './errors.ts'
 import { SupabaseStore } from './supabase-store.ts'
 
 // The connector with its channel's credential (ADR 074) through the real stand-in: it works for
@@ -71,5 +74,25 @@ describe('SupabaseStore with a connector credential', () => {
     await expect(store.heartbeat()).rejects.toThrow(StoreUnavailableError)
     // Signing in again fails too: the credential's Auth user is gone.
     await expect(store.heartbeat()).rejects.toThrow(/sign-in failed/)
+  })
+
+  it("uploads into its own channel's chat folders only: not outgoing/, not another tenant", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'relevo-credential-'))
+    try {
+      const file = join(dir, 'a.txt')
+      await writeFile(file, 'hola')
+      const { rows } = await backend.db.query<{ id: string }>(
+        `insert into public.conversations (tenant_id, channel_id, wa_chat_id) values ($1, $2, 'storage@c.us')
+         returning id::text`,
+        [DEMO_TENANT_ID, DEMO_CHANNEL_ID],
+      )
+      const storage = backend.mediaStorage()
+      await storage.upload(`${DEMO_TENANT_ID}/${rows[0]?.id}/m.txt`, file, 'text/plain')
+      for (const path of [`${DEMO_TENANT_ID}/outgoing/m.txt`, `${crypto.randomUUID()}/${rows[0]?.id}/m.txt`]) {
+        await expect(storage.upload(path, file, 'text/plain'), path).rejects.toThrow(StoreRejectedError)
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })
