@@ -275,11 +275,10 @@ describe.each(backends)('isolation probe and role matrix on $kind', (backend) =>
   })
 
   it("storage: B reads, writes and deletes no object of A's; A's connector writes only its own chat folders", async () => {
-    const objectsOf = (t: ProbeTenant) =>
-      `select name from storage.objects where bucket_id = 'media' and name like $1`
+    const objectsOf = `select name from storage.objects where bucket_id = 'media' and name like $1`
     const leaks: string[] = []
     for (const identity of ['anon', 'agent', 'admin', 'connector'] as const) {
-      const read = await attempt(db, identity, b, objectsOf(a), [`${a.tenantId}/%`])
+      const read = await attempt(db, identity, b, objectsOf, [`${a.tenantId}/%`])
       if (read.ok && read.rows > 0) leaks.push(`${identity} of B reads A's objects`)
       for (const name of [
         `${a.tenantId}/${a.conversationId}/forged.jpg`,
@@ -305,7 +304,7 @@ describe.each(backends)('isolation probe and role matrix on $kind', (backend) =>
     expect(leaks).toEqual([])
     // Positive control: A's agent reads both, A's connector its chat's file and the outgoing one.
     for (const identity of ['agent', 'connector'] as const) {
-      const read = await attempt(db, identity, a, objectsOf(a), [`${a.tenantId}/%`])
+      const read = await attempt(db, identity, a, objectsOf, [`${a.tenantId}/%`])
       expect(read.ok && read.rows, `${identity} of A reads A's objects`).toBe(2)
     }
     const write = (name: string) =>

@@ -88,7 +88,10 @@ describe('SupabaseStore with a connector credential', () => {
       )
       const storage = backend.mediaStorage()
       await storage.upload(`${DEMO_TENANT_ID}/${rows[0]?.id}/m.txt`, file, 'text/plain')
-      for (const path of [`${DEMO_TENANT_ID}/outgoing/m.txt`, `${crypto.randomUUID()}/${rows[0]?.id}/m.txt`]) {
+      for (const path of [
+        `${DEMO_TENANT_ID}/outgoing/m.txt`,
+        `${crypto.randomUUID()}/${rows[0]?.id}/m.txt`,
+      ]) {
         await expect(storage.upload(path, file, 'text/plain'), path).rejects.toThrow(StoreRejectedError)
       }
     } finally {
