@@ -65,11 +65,11 @@ describe('stand-in under hostile input, over Relevo’s schema', () => {
     await db?.close()
   })
 
-  function count(route: string, status: number) {
+  function count(route: string, status: number, request = '') {
     const seen = statuses.get(route) ?? new Map<number, number>()
     seen.set(status, (seen.get(status) ?? 0) + 1)
     statuses.set(route, seen)
-    if (status >= 500) throw new Error(`${route} answered ${status}`)
+    if (status >= 500) throw new Error(`${route} answered ${status}: ${request}`)
   }
 
   it(`answers ${PER_ROUTE} generated requests per REST and Auth route without a 5xx, changing no row`, async () => {
@@ -102,8 +102,8 @@ describe('stand-in under hostile input, over Relevo’s schema', () => {
           },
           ...(body === undefined ? {} : { body }),
         })
-        await response.arrayBuffer()
-        count(route, response.status)
+        const answer = await response.text()
+        count(route, response.status, `${method} ${path} → ${answer.slice(0, 300)}`)
       }
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
