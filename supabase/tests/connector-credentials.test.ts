@@ -223,4 +223,24 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
     )
     expect(issued.c.channel_id).toBe(b.channelId)
   })
+
+  it("a connector's login never becomes an agent, and a Cloud API number gets no credential", async () => {
+    await expectRelevoError(
+      asUser(db, credential.userId, (tx) =>
+        tx.query(`select public.create_tenant('Taken over', 'es', 'UTC')`),
+      ),
+      403,
+      'connector_not_agent',
+    )
+    const { id: cloud } = await row<{ id: string }>(
+      db,
+      `insert into public.channels (tenant_id, kind, name) values ($1, 'cloud_api', 'Cloud') returning id::text`,
+      [a.tenantId],
+    )
+    await expectRelevoError(
+      asUser(db, a.adminId, (tx) => tx.query('select public.issue_connector_credential($1)', [cloud])),
+      409,
+      'channel_has_no_connector',
+    )
+  })
 })
