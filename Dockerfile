@@ -3,7 +3,7 @@
 #
 #   docker build -t relevo-connector .
 #   docker run -d --name relevo-wa-main --init --restart unless-stopped --stop-timeout 30 \
-#     -e SUPABASE_URL=https://<project>.supabase.co -e SUPABASE_SERVICE_ROLE_KEY=<service role key> \
+#     -e SUPABASE_URL=https://<project>.supabase.co -e SUPABASE_ANON_KEY=<anon key> -e CONNECTOR_KEY=<channel key> \
 #     -e CHANNEL_ID=<channel uuid> -v relevo-wa-main:/data -p 127.0.0.1:3100:3100 relevo-connector
 #
 # There is no Docker engine in CI: connector/scripts/image-smoke.sh runs the same context, the

@@ -4,6 +4,8 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { createApiKeys } from '../supabase/local/keys.ts'
+import { DEMO_CONNECTOR_KEY } from '../testing/src/demo-seed.ts'
+import { devConnectorKey } from './dev/connector-key.ts'
 import { prefix, type RunningPart, startPart, stopPart, waitUntilReady } from './dev/part.ts'
 import { appParts, type DevConfig, functionsEnv, ports, standInPart } from './dev/parts.ts'
 import { assertPortFree } from './dev/ports.ts'
@@ -34,6 +36,7 @@ async function configFromEnv(): Promise<DevConfig> {
     channelId: process.env.CHANNEL_ID ?? SEED_CHANNEL_ID,
     graphApiUrl: process.env.GRAPH_API_URL ?? 'http://127.0.0.1:3200',
     graphApiDouble: !process.env.GRAPH_API_URL,
+    connectorKey: process.env.CONNECTOR_KEY ?? null,
   }
 }
 
@@ -109,6 +112,7 @@ async function main(): Promise<void> {
   await mkdir(config.stateDir, { recursive: true })
   await writeFile(config.functionsEnvFile, functionsEnv(config), { mode: 0o600 })
   if (config.standIn) await waitUntilReady(start(startPart(standInPart(config))), 120_000)
+  config.connectorKey = await devConnectorKey(config, DEMO_CONNECTOR_KEY, say)
   const apps = appParts(config).map((spec) => start(startPart(spec)))
   await Promise.all(apps.map((part) => waitUntilReady(part, 120_000)))
   runCronEveryMinute()

@@ -16,9 +16,10 @@ values ('00000000-0000-4000-8000-000000000102', '00000000-0000-4000-8000-0000000
 insert into public.cloud_api_channels (channel_id, tenant_id, phone_number_id, waba_id)
 values ('00000000-0000-4000-8000-000000000102', '00000000-0000-4000-8000-000000000001', '100000000000001',
   '200000000000001');
-insert into private.cloud_api_secrets (channel_id, tenant_id, access_token, app_secret, verify_token)
-values ('00000000-0000-4000-8000-000000000102', '00000000-0000-4000-8000-000000000001', 'relevo-demo-access-token',
-  'relevo-demo-app-secret', 'relevo-demo-verify');
+-- Its secrets, in Vault like every tenant secret (ADR 075).
+select private.put_secret(private.cloud_api_secret_name('00000000-0000-4000-8000-000000000102', kind), value)
+from (values ('access_token', 'relevo-demo-access-token'), ('app_secret', 'relevo-demo-app-secret'),
+  ('verify_token', 'relevo-demo-verify')) as s(kind, value);
 
 -- The token columns are '' rather than NULL: GoTrue cannot sign in a user whose tokens are NULL
 -- ("converting NULL to string is unsupported", supabase/auth#1940) when this seed runs on `supabase db reset`.
@@ -48,8 +49,20 @@ values
   ('00000000-0000-4000-8000-000000000001', 'hola', '¡Hola! Soy del equipo de Demo Store, ¿en qué te ayudo?'),
   ('00000000-0000-4000-8000-000000000001', 'envio', 'Los envíos tardan de 2 a 5 días hábiles.');
 
--- The local functions server (wrangler dev) receives the incoming-message webhook.
-insert into private.webhook_config (name, url, secret)
-values ('incoming_message', 'http://127.0.0.1:8787/webhooks/db', 'local-webhook-secret'),
-  -- …and the wake-up of the events-out deliverer (ADR 090) on new webhook deliveries.
-  ('event_delivery', 'http://127.0.0.1:8787/webhooks/db', 'local-webhook-secret');
+-- The local functions server (wrangler dev) receives the incoming-message webhook and the wake-up
+-- of the events-out deliverer (ADR 090), signed with this secret (kept in Vault).
+select private.configure_webhook(name, 'http://127.0.0.1:8787/webhooks/db', 'local-webhook-secret')
+from (values ('incoming_message'), ('event_delivery')) as hooks(name);
+
+-- The demo channel's connector credential (ADR 074), a public local-only value like the demo
+-- password: CONNECTOR_KEY=00000000-0000-4000-8000-000000000201.6c6f63616c2d64656d6f2d636f6e6e6563746f722d6b6579
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data,
+  raw_user_meta_data, confirmation_token, recovery_token, email_change_token_new, email_change)
+values ('00000000-0000-0000-0000-000000000000', '00000000-0000-4000-8000-000000001101', 'authenticated',
+  'authenticated', '00000000-0000-4000-8000-000000000201@connector.relevo.invalid',
+  extensions.crypt('6c6f63616c2d64656d6f2d636f6e6e6563746f722d6b6579', extensions.gen_salt('bf', 10)), now(),
+  '{"provider": "email", "providers": ["email"]}',
+  '{"connector_channel_id": "00000000-0000-4000-8000-000000000101"}', '', '', '', '');
+insert into public.connector_credentials (id, tenant_id, channel_id, user_id, label)
+values ('00000000-0000-4000-8000-000000000201', '00000000-0000-4000-8000-000000000001',
+  '00000000-0000-4000-8000-000000000101', '00000000-0000-4000-8000-000000001101', 'Demo connector (local)');

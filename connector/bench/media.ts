@@ -22,7 +22,7 @@ const round = (n: number) => Math.round(n * 100) / 100
 const backend = await startBenchBackend()
 const connector = await spawnConnector({
   supabaseUrl: backend.url,
-  serviceRoleKey: backend.keys.serviceRoleKey,
+  auth: { serviceRoleKey: backend.keys.serviceRoleKey },
   logLevel: 'warn',
   env: { OUTBOX_POLL_MS: '60000' },
 })

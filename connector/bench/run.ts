@@ -34,7 +34,7 @@ const round = (n: number) => Math.round(n * 100) / 100
 function benchStore(backend: BenchBackend, workerId: string): SupabaseStore {
   return new SupabaseStore({
     url: backend.url,
-    serviceRoleKey: backend.keys.serviceRoleKey,
+    credentials: { kind: 'service_role', serviceRoleKey: backend.keys.serviceRoleKey },
     channelId,
     workerId,
     logger: pino({ level: 'silent' }),
@@ -200,7 +200,7 @@ async function connectorProcessRss(backend: BenchBackend) {
   const dataDir = await mkdtemp(join(tmpdir(), 'relevo-bench-proc-'))
   const { child } = await spawnConnector({
     supabaseUrl: backend.url,
-    serviceRoleKey: backend.keys.serviceRoleKey,
+    auth: { serviceRoleKey: backend.keys.serviceRoleKey },
     dataDir,
     logLevel: 'warn',
   })

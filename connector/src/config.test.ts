@@ -45,16 +45,32 @@ describe('parseConfig', () => {
       attempt()
     } catch (error) {
       const message = (error as Error).message
-      for (const name of [
-        'SUPABASE_SERVICE_ROLE_KEY',
-        'CHANNEL_ID',
-        'WHATSAPP_TRANSPORT',
-        'PORT',
-        'WHATSAPP_WEB_VERSION',
-      ]) {
+      for (const name of ['CHANNEL_ID', 'WHATSAPP_TRANSPORT', 'PORT', 'WHATSAPP_WEB_VERSION']) {
         expect(message).toContain(name)
       }
     }
+  })
+
+  it('takes the channel credential (with the anon key) over the service role, and needs one of them', () => {
+    const connectorKey = `${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}.${'ab'.repeat(24)}`
+    const config = parseConfig({
+      CONNECTOR_KEY: connectorKey,
+      SUPABASE_ANON_KEY: key,
+      SUPABASE_SERVICE_ROLE_KEY: key,
+    })
+    expect(config.credentials).toEqual({
+      kind: 'connector',
+      anonKey: key,
+      credentialId: '00000000-0000-4000-8000-000000000000',
+      secret: 'ab'.repeat(24),
+    })
+    expect(parseConfig({ SUPABASE_SERVICE_ROLE_KEY: key }).credentials).toEqual({
+      kind: 'service_role',
+      serviceRoleKey: key,
+    })
+    expect(() => parseConfig({})).toThrow(/CONNECTOR_KEY: set CONNECTOR_KEY and SUPABASE_ANON_KEY/)
+    expect(() => parseConfig({ CONNECTOR_KEY: connectorKey })).toThrow(/CONNECTOR_KEY/)
+    expect(() => parseConfig({ CONNECTOR_KEY: 'sb_secret_x', SUPABASE_ANON_KEY: key })).toThrow(/48 hex/)
   })
 
   it('reads booleans and overrides', () => {

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnConnector } from '@relevo/testing/connector-process'
+import { DEMO_CONNECTOR_KEY } from '@relevo/testing/demo-seed'
 import { waitFor } from '@relevo/testing/wait-for'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startBackend, type TestBackend } from './testing/stand-in.ts'
@@ -27,7 +28,7 @@ afterAll(async () => {
 async function startProcess(): Promise<{ child: ChildProcess; url: string }> {
   const started = await spawnConnector({
     supabaseUrl: backend.url,
-    serviceRoleKey: backend.keys.serviceRoleKey,
+    auth: { connectorKey: DEMO_CONNECTOR_KEY, anonKey: backend.keys.anonKey },
     dataDir,
   })
   children.push(started.child)

@@ -48,12 +48,12 @@ async function main(): Promise<void> {
 
   const store = new SupabaseStore({
     url: config.supabaseUrl,
-    serviceRoleKey: config.serviceRoleKey,
+    credentials: config.credentials,
     channelId: config.channelId,
     workerId: config.workerId,
     logger,
   })
-  const storage = new SupabaseMediaStorage({ url: config.supabaseUrl, serviceRoleKey: config.serviceRoleKey })
+  const storage = new SupabaseMediaStorage({ url: config.supabaseUrl, credentials: config.credentials })
   const connector = await startConnector({
     channelId: config.channelId,
     transport,

@@ -56,7 +56,7 @@ describe('admin screens for a non-admin agent', () => {
     expect(created.error?.details).toBe('admin_only')
     const hashes = await ana.from('invitations').select('token_hash')
     expect(hashes.error).not.toBeNull()
-    const secretsTable = await ana.schema('private').from('tenant_secrets').select('*')
+    const secretsTable = await ana.schema('vault').from('decrypted_secrets').select('*')
     expect(secretsTable.data).toBeNull()
     expect(secretsTable.error).not.toBeNull()
 

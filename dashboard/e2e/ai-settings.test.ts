@@ -25,10 +25,10 @@ beforeAll(async () => {
     // On the deployment's key a tenant may pick only these (the admin below switches to the second).
     OPENAI_ALLOWED_MODELS: 'gpt-4o-mini,gpt-relevo-e2e',
   })
-  await rig.db.query(
-    `update private.webhook_config set url = $1, secret = $2 where name = 'incoming_message'`,
-    [`${functions.url}/webhooks/db`, SECRET],
-  )
+  await rig.db.query(`select private.configure_webhook('incoming_message', $1, $2)`, [
+    `${functions.url}/webhooks/db`,
+    SECRET,
+  ])
 }, 240_000)
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import { type ConnectorProcess, spawnConnector } from '@relevo/testing/connector-process'
+import { DEMO_CONNECTOR_KEY } from '@relevo/testing/demo-seed'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN, CHANNEL, type Rig, startRig } from './harness.ts'
 
@@ -11,7 +12,8 @@ beforeAll(async () => {
   rig = await startRig()
   connector = await spawnConnector({
     supabaseUrl: rig.standIn.url,
-    serviceRoleKey: rig.standIn.keys.serviceRoleKey,
+    // The demo channel's own credential, as ./relevo dev runs it (ADR 074).
+    auth: { connectorKey: DEMO_CONNECTOR_KEY, anonKey: rig.standIn.keys.anonKey },
     env: { OUTBOX_POLL_MS: '500', HEARTBEAT_MS: '2000' },
   })
 })

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { type ConnectorProcess, spawnConnector } from '@relevo/testing/connector-process'
+import { DEMO_CONNECTOR_KEY } from '@relevo/testing/demo-seed'
 import { type MediaFixtureKind, mediaFixture, sha256 } from '@relevo/testing/media-fixtures'
 import { type SimulatorPhone, simulatorPhone } from '@relevo/testing/simulator-phone'
 import { waitFor } from '@relevo/testing/wait-for'
@@ -27,7 +28,8 @@ beforeAll(async () => {
   await rig.db.query(`update public.media_limits set max_bytes = $1 where kind = 'image'`, [IMAGE_LIMIT])
   connector = await spawnConnector({
     supabaseUrl: rig.standIn.url,
-    serviceRoleKey: rig.standIn.keys.serviceRoleKey,
+    // The demo channel's own credential, as ./relevo dev runs it (ADR 074): files go up on it too.
+    auth: { connectorKey: DEMO_CONNECTOR_KEY, anonKey: rig.standIn.keys.anonKey },
     env: { OUTBOX_POLL_MS: '500', HEARTBEAT_MS: '2000' },
   })
   phone = simulatorPhone(connector.url)

@@ -80,7 +80,7 @@ describe('self-service sign-up', () => {
     // The store's number: its connector (the simulator links at once) → the step turns done live.
     connector = await spawnConnector({
       supabaseUrl: rig.standIn.url,
-      serviceRoleKey: rig.standIn.keys.serviceRoleKey,
+      auth: { serviceRoleKey: rig.standIn.keys.serviceRoleKey },
       env: { CHANNEL_ID: created?.channel_id ?? '', OUTBOX_POLL_MS: '500', HEARTBEAT_MS: '2000' },
     })
     await steps.and(page.locator('[data-step="whatsapp"][data-done="true"]')).waitFor({ timeout: 60_000 })

@@ -13,7 +13,7 @@ beforeAll(async () => {
   rig = await startRig()
   connector = await spawnConnector({
     supabaseUrl: rig.standIn.url,
-    serviceRoleKey: rig.standIn.keys.serviceRoleKey,
+    auth: { serviceRoleKey: rig.standIn.keys.serviceRoleKey },
     env: { OUTBOX_POLL_MS: '500', HEARTBEAT_MS: '2000' },
   })
   phone = simulatorPhone(connector.url)

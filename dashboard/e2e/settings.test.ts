@@ -93,7 +93,8 @@ describe('settings', () => {
     await expect(page.getByLabel('OpenAI API key').inputValue()).resolves.toBe('')
 
     const { rows } = await rig.db.query<{ openai_api_key: string }>(
-      'select openai_api_key from private.tenant_secrets where tenant_id = $1',
+      // Kept in Vault (ADR 075): the service role's one way to read it back decrypted.
+      `select public.get_tenant_secrets($1) ->> 'openai_api_key' as openai_api_key`,
       [TENANT],
     )
     expect(rows[0]?.openai_api_key).toBe('sk-test-secret-4242')

@@ -40,10 +40,10 @@ function stats(samples: number[], elapsedMs: number) {
   }
 }
 
-function webhookRequest(secret: string, id: string, conversationId: string) {
+async function webhookRequest(secret: string, id: string, conversationId: string) {
   return new Request(
     'http://functions.local/webhooks/db',
-    messageWebhookInit(secret, { id, conversationId, direction: 'in' }),
+    await messageWebhookInit(secret, { id, conversationId, direction: 'in' }),
   )
 }
 
@@ -112,7 +112,7 @@ async function memoryChain(n: number, concurrency: number, path: Path) {
       const tracked = trackedContext()
       const t0 = performance.now()
       const replied = new Promise<void>((resolve) => enqueued.set(msg.id, resolve))
-      const response = await app.fetch(webhookRequest('s', msg.id, conv.id), env, tracked.ctx)
+      const response = await app.fetch(await webhookRequest('s', msg.id, conv.id), env, tracked.ctx)
       await replied
       const ms = performance.now() - t0
       if (response.status !== 202 || store.outbox(conv.id).length !== 1) throw new Error('no reply queued')
@@ -138,7 +138,7 @@ async function standInChain(n: number, path: Path) {
         const tracked = trackedContext()
         const t0 = performance.now()
         const response = await app.fetch(
-          webhookRequest(backend.env.WEBHOOK_SECRET ?? '', messageId, conversationId),
+          await webhookRequest(backend.env.WEBHOOK_SECRET ?? '', messageId, conversationId),
           backend.env,
           tracked.ctx,
         )

@@ -116,11 +116,17 @@ describe('the AI hears and sees through the local stand-in', () => {
       `update public.tenants set shopify_shop_domain = 'demo-store.myshopify.com' where id = $1`,
       [TENANT_ID],
     )
-    await b.db.query(
-      `insert into private.tenant_secrets (tenant_id, shopify_access_token) values ($1, 'shpat_tenant')
-       on conflict (tenant_id) do update set shopify_access_token = excluded.shopify_access_token`,
-      [TENANT_ID],
-    )
+    // The tenant's own token, set as an admin sets it (stored in Vault, ADR 075).
+    const saved = await fetch(`${b.standIn.url}/rest/v1/rpc/set_tenant_secrets`, {
+      method: 'POST',
+      headers: {
+        apikey: b.keys.anonKey,
+        authorization: `Bearer ${await b.signIn('admin@demo.relevo.test')}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ p_shopify_access_token: 'shpat_tenant' }),
+    })
+    expect(saved.status).toBeLessThan(300)
     const { conversationId } = await b.ingest('¿Me enseñas la taza azul?')
     await b.settle()
 

@@ -1,6 +1,7 @@
 import { customerTurns } from '@relevo/testing/openai-double'
 import { afterEach, describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
+import { signBody } from '../src/shared/signature.ts'
 import {
   type Backend,
   type BackendOptions,
@@ -63,17 +64,24 @@ function revoke(b: Backend, waId: string) {
   return b.db.query('select public.record_revoke($1, $2)', [CHANNEL_ID, waId])
 }
 
-function postWebhook(b: Backend, messageId: string, conversationId: string) {
+/** A webhook delivered again, signed as the database signs it. */
+async function postWebhook(b: Backend, messageId: string, conversationId: string) {
+  const body = JSON.stringify({
+    type: 'INSERT',
+    table: 'messages',
+    schema: 'public',
+    record: { id: messageId, conversation_id: conversationId, direction: 'in' },
+    old_record: null,
+  })
+  const timestamp = Math.floor(Date.now() / 1000)
   return fetch(`${b.functions.url}/webhooks/db`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-relevo-webhook-secret': WEBHOOK_SECRET },
-    body: JSON.stringify({
-      type: 'INSERT',
-      table: 'messages',
-      schema: 'public',
-      record: { id: messageId, conversation_id: conversationId, direction: 'in' },
-      old_record: null,
-    }),
+    headers: {
+      'content-type': 'application/json',
+      'x-relevo-timestamp': String(timestamp),
+      'x-relevo-signature': await signBody(WEBHOOK_SECRET, timestamp, body),
+    },
+    body,
   })
 }
 

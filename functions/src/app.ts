@@ -10,14 +10,13 @@ import { HTTPException } from 'hono/http-exception'
 import { wakeDueSenders } from './cloud-api/wake.ts'
 import type { Bindings } from './config/config.ts'
 import { rateLimit, sharedRateLimit } from './http/rate-limit.ts'
-import { secretEquals } from './http/secret-equal.ts'
 import { type SweepReport, sweep } from './pipeline/sweep.ts'
 import { cloudApiRoutes } from './routes/cloud-api.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { monitoringRoutes } from './routes/monitoring.ts'
 import { shopifyRoutes } from './routes/shopify.ts'
-import { webhookRoutes } from './routes/webhooks.ts'
+import { signedByDatabase, webhookRoutes } from './routes/webhooks.ts'
 import { whatsappWebhookRoutes } from './routes/whatsapp.ts'
 import { RelevoError } from './shared/errors.ts'
 import { createLogger } from './shared/logger.ts'
@@ -27,16 +26,15 @@ const fallbackLogger = createLogger('error')
 
 export function createApp(deps: AppDeps = {}) {
   const app = new Hono<{ Bindings: Bindings }>()
-  // Public routes get a per-isolate brake. On the webhook only wrong secrets count: a busy
-  // database may deliver hundreds a minute from one address, a guesser should get 30.
+  // Public routes get a per-isolate brake. On the webhook only unsigned requests count: a busy
+  // database may deliver hundreds a minute from one address, a forger should get 30.
   app.use('/health', rateLimit({ limit: 120, windowMs: 60_000 }))
-  const rightSecret = async (c: Context) =>
-    secretEquals(c.req.header('x-relevo-webhook-secret'), (c.env as Bindings).WEBHOOK_SECRET)
-  app.use('/webhooks/db', rateLimit({ limit: 30, windowMs: 60_000, skip: rightSecret }))
+  const signed = (c: Context) => signedByDatabase(c, deps)
+  app.use('/webhooks/db', rateLimit({ limit: 30, windowMs: 60_000, skip: signed }))
   // Then the count every isolate shares (Cloudflare's rate-limiting binding). Meta's webhook
-  // (/webhooks/whatsapp) is not limited: it carries no shared secret, Meta may deliver bursts from
+  // (/webhooks/whatsapp) is not limited: it carries no database signature, Meta may deliver bursts from
   // few addresses, and its HMAC cannot be guessed (ADR 120).
-  app.use('/webhooks/db', sharedRateLimit('webhooks', rightSecret))
+  app.use('/webhooks/db', sharedRateLimit('webhooks', signed))
   app.use('/api/*', sharedRateLimit('api'))
   // The dashboard (another origin) calls the Cloud API routes with a bearer token, never cookies.
   app.use('/api/cloud-api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }))

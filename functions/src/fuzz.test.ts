@@ -1,6 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { harness, WEBHOOK_SECRET } from './testing/harness.ts'
+import { harness, signedHeaders } from './testing/harness.ts'
 
 // Hostile input on the Worker's public routes: 1,000 generated requests per route (broken JSON,
 // wrong types, huge strings, prototype keys, wrong content types, junk credentials), delivered
@@ -73,12 +73,13 @@ describe('Worker routes under hostile input', () => {
       const body = hostileBodies(index + 7)
       const rnd = xorshift(index + 99)
       for (let i = 0; i < PER_ROUTE; i++) {
+        const payload = body()
         const headers: Record<string, string> = {
+          ...(await signedHeaders(payload, rnd() < 0.9 ? undefined : 'wrong', h.store.now())),
           'content-type': rnd() < 0.8 ? 'application/json' : 'text/plain',
-          'x-relevo-webhook-secret': rnd() < 0.9 ? WEBHOOK_SECRET : 'wrong',
         }
         if (rnd() < 0.7) headers.authorization = `Bearer ${rnd() < 0.5 ? 'x.y.z' : 'junk'}`
-        const init = method === 'POST' ? { method, headers, body: body() } : { method, headers }
+        const init = method === 'POST' ? { method, headers, body: payload } : { method, headers }
         const ctx = createExecutionContext()
         const res = await h.app.request(path, init, h.env, ctx)
         await res.arrayBuffer()

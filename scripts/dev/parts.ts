@@ -20,6 +20,8 @@ export interface DevConfig {
   /** Meta's Graph API for Cloud API channels: the local double unless GRAPH_API_URL is set. */
   graphApiUrl: string
   graphApiDouble: boolean
+  /** The channel credential the connector signs in with (ADR 074); null = the service role. */
+  connectorKey: string | null
 }
 
 const pnpm = process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm'
@@ -55,7 +57,9 @@ export function appParts(config: DevConfig): PartSpec[] {
     functions,
     packagePart(config, 'connector', 33, 'connector', 'http://127.0.0.1:3100/health', {
       SUPABASE_URL: config.supabaseUrl,
-      SUPABASE_SERVICE_ROLE_KEY: config.serviceRoleKey,
+      ...(config.connectorKey
+        ? { CONNECTOR_KEY: config.connectorKey, SUPABASE_ANON_KEY: config.anonKey }
+        : { SUPABASE_SERVICE_ROLE_KEY: config.serviceRoleKey }),
       CHANNEL_ID: config.channelId,
       DATA_DIR: `${config.stateDir}/connector`,
       WHATSAPP_TRANSPORT: process.env.WHATSAPP_TRANSPORT ?? 'simulator',

@@ -47,6 +47,60 @@ create schema if not exists extensions;
 create extension if not exists pgcrypto with schema extensions;
 grant usage on schema extensions to anon, authenticated, service_role;
 
+-- vault: the interface of Supabase Vault (the supabase_vault extension: vault.secrets,
+-- vault.decrypted_secrets, vault.create_secret, vault.update_secret) so that the same SQL keeps
+-- secrets encrypted at rest here too (ADR 075). Secrets are PGP-encrypted (AES-256, with an
+-- integrity check) by pgcrypto under a root key made once per database. Unlike Supabase, whose
+-- root key lives outside the database, this key sits in vault.root_key: a dump of one table, a
+-- replica of public or a leaked row holds no plaintext, but a dump of the whole database holds
+-- both. Only the owner (the role that runs migrations) may use the schema, as on Supabase.
+create schema if not exists vault;
+revoke all on schema vault from public;
+create table if not exists vault.root_key (
+  id boolean primary key default true check (id),
+  key bytea not null default extensions.gen_random_bytes(32)
+);
+insert into vault.root_key default values on conflict do nothing;
+create table if not exists vault.secrets (
+  id uuid primary key default gen_random_uuid(),
+  name text unique,
+  description text not null default '',
+  secret text not null,
+  key_id uuid,
+  nonce bytea,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create or replace function vault._encrypt(plaintext text) returns text
+language sql volatile set search_path = '' as $$
+  select encode(extensions.pgp_sym_encrypt(plaintext, encode(k.key, 'hex'), 'cipher-algo=aes256, s2k-mode=1'), 'base64')
+  from vault.root_key k
+$$;
+create or replace function vault.create_secret(
+  new_secret text, new_name text default null, new_description text default '', new_key_id uuid default null
+) returns uuid language sql volatile set search_path = '' as $$
+  insert into vault.secrets (name, description, secret, key_id)
+  values (new_name, coalesce(new_description, ''), vault._encrypt(new_secret), new_key_id)
+  returning id
+$$;
+create or replace function vault.update_secret(
+  secret_id uuid, new_secret text default null, new_name text default null, new_description text default null,
+  new_key_id uuid default null
+) returns void language sql volatile set search_path = '' as $$
+  update vault.secrets set
+    secret = case when new_secret is null then secret else vault._encrypt(new_secret) end,
+    name = coalesce(new_name, name), description = coalesce(new_description, description),
+    key_id = coalesce(new_key_id, key_id), updated_at = now()
+  where id = secret_id
+$$;
+create or replace view vault.decrypted_secrets as
+  select s.id, s.name, s.description, s.secret,
+    extensions.pgp_sym_decrypt(decode(s.secret, 'base64'), encode(k.key, 'hex')) as decrypted_secret,
+    s.key_id, s.nonce, s.created_at, s.updated_at
+  from vault.secrets s cross join vault.root_key k;
+revoke all on all tables in schema vault from public;
+revoke all on all functions in schema vault from public;
+
 -- Where the Supabase CLI records applied migrations.
 create schema if not exists supabase_migrations;
 create table if not exists supabase_migrations.schema_migrations (

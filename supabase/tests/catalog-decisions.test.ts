@@ -30,6 +30,7 @@ const TABLE_DECISIONS: Record<string, Partial<Record<ApiRole, Command[]>>> = {
   webhook_endpoints: { authenticated: ['SELECT'] },
   webhook_events: { authenticated: ['SELECT'] },
   webhook_deliveries: { authenticated: ['SELECT'] },
+  connector_credentials: { authenticated: ['SELECT'] },
 }
 
 /** Functions of Relevo's schemas that an API role may execute, and which role. */
@@ -39,6 +40,10 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'private.current_tenant_id()': ['authenticated'],
   'private.is_tenant_admin(p_tenant_id uuid)': ['authenticated'],
   'private.is_tenant_member(p_tenant_id uuid)': ['authenticated'],
+  'private.connector_channel_id()': ['authenticated'],
+  // Storage's policies for a connector's own chat folders and its tenant's outgoing/ files (ADR 074).
+  'private.connector_media_folder(p_name text)': ['authenticated'],
+  'private.connector_outgoing_folder(p_name text)': ['authenticated'],
   // The dashboard's functions; each checks the caller's agent row and tenant itself.
   'public.accept_invitation(p_code text, p_display_name text)': ['authenticated'],
   'public.add_note(p_conversation_id uuid, p_body text)': ['authenticated'],
@@ -88,6 +93,37 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
     ['authenticated'],
   // Each open desk says it is open (agents.last_seen_at, the monitoring API's online agents).
   'public.touch_presence()': ['authenticated'],
+  'public.issue_connector_credential(p_channel_id uuid, p_label text)': ['authenticated'],
+  'public.revoke_connector_credential(p_credential_id uuid)': ['authenticated'],
+  // The connector's functions: a connector credential is an authenticated user; each function
+  // lets it act only for its own channel (ADR 074), and refuses agents.
+  'public.channel_heartbeat(p_channel_id uuid)': ['authenticated'],
+  'public.claim_outbox(p_channel_id uuid, p_worker text, p_limit integer, p_lease_seconds integer)': [
+    'authenticated',
+  ],
+  'public.ingest_message(p_channel_id uuid, p_wa_message_id text, p_wa_chat_id text, p_from_me boolean, p_body text, p_customer_name text, p_customer_phone text, p_type text, p_media jsonb, p_sent_at timestamp with time zone)':
+    ['authenticated'],
+  'public.ingest_messages(p_messages jsonb)': ['authenticated'],
+  'public.mark_failed(p_message_id uuid, p_error text, p_retryable boolean, p_max_attempts integer)': [
+    'authenticated',
+  ],
+  'public.mark_sent(p_message_id uuid, p_wa_message_id text)': ['authenticated'],
+  'public.mark_media_failed(p_message_id uuid, p_error text, p_retryable boolean, p_max_attempts integer)': [
+    'authenticated',
+  ],
+  'public.mark_media_stored(p_message_id uuid, p_media jsonb)': ['authenticated'],
+  'public.media_to_fetch(p_channel_id uuid, p_limit integer, p_pending_age_seconds integer)': [
+    'authenticated',
+  ],
+  'public.outbox_chats(p_channel_id uuid, p_conversation_ids uuid[])': ['authenticated'],
+  'public.record_ack(p_channel_id uuid, p_wa_message_id text, p_status message_status)': ['authenticated'],
+  'public.record_edit(p_channel_id uuid, p_wa_message_id text, p_body text, p_edited_at timestamp with time zone)':
+    ['authenticated'],
+  'public.record_revoke(p_channel_id uuid, p_wa_message_id text, p_revoked_at timestamp with time zone)': [
+    'authenticated',
+  ],
+  'public.set_channel_status(p_channel_id uuid, p_status channel_status, p_qr text, p_qr_expires_at timestamp with time zone, p_phone text)':
+    ['authenticated'],
 }
 
 const API_ROLES: ApiRole[] = ['anon', 'authenticated']

@@ -71,7 +71,9 @@ describe.each(backends)('Cloud API channels on $kind', (backend) => {
       row<{ s: unknown }>(tx, 'select public.cloud_api_secrets_status($1) as s', [chan.id]),
     )
     expect(status.s).toEqual({ access_token: true, app_secret: true, verify_token: true })
-    await expectDenied(asUser(db, t.adminId, (tx) => tx.query('select * from private.cloud_api_secrets')))
+    // In Vault (ADR 075), which no API role may read.
+    await expectDenied(asUser(db, t.adminId, (tx) => tx.query('select * from vault.decrypted_secrets')))
+    await expectDenied(asUser(db, t.adminId, (tx) => tx.query('select * from vault.secrets')))
     const seen = await asUser(db, t.agentId, (tx) =>
       tx.query('select phone_number_id from public.cloud_api_channels where channel_id = $1', [chan.id]),
     )

@@ -4,6 +4,7 @@ import type { Database, Queryable } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
 import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { expectSignedWebhook } from './support/webhook-signature.ts'
 
 // ARCHITECTURE.md "Delivery rules" at the SQL level: idempotent ingest, the outbox with
 // leases and SKIP LOCKED, retries with backoff, acks, the webhook and the realtime feeds.
@@ -164,13 +165,20 @@ describe.each(backends)('delivery rules on $kind', (backend) => {
     const unlisten = await db.listen('relevo_webhooks', (payload) => payloads.push(payload))
     try {
       const msg = await ingest(db, t.channelId, { body: 'Precio?' })
-      const request = await row<{ id: string; url: string; headers: Record<string, string>; body: never }>(
+      const request = await row<{
+        id: string
+        url: string
+        headers: Record<string, string>
+        body: never
+        text: string
+      }>(
         db,
-        `select id::text, url, headers, body from private.webhook_requests where body -> 'record' ->> 'id' = $1`,
+        `select id::text, url, headers, body, body::text as text from private.webhook_requests
+         where body -> 'record' ->> 'id' = $1`,
         [msg.message_id],
       )
       expect(request.url).toBe('http://127.0.0.1:8787/webhooks/db')
-      expect(request.headers).toMatchObject({ 'X-Relevo-Webhook-Secret': 'local-webhook-secret' })
+      expectSignedWebhook(request.headers, request.text)
       expect(request.body).toMatchObject({
         type: 'INSERT',
         table: 'messages',

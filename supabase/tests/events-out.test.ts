@@ -344,10 +344,7 @@ describe.each(backends)('events out on $kind', (backend) => {
   it('wakes the deliverer once per transaction and endpoint', async () => {
     const t = await createTenant(db)
     const { endpoint } = await createEndpoint(db, t, ['message_received'])
-    await db.query(
-      `insert into private.webhook_config (name, url, secret) values ('event_delivery', 'http://fn.test/webhooks/db', 's')
-       on conflict (name) do nothing`,
-    )
+    await db.query(`select private.configure_webhook('event_delivery', 'http://fn.test/webhooks/db', 's')`)
     await asService(db, async (tx) => {
       for (const body of ['1', '2', '3']) {
         await tx.query(`select public.ingest_message($1, $2, 'burst@c.us', false, $3)`, [
@@ -357,12 +354,18 @@ describe.each(backends)('events out on $kind', (backend) => {
         ])
       }
     })
-    const wakes = await db.query(
-      `select 1 from private.webhook_requests
+    const wakes = await db.query<{ headers: Record<string, string> }>(
+      `select headers from private.webhook_requests
        where body ->> 'table' = 'webhook_deliveries' and body -> 'record' ->> 'endpoint_id' = $1`,
       [endpoint.id],
     )
     expect(wakes.rows).toHaveLength(1)
+    // Signed like every database webhook (ADR 075): the request row holds a signature, not the secret.
+    expect(Object.keys(wakes.rows[0]?.headers ?? {}).sort()).toEqual([
+      'Content-Type',
+      'X-Relevo-Signature',
+      'X-Relevo-Timestamp',
+    ])
     expect(await deliveredTypes(db, endpoint.id)).toHaveLength(3)
     await db.query(`delete from private.webhook_config where name = 'event_delivery'`)
   })

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
-import { expectDenied, expectRelevoError } from './support/errors.ts'
+import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, row, type TenantFixture } from './support/fixtures.ts'
 import { backends } from './support/test-database.ts'
 
@@ -186,19 +186,17 @@ describe.each(backends)('message media on $kind', (backend) => {
     expect(await toFetch(db, t.channelId, 3600)).not.toContain(pending.message_id)
   })
 
-  it('agents cannot record or list media; the service role can', async () => {
+  it('agents cannot record or list media: only a connector credential (ADR 074) or the service role', async () => {
     const m = await ingestMedia(db, t.channelId, { type: 'image' })
-    await expectDenied(
-      asUser(db, t.agentId, (tx) =>
-        tx.query('select public.mark_media_stored($1, $2)', [m.message_id, { path: pathOf(m) }]),
-      ),
-    )
-    await expectDenied(
-      asUser(db, t.agentId, (tx) => tx.query('select public.mark_media_failed($1, $2)', [m.message_id, 'x'])),
-    )
-    await expectDenied(
-      asUser(db, t.agentId, (tx) => tx.query('select * from public.media_to_fetch($1)', [t.channelId])),
-    )
+    const refused = (sql: string, params: unknown[]) =>
+      expectRelevoError(
+        asUser(db, t.agentId, (tx) => tx.query(sql, params)),
+        401,
+        'connector_credential_invalid',
+      )
+    await refused('select public.mark_media_stored($1, $2)', [m.message_id, { path: pathOf(m) }])
+    await refused('select public.mark_media_failed($1, $2)', [m.message_id, 'x'])
+    await refused('select * from public.media_to_fetch($1)', [t.channelId])
   })
 
   it('an agent sends a file from its outgoing/ folder; the outbox row carries it to the connector', async () => {

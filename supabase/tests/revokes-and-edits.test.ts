@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
-import { expectDenied, expectRelevoError } from './support/errors.ts'
+import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
 import { backends, useSuiteDatabase } from './support/test-database.ts'
 
@@ -139,16 +139,21 @@ describe.each(backends)('revokes and edits on $kind', (backend) => {
     await expectRelevoError(edit(db, t.channelId, 'wa-x', 'x'.repeat(65537)), 400, 'invalid_body')
   })
 
-  it('only the service role may record them: an agent cannot delete or rewrite a customer message', async () => {
+  it('only the connector of the channel (or the service role) may record them: an agent cannot delete or rewrite a customer message', async () => {
     const t = await createTenant(db)
     await ingest(db, t.channelId, { waId: 'wa-agent' })
-    await expectDenied(
+    // Channel functions answer a signed-in user who is no connector with 401 (ADR 074).
+    await expectRelevoError(
       asUser(db, t.agentId, (tx) => tx.query(`select public.record_revoke($1, 'wa-agent')`, [t.channelId])),
+      401,
+      'connector_credential_invalid',
     )
-    await expectDenied(
+    await expectRelevoError(
       asUser(db, t.agentId, (tx) =>
         tx.query(`select public.record_edit($1, 'wa-agent', 'x')`, [t.channelId]),
       ),
+      401,
+      'connector_credential_invalid',
     )
   })
 })

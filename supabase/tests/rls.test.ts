@@ -166,7 +166,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
     expect([0, '42501']).toContain(outcome)
   })
 
-  it('anon can call only signup_mode; authenticated only the dashboard ones', async () => {
+  it('anon can call only signup_mode; authenticated only the dashboard and connector ones', async () => {
     const executable = async (role: string, schema: string) =>
       (
         await db.query<{ name: string }>(
@@ -182,6 +182,8 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'accept_invitation',
       'add_note',
       'assign_conversation',
+      'channel_heartbeat',
+      'claim_outbox',
       'cloud_api_secrets_status',
       'create_invitation',
       'create_tenant',
@@ -191,10 +193,23 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'erase_customer',
       'export_messages',
       'handback',
+      'ingest_message',
+      'ingest_messages',
+      'issue_connector_credential',
       'mark_conversation_read',
+      'mark_failed',
+      'mark_media_failed',
+      'mark_media_stored',
+      'mark_sent',
+      'media_to_fetch',
+      'outbox_chats',
+      'record_ack',
+      'record_edit',
+      'record_revoke',
       'request_relink',
       'resend_webhook_delivery',
       'retry_message',
+      'revoke_connector_credential',
       'revoke_invitation',
       'rotate_webhook_secret',
       'save_cloud_api_channel',
@@ -202,6 +217,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'send_agent_message',
       'send_template_message',
       'send_test_webhook_event',
+      'set_channel_status',
       'set_conversation_label',
       'set_conversation_status',
       'set_tenant_secrets',
@@ -213,6 +229,9 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'update_webhook_endpoint',
     ])
     expect(await executable('authenticated', 'private')).toEqual([
+      'connector_channel_id',
+      'connector_media_folder',
+      'connector_outgoing_folder',
       'current_admin_tenant_id',
       'current_tenant_id',
       'is_tenant_admin',
@@ -220,17 +239,10 @@ describe.each(backends)('row level security on $kind', (backend) => {
     ])
   })
 
+  // The connector's functions refuse agents inside (connector-credentials.test.ts).
   it.each([
-    ['ingest_message', `select public.ingest_message($1, 'wa-x', 'x@c.us', false, 'hola')`],
-    [
-      'ingest_messages',
-      `select public.ingest_messages(jsonb_build_array(jsonb_build_object('channel_id', $1::uuid,
-         'wa_message_id', 'wa-x', 'wa_chat_id', 'x@c.us', 'from_me', false, 'body', 'hola')))`,
-    ],
     ['enqueue_ai_reply', `select public.enqueue_ai_reply($1, 'hola')`],
     ['set_message_transcript', `select public.set_message_transcript($1, 'hola')`],
-    ['claim_outbox', `select public.claim_outbox($1, 'w')`],
-    ['mark_sent', `select public.mark_sent($1, 'wa')`],
     ['ai_handoff', `select public.ai_handoff($1, 'x')`],
     ['get_tenant_secrets', 'select public.get_tenant_secrets($1)'],
     ['auto_return_idle', 'select public.auto_return_idle() where $1::uuid is not null'],
@@ -243,7 +255,8 @@ describe.each(backends)('row level security on $kind', (backend) => {
       tx.query(`select public.set_tenant_secrets(p_openai_api_key => 'sk-test-a')`),
     )
     for (const user of [a.adminId, a.agentId]) {
-      await expectDenied(asUser(db, user, (tx) => tx.query('select * from private.tenant_secrets')))
+      await expectDenied(asUser(db, user, (tx) => tx.query('select * from vault.secrets')))
+      await expectDenied(asUser(db, user, (tx) => tx.query('select * from vault.decrypted_secrets')))
       await expectDenied(asUser(db, user, (tx) => tx.query('select * from private.webhook_config')))
     }
     const status = await asUser(db, a.agentId, (tx) =>

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { createTenant, ingest, row } from './support/fixtures.ts'
 import { backends } from './support/test-database.ts'
+import { expectSignedWebhook } from './support/webhook-signature.ts'
 
 // On Supabase the webhook goes through pg_net. pg_net is not installed here, so a function with
 // pg_net's exact signature records its calls: the Supabase branch of private.dispatch_webhook
@@ -25,18 +26,21 @@ describe.each(backends)('database webhook through pg_net on $kind', (backend) =>
     await db?.close()
   })
 
-  it('posts Supabase’s webhook body with the configured URL and secret, and queues nothing locally', async () => {
+  it('posts Supabase’s webhook body, signed, to the configured URL, and queues nothing locally', async () => {
     const t = await createTenant(db)
     const msg = await ingest(db, t.channelId, { body: '¿Hay talla M?' })
     const call = await row<{
       url: string
       body: { record: { id: string } }
-      headers: object
+      headers: Record<string, string>
+      text: string
       timeout_milliseconds: number
-    }>(db, `select * from net.calls where body -> 'record' ->> 'id' = $1`, [msg.message_id])
+    }>(db, `select *, body::text as text from net.calls where body -> 'record' ->> 'id' = $1`, [
+      msg.message_id,
+    ])
+    expectSignedWebhook(call.headers, call.text)
     expect(call).toMatchObject({
       url: 'http://127.0.0.1:8787/webhooks/db',
-      headers: { 'Content-Type': 'application/json', 'X-Relevo-Webhook-Secret': 'local-webhook-secret' },
       timeout_milliseconds: 5000,
       body: {
         type: 'INSERT',

@@ -371,6 +371,71 @@ export type Database = {
           },
         ]
       }
+      connector_credentials: {
+        Row: {
+          channel_id: string
+          created_at: string
+          created_by: string | null
+          id: string
+          label: string
+          revoked_at: string | null
+          revoked_by: string | null
+          tenant_id: string
+          user_id: string | null
+        }
+        Insert: {
+          channel_id: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          label?: string
+          revoked_at?: string | null
+          revoked_by?: string | null
+          tenant_id: string
+          user_id?: string | null
+        }
+        Update: {
+          channel_id?: string
+          created_at?: string
+          created_by?: string | null
+          id?: string
+          label?: string
+          revoked_at?: string | null
+          revoked_by?: string | null
+          tenant_id?: string
+          user_id?: string | null
+        }
+        Relationships: [
+          {
+            foreignKeyName: "connector_credentials_channel_id_fkey"
+            columns: ["channel_id"]
+            isOneToOne: false
+            referencedRelation: "channels"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "connector_credentials_created_by_fkey"
+            columns: ["created_by"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["user_id"]
+          },
+          {
+            foreignKeyName: "connector_credentials_revoked_by_fkey"
+            columns: ["revoked_by"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["user_id"]
+          },
+          {
+            foreignKeyName: "connector_credentials_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       conversation_labels: {
         Row: {
           added_by: string | null
@@ -1468,6 +1533,13 @@ export type Database = {
         }
         Returns: Json
       }
+      issue_connector_credential: {
+        Args: {
+          p_channel_id: string
+          p_label?: string
+        }
+        Returns: Json
+      }
       mark_conversation_read: {
         Args: {
           p_conversation_id: string
@@ -1627,6 +1699,16 @@ export type Database = {
         }
         Returns: string
       }
+      outbox_chats: {
+        Args: {
+          p_channel_id: string
+          p_conversation_ids: string[]
+        }
+        Returns: {
+          conversation_id: string
+          wa_chat_id: string
+        }[]
+      }
       prune_webhook_history: {
         Args: {
           p_limit?: number
@@ -1757,6 +1839,12 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      revoke_connector_credential: {
+        Args: {
+          p_credential_id: string
+        }
+        Returns: undefined
       }
       revoke_invitation: {
         Args: {

@@ -16,7 +16,8 @@ const connectorDir = fileURLToPath(new URL('../../connector/', import.meta.url))
 
 export interface ConnectorProcessOptions {
   supabaseUrl: string
-  serviceRoleKey: string
+  /** Who the connector is: a channel credential with the anon key (ADR 074), or the service role. */
+  auth: { connectorKey: string; anonKey: string } | { serviceRoleKey: string }
   /** The session and buffer folder; a temporary one (removed on stop) when absent. */
   dataDir?: string
   logLevel?: string
@@ -39,7 +40,9 @@ export async function spawnConnector(options: ConnectorProcessOptions): Promise<
     env: {
       ...process.env,
       SUPABASE_URL: options.supabaseUrl,
-      SUPABASE_SERVICE_ROLE_KEY: options.serviceRoleKey,
+      ...('connectorKey' in options.auth
+        ? { CONNECTOR_KEY: options.auth.connectorKey, SUPABASE_ANON_KEY: options.auth.anonKey }
+        : { SUPABASE_SERVICE_ROLE_KEY: options.auth.serviceRoleKey }),
       WHATSAPP_TRANSPORT: 'simulator',
       HOST: '127.0.0.1',
       PORT: String(port),

@@ -14,3 +14,7 @@ export const DEMO_CLOUD_NUMBER = {
   appSecret: 'relevo-demo-app-secret',
   accessToken: 'relevo-demo-access-token',
 }
+
+/** The demo channel's connector credential (ADR 074): public, local seed only, like the demo password. */
+export const DEMO_CONNECTOR_KEY =
+  '00000000-0000-4000-8000-000000000201.6c6f63616c2d64656d6f2d636f6e6e6563746f722d6b6579'

@@ -48,7 +48,7 @@ export function messageStoreContract(name: string, open: () => Promise<ContractS
     let subject: ContractSubject
     beforeAll(async () => {
       subject = await open()
-    }, 60_000)
+    }, 180_000)
     afterAll(async () => {
       await subject?.close()
     })

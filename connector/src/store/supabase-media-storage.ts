@@ -1,18 +1,19 @@
 /**
  * @module
- * `MediaStorage` over unmodified supabase-js storage with the service role key (which
- * Storage's RLS lets write anywhere in the bucket). Uploads stream from disk: a Node stream
- * body, which storage-js sends with `duplex: 'half'`, so a 100 MB document never sits in memory.
- * Requests get their own, longer timeout than the database's.
+ * `MediaStorage` over unmodified supabase-js storage as the channel's connector credential
+ * (ADR 074: Storage's RLS lets it write only its own channel's chat folders and read its
+ * tenant's outgoing/ folder) or, in development, the service role. Uploads stream from disk: a
+ * Node stream body, which storage-js sends with `duplex: 'half'`, so a 100 MB document never sits
+ * in memory. Requests get their own session with a longer timeout than the database's.
  */
 import { createReadStream } from 'node:fs'
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import { StoreRejectedError, StoreUnavailableError } from './errors.ts'
 import type { MediaStorage } from './media-storage.ts'
+import { type StoreCredentials, SupabaseSession } from './supabase-session.ts'
 
 export interface SupabaseMediaStorageOptions {
   url: string
-  serviceRoleKey: string
+  credentials: StoreCredentials
   bucket?: string
   /** Per request; a large file on a slow link needs minutes, not the database's seconds. */
   requestTimeoutMs?: number
@@ -37,42 +38,52 @@ function storageError(what: string, error: StorageFailure): Error {
     effective,
     effective === 413 ? 'entity_too_large' : effective === 415 ? 'invalid_mime_type' : 'storage_rejected',
     `${what}: ${error.message}`,
-    'Check the bucket media (size limit, allowed MIME types) and the service role key',
+    'Check the bucket media (size limit, allowed MIME types) and that CONNECTOR_KEY belongs to CHANNEL_ID',
     { cause: error },
   )
 }
 
 export class SupabaseMediaStorage implements MediaStorage {
-  private readonly client: SupabaseClient
+  private readonly session: SupabaseSession
   private readonly bucket: string
 
   constructor(options: SupabaseMediaStorageOptions) {
-    const timeoutMs = options.requestTimeoutMs ?? 300_000
     this.bucket = options.bucket ?? 'media'
-    this.client = createClient(options.url, options.serviceRoleKey, {
-      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      global: {
-        fetch: (input, init) =>
-          fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
-      },
+    this.session = new SupabaseSession({
+      url: options.url,
+      credentials: options.credentials,
+      requestTimeoutMs: options.requestTimeoutMs ?? 300_000,
     })
   }
 
+  /** The bucket, once signed in; a 401 from Storage signs in again next time. */
+  private async objects() {
+    await this.session.ready()
+    return this.session.client.storage.from(this.bucket)
+  }
+
+  private failed(what: string, error: StorageFailure): Error {
+    this.session.answered(error.status ?? 0)
+    return storageError(what, error)
+  }
+
   async upload(path: string, localPath: string, contentType: string): Promise<void> {
-    const { error } = await this.client.storage
-      .from(this.bucket)
-      .upload(path, createReadStream(localPath), { contentType, upsert: true, duplex: 'half' })
-    if (error) throw storageError(`upload ${path}`, error as StorageFailure)
+    const { error } = await (await this.objects()).upload(path, createReadStream(localPath), {
+      contentType,
+      upsert: true,
+      duplex: 'half',
+    })
+    if (error) throw this.failed(`upload ${path}`, error as StorageFailure)
   }
 
   async download(path: string): Promise<Buffer> {
-    const { data, error } = await this.client.storage.from(this.bucket).download(path)
-    if (error) throw storageError(`download ${path}`, error as StorageFailure)
+    const { data, error } = await (await this.objects()).download(path)
+    if (error) throw this.failed(`download ${path}`, error as StorageFailure)
     return Buffer.from(await data.arrayBuffer())
   }
 
   async remove(path: string): Promise<void> {
-    const { error } = await this.client.storage.from(this.bucket).remove([path])
-    if (error) throw storageError(`remove ${path}`, error as StorageFailure)
+    const { error } = await (await this.objects()).remove([path])
+    if (error) throw this.failed(`remove ${path}`, error as StorageFailure)
   }
 }

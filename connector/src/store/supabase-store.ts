@@ -1,13 +1,14 @@
 /**
  * @module
  * The Supabase adapter of `MessageStore`: the only file that talks to Supabase. It calls
- * the SQL functions of supabase/migrations with the service role key (never re-implementing
- * their rules), maps snake_case rows to camelCase, and turns supabase-js results into
- * `StoreUnavailableError` (buffer or retry later) or `StoreRejectedError` (do not retry).
+ * the SQL functions of supabase/migrations (never re-implementing their rules) as the channel's
+ * connector credential (ADR 074: an Auth user that may act only for its channel) or, in
+ * development, the service role; maps snake_case rows to camelCase, and turns supabase-js
+ * results into `StoreUnavailableError` (buffer or retry later) or `StoreRejectedError` (do not retry).
  */
 import type { MediaStatus } from '@relevo/supabase/enums'
 import type { Database } from '@relevo/supabase/types'
-import { createClient, type PostgrestError, type SupabaseClient } from '@supabase/supabase-js'
+import type { PostgrestError, SupabaseClient } from '@supabase/supabase-js'
 import type { Logger } from 'pino'
 import { z } from 'zod'
 import type { AckStatus, MessageType } from '../whatsapp/transport.ts'
@@ -27,10 +28,11 @@ import type {
   SendFailure,
   StoredMedia,
 } from './message-store.ts'
+import { type StoreCredentials, SupabaseSession } from './supabase-session.ts'
 
 export interface SupabaseStoreOptions {
   url: string
-  serviceRoleKey: string
+  credentials: StoreCredentials
   channelId: string
   workerId: string
   logger: Logger
@@ -67,12 +69,21 @@ interface RpcOutcome<T> {
   status: number
 }
 
-/** PostgREST answers 4xx for Relevo's PT4xx errors; status 0 (fetch failed) and 5xx mean unreachable. */
+/**
+ * PostgREST answers 4xx for Relevo's PT4xx errors; status 0 (fetch failed) and 5xx mean unreachable.
+ * 401/403 say the credential is wrong, expired or revoked, not the message: buffer and retry, so
+ * nothing is lost while an admin issues a new CONNECTOR_KEY.
+ */
 function unwrap<T>(what: string, outcome: RpcOutcome<T>): T {
   const { error, status } = outcome
   if (!error) return outcome.data as T
   if (status === 0 || status >= 500 || status === 408 || status === 429) {
     throw new StoreUnavailableError(`${what}: ${error.message}`, { cause: error })
+  }
+  if (status === 401 || status === 403) {
+    throw new StoreUnavailableError(`${what}: ${error.message} (${error.details || error.code})`, {
+      cause: error,
+    })
   }
   throw new StoreRejectedError(
     status,
@@ -91,6 +102,7 @@ export class SupabaseStore implements MessageStore {
   private readonly workerId: string
   private readonly logger: Logger
   private readonly chatIds = new Map<string, string>()
+  private readonly session: SupabaseSession
   // Measured (bench/run.ts): two requests of up to 25 keep both of Postgres's cores busy;
   // fewer, larger batches serialize on one backend, more, smaller ones pay per-request costs.
   private readonly ingests = new Batcher<IngestInput, IngestResult>((inputs) => this.ingestBatch(inputs), {
@@ -99,17 +111,23 @@ export class SupabaseStore implements MessageStore {
   })
 
   constructor(options: SupabaseStoreOptions) {
-    const timeoutMs = options.requestTimeoutMs ?? 10_000
     this.channelId = options.channelId
     this.workerId = options.workerId
     this.logger = options.logger
-    this.client = createClient<Database>(options.url, options.serviceRoleKey, {
-      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-      global: {
-        fetch: (input, init) =>
-          fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
-      },
+    this.session = new SupabaseSession({
+      url: options.url,
+      credentials: options.credentials,
+      requestTimeoutMs: options.requestTimeoutMs ?? 10_000,
     })
+    this.client = this.session.client
+  }
+
+  /** One SQL function call as this connector; a refused credential signs in again next time. */
+  private async call<T>(what: string, run: () => PromiseLike<RpcOutcome<T>>): Promise<T> {
+    await this.session.ready()
+    const outcome = await run()
+    this.session.answered(outcome.status)
+    return unwrap(what, outcome)
   }
 
   /** Batched: messages that arrive while earlier ingests are in flight share one request. */
@@ -118,21 +136,23 @@ export class SupabaseStore implements MessageStore {
   }
 
   private async ingestBatch(inputs: IngestInput[]): Promise<Array<IngestResult | StoreRejectedError>> {
-    const outcome = await this.client.rpc('ingest_messages', {
-      p_messages: inputs.map((input) => ({
-        channel_id: input.channelId,
-        wa_message_id: input.waMessageId,
-        wa_chat_id: input.chatId,
-        from_me: input.fromMe,
-        body: input.body,
-        customer_name: input.customerName,
-        customer_phone: input.customerPhone,
-        type: input.type,
-        media: mediaToJson(input.media),
-        sent_at: input.sentAt ?? null,
-      })),
-    })
-    return batchResult.parse(unwrap('ingest_messages', outcome)).map((row) =>
+    const data = await this.call('ingest_messages', () =>
+      this.client.rpc('ingest_messages', {
+        p_messages: inputs.map((input) => ({
+          channel_id: input.channelId,
+          wa_message_id: input.waMessageId,
+          wa_chat_id: input.chatId,
+          from_me: input.fromMe,
+          body: input.body,
+          customer_name: input.customerName,
+          customer_phone: input.customerPhone,
+          type: input.type,
+          media: mediaToJson(input.media),
+          sent_at: input.sentAt ?? null,
+        })),
+      }),
+    )
+    return batchResult.parse(data).map((row) =>
       'error' in row
         ? new StoreRejectedError(
             row.error.status,
@@ -152,13 +172,15 @@ export class SupabaseStore implements MessageStore {
   }
 
   async claimOutbox(limit: number, leaseSeconds: number): Promise<Array<OutboxMessage & { chatId: string }>> {
-    const outcome = await this.client.rpc('claim_outbox', {
-      p_channel_id: this.channelId,
-      p_worker: this.workerId,
-      p_limit: limit,
-      p_lease_seconds: leaseSeconds,
-    })
-    const rows = unwrap('claim_outbox', outcome) ?? []
+    const claimed = await this.call('claim_outbox', () =>
+      this.client.rpc('claim_outbox', {
+        p_channel_id: this.channelId,
+        p_worker: this.workerId,
+        p_limit: limit,
+        p_lease_seconds: leaseSeconds,
+      }),
+    )
+    const rows = claimed ?? []
     if (rows.length === 0) return []
     await this.loadChatIds(rows.map((r) => r.conversation_id))
     return rows.map((r) => ({
@@ -174,77 +196,83 @@ export class SupabaseStore implements MessageStore {
   }
 
   async markSent(messageId: string, waMessageId: string): Promise<void> {
-    unwrap(
-      'mark_sent',
-      await this.client.rpc('mark_sent', { p_message_id: messageId, p_wa_message_id: waMessageId }),
+    await this.call('mark_sent', () =>
+      this.client.rpc('mark_sent', { p_message_id: messageId, p_wa_message_id: waMessageId }),
     )
   }
 
   async markFailed(messageId: string, { error, retryable, maxAttempts }: SendFailure): Promise<string> {
-    const outcome = await this.client.rpc('mark_failed', {
-      p_message_id: messageId,
-      p_error: error,
-      p_retryable: retryable,
-      p_max_attempts: maxAttempts,
-    })
-    const row = unwrap('mark_failed', outcome)
+    const row = await this.call('mark_failed', () =>
+      this.client.rpc('mark_failed', {
+        p_message_id: messageId,
+        p_error: error,
+        p_retryable: retryable,
+        p_max_attempts: maxAttempts,
+      }),
+    )
     return (row as { status?: string } | null)?.status ?? 'unknown'
   }
 
   async recordAck(waMessageId: string, status: AckStatus): Promise<boolean> {
-    const outcome = await this.client.rpc('record_ack', {
-      p_channel_id: this.channelId,
-      p_wa_message_id: waMessageId,
-      p_status: status,
-    })
-    return unwrap('record_ack', outcome) === true
+    const changed = await this.call('record_ack', () =>
+      this.client.rpc('record_ack', {
+        p_channel_id: this.channelId,
+        p_wa_message_id: waMessageId,
+        p_status: status,
+      }),
+    )
+    return changed === true
   }
 
   async recordChange(change: ChangeInput): Promise<ChangeResult> {
-    const outcome =
+    const data =
       change.kind === 'revoked'
-        ? await this.client.rpc('record_revoke', {
-            p_channel_id: this.channelId,
-            p_wa_message_id: change.waMessageId,
-            p_revoked_at: change.at,
-          })
-        : await this.client.rpc('record_edit', {
-            p_channel_id: this.channelId,
-            p_wa_message_id: change.waMessageId,
-            p_body: change.body,
-            p_edited_at: change.at,
-          })
-    const row = changeResult.parse(
-      unwrap(change.kind === 'revoked' ? 'record_revoke' : 'record_edit', outcome),
-    )
+        ? await this.call('record_revoke', () =>
+            this.client.rpc('record_revoke', {
+              p_channel_id: this.channelId,
+              p_wa_message_id: change.waMessageId,
+              p_revoked_at: change.at,
+            }),
+          )
+        : await this.call('record_edit', () =>
+            this.client.rpc('record_edit', {
+              p_channel_id: this.channelId,
+              p_wa_message_id: change.waMessageId,
+              p_body: change.body,
+              p_edited_at: change.at,
+            }),
+          )
+    const row = changeResult.parse(data)
     return { found: row.found, duplicate: row.duplicate ?? false }
   }
 
   async markMediaStored(messageId: string, media: StoredMedia): Promise<{ stored: boolean }> {
-    const outcome = await this.client.rpc('mark_media_stored', {
-      p_message_id: messageId,
-      p_media: storedMediaToJson(media),
-    })
-    return storedResult.parse(unwrap('mark_media_stored', outcome))
+    const outcome = await this.call('mark_media_stored', () =>
+      this.client.rpc('mark_media_stored', { p_message_id: messageId, p_media: storedMediaToJson(media) }),
+    )
+    return storedResult.parse(outcome)
   }
 
   async markMediaFailed(messageId: string, { error, retryable, maxAttempts }: MediaFailure): Promise<void> {
-    const outcome = await this.client.rpc('mark_media_failed', {
-      p_message_id: messageId,
-      p_error: error,
-      p_retryable: retryable,
-      p_max_attempts: maxAttempts,
-    })
-    unwrap('mark_media_failed', outcome)
+    await this.call('mark_media_failed', () =>
+      this.client.rpc('mark_media_failed', {
+        p_message_id: messageId,
+        p_error: error,
+        p_retryable: retryable,
+        p_max_attempts: maxAttempts,
+      }),
+    )
   }
 
   async mediaToFetch(limit: number, pendingAgeSeconds: number): Promise<MediaToFetch[]> {
-    const outcome = await this.client.rpc('media_to_fetch', {
-      p_channel_id: this.channelId,
-      p_limit: limit,
-      p_pending_age_seconds: pendingAgeSeconds,
-    })
-    return (unwrap('media_to_fetch', outcome) ?? []).map((r) => ({
+    const due = await this.call('media_to_fetch', () =>
+      this.client.rpc('media_to_fetch', {
+        p_channel_id: this.channelId,
+        p_limit: limit,
+        p_pending_age_seconds: pendingAgeSeconds,
+      }),
+    )
+    return (due ?? []).map((r) => ({
       messageId: r.message_id,
       tenantId: r.tenant_id,
       conversationId: r.conversation_id,
@@ -256,19 +284,23 @@ export class SupabaseStore implements MessageStore {
   }
 
   async setChannelStatus(input: ChannelStatusInput): Promise<void> {
-    const outcome = await this.client.rpc('set_channel_status', {
-      p_channel_id: this.channelId,
-      p_status: input.status,
-      p_qr: input.qr ?? undefined,
-      p_qr_expires_at: input.qrExpiresAt?.toISOString(),
-      p_phone: input.phone ?? undefined,
-    })
-    unwrap('set_channel_status', outcome)
+    await this.call('set_channel_status', () =>
+      this.client.rpc('set_channel_status', {
+        p_channel_id: this.channelId,
+        p_status: input.status,
+        p_qr: input.qr ?? undefined,
+        p_qr_expires_at: input.qrExpiresAt?.toISOString(),
+        p_phone: input.phone ?? undefined,
+      }),
+    )
   }
 
   async heartbeat(): Promise<{ relinkRequested: boolean }> {
-    const outcome = await this.client.rpc('channel_heartbeat', { p_channel_id: this.channelId })
-    const row = heartbeatResult.parse(unwrap('channel_heartbeat', outcome))
+    const row = heartbeatResult.parse(
+      await this.call('channel_heartbeat', () =>
+        this.client.rpc('channel_heartbeat', { p_channel_id: this.channelId }),
+      ),
+    )
     return { relinkRequested: row.relink_requested }
   }
 
@@ -277,8 +309,18 @@ export class SupabaseStore implements MessageStore {
     aiComposing?: (chatId: string) => void,
   ): Promise<() => Promise<void>> {
     // Private topic channel:<id>: announce_outbox() sends event 'outbox' there, and
-    // announce_ai_composing() 'ai_composing'; the service role may join private topics. A missed
-    // event only delays a send (the outbox also polls) or skips a "typing…".
+    // announce_ai_composing() 'ai_composing'; the channel's connector (and the service role) may
+    // join it. A missed event only delays a send (the outbox also polls) or skips a "typing…".
+    // Joined after sign-in so the join carries the connector's token; supabase-js passes refreshed
+    // tokens on to Realtime itself.
+    await this.session
+      .ready()
+      .catch((error: unknown) =>
+        this.logger.warn(
+          { err: (error as Error).message },
+          'outbox realtime joins before sign-in; polling covers it',
+        ),
+      )
     const channel = this.client
       .channel(`channel:${this.channelId}`, { config: { private: true } })
       .on('broadcast', { event: 'outbox' }, () => wake())
@@ -298,7 +340,9 @@ export class SupabaseStore implements MessageStore {
   private async loadChatIds(conversationIds: string[]): Promise<void> {
     const missing = [...new Set(conversationIds)].filter((id) => !this.chatIds.has(id))
     if (missing.length === 0) return
-    const outcome = await this.client.from('conversations').select('id, wa_chat_id').in('id', missing)
-    for (const row of unwrap('conversations', outcome) ?? []) this.chatIds.set(row.id, row.wa_chat_id)
+    const chats = await this.call('outbox_chats', () =>
+      this.client.rpc('outbox_chats', { p_channel_id: this.channelId, p_conversation_ids: missing }),
+    )
+    for (const row of chats ?? []) this.chatIds.set(row.conversation_id, row.wa_chat_id)
   }
 }

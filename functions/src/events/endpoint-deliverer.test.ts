@@ -5,9 +5,10 @@ import { createApp } from '../app.ts'
 import type { Bindings } from '../config/config.ts'
 import { provideAgentDeps } from '../durable-object.ts'
 import { createLogger } from '../shared/logger.ts'
+import { hmacHex } from '../shared/signature.ts'
+import { databaseWebhookInit } from '../testing/message-webhook.ts'
 import type { AppDeps } from '../wiring/services.ts'
 import type { AttemptOutcome, ClaimedDelivery, DeliveryStore } from './delivery-store.ts'
-import { hmacHex } from './sign.ts'
 
 // The real EndpointDeliverer Durable Object in workerd, woken through the route as the database
 // webhook wakes it, over an in-memory delivery store (the SQL rules are tested in supabase/ and
@@ -70,17 +71,7 @@ async function wakeThroughRoute(deps: AppDeps, endpointId: string) {
   provideAgentDeps(deps, env)
   const response = await createApp(deps).request(
     '/webhooks/db',
-    {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-relevo-webhook-secret': 'test-webhook-secret' },
-      body: JSON.stringify({
-        type: 'INSERT',
-        table: 'webhook_deliveries',
-        schema: 'public',
-        record: { endpoint_id: endpointId },
-        old_record: null,
-      }),
-    },
+    await databaseWebhookInit('test-webhook-secret', 'webhook_deliveries', { endpoint_id: endpointId }),
     env,
   )
   expect(response.status, await response.clone().text()).toBe(202)

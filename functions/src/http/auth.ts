@@ -9,7 +9,7 @@ import { z } from 'zod'
 import { type Db, serviceClient, userClient } from '../adapters/supabase.ts'
 import { type Bindings, readConfig } from '../config/config.ts'
 import { AuthError } from '../shared/errors.ts'
-import { secretEquals } from './secret-equal.ts'
+import { secretEquals } from '../shared/secret-equal.ts'
 
 export type Caller =
   | { kind: 'ops'; db: Db }

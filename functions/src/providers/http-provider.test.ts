@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { AiContext } from '../pipeline/provider.ts'
+import { signBody } from '../shared/signature.ts'
 import { harness } from '../testing/harness.ts'
-import { createHttpProvider, httpProviderBody, signBody } from './http-provider.ts'
+import { createHttpProvider, httpProviderBody } from './http-provider.ts'
 
 const context: AiContext = {
   tenant: { id: 't1', name: 'Demo Store', language: 'es', systemPrompt: 'x' },

@@ -9,6 +9,7 @@ import { z } from 'zod'
 import { type AiContext, type AiProvider, ProviderError, type ProviderResult } from '../pipeline/provider.ts'
 import { fetchPublic, OutboundUrlError } from '../shared/outbound-url.ts'
 import { withRetry } from '../shared/retry.ts'
+import { signBody } from '../shared/signature.ts'
 
 export interface HttpProviderOptions {
   url: string
@@ -44,25 +45,6 @@ export function httpProviderBody(context: AiContext) {
       created_at: m.createdAt,
     })),
   }
-}
-
-const hex = (bytes: ArrayBuffer) =>
-  [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
-
-/**
- * Stripe-style signature: `v1=` hex HMAC-SHA256 of `<timestamp>.<body>` with the tenant's secret.
- * The timestamp (Unix seconds) is in its own header, so a coordinator can refuse old replays.
- */
-export async function signBody(secret: string, timestamp: number, body: string): Promise<string> {
-  const encoder = new TextEncoder()
-  const key = await crypto.subtle.importKey(
-    'raw',
-    encoder.encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  )
-  return `v1=${hex(await crypto.subtle.sign('HMAC', key, encoder.encode(`${timestamp}.${body}`)))}`
 }
 
 export function createHttpProvider(options: HttpProviderOptions): AiProvider {

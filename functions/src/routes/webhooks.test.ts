@@ -1,6 +1,6 @@
 import { createExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { harness, WEBHOOK_SECRET } from '../testing/harness.ts'
+import { harness, signedHeaders } from '../testing/harness.ts'
 
 describe('POST /webhooks/db', () => {
   it('refuses a forged webhook with 401 and does nothing', async () => {
@@ -8,13 +8,13 @@ describe('POST /webhooks/db', () => {
     const msg = h.store.receive(h.store.addConversation().id, 'hola')
     const response = await h.webhook(msg, 'wrong-secret')
     expect(response.status).toBe(401)
-    expect(await response.json()).toMatchObject({ code: 'invalid_webhook_secret' })
+    expect(await response.json()).toMatchObject({ code: 'invalid_webhook_signature' })
     expect(h.openai.requests).toHaveLength(0)
     expect(h.store.runs).toHaveLength(0)
     expect(h.store.outbox()).toHaveLength(0)
   })
 
-  it('refuses a request without the secret header', async () => {
+  it('refuses a request without a signature, and a replay of a signed body after five minutes', async () => {
     const h = harness()
     const response = await h.app.request(
       '/webhooks/db',
@@ -23,14 +23,28 @@ describe('POST /webhooks/db', () => {
       createExecutionContext(),
     )
     expect(response.status).toBe(401)
+    const stale = await h.app.request(
+      '/webhooks/db',
+      { method: 'POST', headers: await signedHeaders('{}', undefined, h.store.now() - 301_000), body: '{}' },
+      h.env,
+      createExecutionContext(),
+    )
+    expect(stale.status).toBe(401)
+    const tampered = await h.app.request(
+      '/webhooks/db',
+      { method: 'POST', headers: await signedHeaders('{}', undefined, h.store.now()), body: '{ }' },
+      h.env,
+      createExecutionContext(),
+    )
+    expect(tampered.status).toBe(401)
   })
 
   it('answers 400 to a body that is not JSON or not a database webhook', async () => {
     const h = harness()
-    const post = (body: string) =>
+    const post = async (body: string) =>
       h.app.request(
         '/webhooks/db',
-        { method: 'POST', headers: { 'x-relevo-webhook-secret': WEBHOOK_SECRET }, body },
+        { method: 'POST', headers: await signedHeaders(body, undefined, h.store.now()), body },
         h.env,
         createExecutionContext(),
       )
@@ -92,14 +106,17 @@ describe('POST /webhooks/db', () => {
 })
 
 describe('webhook rate limit', () => {
-  it('throttles a secret-guesser but never the database', async () => {
+  it('throttles a forger but never the database', async () => {
     const h = harness()
-    const post = (secret: string) =>
+    const post = async (secret?: string) =>
       h.app.request(
         '/webhooks/db',
         {
           method: 'POST',
-          headers: { 'x-relevo-webhook-secret': secret, 'cf-connecting-ip': '198.51.100.7' },
+          headers: {
+            ...(await signedHeaders('{', secret, h.store.now())),
+            'cf-connecting-ip': '198.51.100.7',
+          },
           body: '{',
         },
         h.env,
@@ -109,7 +126,7 @@ describe('webhook rate limit', () => {
     for (let i = 0; i < 32; i++) guesses.push((await post(`guess-${i}`)).status)
     expect(guesses.slice(0, 30).every((s) => s === 401)).toBe(true)
     expect(guesses.slice(30)).toEqual([429, 429])
-    // The right secret still gets through from the same address (400: the body is not JSON).
-    expect((await post(WEBHOOK_SECRET)).status).toBe(400)
+    // The database's signature still gets through from the same address (400: the body is not JSON).
+    expect((await post()).status).toBe(400)
   })
 })

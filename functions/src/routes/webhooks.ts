@@ -1,17 +1,18 @@
 /**
  * @module
  * POST /webhooks/db — Supabase's database webhook for new incoming messages (and for new webhook
- * deliveries, which wake the endpoint's deliverer: events out, ADR 090). Checks the shared
- * secret (anything else is 401 and nothing happens), validates the body, hands the message to its
+ * deliveries, which wake the endpoint's deliverer: events out, ADR 090). Checks the database's
+ * signature of the body (ADR 075; anything else is 401 and nothing happens), validates the body,
+ * hands the message to its
  * conversation's agent (a Durable Object, decision 023) and answers 202. The agent debounces and
  * runs the AI; idempotency lives in the agent, the run's claim and SQL. Queued outgoing messages of
  * Cloud API channels come through the same hook and wake the channel's sender (ADR 120).
  */
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { type Bindings, readConfig } from '../config/config.ts'
-import { secretEquals } from '../http/secret-equal.ts'
 import { AuthError, InputError } from '../shared/errors.ts'
+import { verifySignature } from '../shared/signature.ts'
 import { type AppDeps, services } from '../wiring/services.ts'
 
 /** Supabase's payload: {type, table, schema, record, old_record}; we read only what we route on. */
@@ -40,19 +41,33 @@ function parseOrThrow<T>(shape: z.ZodType<T>, value: unknown, path: string): T {
   })
 }
 
+/** True when the database signed this body with WEBHOOK_SECRET within the replay window. */
+export async function signedByDatabase(c: Context, deps: AppDeps): Promise<boolean> {
+  const request = {
+    timestamp: c.req.header('x-relevo-timestamp'),
+    signature: c.req.header('x-relevo-signature'),
+    // Hono keeps the text, so the route reads the same body again.
+    body: await c.req.text().catch(() => ''),
+  }
+  return verifySignature(request, (c.env as Bindings).WEBHOOK_SECRET, (deps.now ?? Date.now)())
+}
+
 export function webhookRoutes(deps: AppDeps) {
   const app = new Hono<{ Bindings: Bindings }>()
   app.post('/db', async (c) => {
-    // The secret first: a forged request must not learn anything about the deployment's config.
-    if (!(await secretEquals(c.req.header('x-relevo-webhook-secret'), readConfig(c.env).WEBHOOK_SECRET))) {
-      throw new AuthError('invalid_webhook_secret', 'Missing or wrong X-Relevo-Webhook-Secret', {
+    // The signature first: a forged request must not learn anything about the deployment's config.
+    if (!readConfig(c.env).WEBHOOK_SECRET || !(await signedByDatabase(c, deps))) {
+      throw new AuthError('invalid_webhook_signature', 'Missing, wrong or stale X-Relevo-Signature', {
         status: 401,
-        hint: 'Set the same secret in private.webhook_config and WEBHOOK_SECRET',
+        hint: "Store the same secret with private.configure_webhook and in WEBHOOK_SECRET; check the database's clock",
       })
     }
-    const json = await c.req.json().catch((cause: unknown) => {
+    let json: unknown
+    try {
+      json = JSON.parse(await c.req.text())
+    } catch (cause) {
       throw new InputError('invalid_json', 'Body is not JSON', { cause })
-    })
+    }
     const { type, table, schema, record } = parseOrThrow(webhookBody, json, '')
     const queued = table === 'messages' && type !== 'DELETE' ? cloudOutboxRecord.safeParse(record) : null
     if (schema === 'public' && queued?.success) {

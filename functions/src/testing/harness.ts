@@ -19,9 +19,14 @@ import type { TenantSecrets, TenantSettings } from '../pipeline/types.ts'
 import { createLogger } from '../shared/logger.ts'
 import { type AppDeps, services } from '../wiring/services.ts'
 import { demoTenant, MemoryStore, type StoredMessage } from './memory-store.ts'
-import { messageWebhookInit } from './message-webhook.ts'
+import { messageWebhookInit, signedHeaders as signedWith } from './message-webhook.ts'
 
 export const WEBHOOK_SECRET = 'test-webhook-secret'
+
+/** The headers the database sends with a webhook body, signed with `secret` (the test secret) at `nowMs`. */
+export function signedHeaders(body: string, secret = WEBHOOK_SECRET, nowMs = Date.now()) {
+  return signedWith(body, secret, nowMs)
+}
 
 export interface HarnessOptions {
   tenant?: Partial<TenantSettings>
@@ -72,7 +77,12 @@ export function harness(options: HarnessOptions = {}) {
     secret = WEBHOOK_SECRET,
   ) {
     const ctx = createExecutionContext()
-    const response = await app.request('/webhooks/db', messageWebhookInit(secret, message), env, ctx)
+    const response = await app.request(
+      '/webhooks/db',
+      await messageWebhookInit(secret, message, store.now()),
+      env,
+      ctx,
+    )
     await waitOnExecutionContext(ctx)
     await settle(message.conversationId)
     return response

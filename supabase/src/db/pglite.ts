@@ -4,10 +4,20 @@ import type { Database, Queryable, QueryResult } from './types.ts'
 
 type PGliteLike = Pick<PGlite, 'query' | 'exec'>
 
+const BOOL_OID = 16
+
+/**
+ * Boolean parameters go to Postgres as text, as node-postgres sends them: PGlite's own serializer
+ * throws a plain JS error on a string like 'x', where Postgres answers 22P02 (a 400 through the API).
+ */
+const serializers = {
+  [BOOL_OID]: (value: unknown) => (typeof value === 'boolean' ? (value ? 't' : 'f') : String(value)),
+}
+
 function queryable(pg: PGliteLike): Queryable {
   return {
     async query<Row>(text: string, params: unknown[] = []): Promise<QueryResult<Row>> {
-      const result = await pg.query<Row>(text, params)
+      const result = await pg.query<Row>(text, params, { serializers })
       return { rows: result.rows, affectedRows: result.affectedRows ?? 0 }
     },
     async exec(script: string) {

@@ -1,6 +1,6 @@
 /**
  * @module
- * Which Shopify credentials serve a tenant: its own Admin token (private.tenant_secrets), else the
+ * Which Shopify credentials serve a tenant: its own Admin token (a tenant secret in Vault), else the
  * deployment's client-credentials app, else the deployment's Admin token. The deployment's
  * credentials are shared by every tenant, so they serve only a shop the operator mapped to that
  * tenant in SHOPIFY_SHARED_SHOPS (`tenant_id:shop`): otherwise an admin could point
