@@ -84,7 +84,7 @@ async function memoryChain(n: number): Promise<Sample[]> {
     const note = store.receiveFile(conv.id, { type: 'audio', mimetype: voice.mimetype, bytes: voice.data })
     spent.ms = 0
     const t0 = performance.now()
-    const init = messageWebhookInit('s', { id: note.id, conversationId: conv.id, direction: 'in' })
+    const init = await messageWebhookInit('s', { id: note.id, conversationId: conv.id, direction: 'in' })
     await app.fetch(new Request('http://functions.local/webhooks/db', init), env, trackedContext().ctx)
     await agents.idle()
     samples.push({ total: performance.now() - t0, external: spent.ms })
@@ -109,7 +109,7 @@ async function standInChain(n: number): Promise<Sample[]> {
       const note = await backend.ingestFile('voice', { phone: `52155${String(20000000 + i)}` })
       spent.ms = 0
       const t0 = performance.now()
-      const init = messageWebhookInit(backend.env.WEBHOOK_SECRET ?? '', {
+      const init = await messageWebhookInit(backend.env.WEBHOOK_SECRET ?? '', {
         id: note.messageId,
         conversationId: note.conversationId,
         direction: 'in',
