@@ -108,7 +108,14 @@ async function senderOnly(count: number, rate: number) {
   }
   const outbox = memoryOutbox(channel, count)
   const graphFor = graphApiFor({ baseUrl: 'http://graph.double', version: 'v26.0', fetch: graph.fetch })
-  const deps = { cloudStore: outbox.store, graphFor, logger: createLogger('silent'), now: Date.now, sleep }
+  const deps = {
+    cloudStore: outbox.store,
+    fileLink: async (path: string) => `https://files.test/${path}`,
+    graphFor,
+    logger: createLogger('silent'),
+    now: Date.now,
+    sleep,
+  }
   while (outbox.left() > 0) await drain('ch', deps)
   const times = graph.sent.map((m) => m.at).sort((x, y) => x - y)
   const seconds = ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000

@@ -256,6 +256,54 @@ describe('the AI and the agents through the Cloud API', slow, () => {
     expect(failed).toMatchObject({ status: 'failed', error: '131026: Message undeliverable' })
   })
 
+  it("an agent's photo and PDF go to Meta by a signed link, with caption and file name where Meta takes them", async () => {
+    const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
+    await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: 'Hola' })
+    await b.settle()
+    const [inbound] = await messages(b, `direction = 'in'`)
+    const storage = createClient(b.standIn.url, b.keys.serviceRoleKey).storage.from('media')
+    const files = [
+      { fixture: mediaFixture('jpeg'), caption: 'Así se ve', path: `${DEMO_TENANT_ID}/outgoing/photo.jpg` },
+      { fixture: mediaFixture('pdf'), caption: 'Tu factura', path: `${DEMO_TENANT_ID}/outgoing/factura.pdf` },
+    ]
+    for (const { fixture, caption, path } of files) {
+      await storage.upload(path, fixture.data, { contentType: fixture.mimetype, upsert: true })
+      const sent = await rpcAs(b, 'ana@demo.relevo.test', 'send_agent_message', {
+        p_conversation_id: inbound?.conversation_id,
+        p_body: caption,
+        p_client_ref: path,
+        p_media: { path, mimetype: fixture.mimetype, filename: fixture.filename },
+      })
+      expect(sent.status).toBe(200)
+    }
+    // Without a model the AI handed the chat off first (a text): the files follow it.
+    const filesSent = () => b.graph.sent.filter((m) => m.media !== null)
+    await waitFor(
+      settled(b, () => filesSent().length === 2),
+      'both files sent',
+      30_000,
+    )
+    const [photo, pdf] = filesSent()
+    expect(photo).toMatchObject({
+      type: 'image',
+      text: 'Así se ve',
+      media: { caption: 'Así se ve', filename: null },
+    })
+    expect(pdf).toMatchObject({
+      type: 'document',
+      media: { caption: 'Tu factura', filename: 'document.pdf' },
+    })
+    // The link is a signed Storage URL that serves the very file.
+    const fetched = await fetch(pdf?.media?.link ?? '')
+    expect(sha256(Buffer.from(await fetched.arrayBuffer()))).toBe(
+      sha256(files[1]?.fixture.data ?? Buffer.alloc(0)),
+    )
+    expect((await messages(b, `author = 'agent'`)).map((m) => [m.type, m.status])).toEqual([
+      ['image', 'sent'],
+      ['document', 'sent'],
+    ])
+  })
+
   it('outside the 24-hour window free text is refused and the agent sends an approved template', async () => {
     const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
     await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: 'Hola' })

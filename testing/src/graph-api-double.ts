@@ -37,9 +37,28 @@ export interface SentMessage {
   id: string
   to: string
   type: string
+  /** The text, or a file's caption. */
   text: string | null
   template: { name: string; language: string; parameters: string[] } | null
+  /** A file sent by link (image, audio, video, document, sticker). */
+  media: { link: string; caption: string | null; filename: string | null } | null
   at: number
+}
+
+const MEDIA_TYPES = ['image', 'audio', 'video', 'document', 'sticker']
+
+/** A media object as Meta checks it: a link (or an uploaded id), a caption only where allowed. */
+function mediaOf(type: string, value: unknown): SentMessage['media'] | string | null {
+  const object = (value ?? {}) as { link?: unknown; caption?: unknown; filename?: unknown }
+  if (typeof object.link !== 'string' || !/^https?:\/\//.test(object.link)) return null
+  if (object.caption !== undefined && (type === 'audio' || type === 'sticker'))
+    return `${type} messages take no caption`
+  if (object.filename !== undefined && type !== 'document') return `only documents take a filename`
+  return {
+    link: object.link,
+    caption: typeof object.caption === 'string' ? object.caption : null,
+    filename: typeof object.filename === 'string' ? object.filename : null,
+  }
 }
 
 export const DEMO_NUMBER = {
@@ -136,17 +155,20 @@ export function createGraphApiDouble(options: GraphApiDoubleOptions = {}) {
       throttled += 1
       return graphError(130429)
     }
-    const template = body.type === 'template' ? templateOf(body.template) : null
-    const text =
-      body.type === 'text' ? String((body.text as { body?: unknown } | undefined)?.body ?? '') : null
-    if (body.type !== 'text' && body.type !== 'template')
-      return graphError(100, `Unsupported type ${String(body.type)}`)
+    const type = String(body.type)
+    const template = type === 'template' ? templateOf(body.template) : null
+    const text = type === 'text' ? String((body.text as { body?: unknown } | undefined)?.body ?? '') : null
+    const media = MEDIA_TYPES.includes(type) ? mediaOf(type, body[type]) : null
+    if (type !== 'text' && type !== 'template' && !media)
+      return graphError(100, `Unsupported type ${type}, or a media object without a link`)
+    if (typeof media === 'string') return graphError(100, media)
     const message: SentMessage = {
       id: newWamid(),
       to: to.replace(/^\+/, ''),
-      type: String(body.type),
-      text,
+      type,
+      text: text ?? media?.caption ?? null,
       template,
+      media,
       at: Date.now(),
     }
     sent.push(message)

@@ -53,6 +53,13 @@ function payload(message: OutgoingMessage): Record<string, unknown> {
   const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: message.to }
   if (message.kind === 'text')
     return { ...base, type: 'text', text: { body: message.body, preview_url: false } }
+  if (message.kind === 'media') {
+    // Meta refuses a caption on audio and stickers, and a filename on anything but documents.
+    const { mediaType, link, caption, filename } = message
+    const captioned = caption && ['image', 'video', 'document'].includes(mediaType) ? { caption } : {}
+    const named = filename && mediaType === 'document' ? { filename } : {}
+    return { ...base, type: mediaType, [mediaType]: { link, ...captioned, ...named } }
+  }
   const { name, language, parameters } = message.template
   const components = parameters.length
     ? [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text })) }]

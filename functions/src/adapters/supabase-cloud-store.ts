@@ -7,7 +7,7 @@
  */
 import type { Json } from '@relevo/supabase/types'
 import { z } from 'zod'
-import type { CloudChannel, CloudStore } from '../cloud-api/ports.ts'
+import type { CloudChannel, CloudStore, OutgoingFile } from '../cloud-api/ports.ts'
 import { StoreError } from '../shared/errors.ts'
 import { withRetry } from '../shared/retry.ts'
 import { check } from './postgrest.ts'
@@ -29,6 +29,12 @@ const mediaRow = z.object({
   conversation_id: z.string(),
   type: z.string(),
   media: z.object({ mediaId: z.string().nullish(), filename: z.string().nullish() }).loose().nullable(),
+})
+const outgoingMedia = z.object({
+  path: z.string().min(1),
+  mimetype: z.string().min(1),
+  filename: z.string().nullish(),
+  voice: z.boolean().nullish(),
 })
 const mediaFailure = z.object({ retry_at: z.string().nullable() })
 const ingestResults = z.array(z.object({ duplicate: z.boolean() }).or(z.object({ error: z.unknown() })))
@@ -58,6 +64,23 @@ function toChannel(data: unknown): CloudChannel | null {
 
 /** `client` is called on first use: routes that never touch a Cloud API channel need no service key. */
 export function createSupabaseCloudStore(client: () => Db): CloudStore {
+  /** The stored files of claimed rows (claim_cloud_outbox returns the text only). */
+  async function filesOf(ids: string[]): Promise<Map<string, OutgoingFile>> {
+    if (ids.length === 0) return new Map()
+    const rows = check(
+      'load outgoing files',
+      await client().from('messages').select('id, media').in('id', ids).not('media', 'is', null),
+    )
+    const files = new Map<string, OutgoingFile>()
+    for (const row of rows ?? []) {
+      const media = outgoingMedia.safeParse(row.media)
+      if (!media.success) continue
+      const { path, mimetype, filename, voice } = media.data
+      files.set(row.id, { path, mimetype, filename: filename ?? null, voice: voice === true })
+    }
+    return files
+  }
+
   const store: CloudStore = {
     async channelForNumber(phoneNumberId) {
       return toChannel(
@@ -121,17 +144,17 @@ export function createSupabaseCloudStore(client: () => Db): CloudStore {
           p_lease_seconds: leaseSeconds,
         }),
       )
-      return z
-        .array(outboxRow)
-        .parse(data ?? [])
-        .map((r) => ({
-          id: r.id,
-          conversationId: r.conversation_id,
-          recipient: r.recipient,
-          body: r.body,
-          template: r.template,
-          attempts: r.attempts,
-        }))
+      const rows = z.array(outboxRow).parse(data ?? [])
+      const files = await filesOf(rows.map((r) => r.id))
+      return rows.map((r) => ({
+        id: r.id,
+        conversationId: r.conversation_id,
+        recipient: r.recipient,
+        body: r.body,
+        template: r.template,
+        file: files.get(r.id) ?? null,
+        attempts: r.attempts,
+      }))
     },
     async markSent(messageId, wamid) {
       // Meta already accepted the message: if the wamid is not recorded, the lease expires and the

@@ -20,6 +20,15 @@ export function createSupabaseMedia(db: () => Db): MediaFiles {
       }
       return new Uint8Array(await data.arrayBuffer())
     },
+    async signedUrl(path, seconds) {
+      const { data, error } = await bucket().createSignedUrl(path, seconds)
+      if (error || !data) {
+        throw new MediaError('media_unavailable', `Signing ${path} failed: ${error?.message}`, {
+          cause: error,
+        })
+      }
+      return data.signedUrl
+    },
     async upload(path, bytes, contentType) {
       // A stream body needs `duplex: 'half'` (fetch's rule for request bodies that stream).
       const streamed = bytes instanceof Uint8Array ? {} : { duplex: 'half' }

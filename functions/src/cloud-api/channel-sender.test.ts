@@ -20,6 +20,7 @@ function setup(count: number, messagesPerSecond = 1000) {
   const outbox = memoryOutbox(channel, count)
   const deps = {
     cloudStore: outbox.store,
+    fileLink: async (path: string) => `https://files.test/${path}`,
     graphFor: graphApiFor({ baseUrl: 'http://graph.double', version: 'v26.0', fetch: graph.fetch }),
     logger: createLogger('silent'),
     now: Date.now,

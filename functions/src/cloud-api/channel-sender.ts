@@ -12,7 +12,14 @@ import type { MediaFiles } from '../pipeline/media.ts'
 import type { Logger } from '../shared/logger.ts'
 import { fetchMedia, MEDIA_BATCH, type MediaReport } from './fetch-media.ts'
 import { createPacer } from './pacer.ts'
-import type { CloudChannel, CloudOutboxRow, CloudStore, GraphApi, GraphApiFor } from './ports.ts'
+import type {
+  CloudChannel,
+  CloudOutboxRow,
+  CloudStore,
+  GraphApi,
+  GraphApiFor,
+  OutgoingMessage,
+} from './ports.ts'
 import { sendOutcome } from './send-outcome.ts'
 
 /** What the sender needs of the store (the webhook and the routes use the rest). */
@@ -29,12 +36,16 @@ export type AlarmDeps = Omit<SenderDeps, 'cloudStore'> & {
 
 export interface SenderDeps {
   cloudStore: SenderStore
+  /** A link Meta can fetch a stored file at (a signed Storage URL valid for FILE_LINK_SECONDS). */
+  fileLink: (path: string) => Promise<string>
   graphFor: GraphApiFor
   logger: Logger
   now: () => number
   sleep: (ms: number) => Promise<void>
 }
 
+/** Meta fetches a linked file when it sends the message: an hour covers retries of a throttled send. */
+export const FILE_LINK_SECONDS = 3600
 /** A claimed row not marked within this many seconds can be claimed again (the send was cut off). */
 export const LEASE_SECONDS = 60
 /** One alarm sends for at most this long, then hands over to a fresh alarm (subrequest and wall limits). */
@@ -147,11 +158,7 @@ async function sendOne(
   const log = deps.logger.child({ channelId: channel.channelId, messageId: row.id })
   let wamid: string
   try {
-    wamid = await graph.send(
-      row.template
-        ? { kind: 'template', to: row.recipient, template: row.template }
-        : { kind: 'text', to: row.recipient, body: row.body },
-    )
+    wamid = await graph.send(await outgoing(row, deps))
   } catch (error) {
     const outcome = sendOutcome(error)
     log.warn({ outcome: outcome.kind, error: outcome.error }, 'Cloud API send failed')
@@ -177,4 +184,28 @@ async function sendOne(
     .catch((error: unknown) =>
       log.error({ err: error, wamid }, 'sent but mark_sent failed; the lease expires'),
     )
+}
+
+/** What Meta is asked to send for a row: a template, a file by link with the text as caption, or text. */
+async function outgoing(row: CloudOutboxRow, deps: SenderDeps): Promise<OutgoingMessage> {
+  if (row.template) return { kind: 'template', to: row.recipient, template: row.template }
+  if (!row.file) return { kind: 'text', to: row.recipient, body: row.body }
+  const { path, mimetype, filename } = row.file
+  return {
+    kind: 'media',
+    to: row.recipient,
+    mediaType: mediaTypeOf(mimetype),
+    link: await deps.fileLink(path),
+    caption: row.body,
+    filename,
+  }
+}
+
+function mediaTypeOf(mimetype: string): 'image' | 'audio' | 'video' | 'document' | 'sticker' {
+  const type = mimetype.split(';')[0]?.trim().toLowerCase() ?? ''
+  if (type === 'image/webp') return 'sticker'
+  if (type.startsWith('image/')) return 'image'
+  if (type.startsWith('audio/')) return 'audio'
+  if (type.startsWith('video/')) return 'video'
+  return 'document'
 }

@@ -61,7 +61,17 @@ export interface CloudOutboxRow {
   recipient: string
   body: string
   template: { name: string; language: string; parameters: string[] } | null
+  /** An agent's or the AI's file (`messages.media`): sent by link with the body as caption. */
+  file: OutgoingFile | null
   attempts: number
+}
+
+export interface OutgoingFile {
+  path: string
+  mimetype: string
+  filename: string | null
+  /** A voice note: sent as audio, which WhatsApp plays as one when it is OGG/Opus. */
+  voice: boolean
 }
 
 export interface CloudStore {
@@ -106,6 +116,15 @@ export interface Template {
 
 export type OutgoingMessage =
   | { kind: 'text'; to: string; body: string }
+  | {
+      kind: 'media'
+      to: string
+      mediaType: 'image' | 'audio' | 'video' | 'document' | 'sticker'
+      /** A URL Meta can fetch (a signed Storage URL). */
+      link: string
+      caption: string
+      filename: string | null
+    }
   | { kind: 'template'; to: string; template: NonNullable<CloudOutboxRow['template']> }
 
 /** Meta's Graph API for one number, with that number's access token. */

@@ -30,6 +30,8 @@ export interface MediaFiles {
   download(path: string): Promise<Uint8Array>
   /** Stores a file in the `media` bucket (upsert); a stream is sent as it comes, never held whole. */
   upload(path: string, bytes: Uint8Array | ReadableStream<Uint8Array>, contentType: string): Promise<void>
+  /** A URL anyone holding it can read the file at, for `seconds` (Meta fetches sent files by link). */
+  signedUrl(path: string, seconds: number): Promise<string>
 }
 
 export interface AudioFile {

@@ -19,6 +19,7 @@ export function memoryOutbox(channel: CloudChannel, count: number) {
       recipient: '5215500000000',
       body: `only ${i}`,
       template: null,
+      file: null,
       attempts: 0,
       status: 'queued',
     }

@@ -162,8 +162,13 @@ export class MemoryStore implements PipelineStore, MaintenanceStore, MediaFiles 
     if (!file) throw new MediaError('media_unavailable', `no file at ${path}`)
     return file.bytes
   }
-  async upload(path: string, bytes: Uint8Array, contentType: string) {
-    this.files.set(path, { bytes, contentType })
+  async upload(path: string, bytes: Uint8Array | ReadableStream<Uint8Array>, contentType: string) {
+    const whole =
+      bytes instanceof Uint8Array ? bytes : new Uint8Array(await new Response(bytes).arrayBuffer())
+    this.files.set(path, { bytes: whole, contentType })
+  }
+  async signedUrl(path: string, seconds: number) {
+    return `https://storage.test/${path}?expires_in=${seconds}`
   }
   async saveTranscript(messageId: string, transcript: string) {
     const msg = this.messages.find((m) => m.id === messageId)

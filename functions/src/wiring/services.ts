@@ -12,7 +12,7 @@ import { createSupabaseMaintenance } from '../adapters/supabase-maintenance.ts'
 import { createSupabaseMedia } from '../adapters/supabase-media.ts'
 import { createSupabaseStore } from '../adapters/supabase-store.ts'
 import { durableWake } from '../agent/wake.ts'
-import type { AlarmDeps } from '../cloud-api/channel-sender.ts'
+import { type AlarmDeps, FILE_LINK_SECONDS } from '../cloud-api/channel-sender.ts'
 import type { CloudStore } from '../cloud-api/ports.ts'
 import { sendReadReceipt } from '../cloud-api/read-receipt.ts'
 import { durableWakeSender, type WakeSender } from '../cloud-api/wake.ts'
@@ -118,6 +118,7 @@ export function services(env: Bindings, deps: AppDeps): Services {
     wake: (deps.wake ?? durableWake)(env),
     wakeSender: deps.wakeSender?.(env) ?? durableWakeSender(env.CHANNEL_SENDER),
     graphFor,
+    fileLink: (path) => stores.media.signedUrl(path, FILE_LINK_SECONDS),
     showComposing: async (conversationId) => {
       await sendReadReceipt({ cloudStore: stores.cloudStore, graphFor, logger: log }, conversationId, true)
     },
