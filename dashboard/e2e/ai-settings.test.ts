@@ -53,7 +53,7 @@ describe('settings → the next AI reply', () => {
     expect(JSON.stringify(first?.messages[0])).not.toContain('Rosa')
 
     await page.goto(`${rig.site.url}/settings`)
-    await page.getByLabel('Model').fill('gpt-relevo-e2e')
+    await page.getByLabel('Model', { exact: true }).fill('gpt-relevo-e2e')
     await page
       .getByLabel('Instructions for the AI (system prompt)')
       .fill('You are Rosa from Demo Store. Be brief.')
