@@ -18,6 +18,7 @@ import {
 import { type Served, serve } from '@relevo/testing/serve'
 import { startSeededStandIn } from '@relevo/testing/stand-in'
 import type { SupabaseClient } from '@supabase/supabase-js'
+import { afterEach } from 'vitest'
 import { createApp } from '../src/app.ts'
 import type { Bindings } from '../src/config/config.ts'
 import { createLogger } from '../src/shared/logger.ts'
@@ -77,6 +78,19 @@ export interface BackendOptions {
 }
 
 let waSeq = 0
+
+/** Registers an `afterEach` that closes the backend a test started; returns the starter. */
+export function backendPerTest(): (options?: BackendOptions) => Promise<Backend> {
+  let current: Backend | undefined
+  afterEach(async () => {
+    await current?.close()
+    current = undefined
+  })
+  return async (options = {}) => {
+    current = await startBackend(options)
+    return current
+  }
+}
 
 export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
   const stack = await startSeededStandIn({ webhooks: true })

@@ -3,22 +3,14 @@ import { hubSignature, inboundMessage, messagesWebhook } from '@relevo/testing/g
 import { mediaFixture, sha256 } from '@relevo/testing/media-fixtures'
 import { waitFor } from '@relevo/testing/wait-for'
 import { createClient } from '@supabase/supabase-js'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
-import { type Backend, type BackendOptions, startBackend } from './backend.ts'
+import { type Backend, backendPerTest } from './backend.ts'
 
 // The WhatsApp Cloud API channel end to end (ADR 120, 121): the Graph API double plays Meta and
 // the customers, the functions are served over HTTP, the stand-in runs the SQL rules.
 
-let backend: Backend | undefined
-afterEach(async () => {
-  await backend?.close()
-  backend = undefined
-})
-async function start(options: BackendOptions = {}) {
-  backend = await startBackend(options)
-  return backend
-}
+const start = backendPerTest()
 
 const CUSTOMER = '5215599990000'
 

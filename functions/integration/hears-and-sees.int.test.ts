@@ -3,27 +3,18 @@ import { customerTurns, imageInputs } from '@relevo/testing/openai-double'
 import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify-double'
 import { productImage } from '@relevo/testing/shopify-fixtures'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Backend, type BackendOptions, CHANNEL_ID, startBackend, TENANT_ID } from './backend.ts'
+import { beforeEach, describe, expect, it } from 'vitest'
+import { type Backend, backendPerTest, CHANNEL_ID, TENANT_ID } from './backend.ts'
 
 // The AI hears and sees (ADR 081, 082) against the real SQL and Storage of the local stand-in:
 // the connector's part (ingest_message, the upload, mark_media_stored) is the backend's ingestFile.
 
-let backend: Backend | undefined
+const start = backendPerTest()
 let shopify: ShopifyDouble
 beforeEach(() => {
   shopify = createShopifyDouble({ tokens: ['shpat_tenant'] })
   setAbstractFetchFunc(shopify.fetch)
 })
-afterEach(async () => {
-  await backend?.close()
-  backend = undefined
-})
-
-async function start(options: BackendOptions) {
-  backend = await startBackend(options)
-  return backend
-}
 
 async function messages(b: Backend, conversationId: string) {
   const { rows } = await b.db.query<{

@@ -1,26 +1,10 @@
 import { customerTurns } from '@relevo/testing/openai-double'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
 import { signBody } from '../src/shared/signature.ts'
-import {
-  type Backend,
-  type BackendOptions,
-  CHANNEL_ID,
-  startBackend,
-  TENANT_ID,
-  WEBHOOK_SECRET,
-} from './backend.ts'
+import { type Backend, backendPerTest, CHANNEL_ID, TENANT_ID, WEBHOOK_SECRET } from './backend.ts'
 
-let backend: Backend | undefined
-afterEach(async () => {
-  await backend?.close()
-  backend = undefined
-})
-
-async function start(options: BackendOptions = {}) {
-  backend = await startBackend(options)
-  return backend
-}
+const start = backendPerTest()
 
 async function outgoing(b: Backend, conversationId: string) {
   const { rows } = await b.db.query<{
@@ -121,10 +105,10 @@ describe('functions against the real SQL rules (local stand-in)', () => {
       script: [
         async () => {
           // The agent takes over while the model is generating; its answer comes back only after that committed.
-          const takeover = await fetch(`${backend?.standIn.url}/rest/v1/rpc/takeover`, {
+          const takeover = await fetch(`${b.standIn.url}/rest/v1/rpc/takeover`, {
             method: 'POST',
             headers: {
-              apikey: backend?.keys.anonKey ?? '',
+              apikey: b.keys.anonKey,
               authorization: `Bearer ${agentToken}`,
               'content-type': 'application/json',
             },
@@ -226,7 +210,7 @@ describe('functions against the real SQL rules (local stand-in)', () => {
       script: [
         async () => {
           // The model's answer comes back only after the revoke committed.
-          if (backend) await revoke(backend, 'wamid.MIDWAY')
+          await revoke(b, 'wamid.MIDWAY')
           return { content: 'respuesta tardía' }
         },
       ],
