@@ -9,6 +9,7 @@ import {
   type Ingested,
   ingest,
   row,
+  saveCloudChannel,
   type TenantFixture,
 } from './support/fixtures.ts'
 import { backends } from './support/test-database.ts'
@@ -150,17 +151,7 @@ describe.each(backends)('the AI hears and sees on $kind', (backend) => {
   })
 
   it('on a Cloud API number (no files yet) the text goes alone and says media_dropped', async () => {
-    const cloud = await asUser(db, t.adminId, (tx) =>
-      row<{ id: string }>(tx, 'select * from public.save_cloud_api_channel($1, $2, $3, $4, $5, $6, $7)', [
-        null,
-        'Cloud',
-        `1${Date.now() % 1e9}`,
-        '2000001',
-        'EAAG-token',
-        'app-secret',
-        'verify-me',
-      ]),
-    )
+    const cloud = await asUser(db, t.adminId, (tx) => saveCloudChannel(tx))
     const trigger = await ingest(db, cloud.id, { chat: '5215522223333' })
     const image = {
       path: `${t.tenantId}/ai/${randomUUID()}.png`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database, Queryable } from '../src/db/index.ts'
+import type { Database } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
 import {
   asService,
@@ -9,6 +9,7 @@ import {
   fingerprint,
   ingest,
   row,
+  saveCloudChannel,
   type TenantFixture,
 } from './support/fixtures.ts'
 import { backends } from './support/test-database.ts'
@@ -21,28 +22,13 @@ const phoneNumberId = () => {
   return `1${Date.now() % 1e9}${numbers}`
 }
 
-const save = (tx: Queryable, args: { channelId?: string | null; number: string; token?: string | null }) =>
-  row<{ id: string; kind: string; status: string }>(
-    tx,
-    'select * from public.save_cloud_api_channel($1, $2, $3, $4, $5, $6, $7)',
-    [
-      args.channelId ?? null,
-      'Cloud',
-      args.number,
-      '2000001',
-      args.token === undefined ? 'EAAG-token' : args.token,
-      'app-secret',
-      'verify-me',
-    ],
-  )
-
 /** A tenant whose channel is a Cloud API number, with one customer chat. */
 async function cloudTenant(
   db: Database,
 ): Promise<TenantFixture & { number: string; conversationId: string }> {
   const t = await createTenant(db)
   const number = phoneNumberId()
-  const chan = await asUser(db, t.adminId, (tx) => save(tx, { number }))
+  const chan = await asUser(db, t.adminId, (tx) => saveCloudChannel(tx, { number }))
   const msg = await ingest(db, chan.id, { chat: '5215511111111' })
   return { ...t, channelId: chan.id, number, conversationId: msg.conversation_id }
 }
@@ -65,7 +51,7 @@ describe.each(backends)('Cloud API channels on $kind', (backend) => {
   it('an admin adds a number; its secrets are write-only and only the service reads them', async () => {
     const t = await createTenant(db)
     const number = phoneNumberId()
-    const chan = await asUser(db, t.adminId, (tx) => save(tx, { number }))
+    const chan = await asUser(db, t.adminId, (tx) => saveCloudChannel(tx, { number }))
     expect(chan).toMatchObject({ kind: 'cloud_api', status: 'ready' })
     const status = await asUser(db, t.adminId, (tx) =>
       row<{ s: unknown }>(tx, 'select public.cloud_api_secrets_status($1) as s', [chan.id]),
@@ -103,24 +89,26 @@ describe.each(backends)('Cloud API channels on $kind', (backend) => {
     const number = phoneNumberId()
     const before = await fingerprint(db)
     await expectRelevoError(
-      asUser(db, t.agentId, (tx) => save(tx, { number })),
+      asUser(db, t.agentId, (tx) => saveCloudChannel(tx, { number })),
       403,
       'admin_only',
     )
     await expectRelevoError(
-      asUser(db, t.adminId, (tx) => save(tx, { number, token: null })),
+      asUser(db, t.adminId, (tx) => saveCloudChannel(tx, { number, token: null })),
       400,
       'invalid_argument',
     )
     expect(await fingerprint(db)).toBe(before)
-    const chan = await asUser(db, t.adminId, (tx) => save(tx, { number }))
+    const chan = await asUser(db, t.adminId, (tx) => saveCloudChannel(tx, { number }))
     await expectRelevoError(
-      asUser(db, other.adminId, (tx) => save(tx, { number })),
+      asUser(db, other.adminId, (tx) => saveCloudChannel(tx, { number })),
       409,
       'phone_number_id_taken',
     )
     await expectRelevoError(
-      asUser(db, other.adminId, (tx) => save(tx, { channelId: chan.id, number: phoneNumberId() })),
+      asUser(db, other.adminId, (tx) =>
+        saveCloudChannel(tx, { channelId: chan.id, number: phoneNumberId() }),
+      ),
       404,
       'channel_not_found',
     )
@@ -146,7 +134,7 @@ describe.each(backends)('Cloud API channels on $kind', (backend) => {
     )
     expect(errored).toEqual({ status: 'error', last_error: '190: token expired' })
     await asUser(db, t.adminId, (tx) =>
-      save(tx, { channelId: t.channelId, number: t.number, token: 'EAAG-new' }),
+      saveCloudChannel(tx, { channelId: t.channelId, number: t.number, token: 'EAAG-new' }),
     )
     const fixed = await row<{ status: string }>(db, 'select status from public.channels where id = $1', [
       t.channelId,

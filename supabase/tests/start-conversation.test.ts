@@ -8,6 +8,7 @@ import {
   fingerprint,
   ingest,
   row,
+  saveCloudChannel,
   type TenantFixture,
 } from './support/fixtures.ts'
 import { backends } from './support/test-database.ts'
@@ -128,16 +129,7 @@ describe.each(backends)('start a chat on $kind', (backend) => {
 
   it('on a Cloud API number: only with an approved template; free text creates nothing', async () => {
     const cloud = await createTenant(db, 'Cloud Store')
-    const chan = await asUser(db, cloud.adminId, (tx) =>
-      row<{ id: string }>(tx, 'select * from public.save_cloud_api_channel(null, $1, $2, $3, $4, $5, $6)', [
-        'Cloud',
-        `1${Date.now() % 1e9}`,
-        '2000001',
-        'EAAG-token',
-        'app-secret',
-        'verify-me',
-      ]),
-    )
+    const chan = await asUser(db, cloud.adminId, (tx) => saveCloudChannel(tx))
     const before = await fingerprint(db)
     await expectRelevoError(
       start(db, cloud.agentId, [chan.id, '5215512345678', 'Hola']),

@@ -97,6 +97,22 @@ export async function row<T = Record<string, unknown>>(
   return rows[0] as T
 }
 
+/** A WhatsApp Cloud API number saved by `save_cloud_api_channel` as the caller (`tx` runs as a user). */
+export function saveCloudChannel(
+  tx: Queryable,
+  args: { channelId?: string | null; number?: string; token?: string | null } = {},
+): Promise<{ id: string; kind: string; status: string }> {
+  return row(tx, 'select * from public.save_cloud_api_channel($1, $2, $3, $4, $5, $6, $7)', [
+    args.channelId ?? null,
+    'Cloud',
+    args.number ?? `1${Date.now() % 1e9}`,
+    '2000001',
+    args.token === undefined ? 'EAAG-token' : args.token,
+    'app-secret',
+    'verify-me',
+  ])
+}
+
 const watchedTables = [
   'public.tenants',
   'public.agents',
