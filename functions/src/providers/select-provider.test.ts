@@ -9,6 +9,7 @@ const tenant: TenantSettings = {
   aiProvider: 'openai',
   aiModel: 'gpt-4o-mini',
   aiHttpUrl: null,
+  aiHttpMapping: null,
   systemPrompt: '',
   language: 'es',
   debounceSeconds: 0,
@@ -19,7 +20,7 @@ const tenant: TenantSettings = {
   aiAcceptsImages: true,
   transcriptionModel: 'gpt-4o-mini-transcribe',
 }
-const noSecrets: TenantSecrets = { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null }
+const noSecrets: TenantSecrets = { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null, aiHttpHeaderSecret: null }
 const conversation: Conversation = {
   id: 'c1',
   tenantId: 't1',
