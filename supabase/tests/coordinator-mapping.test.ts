@@ -21,7 +21,10 @@ const REFUSED: [string, unknown][] = [
   ['a header name with a space', { ...custom, headers: { 'Bad Name': 'x' } }],
   ['a header value that is a number', { ...custom, headers: { 'X-N': 1 } }],
   ['a header value with a line break', { ...custom, headers: { 'X-N': 'a\r\nHost: evil' } }],
-  ['eleven headers', { ...custom, headers: Object.fromEntries([...Array(11).keys()].map((i) => [`X-${i}`, 'v'])) }],
+  [
+    'eleven headers',
+    { ...custom, headers: Object.fromEntries([...Array(11).keys()].map((i) => [`X-${i}`, 'v'])) },
+  ],
   ['no reply path', { ...custom, reply_path: undefined }],
   ['a reply path with a bracket', { ...custom, reply_path: 'data[0].answer' }],
   ['a handoff path with a space', { ...custom, handoff_path: 'data. escalate' }],

@@ -35,11 +35,16 @@ describe('body templates', () => {
 
   it('tells string context by the quotes, escaped quotes and all', () => {
     const body = renderBody('{"a": "x\\"{{customer_phone}}\\"", "b": {{customer_phone}}}', SAMPLE_VALUES)
-    expect(JSON.parse(body)).toEqual({ a: `x"${SAMPLE_VALUES.customer_phone}"`, b: SAMPLE_VALUES.customer_phone })
+    expect(JSON.parse(body)).toEqual({
+      a: `x"${SAMPLE_VALUES.customer_phone}"`,
+      b: SAMPLE_VALUES.customer_phone,
+    })
   })
 
   it('tolerates spaces inside braces and leaves unknown braces as they are', () => {
-    expect(renderBody('{"t": "{{ tenant_name }} {{nope}}"}', SAMPLE_VALUES)).toBe('{"t": "Demo Store {{nope}}"}')
+    expect(renderBody('{"t": "{{ tenant_name }} {{nope}}"}', SAMPLE_VALUES)).toBe(
+      '{"t": "Demo Store {{nope}}"}',
+    )
   })
 
   it('a customer message cannot break out of its string (no injected keys)', () => {
@@ -61,9 +66,17 @@ describe('mapping schema', () => {
   it.each([
     ['an unknown placeholder', { ...base, body: '{"m": "{{mesage}}"}' }, '{{mesage}} is not a placeholder'],
     ['{{secret}} in the body', { ...base, body: '{"k": "{{secret}}"}' }, '{{secret}} is not a placeholder'],
-    ['a body that is not JSON once filled', { ...base, body: '{"m": {{message}} ' }, 'is not JSON once filled in'],
+    [
+      'a body that is not JSON once filled',
+      { ...base, body: '{"m": {{message}} ' },
+      'is not JSON once filled in',
+    ],
     ['a reserved header', { ...base, headers: { 'X-Relevo-Signature': 'x' } }, 'is set by Relevo'],
-    ['a placeholder other than {{secret}} in a header', { ...base, headers: { 'X-P': '{{customer_phone}}' } }, 'may only use {{secret}}'],
+    [
+      'a placeholder other than {{secret}} in a header',
+      { ...base, headers: { 'X-P': '{{customer_phone}}' } },
+      'may only use {{secret}}',
+    ],
     ['a path with brackets', { ...base, reply_path: 'data[0]' }, 'a dotted path'],
   ])('refuses %s', (_, mapping, message) => {
     const parsed = coordinatorMapping.safeParse(mapping)
@@ -169,13 +182,20 @@ describe('coordinator client', () => {
 
   it('sends the filled template with the header secret and the signature, and maps the answer', async () => {
     received.length = 0
-    const client = createCoordinatorClient({ ...base, mapping: custom, secret: 'sign-me', headerSecret: 'tok-1' })
+    const client = createCoordinatorClient({
+      ...base,
+      mapping: custom,
+      secret: 'sign-me',
+      headerSecret: 'tok-1',
+    })
     expect(await client.decide(SAMPLE_VALUES)).toEqual({ kind: 'reply', text: 'Claro' })
     const request = received[0] as Request
     expect(request.headers.get('authorization')).toBe('Bearer tok-1')
     expect(request.headers.get('x-store')).toBe('demo')
     const raw = await request.text()
-    expect(JSON.parse(raw)).toEqual({ input: { text: SAMPLE_VALUES.message, phone: SAMPLE_VALUES.customer_phone } })
+    expect(JSON.parse(raw)).toEqual({
+      input: { text: SAMPLE_VALUES.message, phone: SAMPLE_VALUES.customer_phone },
+    })
     const timestamp = Number(request.headers.get('x-relevo-timestamp'))
     expect(request.headers.get('x-relevo-signature')).toBe(await signBody('sign-me', timestamp, raw))
   })
@@ -183,13 +203,20 @@ describe('coordinator client', () => {
   it('refuses to call when a header needs a secret that is not saved', async () => {
     received.length = 0
     const client = createCoordinatorClient({ ...base, mapping: custom, secret: null, headerSecret: null })
-    await expect(client.decide(SAMPLE_VALUES)).rejects.toMatchObject({ code: 'provider_header_secret_missing' })
+    await expect(client.decide(SAMPLE_VALUES)).rejects.toMatchObject({
+      code: 'provider_header_secret_missing',
+    })
     expect(received).toEqual([])
   })
 
   it('sends no signature without a signing secret', async () => {
     received.length = 0
-    const client = createCoordinatorClient({ ...base, mapping: MAPPING_PRESETS.plain, secret: null, headerSecret: null })
+    const client = createCoordinatorClient({
+      ...base,
+      mapping: MAPPING_PRESETS.plain,
+      secret: null,
+      headerSecret: null,
+    })
     await expect(client.decide(SAMPLE_VALUES)).rejects.toMatchObject({ code: 'provider_bad_answer' })
     expect(received[0]?.headers.has('x-relevo-signature')).toBe(false)
   })

@@ -42,7 +42,10 @@ export function createCoordinatorClient(options: CoordinatorOptions) {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init))
   const { mapping } = options
   const extraHeaders = Object.fromEntries(
-    Object.entries(mapping.headers).map(([name, value]) => [name, renderHeader(value, options.headerSecret ?? '')]),
+    Object.entries(mapping.headers).map(([name, value]) => [
+      name,
+      renderHeader(value, options.headerSecret ?? ''),
+    ]),
   )
 
   async function post(body: string): Promise<unknown> {
@@ -70,9 +73,13 @@ export function createCoordinatorClient(options: CoordinatorOptions) {
           cause: error,
         })
       const timeout = error instanceof DOMException && error.name === 'TimeoutError'
-      throw new ProviderError(timeout ? 'provider_timeout' : 'provider_unreachable', 'HTTP provider unreachable', {
-        cause: error,
-      })
+      throw new ProviderError(
+        timeout ? 'provider_timeout' : 'provider_unreachable',
+        'HTTP provider unreachable',
+        {
+          cause: error,
+        },
+      )
     }
     if (!response.ok) {
       await response.body?.cancel()
@@ -155,6 +162,7 @@ export function mappedDecision(answer: unknown, mapping: CoordinatorMapping): Pr
 }
 
 function topKeys(answer: unknown): string {
-  if (answer === null || typeof answer !== 'object' || Array.isArray(answer)) return 'none, it is not an object'
+  if (answer === null || typeof answer !== 'object' || Array.isArray(answer))
+    return 'none, it is not an object'
   return Object.keys(answer).slice(0, 10).join(', ') || 'none'
 }

@@ -1,3 +1,4 @@
+import { MAPPING_PRESETS } from '@relevo/supabase/coordinator-mapping'
 import { describe, expect, it } from 'vitest'
 import type { AiContext } from '../pipeline/provider.ts'
 import { signBody } from '../shared/signature.ts'
@@ -38,7 +39,13 @@ function coordinator(answers: (Response | (() => Response))[], dns: Record<strin
   return { fetch, received }
 }
 
-const options = { secret: 's3cret', headerSecret: null, mapping: null, allowPrivate: false, timeoutMs: 1000 }
+const options = {
+  secret: 's3cret',
+  headerSecret: null,
+  mapping: MAPPING_PRESETS.relevo_v1,
+  allowPrivate: false,
+  timeoutMs: 1000,
+}
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status })
 
 describe('http provider', () => {

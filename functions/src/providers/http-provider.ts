@@ -5,13 +5,9 @@
  * "HTTP provider contract": `{reply}` or `{handoff: true, reason}` back). coordinator-client.ts
  * makes the call; this module turns the chat into the template's values.
  */
-import { MAPPING_PRESETS, type TemplateValues } from '@relevo/supabase/coordinator-mapping'
+import type { TemplateValues } from '@relevo/supabase/coordinator-mapping'
 import type { AiContext, AiProvider, ProviderResult } from '../pipeline/provider.ts'
 import { type CoordinatorOptions, createCoordinatorClient } from './coordinator-client.ts'
-
-export type HttpProviderOptions = Omit<CoordinatorOptions, 'mapping'> & {
-  mapping: CoordinatorOptions['mapping'] | null
-}
 
 /** The chat as a template sees it; `message` is what the customer wrote since the last answer. */
 export function templateValues(context: AiContext): TemplateValues {
@@ -38,8 +34,8 @@ export function templateValues(context: AiContext): TemplateValues {
   }
 }
 
-export function createHttpProvider(options: HttpProviderOptions): AiProvider {
-  const client = createCoordinatorClient({ ...options, mapping: options.mapping ?? MAPPING_PRESETS.relevo_v1 })
+export function createHttpProvider(options: CoordinatorOptions): AiProvider {
+  const client = createCoordinatorClient(options)
   return {
     name: 'http',
     model: null,

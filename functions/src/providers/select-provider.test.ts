@@ -20,7 +20,12 @@ const tenant: TenantSettings = {
   aiAcceptsImages: true,
   transcriptionModel: 'gpt-4o-mini-transcribe',
 }
-const noSecrets: TenantSecrets = { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null, aiHttpHeaderSecret: null }
+const noSecrets: TenantSecrets = {
+  openaiApiKey: null,
+  shopifyAccessToken: null,
+  aiHttpSecret: null,
+  aiHttpHeaderSecret: null,
+}
 const conversation: Conversation = {
   id: 'c1',
   tenantId: 't1',

@@ -4,6 +4,7 @@
  * null when the AI is "not configured" (openai without any key, http without a URL or the tenant's
  * coordinator secret): the pipeline then hands every chat to a person with the fallback text.
  */
+import { MAPPING_PRESETS } from '@relevo/supabase/coordinator-mapping'
 import type { Config } from '../config/config.ts'
 import type { ProviderRequest } from '../pipeline/decide.ts'
 import type { Transcriber } from '../pipeline/media.ts'
@@ -14,7 +15,8 @@ import { labelTool } from '../tools/label-tool.ts'
 import { productImageTool } from '../tools/product-image-tool.ts'
 import { shopifyAdminFor } from '../tools/shopify/shopify-for-tenant.ts'
 import { shopifyTools } from '../tools/shopify/shopify-tools.ts'
-import { createHttpProvider, type HttpProviderOptions } from './http-provider.ts'
+import type { CoordinatorOptions } from './coordinator-client.ts'
+import { createHttpProvider } from './http-provider.ts'
 import { createOpenAiProvider } from './openai-provider.ts'
 import { createOpenAiTranscriber } from './openai-transcriber.ts'
 
@@ -75,11 +77,11 @@ export function coordinatorOptions(
   secrets: TenantSecrets,
   config: Config,
   outbound?: typeof fetch,
-): HttpProviderOptions | null {
+): CoordinatorOptions | null {
   if (!tenant.aiHttpUrl || (!tenant.aiHttpMapping && !secrets.aiHttpSecret)) return null
   return {
     url: tenant.aiHttpUrl,
-    mapping: tenant.aiHttpMapping,
+    mapping: tenant.aiHttpMapping ?? MAPPING_PRESETS.relevo_v1,
     secret: secrets.aiHttpSecret,
     headerSecret: secrets.aiHttpHeaderSecret,
     allowPrivate: config.RELEVO_ALLOW_PRIVATE_URLS,
