@@ -32,7 +32,11 @@ beforeAll(async () => {
   adminToken = await b.signIn('admin@demo.relevo.test')
   const set = await fetch(`${b.standIn.url}/rest/v1/rpc/set_tenant_secrets`, {
     method: 'POST',
-    headers: { apikey: b.keys.anonKey, authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    headers: {
+      apikey: b.keys.anonKey,
+      authorization: `Bearer ${adminToken}`,
+      'content-type': 'application/json',
+    },
     body: JSON.stringify({ p_ai_http_header_secret: TOKEN }),
   })
   expect(set.status).toBeLessThan(300)
@@ -61,14 +65,21 @@ const test = (body: unknown, token = adminToken) =>
 
 describe("the store's coordinator through a mapping", () => {
   it('the AI answers with what the coordinator put at data.answer', async () => {
-    const { conversationId } = await b.ingest('¿Tienen "tazas" azules?', { phone: '5215511112222', name: 'Eva' })
+    const { conversationId } = await b.ingest('¿Tienen "tazas" azules?', {
+      phone: '5215511112222',
+      name: 'Eva',
+    })
     await b.settle()
     expect(await outgoing(conversationId)).toEqual([
       { author: 'ai', body: coordinatorAnswer('¿Tienen "tazas" azules?') },
     ])
     const sent = coordinator.requests.at(-1)
     expect(sent?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`)
-    expect(sent?.body.input).toMatchObject({ text: '¿Tienen "tazas" azules?', phone: '5215511112222', name: 'Eva' })
+    expect(sent?.body.input).toMatchObject({
+      text: '¿Tienen "tazas" azules?',
+      phone: '5215511112222',
+      name: 'Eva',
+    })
     expect(sent?.body.input?.history).toEqual([
       expect.objectContaining({ author: 'customer', body: '¿Tienen "tazas" azules?' }),
     ])
@@ -94,10 +105,14 @@ describe("the store's coordinator through a mapping", () => {
     expect(run.rows[0]).toEqual({ outcome: 'handoff', reason: 'http: refund request' })
   })
 
-  it("Test sends the sample through the saved mapping and answers the mapped reply (never a secret)", async () => {
+  it('Test sends the sample through the saved mapping and answers the mapped reply (never a secret)', async () => {
     const response = await test({})
     expect(response.status).toBe(200)
-    const body = (await response.json()) as { ok: boolean; decision: unknown; sent: { input: { text: string } } }
+    const body = (await response.json()) as {
+      ok: boolean
+      decision: unknown
+      sent: { input: { text: string } }
+    }
     expect(body).toMatchObject({
       ok: true,
       decision: { kind: 'reply', text: coordinatorAnswer(body.sent.input.text) },

@@ -32,7 +32,8 @@ export function createCoordinatorDouble(options: CoordinatorDoubleOptions): Coor
       return Response.json({ error: 'unauthorized' }, { status: 401 })
     const body = (await request.json().catch(() => null)) as CoordinatorRequest['body'] | null
     const text = body?.input?.text
-    if (typeof text !== 'string') return Response.json({ error: 'input.text is required' }, { status: 422 })
+    if (!body || typeof text !== 'string')
+      return Response.json({ error: 'input.text is required' }, { status: 422 })
     requests.push({ headers: request.headers, body })
     if (/reembolso|refund/i.test(text))
       return Response.json({ data: { answer: null, escalate: true, why: 'refund request' } })

@@ -219,7 +219,14 @@ export class MemoryStore implements PipelineStore, MaintenanceStore, MediaFiles 
     return this.tenants.get(id) ?? null
   }
   async getTenantSecrets(id: string) {
-    return this.secrets.get(id) ?? { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null, aiHttpHeaderSecret: null }
+    return (
+      this.secrets.get(id) ?? {
+        openaiApiKey: null,
+        shopifyAccessToken: null,
+        aiHttpSecret: null,
+        aiHttpHeaderSecret: null,
+      }
+    )
   }
   async latestIncomingId(conversationId: string) {
     return (
