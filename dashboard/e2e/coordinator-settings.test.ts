@@ -65,7 +65,9 @@ describe("settings: the store's coordinator and Shopify", () => {
 
     // The plain preset speaks {message, phone}: this coordinator wants its bearer token first.
     await choice.selectOption('plain')
-    expect(await page.getByLabel('Request body (JSON)').inputValue()).toContain('"phone": "{{customer_phone}}"')
+    expect(await page.getByLabel('Request body (JSON)').inputValue()).toContain(
+      '"phone": "{{customer_phone}}"',
+    )
     await page.getByRole('button', { name: 'Test the service' }).click()
     await result().filter({ hasText: 'Failed: HTTP provider answered 401' }).waitFor()
 
