@@ -98,7 +98,9 @@ function isPlaceholder(name: string): name is Placeholder {
 
 /** A header value with `{{secret}}` replaced. */
 export function renderHeader(value: string, secret: string): string {
-  return value.replace(PLACEHOLDER_ANYWHERE, () => secret)
+  return value.replace(PLACEHOLDER_ANYWHERE, (whole, name: string) =>
+    name === SECRET_PLACEHOLDER ? secret : whole,
+  )
 }
 
 export function usesSecret(headers: Record<string, string>): boolean {
