@@ -131,5 +131,11 @@ describe("settings: the store's coordinator and Shopify", () => {
     await saveSecret('Shopify access token', 'shpat_e2e')
     await page.getByRole('button', { name: 'Test the connection' }).click()
     await page.getByTestId('shopify-test-result').filter({ hasText: 'Connected: Demo Store MX' }).waitFor()
+
+    // The first-run checklist offers the same Test on its Shopify step once a store is set.
+    await page.goto(`${rig.site.url}/setup`)
+    const step = page.locator('[data-testid="setup-step"][data-step="shopify"]')
+    await step.getByRole('button', { name: 'Test the connection' }).click()
+    await step.getByTestId('shopify-test-result').filter({ hasText: 'Connected: Demo Store MX' }).waitFor()
   })
 })
