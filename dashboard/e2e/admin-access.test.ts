@@ -61,7 +61,12 @@ describe('admin screens for a non-admin agent', () => {
     expect(secretsTable.error).not.toBeNull()
 
     const status = await ana.rpc('tenant_secrets_status')
-    expect(status.data).toEqual({ openai_api_key: true, shopify_access_token: false, ai_http_secret: false })
+    expect(status.data).toEqual({
+      openai_api_key: true,
+      shopify_access_token: false,
+      ai_http_secret: false,
+      ai_http_header_secret: false,
+    })
     const raw = await ana.rpc('get_tenant_secrets', { p_tenant_id: TENANT })
     expect(raw.data).toBeNull()
     expect(raw.error).not.toBeNull()
@@ -97,6 +102,11 @@ describe('admin screens for a non-admin agent', () => {
     const invitations = await bob.from('invitations').select('email')
     expect(invitations.data).toEqual([])
     const status = await bob.rpc('tenant_secrets_status')
-    expect(status.data).toEqual({ openai_api_key: false, shopify_access_token: false, ai_http_secret: false })
+    expect(status.data).toEqual({
+      openai_api_key: false,
+      shopify_access_token: false,
+      ai_http_secret: false,
+      ai_http_header_secret: false,
+    })
   })
 })

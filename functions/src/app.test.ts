@@ -26,6 +26,7 @@ describe('app routes', () => {
       '/api/whatsapp-hybrid?action=status',
       '/metrics',
       '/api/shopify/products?q=x',
+      '/api/shopify/shop',
     ]) {
       const response = await h.app.request(path, {}, h.env, createExecutionContext())
       expect(response.status, path).toBe(401)
@@ -56,6 +57,21 @@ describe('app routes', () => {
     }
     expect(statuses.filter((s) => s === 200)).toHaveLength(120)
     expect(statuses.at(-1)).toBe(429)
+  })
+
+  it("limits the coordinator's Test to 10 a minute per address, before anything calls out", async () => {
+    const h = harness()
+    const statuses: number[] = []
+    for (let i = 0; i < 12; i++) {
+      const r = await h.app.request(
+        '/api/ai/coordinator/test',
+        { method: 'POST', headers: { 'cf-connecting-ip': '203.0.113.10' } },
+        h.env,
+      )
+      statuses.push(r.status)
+    }
+    expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401))
+    expect(statuses.slice(10)).toEqual([429, 429])
   })
 
   it('a config error answers 500 with its code and next step', async () => {

@@ -12,6 +12,7 @@ import type { Bindings } from './config/config.ts'
 import { rateLimit, sharedRateLimit } from './http/rate-limit.ts'
 import { type SweepReport, sweep } from './pipeline/sweep.ts'
 import { cloudApiRoutes } from './routes/cloud-api.ts'
+import { coordinatorRoutes } from './routes/coordinator.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { monitoringRoutes } from './routes/monitoring.ts'
@@ -37,13 +38,17 @@ export function createApp(deps: AppDeps = {}) {
   app.use('/webhooks/db', sharedRateLimit('webhooks', signed))
   app.use('/api/*', sharedRateLimit('api'))
   // The dashboard (another origin) calls the Cloud API routes with a bearer token, never cookies.
-  app.use('/api/cloud-api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }))
+  for (const path of ['/api/cloud-api/*', '/api/ai/*', '/api/shopify/*'])
+    app.use(path, cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }))
+  // A Test calls the tenant's coordinator: a few a minute is plenty for an admin at the screen.
+  app.use('/api/ai/coordinator/test', rateLimit({ limit: 10, windowMs: 60_000 }))
   app.use('/metrics', sharedRateLimit('metrics'))
   app.route('/health', healthRoutes())
   app.route('/webhooks/whatsapp', whatsappWebhookRoutes(deps))
   app.route('/webhooks', webhookRoutes(deps))
   app.route('/api/cloud-api', cloudApiRoutes(deps))
   app.route('/api/shopify', shopifyRoutes(deps))
+  app.route('/api/ai', coordinatorRoutes(deps))
   app.route('/api', monitoringRoutes(deps))
   app.route('/metrics', metricsRoutes(deps))
   app.notFound((c) => c.json({ code: 'not_found', message: 'No such route' }, 404))

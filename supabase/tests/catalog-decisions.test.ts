@@ -72,9 +72,8 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.set_conversation_status(p_conversation_id uuid, p_status conversation_status)': ['authenticated'],
   'public.start_conversation(p_channel_id uuid, p_phone text, p_body text, p_customer_name text, p_template jsonb, p_client_ref text)':
     ['authenticated'],
-  'public.set_tenant_secrets(p_openai_api_key text, p_shopify_access_token text, p_ai_http_secret text)': [
-    'authenticated',
-  ],
+  'public.set_tenant_secrets(p_openai_api_key text, p_shopify_access_token text, p_ai_http_secret text, p_ai_http_header_secret text)':
+    ['authenticated'],
   // Deployment-wide, not secret: the sign-up page asks before anyone has a session (ADR 110).
   'public.signup_mode()': ['anon', 'authenticated'],
   'public.takeover(p_conversation_id uuid)': ['authenticated'],

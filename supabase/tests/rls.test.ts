@@ -262,11 +262,21 @@ describe.each(backends)('row level security on $kind', (backend) => {
     const status = await asUser(db, a.agentId, (tx) =>
       row<{ s: unknown }>(tx, 'select public.tenant_secrets_status() as s'),
     )
-    expect(status.s).toEqual({ openai_api_key: true, shopify_access_token: false, ai_http_secret: false })
+    expect(status.s).toEqual({
+      openai_api_key: true,
+      shopify_access_token: false,
+      ai_http_secret: false,
+      ai_http_header_secret: false,
+    })
     const other = await asUser(db, b.adminId, (tx) =>
       row<{ s: unknown }>(tx, 'select public.tenant_secrets_status() as s'),
     )
-    expect(other.s).toEqual({ openai_api_key: false, shopify_access_token: false, ai_http_secret: false })
+    expect(other.s).toEqual({
+      openai_api_key: false,
+      shopify_access_token: false,
+      ai_http_secret: false,
+      ai_http_header_secret: false,
+    })
     const forService = await asService(db, (tx) =>
       row<{ s: unknown }>(tx, 'select public.get_tenant_secrets($1) as s', [a.tenantId]),
     )

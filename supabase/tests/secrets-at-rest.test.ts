@@ -88,7 +88,12 @@ describe.each(backends)('secrets at rest on $kind', (backend) => {
     const status = await asUser(db, a.adminId, (tx) =>
       row<{ s: Record<string, unknown> }>(tx, 'select public.tenant_secrets_status() as s'),
     )
-    expect(status.s).toEqual({ openai_api_key: true, shopify_access_token: true, ai_http_secret: false })
+    expect(status.s).toEqual({
+      openai_api_key: true,
+      shopify_access_token: true,
+      ai_http_secret: false,
+      ai_http_header_secret: false,
+    })
     expect(JSON.stringify(status.s)).not.toContain(openaiKey)
     const agentWrite = asUser(db, a.agentId, (tx) =>
       tx.query(`select public.set_tenant_secrets(p_openai_api_key => 'sk-agent')`),

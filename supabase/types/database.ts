@@ -828,6 +828,7 @@ export type Database = {
       tenants: {
         Row: {
           ai_accepts_images: boolean
+          ai_http_mapping: Json | null
           ai_http_url: string | null
           ai_may_label: boolean
           ai_model: string
@@ -850,6 +851,7 @@ export type Database = {
         }
         Insert: {
           ai_accepts_images?: boolean
+          ai_http_mapping?: Json | null
           ai_http_url?: string | null
           ai_may_label?: boolean
           ai_model?: string
@@ -872,6 +874,7 @@ export type Database = {
         }
         Update: {
           ai_accepts_images?: boolean
+          ai_http_mapping?: Json | null
           ai_http_url?: string | null
           ai_may_label?: boolean
           ai_model?: string
@@ -2109,6 +2112,7 @@ export type Database = {
           p_openai_api_key?: string
           p_shopify_access_token?: string
           p_ai_http_secret?: string
+          p_ai_http_header_secret?: string
         }
         Returns: undefined
       }

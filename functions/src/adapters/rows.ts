@@ -3,6 +3,7 @@
  * zod shapes of the rows and RPC answers the pipeline reads: the one edge between SQL's
  * snake_case and the pipeline's camelCase types.
  */
+import { coordinatorMapping } from '@relevo/supabase/coordinator-mapping'
 import { CheckEnums } from '@relevo/supabase/enums'
 import { Constants } from '@relevo/supabase/types'
 import { z } from 'zod'
@@ -50,6 +51,7 @@ export const tenantRow = z.object({
   ai_provider: z.enum(Constants.public.Enums.ai_provider),
   ai_model: z.string(),
   ai_http_url: z.string().nullable(),
+  ai_http_mapping: coordinatorMapping.nullable(),
   system_prompt: z.string(),
   language: z.enum(CheckEnums['tenants.language']),
   debounce_seconds: z.number(),
@@ -71,6 +73,7 @@ export const secretsRow = z.object({
   openai_api_key: z.string().nullish(),
   shopify_access_token: z.string().nullish(),
   ai_http_secret: z.string().nullish(),
+  ai_http_header_secret: z.string().nullish(),
 })
 
 export const claimResult = z.object({ run_id: z.string(), won: z.boolean() })

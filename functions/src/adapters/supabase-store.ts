@@ -66,6 +66,7 @@ export function createSupabaseStore(db: Db): PipelineStore {
         aiProvider: row.ai_provider,
         aiModel: row.ai_model,
         aiHttpUrl: row.ai_http_url,
+        aiHttpMapping: row.ai_http_mapping,
         systemPrompt: row.system_prompt,
         language: row.language,
         debounceSeconds: row.debounce_seconds,
@@ -87,6 +88,7 @@ export function createSupabaseStore(db: Db): PipelineStore {
         openaiApiKey: row.openai_api_key || null,
         shopifyAccessToken: row.shopify_access_token || null,
         aiHttpSecret: row.ai_http_secret || null,
+        aiHttpHeaderSecret: row.ai_http_header_secret || null,
       }
     },
 

@@ -57,6 +57,7 @@ export interface Bindings {
   SHOPIFY_SHARED_SHOPS?: string
   SHOPIFY_API_VERSION?: string
   SHOPIFY_CHECKOUT?: string
+  SHOPIFY_API_URL?: string
   SWEEP_MIN_AGE_SECONDS?: string
   LOG_LEVEL?: string
   /** Meta's Graph API (or the local double); the version is pinned. */
@@ -125,6 +126,12 @@ const configSchema = z.object({
   // Pinned on purpose: shopify-api 15 has no LATEST_API_VERSION; bump each quarter.
   SHOPIFY_API_VERSION: z.string().optional().default('2026-10'),
   SHOPIFY_CHECKOUT: z.enum(['cart', 'draft_order']).optional().default('cart'),
+  // Tests and local development only: every Shopify Admin call goes to this origin (the Shopify
+  // double) instead of https://<shop>. Unset in production.
+  SHOPIFY_API_URL: z
+    .url()
+    .optional()
+    .transform((v) => v?.replace(/\/+$/, '')),
   SWEEP_MIN_AGE_SECONDS: int(60, 5, 3600),
   GRAPH_API_URL: z
     .url()

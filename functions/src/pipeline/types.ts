@@ -3,6 +3,7 @@
  * What the AI pipeline reasons about, in camelCase (the store adapter maps from SQL's snake_case).
  */
 
+import type { CoordinatorMapping } from '@relevo/supabase/coordinator-mapping'
 import type { MessageAuthor } from '@relevo/supabase/enums'
 
 export type { MessageAuthor }
@@ -52,6 +53,8 @@ export interface TenantSettings {
   aiProvider: 'openai' | 'http'
   aiModel: string
   aiHttpUrl: string | null
+  /** How the http provider speaks to the coordinator; null: Relevo's v1 contract (ADR 115). */
+  aiHttpMapping: CoordinatorMapping | null
   systemPrompt: string
   language: 'es' | 'en'
   debounceSeconds: number
@@ -72,6 +75,8 @@ export interface TenantSecrets {
   openaiApiKey: string | null
   shopifyAccessToken: string | null
   aiHttpSecret: string | null
+  /** Sent where a mapping's header says `{{secret}}` (ADR 115). */
+  aiHttpHeaderSecret: string | null
 }
 
 /** One tool call the model made, as stored in `ai_runs.tools` (arguments, never results: they may hold PII). */

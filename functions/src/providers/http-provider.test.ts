@@ -1,8 +1,9 @@
+import { MAPPING_PRESETS } from '@relevo/supabase/coordinator-mapping'
 import { describe, expect, it } from 'vitest'
 import type { AiContext } from '../pipeline/provider.ts'
 import { signBody } from '../shared/signature.ts'
 import { harness } from '../testing/harness.ts'
-import { createHttpProvider, httpProviderBody } from './http-provider.ts'
+import { createHttpProvider } from './http-provider.ts'
 
 const context: AiContext = {
   tenant: { id: 't1', name: 'Demo Store', language: 'es', systemPrompt: 'x' },
@@ -38,7 +39,13 @@ function coordinator(answers: (Response | (() => Response))[], dns: Record<strin
   return { fetch, received }
 }
 
-const options = { secret: 's3cret', allowPrivate: false, timeoutMs: 1000 }
+const options = {
+  secret: 's3cret',
+  headerSecret: null,
+  mapping: MAPPING_PRESETS.relevo_v1,
+  allowPrivate: false,
+  timeoutMs: 1000,
+}
 const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status })
 
 describe('http provider', () => {
@@ -66,7 +73,6 @@ describe('http provider', () => {
       trigger_message_id: 'm1',
       messages: [{ id: 'm1', author: 'customer', body: 'hola', created_at: '2026-11-25T12:00:00Z' }],
     })
-    expect(server.received[0]?.body).toEqual(httpProviderBody(context))
   })
 
   it('accepts {handoff: true, reason}', async () => {

@@ -4,15 +4,18 @@
  * null when the AI is "not configured" (openai without any key, http without a URL or the tenant's
  * coordinator secret): the pipeline then hands every chat to a person with the fallback text.
  */
+import { MAPPING_PRESETS } from '@relevo/supabase/coordinator-mapping'
 import type { Config } from '../config/config.ts'
 import type { ProviderRequest } from '../pipeline/decide.ts'
 import type { Transcriber } from '../pipeline/media.ts'
 import type { AiProvider } from '../pipeline/provider.ts'
+import type { TenantSecrets, TenantSettings } from '../pipeline/types.ts'
 import { handoffTool } from '../tools/handoff-tool.ts'
 import { labelTool } from '../tools/label-tool.ts'
 import { productImageTool } from '../tools/product-image-tool.ts'
 import { shopifyAdminFor } from '../tools/shopify/shopify-for-tenant.ts'
 import { shopifyTools } from '../tools/shopify/shopify-tools.ts'
+import type { CoordinatorOptions } from './coordinator-client.ts'
 import { createHttpProvider } from './http-provider.ts'
 import { createOpenAiProvider } from './openai-provider.ts'
 import { createOpenAiTranscriber } from './openai-transcriber.ts'
@@ -36,15 +39,8 @@ export function selectProvider(
 ): AiProvider | null {
   const { tenant, secrets, conversation } = request
   if (tenant.aiProvider === 'http') {
-    // The tenant's own secret signs its requests; no deployment-wide secret goes to a tenant's URL.
-    if (!tenant.aiHttpUrl || !secrets.aiHttpSecret) return null
-    return createHttpProvider({
-      url: tenant.aiHttpUrl,
-      secret: secrets.aiHttpSecret,
-      allowPrivate: config.RELEVO_ALLOW_PRIVATE_URLS,
-      timeoutMs: config.AI_HTTP_TIMEOUT_MS,
-      ...(outbound ? { fetch: outbound } : {}),
-    })
+    const options = coordinatorOptions(tenant, secrets, config, outbound)
+    return options ? createHttpProvider(options) : null
   }
   const apiKey = openAiKey(secrets, config)
   if (!apiKey) return null
@@ -69,6 +65,29 @@ export function selectProvider(
     handoffTool,
   ]
   return createOpenAiProvider({ ...clientOptions(apiKey, config, outbound), model, tools })
+}
+
+/**
+ * How to call the tenant's coordinator, or null when it is not configured. The tenant's own
+ * secret signs its requests (no deployment-wide secret goes to a tenant's URL); Relevo's v1
+ * contract requires it (ADR 073), a custom mapping may authenticate by a header instead (ADR 115).
+ */
+export function coordinatorOptions(
+  tenant: Pick<TenantSettings, 'aiHttpUrl' | 'aiHttpMapping'>,
+  secrets: TenantSecrets,
+  config: Config,
+  outbound?: typeof fetch,
+): CoordinatorOptions | null {
+  if (!tenant.aiHttpUrl || (!tenant.aiHttpMapping && !secrets.aiHttpSecret)) return null
+  return {
+    url: tenant.aiHttpUrl,
+    mapping: tenant.aiHttpMapping ?? MAPPING_PRESETS.relevo_v1,
+    secret: secrets.aiHttpSecret,
+    headerSecret: secrets.aiHttpHeaderSecret,
+    allowPrivate: config.RELEVO_ALLOW_PRIVATE_URLS,
+    timeoutMs: config.AI_HTTP_TIMEOUT_MS,
+    ...(outbound ? { fetch: outbound } : {}),
+  }
 }
 
 /**

@@ -39,6 +39,7 @@ export function demoTenant(overrides: Partial<TenantSettings> = {}): TenantSetti
     aiProvider: 'openai',
     aiModel: 'gpt-4o-mini',
     aiHttpUrl: null,
+    aiHttpMapping: null,
     systemPrompt: 'Eres el asistente de ventas de Demo Store.',
     language: 'es',
     debounceSeconds: 0,
@@ -72,6 +73,7 @@ export class MemoryStore implements PipelineStore, MaintenanceStore, MediaFiles 
       openaiApiKey: null,
       shopifyAccessToken: null,
       aiHttpSecret: null,
+      aiHttpHeaderSecret: null,
       ...secrets,
     })
   }
@@ -217,7 +219,14 @@ export class MemoryStore implements PipelineStore, MaintenanceStore, MediaFiles 
     return this.tenants.get(id) ?? null
   }
   async getTenantSecrets(id: string) {
-    return this.secrets.get(id) ?? { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null }
+    return (
+      this.secrets.get(id) ?? {
+        openaiApiKey: null,
+        shopifyAccessToken: null,
+        aiHttpSecret: null,
+        aiHttpHeaderSecret: null,
+      }
+    )
   }
   async latestIncomingId(conversationId: string) {
     return (

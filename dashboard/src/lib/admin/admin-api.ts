@@ -5,7 +5,7 @@ import { createdInvitation, metrics, parseJson, type SecretsInput, secretsStatus
 import type { TenantSettings } from './types.ts'
 
 const TENANT_COLUMNS =
-  'id, name, ai_provider, ai_model, ai_http_url, system_prompt, language, debounce_seconds, context_messages, auto_return_minutes, handoff_keywords, fallback_text, shopify_shop_domain, ai_accepts_images, transcription_model, updated_at'
+  'id, name, ai_provider, ai_model, ai_http_url, ai_http_mapping, system_prompt, language, debounce_seconds, context_messages, auto_return_minutes, handoff_keywords, fallback_text, shopify_shop_domain, ai_accepts_images, transcription_model, updated_at'
 // Column-level grant: token_hash is not selectable, so `*` would be refused on Postgres.
 const INVITATION_COLUMNS = 'id, email, role, invited_by, expires_at, accepted_at, revoked_at, created_at'
 
@@ -33,6 +33,7 @@ export function createAdminApi(db: Db) {
           p_openai_api_key: input.openai_api_key || undefined,
           p_shopify_access_token: input.shopify_access_token || undefined,
           p_ai_http_secret: input.ai_http_secret || undefined,
+          p_ai_http_header_secret: input.ai_http_header_secret || undefined,
         }),
       ),
 

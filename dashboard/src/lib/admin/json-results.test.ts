@@ -17,7 +17,12 @@ const answer = {
 describe('parseJson', () => {
   it('passes an answer of the expected shape through unchanged', () => {
     expect(parseJson('dashboard_metrics', metrics, answer)).toEqual(answer)
-    const status = { openai_api_key: true, shopify_access_token: false, ai_http_secret: false }
+    const status = {
+      openai_api_key: true,
+      shopify_access_token: false,
+      ai_http_secret: false,
+      ai_http_header_secret: false,
+    }
     expect(parseJson('tenant_secrets_status', secretsStatus, status)).toEqual(status)
   })
 

@@ -12,6 +12,7 @@ export const secretsStatus = z.object({
   openai_api_key: z.boolean(),
   shopify_access_token: z.boolean(),
   ai_http_secret: z.boolean(),
+  ai_http_header_secret: z.boolean(),
 })
 export type SecretsStatus = z.infer<typeof secretsStatus>
 export type SecretsInput = { [K in keyof SecretsStatus]?: string }

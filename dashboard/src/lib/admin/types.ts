@@ -24,6 +24,7 @@ export type TenantSettings = Pick<
   | 'ai_provider'
   | 'ai_model'
   | 'ai_http_url'
+  | 'ai_http_mapping'
   | 'system_prompt'
   | 'language'
   | 'debounce_seconds'

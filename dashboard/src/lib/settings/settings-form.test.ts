@@ -6,6 +6,7 @@ const settings: TenantSettings = {
   ai_provider: 'openai',
   ai_model: 'gpt-4o-mini',
   ai_http_url: null,
+  ai_http_mapping: null,
   system_prompt: 'Eres amable.',
   language: 'es',
   debounce_seconds: 4,

@@ -3,12 +3,14 @@ import type { Enums } from '@relevo/supabase/types'
 import type { TenantSettings } from '../admin/types.ts'
 import type { AdminKey } from '../i18n/admin.es.ts'
 import type { Params } from '../i18n/translate.ts'
+import { type CoordinatorForm, parseCoordinatorForm, toCoordinatorForm } from './coordinator-form.ts'
 
 /** What the form inputs hold: strings everywhere, as the DOM gives them. */
 export interface SettingsForm {
   ai_provider: Enums<'ai_provider'>
   ai_model: string
   ai_http_url: string
+  ai_http_mapping: CoordinatorForm
   system_prompt: string
   language: TenantLanguage
   debounce_seconds: string
@@ -31,6 +33,7 @@ export function toForm(s: TenantSettings): SettingsForm {
     ai_provider: s.ai_provider,
     ai_model: s.ai_model,
     ai_http_url: s.ai_http_url ?? '',
+    ai_http_mapping: toCoordinatorForm(s.ai_http_mapping),
     system_prompt: s.system_prompt,
     // The column's CHECK allows only these; the form's select offers nothing else.
     language: isOneOf(CheckEnums['tenants.language'], s.language) ? s.language : 'es',
@@ -80,6 +83,12 @@ export function parseForm(f: SettingsForm): ParseResult {
   const url = f.ai_http_url.trim()
   if (url && !/^https?:\/\//.test(url)) errors.ai_http_url = { key: 'settings.invalid.url' }
   if (f.ai_provider === 'http' && !url) errors.ai_http_url = { key: 'settings.invalid.required' }
+  const mapping = parseCoordinatorForm(f.ai_http_mapping)
+  if (!mapping.ok)
+    errors.ai_http_mapping = {
+      key: 'settings.invalid.mapping',
+      params: { detail: mapping.problems.join('; ') },
+    }
   if (f.system_prompt.length > 20_000)
     errors.system_prompt = { key: 'settings.invalid.length', params: { max: 20_000 } }
   const fallback = f.fallback_text.trim()
@@ -102,6 +111,7 @@ export function parseForm(f: SettingsForm): ParseResult {
       ai_provider: f.ai_provider,
       ai_model: model,
       ai_http_url: url || null,
+      ai_http_mapping: mapping.ok ? mapping.mapping : null,
       system_prompt: f.system_prompt,
       language: f.language,
       debounce_seconds: debounce,

@@ -14,6 +14,7 @@ import {
   type Shopify,
   shopifyApi,
 } from '@shopify/shopify-api'
+import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { RelevoError } from '../../shared/errors.ts'
 import { withRetry } from '../../shared/retry.ts'
 
@@ -31,6 +32,8 @@ export interface ShopifyAdminOptions {
   shop: string
   credentials: ShopifyCredentials
   apiVersion: string
+  /** SHOPIFY_API_URL: the origin that stands in for https://<shop> (the Shopify double). */
+  apiUrl?: string
   sleep?: (ms: number) => Promise<void>
 }
 
@@ -103,7 +106,20 @@ function isThrottled(error: unknown): boolean {
   return errors?.graphQLErrors?.some((e) => e.extensions?.code === 'THROTTLED') ?? false
 }
 
+/**
+ * The library fetches through one process-wide function (the Workers adapter's `fetch`); with
+ * SHOPIFY_API_URL it is swapped for one that sends https://<shop>/… to that origin instead.
+ */
+function routeShopifyTo(origin: string): void {
+  setAbstractFetchFunc((input, init) => {
+    const request = new Request(input, init)
+    const url = new URL(request.url)
+    return fetch(new Request(`${origin}${url.pathname}${url.search}`, request))
+  })
+}
+
 export function createShopifyAdmin(options: ShopifyAdminOptions): ShopifyAdmin {
+  if (options.apiUrl) routeShopifyTo(options.apiUrl)
   const shopify = api(options)
   return {
     shop: options.shop,

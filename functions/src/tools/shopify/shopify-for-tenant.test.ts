@@ -4,7 +4,7 @@ import { shopifyCredentials } from './shopify-for-tenant.ts'
 
 const TENANT = '00000000-0000-4000-8000-00000000000a'
 const OTHER = '00000000-0000-4000-8000-00000000000b'
-const none = { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null }
+const none = { openaiApiKey: null, shopifyAccessToken: null, aiHttpSecret: null, aiHttpHeaderSecret: null }
 const config = (env: Record<string, string>) => readConfig({ SUPABASE_URL: 'http://127.0.0.1:54321', ...env })
 
 describe('shopifyCredentials', () => {
