@@ -49,7 +49,12 @@ describe.each(backends)('numbers on $kind', (backend) => {
 
   it('an admin adds a WhatsApp Web number with its credential, once, audited', async () => {
     const added = await add(a.adminId, '  Sales  ')
-    expect(added.channel).toMatchObject({ tenant_id: a.tenantId, kind: 'whatsapp_web', name: 'Sales', status: 'starting' })
+    expect(added.channel).toMatchObject({
+      tenant_id: a.tenantId,
+      kind: 'whatsapp_web',
+      name: 'Sales',
+      status: 'starting',
+    })
     expect(added.credential.channel_id).toBe(added.channel.id)
     expect(added.credential.key).toMatch(/^[0-9a-f-]{36}\.[0-9a-f]{48}$/)
     const audit = await row<{ actions: string[] }>(
@@ -116,7 +121,13 @@ describe.each(backends)('numbers on $kind', (backend) => {
        from public.messages m where m.id = $1`,
       [queued.id, added.channel.id],
     )
-    expect(after).toEqual({ status: 'cancelled', error: 'the number was removed', live: 0, users: 0, chats: 1 })
+    expect(after).toEqual({
+      status: 'cancelled',
+      error: 'the number was removed',
+      live: 0,
+      users: 0,
+      chats: 1,
+    })
     // Its chats stay, but nothing more is sent on it, and it cannot be renamed or removed again.
     await expectRelevoError(reply(a.adminId, conversation_id), 409, 'channel_removed')
     await expectRelevoError(rename(a.adminId, added.channel.id, 'Back'), 404, 'channel_not_found')
