@@ -100,12 +100,18 @@ describe('a new store adds its number', () => {
     await whatsappStep.and(page.locator('[data-done="true"]')).waitFor()
     await page.getByRole('link', { name: 'Connection' }).first().click()
 
-    // The placeholder number create_tenant made is not needed: removed, it leaves the screen.
-    const placeholder = page
+    // The number create_tenant made is renamed, then removed: it leaves the screen.
+    const first = page
       .getByTestId('channel')
       .filter({ has: page.getByRole('heading', { name: 'WhatsApp', exact: true }) })
-    await placeholder.getByRole('button', { name: 'Remove' }).click()
-    await placeholder.waitFor({ state: 'detached' })
+    await first.getByRole('button', { name: 'Rename' }).click()
+    await first.getByTestId('number-name').fill('Old phone')
+    await first.getByRole('button', { name: 'Save' }).click()
+    const renamed = page
+      .getByTestId('channel')
+      .filter({ has: page.getByRole('heading', { name: 'Old phone', exact: true }) })
+    await renamed.getByRole('button', { name: 'Remove' }).click()
+    await renamed.waitFor({ state: 'detached' })
 
     // The first customer writes to Ventas: this store's inbox shows the chat and its number.
     const phone = simulatorPhone(connector.url)
@@ -114,7 +120,7 @@ describe('a new store adds its number', () => {
     const row = page.getByTestId('conversation-row').filter({ hasText: CUSTOMER.name })
     await row.waitFor({ timeout: 30_000 })
     await expect(row.getByTestId('conversation-number').textContent()).resolves.toBe('Ventas')
-    await page.getByTestId('number-filter').selectOption({ label: 'WhatsApp (removed)' })
+    await page.getByTestId('number-filter').selectOption({ label: 'Old phone (removed)' })
     await row.waitFor({ state: 'detached' })
     await page.getByTestId('number-filter').selectOption({ label: 'Ventas' })
     await row.waitFor()
