@@ -2,6 +2,7 @@ import { type ConnectorProcess, spawnConnector } from '@relevo/testing/connector
 import { simulatorPhone } from '@relevo/testing/simulator-phone'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ADMIN, type Rig, startRig } from './harness.ts'
+import { shoot } from './shoot.ts'
 
 // Issue 17's first hour with a number of its own (ADR 113), in Chromium against the seeded
 // stand-in: sign up → create the business → the checklist → add a number → the admin runs the
@@ -60,6 +61,8 @@ describe('a new store adds its number', () => {
     const card = page
       .getByTestId('channel')
       .filter({ has: page.getByRole('heading', { name: 'Ventas', exact: true }) })
+    await card.getByTestId('docker-run').scrollIntoViewIfNeeded()
+    await shoot(page, 'number-setup-en')
     const command = await card.getByTestId('docker-run').textContent()
     const env = envOf(command ?? '')
     const { rows } = await rig.db.query<{ id: string; tenant_id: string }>(
