@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
-import { asUser, createTenant, fingerprint, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import {
+  asUser,
+  createTenant,
+  fingerprint,
+  ingest,
+  row,
+  saveCloudChannel,
+  type TenantFixture,
+} from './support/fixtures.ts'
 import { backends } from './support/test-database.ts'
 
 // Numbers (ADR 113): admins add a WhatsApp Web number with its connector's credential, rename and
@@ -153,19 +161,16 @@ describe.each(backends)('numbers on $kind', (backend) => {
   })
 
   it('removing a Cloud API number frees its phone number id and forgets its secrets', async () => {
-    const cloud = await asUser(db, a.adminId, (tx) =>
-      row<{ id: string }>(
-        tx,
-        `select (public.save_cloud_api_channel(null, 'Cloud', '10000000077', '20000000077', 'token', 'app', 'verify')).id::text as id`,
-      ),
-    )
+    const cloud = await asUser(db, a.adminId, (tx) => saveCloudChannel(tx, { number: '10000000077' }))
+    const left = () =>
+      row<{ numbers: number; secrets: number }>(
+        db,
+        `select (select count(*)::int from public.cloud_api_channels where channel_id = $1) as numbers,
+           (select count(*)::int from vault.secrets where name like 'cloud_api:' || $1 || ':%') as secrets`,
+        [cloud.id],
+      )
+    expect(await left()).toEqual({ numbers: 1, secrets: 3 })
     await remove(a.adminId, cloud.id)
-    const left = await row<{ numbers: number; secrets: number }>(
-      db,
-      `select (select count(*)::int from public.cloud_api_channels where channel_id = $1) as numbers,
-         (select count(*)::int from vault.secrets where name like 'cloud_api:' || $1 || ':%') as secrets`,
-      [cloud.id],
-    )
-    expect(left).toEqual({ numbers: 0, secrets: 0 })
+    expect(await left()).toEqual({ numbers: 0, secrets: 0 })
   })
 })
