@@ -83,6 +83,9 @@ describe('admin screens for a non-admin agent', () => {
       ['set_tenant_secrets', { p_openai_api_key: 'sk-mine' }],
       ['create_invitation', { p_email: 'friend@demo.relevo.test', p_role: 'admin' }],
       ['request_relink', { p_channel_id: '00000000-0000-4000-8000-000000000101' }],
+      ['add_whatsapp_web_channel', { p_name: 'Mine' }],
+      ['rename_channel', { p_channel_id: '00000000-0000-4000-8000-000000000101', p_name: 'Mine' }],
+      ['remove_channel', { p_channel_id: '00000000-0000-4000-8000-000000000101' }],
     ] as const) {
       const { error } = await ana.rpc(fn, args)
       expect(error?.details, fn).toBe('admin_only')

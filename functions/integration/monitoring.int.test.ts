@@ -28,6 +28,17 @@ describe('monitoring API under RLS', () => {
     expect(body.conversations).toMatchObject({ open: 1, ai: 1 })
   })
 
+  it('leaves out a number the store removed (ADR 113)', async () => {
+    const { rows } = await b.db.query<{ id: string }>(
+      `insert into public.channels (tenant_id, name, archived_at) values ($1, 'Old', now()) returning id`,
+      [TENANT_ID],
+    )
+    const response = await get('/api/status', await b.signIn('admin@demo.relevo.test'))
+    const body = (await response.json()) as { channels: { id: string }[] }
+    expect(body.channels.map((c) => c.id)).not.toContain(rows[0]?.id)
+    await b.db.query('delete from public.channels where id = $1', [rows[0]?.id])
+  })
+
   it('lists conversations and agents to an admin', async () => {
     const token = await b.signIn('admin@demo.relevo.test')
     const conversations = (await (await get('/api/conversations?mode=ai', token)).json()) as {

@@ -94,6 +94,10 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.touch_presence()': ['authenticated'],
   'public.issue_connector_credential(p_channel_id uuid, p_label text)': ['authenticated'],
   'public.revoke_connector_credential(p_credential_id uuid)': ['authenticated'],
+  // Numbers (ADR 113): each checks that the caller is an admin and scopes to their tenant.
+  'public.add_whatsapp_web_channel(p_name text)': ['authenticated'],
+  'public.rename_channel(p_channel_id uuid, p_name text)': ['authenticated'],
+  'public.remove_channel(p_channel_id uuid, p_cancel_queued boolean)': ['authenticated'],
   // The connector's functions: a connector credential is an authenticated user; each function
   // lets it act only for its own channel (ADR 074), and refuses agents.
   'public.channel_heartbeat(p_channel_id uuid)': ['authenticated'],

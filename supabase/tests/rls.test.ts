@@ -181,6 +181,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
     expect(await executable('authenticated', 'public')).toEqual([
       'accept_invitation',
       'add_note',
+      'add_whatsapp_web_channel',
       'assign_conversation',
       'channel_heartbeat',
       'claim_outbox',
@@ -206,6 +207,8 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'record_ack',
       'record_edit',
       'record_revoke',
+      'remove_channel',
+      'rename_channel',
       'request_relink',
       'resend_webhook_delivery',
       'retry_message',

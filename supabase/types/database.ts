@@ -269,6 +269,7 @@ export type Database = {
       }
       channels: {
         Row: {
+          archived_at: string | null
           created_at: string
           id: string
           kind: Database["public"]["Enums"]["channel_kind"]
@@ -281,6 +282,7 @@ export type Database = {
           tenant_id: string
         }
         Insert: {
+          archived_at?: string | null
           created_at?: string
           id?: string
           kind?: Database["public"]["Enums"]["channel_kind"]
@@ -293,6 +295,7 @@ export type Database = {
           tenant_id: string
         }
         Update: {
+          archived_at?: string | null
           created_at?: string
           id?: string
           kind?: Database["public"]["Enums"]["channel_kind"]
@@ -1181,6 +1184,12 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      add_whatsapp_web_channel: {
+        Args: {
+          p_name: string
+        }
+        Returns: Json
+      }
       ai_handoff: {
         Args: {
           p_conversation_id: string
@@ -1760,6 +1769,56 @@ export type Database = {
         }
         Returns: Json
       }
+      remove_channel: {
+        Args: {
+          p_channel_id: string
+          p_cancel_queued?: boolean
+        }
+        Returns: {
+          archived_at: string | null
+          created_at: string
+          id: string
+          kind: Database["public"]["Enums"]["channel_kind"]
+          last_heartbeat_at: string | null
+          name: string
+          phone: string | null
+          relink_requested_at: string | null
+          status: Database["public"]["Enums"]["channel_status"]
+          status_changed_at: string
+          tenant_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "channels"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
+      rename_channel: {
+        Args: {
+          p_channel_id: string
+          p_name: string
+        }
+        Returns: {
+          archived_at: string | null
+          created_at: string
+          id: string
+          kind: Database["public"]["Enums"]["channel_kind"]
+          last_heartbeat_at: string | null
+          name: string
+          phone: string | null
+          relink_requested_at: string | null
+          status: Database["public"]["Enums"]["channel_status"]
+          status_changed_at: string
+          tenant_id: string
+        }
+        SetofOptions: {
+          from: "*"
+          to: "channels"
+          isOneToOne: true
+          isSetofReturn: false
+        }
+      }
       request_relink: {
         Args: {
           p_channel_id: string
@@ -1873,6 +1932,7 @@ export type Database = {
           p_messages_per_second?: number
         }
         Returns: {
+          archived_at: string | null
           created_at: string
           id: string
           kind: Database["public"]["Enums"]["channel_kind"]
@@ -2023,6 +2083,7 @@ export type Database = {
           p_phone?: string
         }
         Returns: {
+          archived_at: string | null
           created_at: string
           id: string
           kind: Database["public"]["Enums"]["channel_kind"]

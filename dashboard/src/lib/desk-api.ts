@@ -8,6 +8,7 @@ import type {
   ConversationLabel,
   ConversationStatus,
   Db,
+  InboxChannel,
   Label,
   Message,
   SearchHit,
@@ -67,6 +68,9 @@ export function createDeskApi(db: Db) {
     cannedReplies: (): Promise<CannedReply[]> =>
       result(db.from('canned_replies').select('id, shortcut, body, owner_id').order('shortcut')),
 
+    /** Every number the store has had (a handful): which one each chat came in on. */
+    channels: (): Promise<InboxChannel[]> =>
+      result(db.from('channels').select('id, name, phone, archived_at').order('created_at')),
     labels: (): Promise<Label[]> => result(db.from('labels').select('id, name, color').order('name')),
     /** Every label on every chat of the tenant (a few per chat): the inbox filters and shows them. */
     conversationLabels: (): Promise<ConversationLabel[]> =>

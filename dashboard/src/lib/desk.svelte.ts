@@ -4,6 +4,7 @@ import type { AuthStore } from './auth/auth.svelte.ts'
 import { ChatStore } from './chat/chat.svelte.ts'
 import { createDrafts, type Drafts } from './chat/drafts.ts'
 import { SendQueue } from './chat/send-queue.svelte.ts'
+import { upsertChannel } from './connection/channel-health.ts'
 import { createDeskApi, type DeskApi } from './desk-api.ts'
 import { DeskError } from './desk-error.ts'
 import { InboxStore } from './inbox/inbox.svelte.ts'
@@ -15,7 +16,7 @@ import { PresenceHeartbeat } from './realtime/presence-heartbeat.ts'
 import { TenantFeed } from './realtime/tenant-feed.svelte.ts'
 import { scopedStorage } from './scoped-storage.ts'
 import { getSupabaseConfig } from './supabase.ts'
-import type { Agent, CannedReply, Change, Conversation, Db, Message } from './types.ts'
+import type { Agent, CannedReply, Change, Conversation, Db, InboxChannel, Message } from './types.ts'
 
 /** Everything a signed-in agent's desk holds, wired to the tenant feed. One per session. */
 export class Desk {
@@ -30,6 +31,8 @@ export class Desk {
   private readonly heartbeat: PresenceHeartbeat
   agents = $state<Agent[]>([])
   canned = $state<CannedReply[]>([])
+  /** The store's numbers, removed ones too: the inbox names each chat's number and filters by it. */
+  channels = $state<InboxChannel[]>([])
   activeChat = $state<ChatStore | null>(null)
   /** The last failed action, as an error code the UI translates. */
   errorCode = $state<string | null>(null)
@@ -172,14 +175,16 @@ export class Desk {
 
   private async refresh(): Promise<void> {
     await this.guard(async () => {
-      const [agents, canned] = await Promise.all([
+      const [agents, canned, channels] = await Promise.all([
         this.api.agents(),
         this.api.cannedReplies(),
+        this.api.channels(),
         this.inbox.load(takeFirstInboxPage(this.me.user_id)),
         this.labels.load(),
       ])
       this.agents = agents
       this.canned = canned
+      this.channels = channels
       await this.activeChat?.load()
     })
     await this.queue.flush()
@@ -204,7 +209,10 @@ export class Desk {
       if (conv.id === this.activeChat?.conversationId && conv.unread_count > 0) void this.markRead(conv.id)
     } else if (change.table === 'messages') this.activeChat?.applyMessage(change.record)
     else if (change.table === 'ai_runs') this.activeChat?.applyRun(change.record)
-    else if (change.table === 'agents') {
+    else if (change.table === 'channels') {
+      const { id, name, phone, archived_at } = change.record
+      this.channels = upsertChannel(this.channels, { id, name, phone, archived_at })
+    } else if (change.table === 'agents') {
       const agent = change.record
       this.agents = [...this.agents.filter((a) => a.user_id !== agent.user_id), agent]
       // An admin deactivated this agent: RLS already hides everything; leave the desk at once.

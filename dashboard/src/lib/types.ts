@@ -86,6 +86,8 @@ export type AiRun = Pick<
 export type CannedReply = Pick<Tables<'canned_replies'>, 'id' | 'shortcut' | 'body' | 'owner_id'>
 
 export type Label = Pick<Tables<'labels'>, 'id' | 'name' | 'color'>
+/** A number of the store as the inbox names it; removed ones (archived_at) still name their chats. */
+export type InboxChannel = Pick<Tables<'channels'>, 'id' | 'name' | 'phone' | 'archived_at'>
 export type ConversationLabel = Pick<Tables<'conversation_labels'>, 'conversation_id' | 'label_id'>
 
 type TableName = keyof Database['public']['Tables']

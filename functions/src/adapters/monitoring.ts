@@ -18,6 +18,7 @@ export async function readStatus(db: Db, filter: Filter & { deploymentKey: boole
   let channels = db
     .from('channels')
     .select('id,tenant_id,name,kind,phone,status,last_heartbeat_at,status_changed_at')
+    .is('archived_at', null) // a removed number (ADR 113) is no longer the store's to watch
   if (filter.tenantId) channels = channels.eq('tenant_id', filter.tenantId)
   const since = new Date(Date.now() - 24 * 3600 * 1000).toISOString()
   const tenant: Record<string, string> = filter.tenantId ? { tenant_id: filter.tenantId } : {}

@@ -12,7 +12,8 @@ const INVITATION_COLUMNS = 'id, email, role, invited_by, expires_at, accepted_at
 /** The admin screens' reads and writes: RLS decides who may, the SQL functions audit. */
 export function createAdminApi(db: Db) {
   return {
-    channels: () => result(db.from('channels').select('*').order('created_at')),
+    // The store's numbers; removed ones (archived_at) only name their old chats in the inbox.
+    channels: () => result(db.from('channels').select('*').is('archived_at', null).order('created_at')),
     channelLinks: () => result(db.from('channel_links').select('channel_id, qr, qr_expires_at')),
     requestRelink: (channelId: string) => result(db.rpc('request_relink', { p_channel_id: channelId })),
 

@@ -41,6 +41,19 @@ describe('alertFor', () => {
     expect(alertFor(change('messages', chan('disconnected'), null))).toBeNull()
   })
 
+  it('does not alert when an admin removes a number (it is disconnected on purpose)', () => {
+    const removed = {
+      id: 'ch',
+      status: 'disconnected',
+      phone: null,
+      name: 'Ventas',
+      archived_at: '2026-12-05T10:00:00Z',
+    }
+    expect(
+      alertFor(change('channels', removed, { ...removed, status: 'ready', archived_at: null })),
+    ).toBeNull()
+  })
+
   it('alerts admins when a day of failures paused a webhook endpoint, once', () => {
     const endpoint = (pausedAt: string | null, active = pausedAt === null) => ({
       id: 'e1',

@@ -27,6 +27,8 @@ export function alertFor(change: Change): Alert | null {
     const chan = change.record
     const was = change.old_record?.status
     const status = chan.status
+    // Removing a number (ADR 113) disconnects it on purpose: nobody needs to be told.
+    if (chan.archived_at) return null
     if ((status !== 'disconnected' && status !== 'logged_out' && status !== 'error') || was === status)
       return null
     return { kind: 'channel', channelId: chan.id, status, name: chan.phone || chan.name }

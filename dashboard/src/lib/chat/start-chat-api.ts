@@ -9,7 +9,13 @@ export type StartChannel = Pick<Tables<'channels'>, 'id' | 'name' | 'phone' | 'k
 export function createStartChatApi(db: Db) {
   return {
     channels: (): Promise<StartChannel[]> =>
-      result(db.from('channels').select('id, name, phone, kind, status').order('created_at')),
+      result(
+        db
+          .from('channels')
+          .select('id, name, phone, kind, status')
+          .is('archived_at', null)
+          .order('created_at'),
+      ),
     /**
      * The queued first message; its conversation_id opens the chat. A Cloud API number needs
      * `template` (the body is then its preview, the text the customer reads).

@@ -24,7 +24,7 @@ export function showsQr(
 }
 
 /** A feed row replaces the shown one (same id), newest status wins; new channels are appended. */
-export function upsertChannel(list: Channel[], row: Channel): Channel[] {
+export function upsertChannel<T extends Pick<Channel, 'id'>>(list: T[], row: T): T[] {
   const index = list.findIndex((c) => c.id === row.id)
   if (index === -1) return [...list, row]
   return list.map((c, i) => (i === index ? row : c))

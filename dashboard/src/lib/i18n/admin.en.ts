@@ -34,7 +34,7 @@ export const adminEn: Record<AdminKey, string> = {
   'channel.stale':
     'The connector has been silent for {minutes} min. Check that the connector container is running and has network; its logs say why it stopped.',
   'channel.neverSeen':
-    'The connector has never connected. Start it with the Supabase URL and the service role key (see connector/README.md).',
+    "The connector has never connected. Start it with this number's own key: an admin presses New connector key to get the command.",
   'channel.scan': 'On the business phone: WhatsApp → Linked devices → Link a device, and scan this code.',
   'channel.qrExpires': 'The code changes by itself; it expires {when}.',
   'channel.qrAlt': 'QR code to link WhatsApp',

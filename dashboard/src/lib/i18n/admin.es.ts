@@ -34,7 +34,7 @@ export const adminEs = {
   'channel.stale':
     'El conector no da señales desde hace {minutes} min. Revisa que el contenedor del conector esté en marcha y tenga red; sus registros dicen por qué se detuvo.',
   'channel.neverSeen':
-    'El conector nunca se ha conectado. Arráncalo con la URL de Supabase y la clave de servicio (ver connector/README.md).',
+    'El conector nunca se ha conectado. Arráncalo con la clave propia de este número: un administrador pulsa Nueva clave del conector para obtener el comando.',
   'channel.scan':
     'En el teléfono del negocio: WhatsApp → Dispositivos vinculados → Vincular un dispositivo, y escanea este código.',
   'channel.qrExpires': 'El código cambia solo; caduca {when}.',

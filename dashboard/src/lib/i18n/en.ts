@@ -5,6 +5,7 @@ import { dataRequestsEn } from './data-requests.en.ts'
 import type { MessageKey } from './es.ts'
 import { integrationsEn } from './integrations.en.ts'
 import { mediaEn } from './media.en.ts'
+import { numbersEn } from './numbers.en.ts'
 import { onboardingEn } from './onboarding.en.ts'
 import { startChatEn } from './start-chat.en.ts'
 
@@ -17,6 +18,7 @@ export const en: Record<MessageKey, string> = {
   ...cannedEn,
   ...startChatEn,
   ...mediaEn,
+  ...numbersEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

@@ -4,6 +4,7 @@ import { cloudApiEs } from './cloud-api.es.ts'
 import { dataRequestsEs } from './data-requests.es.ts'
 import { integrationsEs } from './integrations.es.ts'
 import { mediaEs } from './media.es.ts'
+import { numbersEs } from './numbers.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
 import { startChatEs } from './start-chat.es.ts'
 
@@ -17,6 +18,7 @@ export const es = {
   ...cannedEs,
   ...startChatEs,
   ...mediaEs,
+  ...numbersEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',

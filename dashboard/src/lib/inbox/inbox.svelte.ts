@@ -12,6 +12,8 @@ export class InboxStore {
   assignee = $state<string | null>(null)
   /** Only the chats carrying this label, or all. */
   label = $state<string | null>(null)
+  /** Only the chats of this number (channel id), or all. */
+  channel = $state<string | null>(null)
   loading = $state(true)
   /** Messages of the whole history that match the query (server full-text search), best first. */
   hits = $state<SearchHit[]>([])
@@ -24,6 +26,7 @@ export class InboxStore {
         matchesFilter(c, this.filter, this.myId()) &&
         (this.assignee === null || c.assigned_agent_id === this.assignee) &&
         (this.label === null || this.hasLabel(c.id, this.label)) &&
+        (this.channel === null || c.channel_id === this.channel) &&
         (matchesSearch(c, this.query) || this.textMatches.has(c.id)),
     ),
   )

@@ -71,6 +71,18 @@ describe('InboxStore', () => {
     expect(inbox.visible.map((c) => c.id)).toEqual(['bob'])
   })
 
+  it('filters by the number a chat came in on', async () => {
+    const inbox = store([
+      conv('ana', '2026-11-25T10:00:00Z', { channel_id: 'sales' }),
+      conv('bob', '2026-11-25T11:00:00Z', { channel_id: 'support' }),
+    ])
+    await inbox.load()
+    inbox.channel = 'sales'
+    expect(inbox.visible.map((c) => c.id)).toEqual(['ana'])
+    inbox.channel = null
+    expect(inbox.visible.map((c) => c.id)).toEqual(['bob', 'ana'])
+  })
+
   it('adds chats whose older messages match the text search', async () => {
     const inbox = store(
       [conv('ana', '2026-11-25T10:00:00Z'), conv('bob', '2026-11-25T11:00:00Z')],

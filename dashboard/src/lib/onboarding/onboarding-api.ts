@@ -72,7 +72,7 @@ export function createOnboardingApi(db: Db) {
     checklistFacts: async (tenantId: string): Promise<ChecklistFacts> => {
       const head = { count: 'exact', head: true } as const
       const [channels, tenant, secrets, agents, invitations, conversations, replies] = await Promise.all([
-        result(db.from('channels').select('status')),
+        result(db.from('channels').select('status').is('archived_at', null)),
         result(
           db
             .from('tenants')
