@@ -186,6 +186,67 @@ export type Database = {
           },
         ]
       }
+      business_holidays: {
+        Row: {
+          day: string
+          name: string
+          tenant_id: string
+        }
+        Insert: {
+          day: string
+          name?: string
+          tenant_id: string
+        }
+        Update: {
+          day?: string
+          name?: string
+          tenant_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "business_holidays_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      business_hours: {
+        Row: {
+          closes_at: string
+          created_at: string
+          id: string
+          opens_at: string
+          tenant_id: string
+          weekday: number
+        }
+        Insert: {
+          closes_at: string
+          created_at?: string
+          id?: string
+          opens_at: string
+          tenant_id: string
+          weekday: number
+        }
+        Update: {
+          closes_at?: string
+          created_at?: string
+          id?: string
+          opens_at?: string
+          tenant_id?: string
+          weekday?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "business_hours_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       canned_replies: {
         Row: {
           body: string
@@ -493,6 +554,7 @@ export type Database = {
         Row: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null
@@ -513,6 +575,7 @@ export type Database = {
         Insert: {
           assigned_agent_id?: string | null
           attention_reason?: string | null
+          away_sent_at?: string | null
           channel_id: string
           created_at?: string
           customer_name?: string | null
@@ -533,6 +596,7 @@ export type Database = {
         Update: {
           assigned_agent_id?: string | null
           attention_reason?: string | null
+          away_sent_at?: string | null
           channel_id?: string
           created_at?: string
           customer_name?: string | null
@@ -827,12 +891,17 @@ export type Database = {
       }
       tenants: {
         Row: {
+          after_hours_handoff_text: string
+          agent_capacity: number
           ai_accepts_images: boolean
+          ai_enabled: boolean
           ai_http_url: string | null
           ai_may_label: boolean
           ai_model: string
           ai_provider: Database["public"]["Enums"]["ai_provider"]
+          auto_assign: boolean
           auto_return_minutes: number | null
+          away_text: string
           context_messages: number
           created_at: string
           debounce_seconds: number
@@ -842,6 +911,7 @@ export type Database = {
           language: string
           media_retention_days: number | null
           name: string
+          offline_requeue_minutes: number
           shopify_shop_domain: string | null
           system_prompt: string
           timezone: string
@@ -849,12 +919,17 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          after_hours_handoff_text?: string
+          agent_capacity?: number
           ai_accepts_images?: boolean
+          ai_enabled?: boolean
           ai_http_url?: string | null
           ai_may_label?: boolean
           ai_model?: string
           ai_provider?: Database["public"]["Enums"]["ai_provider"]
+          auto_assign?: boolean
           auto_return_minutes?: number | null
+          away_text?: string
           context_messages?: number
           created_at?: string
           debounce_seconds?: number
@@ -864,6 +939,7 @@ export type Database = {
           language?: string
           media_retention_days?: number | null
           name: string
+          offline_requeue_minutes?: number
           shopify_shop_domain?: string | null
           system_prompt?: string
           timezone?: string
@@ -871,12 +947,17 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          after_hours_handoff_text?: string
+          agent_capacity?: number
           ai_accepts_images?: boolean
+          ai_enabled?: boolean
           ai_http_url?: string | null
           ai_may_label?: boolean
           ai_model?: string
           ai_provider?: Database["public"]["Enums"]["ai_provider"]
+          auto_assign?: boolean
           auto_return_minutes?: number | null
+          away_text?: string
           context_messages?: number
           created_at?: string
           debounce_seconds?: number
@@ -886,6 +967,7 @@ export type Database = {
           language?: string
           media_retention_days?: number | null
           name?: string
+          offline_requeue_minutes?: number
           shopify_shop_domain?: string | null
           system_prompt?: string
           timezone?: string
@@ -1186,6 +1268,7 @@ export type Database = {
         Returns: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null
@@ -1225,6 +1308,7 @@ export type Database = {
         Returns: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null
@@ -1248,6 +1332,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      assign_waiting_chats: {
+        Args: never
+        Returns: Json
       }
       auto_return_idle: {
         Args: never
@@ -1488,6 +1576,7 @@ export type Database = {
         Returns: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null
@@ -1532,6 +1621,13 @@ export type Database = {
           p_messages: Json
         }
         Returns: Json
+      }
+      is_open_at: {
+        Args: {
+          p_tenant_id: string
+          p_at?: string
+        }
+        Returns: boolean
       }
       issue_connector_credential: {
         Args: {
@@ -1686,6 +1782,13 @@ export type Database = {
           media_status: string
           media_attempts: number
         }[]
+      }
+      next_opening: {
+        Args: {
+          p_tenant_id: string
+          p_at?: string
+        }
+        Returns: string
       }
       next_outbox_due: {
         Args: {
@@ -2073,6 +2176,7 @@ export type Database = {
         Returns: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null
@@ -2174,6 +2278,7 @@ export type Database = {
         Returns: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null
