@@ -38,7 +38,11 @@ describe('business hours and the queue', () => {
     await admin.getByLabel('Opens').fill('09:00')
     await admin.getByLabel('Closes').fill('17:00')
     await admin.getByRole('button', { name: 'Add hours' }).click()
-    await admin.getByTestId('hours-span').filter({ hasText: day }).filter({ hasText: '09:00–17:00' }).waitFor()
+    await admin
+      .getByTestId('hours-span')
+      .filter({ hasText: day })
+      .filter({ hasText: '09:00–17:00' })
+      .waitFor()
 
     await admin.getByLabel('Date').fill('2026-12-25')
     await admin.getByLabel('Name', { exact: true }).fill('Christmas')
@@ -54,7 +58,10 @@ describe('business hours and the queue', () => {
     await admin.getByLabel('Open chats per agent (maximum)').fill('3')
     await admin.getByRole('button', { name: 'Save' }).click()
     await admin.getByTestId('desk-rules-saved').waitFor()
-    await admin.getByTestId('hours-status').filter({ hasText: `Closed; opens ${day}` }).waitFor()
+    await admin
+      .getByTestId('hours-status')
+      .filter({ hasText: `Closed; opens ${day}` })
+      .waitFor()
 
     const stored = await rig.db.query(
       `select t.timezone, t.ai_enabled, t.auto_assign, t.agent_capacity, t.away_text,
@@ -83,7 +90,10 @@ describe('business hours and the queue', () => {
     await queue.click()
     const row = ana.getByTestId('conversation-row').filter({ hasText: 'Cliente Nocturno' })
     await row.click()
-    await ana.getByTestId('message').filter({ hasText: `We are closed; back el ${day} a las 09:00.` }).waitFor()
+    await ana
+      .getByTestId('message')
+      .filter({ hasText: `We are closed; back el ${day} a las 09:00.` })
+      .waitFor()
 
     // Assignment back on; the sweeper gives the chat to an online agent and it leaves the queue.
     await rig.db.query('update public.tenants set auto_assign = true where id = $1', [TENANT])

@@ -100,8 +100,14 @@ describe('scheduled sweeper against the real SQL', () => {
     )
     const [away, here] = agents.map((a) => a.user_id)
     expect(here).toBeDefined()
-    await b.db.query(`update public.agents set last_seen_at = now() - interval '30 minutes' where user_id = $1`, [away])
-    await b.db.query('update public.conversations set assigned_agent_id = $2 where id = $1', [conversationId, away])
+    await b.db.query(
+      `update public.agents set last_seen_at = now() - interval '30 minutes' where user_id = $1`,
+      [away],
+    )
+    await b.db.query('update public.conversations set assigned_agent_id = $2 where id = $1', [
+      conversationId,
+      away,
+    ])
     await b.db.query('update public.agents set last_seen_at = now() where user_id = $1', [here])
     expect(await tick(b)).toMatchObject({ requeued: 1, assigned: 1, errors: [] })
     const { rows } = await b.db.query<{ assigned_agent_id: string }>(

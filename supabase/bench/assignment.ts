@@ -84,7 +84,8 @@ async function timeDecisions(db: Database, agents: number) {
     times.push(performance.now() - started)
     if (rows[0]?.a) assigned += 1
   }
-  if (assigned !== waiting.length) throw new Error(`assigned ${assigned} of ${waiting.length}: the desk had seats`)
+  if (assigned !== waiting.length)
+    throw new Error(`assigned ${assigned} of ${waiting.length}: the desk had seats`)
   const summary = (samples: number[]) => {
     samples.sort((a, b) => a - b)
     return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95), max: percentile(samples, 1) }
@@ -112,7 +113,10 @@ export async function runAssignmentBench(): Promise<void> {
       desks,
     }
     await mkdir(new URL('./results/', import.meta.url), { recursive: true })
-    await writeFile(new URL('./results/assignment.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`)
+    await writeFile(
+      new URL('./results/assignment.json', import.meta.url),
+      `${JSON.stringify(report, null, 2)}\n`,
+    )
     for (const d of desks) {
       console.log(
         `${d.agents} agents (${kind}): decision p50 ${d.decision_ms.p50} ms p95 ${d.decision_ms.p95} ms; ` +

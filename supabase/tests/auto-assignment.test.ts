@@ -61,9 +61,11 @@ describe.each(backends)('auto-assignment on $kind', (backend) => {
     ).then((r) => r.r)
   const assigneeOf = async (id: string) =>
     (
-      await row<{ a: string | null }>(db, 'select assigned_agent_id as a from public.conversations where id = $1', [
-        id,
-      ])
+      await row<{ a: string | null }>(
+        db,
+        'select assigned_agent_id as a from public.conversations where id = $1',
+        [id],
+      )
     ).a
 
   it('online is what the desks mean by online (PRESENCE_ONLINE_SECONDS)', async () => {
@@ -79,13 +81,19 @@ describe.each(backends)('auto-assignment on $kind', (backend) => {
     const assignees = []
     for (let i = 0; i < 4; i += 1) assignees.push((await handoffChat(t)).assignee)
     expect(assignees).toEqual([a, b, a, b])
-    const event = await row<{ body: string; media: { assignee_id: string; auto: boolean; actor_kind: string } }>(
+    const event = await row<{
+      body: string
+      media: { assignee_id: string; auto: boolean; actor_kind: string }
+    }>(
       db,
       `select m.body, m.media from public.messages m join public.conversations c on c.id = m.conversation_id
        where c.tenant_id = $1 and m.type = 'event' and m.body = 'assign' order by m.created_at limit 1`,
       [t.tenantId],
     )
-    expect(event).toMatchObject({ body: 'assign', media: { assignee_id: a, auto: true, actor_kind: 'system' } })
+    expect(event).toMatchObject({
+      body: 'assign',
+      media: { assignee_id: a, auto: true, actor_kind: 'system' },
+    })
   })
 
   it('capacity: a full desk waits in the queue; the sweeper assigns it when a seat frees', async () => {
@@ -93,7 +101,7 @@ describe.each(backends)('auto-assignment on $kind', (backend) => {
     await db.query('update public.tenants set agent_capacity = 2 where id = $1', [t.tenantId])
     const agents = await addAgents(t, 2)
     await setOnline(agents, true)
-    const chats = []
+    const chats: { id: string; assignee: string | null }[] = []
     for (let i = 0; i < 5; i += 1) chats.push(await handoffChat(t))
     expect(chats.map((c) => c.assignee).filter(Boolean)).toHaveLength(4)
     const waiting = chats[4] as { id: string; assignee: string | null }
@@ -112,8 +120,11 @@ describe.each(backends)('auto-assignment on $kind', (backend) => {
     const chat = await handoffChat(t) // nobody online: waits
     expect(chat.assignee).toBeNull()
     await setOnline([a as string], true)
-    const chatId = (await row<{ wa_chat_id: string }>(db, 'select wa_chat_id from public.conversations where id = $1', [chat.id]))
-      .wa_chat_id
+    const chatId = (
+      await row<{ wa_chat_id: string }>(db, 'select wa_chat_id from public.conversations where id = $1', [
+        chat.id,
+      ])
+    ).wa_chat_id
     await ingest(db, t.channelId, { chat: chatId, body: '¿Alguien?' })
     expect(await assigneeOf(chat.id)).toBe(a)
     // The agent fixture takes it over; a later customer message does not move it.
@@ -131,9 +142,15 @@ describe.each(backends)('auto-assignment on $kind', (backend) => {
     const chat = await handoffChat(t)
     expect(chat.assignee).toBe(a)
     await setOnline([b as string], true)
-    await db.query(`update public.agents set last_seen_at = now() - interval '9 minutes' where user_id = $1`, [a])
+    await db.query(
+      `update public.agents set last_seen_at = now() - interval '9 minutes' where user_id = $1`,
+      [a],
+    )
     expect(await sweep()).toEqual({ requeued: 0, assigned: 0 })
-    await db.query(`update public.agents set last_seen_at = now() - interval '11 minutes' where user_id = $1`, [a])
+    await db.query(
+      `update public.agents set last_seen_at = now() - interval '11 minutes' where user_id = $1`,
+      [a],
+    )
     expect(await sweep()).toEqual({ requeued: 1, assigned: 1 })
     expect(await assigneeOf(chat.id)).toBe(b)
   })
@@ -147,7 +164,9 @@ describe.each(backends)('auto-assignment on $kind', (backend) => {
     )
     expect(denied.affectedRows).toBe(0)
     await asUser(db, t.adminId, (tx) =>
-      tx.query('update public.tenants set auto_assign = false, agent_capacity = 3 where id = $1', [t.tenantId]),
+      tx.query('update public.tenants set auto_assign = false, agent_capacity = 3 where id = $1', [
+        t.tenantId,
+      ]),
     )
     const chat = await handoffChat(t)
     expect(chat.assignee).toBeNull()
@@ -200,7 +219,8 @@ describe.each(backends)('auto-assignment on $kind', (backend) => {
           record(chat, agent)
         }
         await sweep()
-        for (const chat of before) expect(await assigneeOf(chat), `sweep at step ${step}`).toBe(held.get(chat) ?? null)
+        for (const chat of before)
+          expect(await assigneeOf(chat), `sweep at step ${step}`).toBe(held.get(chat) ?? null)
       } else {
         const want = expected()
         const chat = await handoffChat(t)

@@ -10,7 +10,13 @@ import { backends, useSuiteDatabase } from './support/test-database.ts'
 
 type Span = [weekday: number, opens: string, closes: string]
 
-async function setSchedule(db: Queryable, tenantId: string, timezone: string, spans: Span[], holidays: string[] = []) {
+async function setSchedule(
+  db: Queryable,
+  tenantId: string,
+  timezone: string,
+  spans: Span[],
+  holidays: string[] = [],
+) {
   await db.query('update public.tenants set timezone = $2 where id = $1', [tenantId, timezone])
   await db.query('delete from public.business_hours where tenant_id = $1', [tenantId])
   for (const [weekday, opens, closes] of spans) {
@@ -99,25 +105,34 @@ describe.each(backends)('business hours on $kind', (backend) => {
     const always = await createTenant(db)
     expect(await isOpen(db, always.tenantId, '2026-03-08T07:00:00Z')).toBe(true)
     expect(await nextOpening(db, always.tenantId, '2026-03-08T07:00:00Z')).toBe('2026-03-08T07:00:00Z')
-    expect(await businessSeconds(db, always.tenantId, '2026-03-08T00:00:00Z', '2026-03-08T01:00:00Z')).toBe(3600)
+    expect(await businessSeconds(db, always.tenantId, '2026-03-08T00:00:00Z', '2026-03-08T01:00:00Z')).toBe(
+      3600,
+    )
   })
 
   it('next opening skips nights, weekends and holidays, in the tenant zone', async () => {
     const t = await createTenant(db)
-    await setSchedule(db, t.tenantId, 'Europe/Madrid', [
-      [1, '09:00', '14:00'],
-      [1, '16:00', '20:00'],
-      [2, '09:00', '14:00'],
-    ], ['2026-12-08'])
+    await setSchedule(
+      db,
+      t.tenantId,
+      'Europe/Madrid',
+      [
+        [1, '09:00', '14:00'],
+        [1, '16:00', '20:00'],
+        [2, '09:00', '14:00'],
+      ],
+      ['2026-12-08'],
+    )
     // Monday 7 December 14:30 Madrid (CET, UTC+1) = 13:30Z: the afternoon span opens at 15:00Z.
     expect(await nextOpening(db, t.tenantId, '2026-12-07T13:30:00Z')).toBe('2026-12-07T15:00:00Z')
     // Monday 20:00: Tuesday the 8th is a holiday, so Monday 14 December 09:00 = 08:00Z.
     expect(await nextOpening(db, t.tenantId, '2026-12-07T19:00:00Z')).toBe('2026-12-14T08:00:00Z')
     // Two spans of one day may not overlap (their time would count twice).
     await expectRelevoError(
-      db.query(`insert into public.business_hours (tenant_id, weekday, opens_at, closes_at) values ($1, 1, '13:00', '17:00')`, [
-        t.tenantId,
-      ]),
+      db.query(
+        `insert into public.business_hours (tenant_id, weekday, opens_at, closes_at) values ($1, 1, '13:00', '17:00')`,
+        [t.tenantId],
+      ),
       409,
       'hours_overlap',
     )
@@ -141,10 +156,13 @@ describe.each(backends)('business hours on $kind', (backend) => {
         `insert into public.business_hours (tenant_id, weekday, opens_at, closes_at) values ($1, 1, '09:00', '17:00')`,
         [t.tenantId],
       )
-      await tx.query(`insert into public.business_holidays (tenant_id, day, name) values ($1, '2026-12-25', 'Navidad')`, [
+      await tx.query(
+        `insert into public.business_holidays (tenant_id, day, name) values ($1, '2026-12-25', 'Navidad')`,
+        [t.tenantId],
+      )
+      await tx.query(`update public.tenants set away_text = 'Volvemos {{next_open}}' where id = $1`, [
         t.tenantId,
       ])
-      await tx.query(`update public.tenants set away_text = 'Volvemos {{next_open}}' where id = $1`, [t.tenantId])
     })
     await expectDenied(
       asUser(db, t.agentId, (tx) =>
@@ -157,12 +175,18 @@ describe.each(backends)('business hours on $kind', (backend) => {
     const agentSees = await asUser(db, t.agentId, async (tx) => ({
       hours: (await tx.query('select weekday from public.business_hours')).rows.length,
       holidays: (await tx.query('select name from public.business_holidays')).rows,
-      open: (await row<{ o: boolean }>(tx, `select public.is_open_at($1, '2026-12-25T15:00:00Z') as o`, [t.tenantId])).o,
+      open: (
+        await row<{ o: boolean }>(tx, `select public.is_open_at($1, '2026-12-25T15:00:00Z') as o`, [
+          t.tenantId,
+        ])
+      ).o,
     }))
     expect(agentSees).toEqual({ hours: 1, holidays: [{ name: 'Navidad' }], open: false })
     const otherSees = await asUser(db, other.adminId, async (tx) => ({
-      hours: (await tx.query('select 1 from public.business_hours where tenant_id = $1', [t.tenantId])).rows.length,
-      deleted: (await tx.query('delete from public.business_holidays where tenant_id = $1', [t.tenantId])).affectedRows,
+      hours: (await tx.query('select 1 from public.business_hours where tenant_id = $1', [t.tenantId])).rows
+        .length,
+      deleted: (await tx.query('delete from public.business_holidays where tenant_id = $1', [t.tenantId]))
+        .affectedRows,
     }))
     expect(otherSees).toEqual({ hours: 0, deleted: 0 })
     await expectRelevoError(
@@ -195,7 +219,9 @@ describe.each(backends)('business hours on $kind', (backend) => {
     const t = await createTenant(db)
     const when = await closedUntilThreeDays(t)
     const msg = await ingest(db, t.channelId)
-    await asService(db, (tx) => tx.query(`select public.ai_handoff($1, 'customer_asked')`, [msg.conversation_id]))
+    await asService(db, (tx) =>
+      tx.query(`select public.ai_handoff($1, 'customer_asked')`, [msg.conversation_id]),
+    )
     expect(await outbox(msg.conversation_id)).toEqual([
       {
         body: `Te comunico con una persona de nuestro equipo. Estamos fuera de horario; te atenderán ${when}.`,
@@ -204,21 +230,31 @@ describe.each(backends)('business hours on $kind', (backend) => {
       },
     ])
 
-    await setSchedule(db, t.tenantId, 'UTC', [0, 1, 2, 3, 4, 5, 6].map((d): Span => [d, '00:00', '24:00']))
-    const open = await ingest(db, t.channelId)
-    await asService(db, (tx) => tx.query(`select public.ai_handoff($1, 'customer_asked')`, [open.conversation_id]))
-    const fallback = await row<{ fallback_text: string }>(db, 'select fallback_text from public.tenants where id = $1', [
+    await setSchedule(
+      db,
       t.tenantId,
-    ])
+      'UTC',
+      [0, 1, 2, 3, 4, 5, 6].map((d): Span => [d, '00:00', '24:00']),
+    )
+    const open = await ingest(db, t.channelId)
+    await asService(db, (tx) =>
+      tx.query(`select public.ai_handoff($1, 'customer_asked')`, [open.conversation_id]),
+    )
+    const fallback = await row<{ fallback_text: string }>(
+      db,
+      'select fallback_text from public.tenants where id = $1',
+      [t.tenantId],
+    )
     expect((await outbox(open.conversation_id)).map((m) => m.body)).toEqual([fallback.fallback_text])
   })
 
   it('with the AI off, a customer outside hours gets the away text once per closed stretch; inside hours none', async () => {
     const t = await createTenant(db)
     const when = await closedUntilThreeDays(t)
-    await db.query(`update public.tenants set ai_enabled = false, away_text = 'Volvemos {{next_open}}.' where id = $1`, [
-      t.tenantId,
-    ])
+    await db.query(
+      `update public.tenants set ai_enabled = false, away_text = 'Volvemos {{next_open}}.' where id = $1`,
+      [t.tenantId],
+    )
     const first = await ingest(db, t.channelId, { chat: 'away@c.us' })
     await ingest(db, t.channelId, { chat: 'away@c.us', body: '¿Hola?' })
     const conv = await row<{ mode: string; attention_reason: string; last_message_preview: string }>(
@@ -244,7 +280,12 @@ describe.each(backends)('business hours on $kind', (backend) => {
     await ingest(db, t.channelId, { chat: 'away@c.us', body: 'Sigo aquí' })
     expect((await outbox(first.conversation_id)).length).toBe(2)
 
-    await setSchedule(db, t.tenantId, 'UTC', [0, 1, 2, 3, 4, 5, 6].map((d): Span => [d, '00:00', '24:00']))
+    await setSchedule(
+      db,
+      t.tenantId,
+      'UTC',
+      [0, 1, 2, 3, 4, 5, 6].map((d): Span => [d, '00:00', '24:00']),
+    )
     const inside = await ingest(db, t.channelId)
     expect(await outbox(inside.conversation_id)).toEqual([])
   })
@@ -254,7 +295,9 @@ describe.each(backends)('business hours on $kind', (backend) => {
     await setSchedule(db, t.tenantId, 'America/New_York', newYork.slice(0, 5))
     const msg = await ingest(db, t.channelId)
     // Asked Friday 6 March 16:59 EST, answered Monday 9 March 09:01 EDT: two business minutes.
-    await db.query(`update public.messages set created_at = '2026-03-06T21:59:00Z' where id = $1`, [msg.message_id])
+    await db.query(`update public.messages set created_at = '2026-03-06T21:59:00Z' where id = $1`, [
+      msg.message_id,
+    ])
     await db.query(
       `insert into public.messages (tenant_id, channel_id, conversation_id, direction, author, agent_id, body, status, created_at)
        values ($1, $2, $3, 'out', 'agent', $4, 'Buenos días', 'sent', '2026-03-09T13:01:00Z')`,

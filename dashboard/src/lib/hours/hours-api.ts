@@ -15,7 +15,13 @@ export function createHoursApi(db: Db) {
   }
   return {
     spans: () =>
-      result(db.from('business_hours').select('id, weekday, opens_at, closes_at').order('weekday').order('opens_at')),
+      result(
+        db
+          .from('business_hours')
+          .select('id, weekday, opens_at, closes_at')
+          .order('weekday')
+          .order('opens_at'),
+      ),
     addSpan: async (tenantId: string, span: Omit<Span, 'id'>) =>
       touched(
         await result(
@@ -30,13 +36,21 @@ export function createHoursApi(db: Db) {
     holidays: () => result(db.from('business_holidays').select('day, name').order('day')),
     addHoliday: async (tenantId: string, holiday: Holiday) =>
       touched(
-        await result(db.from('business_holidays').insert({ tenant_id: tenantId, ...holiday }).select('day, name')),
+        await result(
+          db
+            .from('business_holidays')
+            .insert({ tenant_id: tenantId, ...holiday })
+            .select('day, name'),
+        ),
       ),
     removeHoliday: async (tenantId: string, day: string) =>
       touched(
-        await result(db.from('business_holidays').delete().eq('tenant_id', tenantId).eq('day', day).select('day')),
+        await result(
+          db.from('business_holidays').delete().eq('tenant_id', tenantId).eq('day', day).select('day'),
+        ),
       ),
-    settings: (tenantId: string) => result(db.from('tenants').select(DESK_COLUMNS).eq('id', tenantId).single()),
+    settings: (tenantId: string) =>
+      result(db.from('tenants').select(DESK_COLUMNS).eq('id', tenantId).single()),
     saveSettings: async (tenantId: string, patch: Partial<DeskSettings>) =>
       touched(await result(db.from('tenants').update(patch).eq('id', tenantId).select(DESK_COLUMNS))),
     /** Open now, or when it opens next (null: no opening within a year). */

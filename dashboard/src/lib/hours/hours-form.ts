@@ -6,7 +6,9 @@ export type DeskForm = Omit<DeskSettings, 'agent_capacity' | 'offline_requeue_mi
   agent_capacity: string
   offline_requeue_minutes: string
 }
-export type Parsed<T, F> = { ok: true; value: T } | { ok: false; errors: Partial<Record<keyof F, FieldError>> }
+export type Parsed<T, F> =
+  | { ok: true; value: T }
+  | { ok: false; errors: Partial<Record<keyof F, FieldError>> }
 
 export const toDeskForm = (s: DeskSettings): DeskForm => ({
   ...s,

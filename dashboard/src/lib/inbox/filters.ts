@@ -1,7 +1,16 @@
 import { formatPhone } from '../format/format-phone.ts'
 import type { Conversation } from '../types.ts'
 
-export const FILTERS = ['all', 'mine', 'unassigned', 'waiting', 'ai', 'manual', 'attention', 'closed'] as const
+export const FILTERS = [
+  'all',
+  'mine',
+  'unassigned',
+  'waiting',
+  'ai',
+  'manual',
+  'attention',
+  'closed',
+] as const
 export type InboxFilter = (typeof FILTERS)[number]
 
 /**
