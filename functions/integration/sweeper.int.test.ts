@@ -90,6 +90,33 @@ describe('scheduled sweeper against the real SQL', () => {
     expect(await tick(b)).toMatchObject({ mediaExpired: 0, mediaRemoved: 0 })
   })
 
+  it("returns an offline agent's chats to the queue and assigns them to an online agent (ADR 095)", async () => {
+    b = await startBackend()
+    const { conversationId } = await b.ingest('quiero un humano')
+    await b.settle() // keyword handoff: human mode, nobody online, so it waits
+    const { rows: agents } = await b.db.query<{ user_id: string }>(
+      'select user_id from public.agents where tenant_id = $1 and active order by user_id limit 2',
+      [TENANT_ID],
+    )
+    const [away, here] = agents.map((a) => a.user_id)
+    expect(here).toBeDefined()
+    await b.db.query(
+      `update public.agents set last_seen_at = now() - interval '30 minutes' where user_id = $1`,
+      [away],
+    )
+    await b.db.query('update public.conversations set assigned_agent_id = $2 where id = $1', [
+      conversationId,
+      away,
+    ])
+    await b.db.query('update public.agents set last_seen_at = now() where user_id = $1', [here])
+    expect(await tick(b)).toMatchObject({ requeued: 1, assigned: 1, errors: [] })
+    const { rows } = await b.db.query<{ assigned_agent_id: string }>(
+      'select assigned_agent_id from public.conversations where id = $1',
+      [conversationId],
+    )
+    expect(rows[0]?.assigned_agent_id).toBe(here)
+  })
+
   it('auto-returns an idle human chat to the AI, which then answers the waiting customer', async () => {
     b = await startBackend({ script: [{ content: 'Ya estoy de vuelta' }] })
     const { conversationId } = await b.ingest('quiero un humano')

@@ -8,6 +8,7 @@ const benches: [name: string, run: () => Promise<void>][] = [
   ['sql', async () => (await import('./sql.ts')).runSqlBench()],
   ['storage', async () => (await import('./storage.ts')).runStorageBench()],
   ['search', async () => (await import('./search.ts')).runSearchBench()],
+  ['assignment', async () => (await import('./assignment.ts')).runAssignmentBench()],
 ]
 
 const only = process.argv[2]

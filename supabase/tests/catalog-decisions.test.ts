@@ -14,6 +14,9 @@ const TABLE_DECISIONS: Record<string, Partial<Record<ApiRole, Command[]>>> = {
   tenants: { authenticated: ['SELECT', 'UPDATE'] },
   labels: { authenticated: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
   conversation_labels: { authenticated: ['SELECT'] },
+  // Business hours (ADR 094): admins write the schedule and holidays, agents read them.
+  business_hours: { authenticated: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] },
+  business_holidays: { authenticated: ['SELECT', 'INSERT', 'DELETE'] },
   agents: { authenticated: ['SELECT', 'UPDATE'] },
   channels: { authenticated: ['SELECT'] },
   channel_links: { authenticated: ['SELECT'] },
@@ -56,6 +59,9 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
     'authenticated',
   ],
   'public.handback(p_conversation_id uuid)': ['authenticated'],
+  // Business hours of the caller's own tenant (another tenant is a 404; ADR 094).
+  'public.is_open_at(p_tenant_id uuid, p_at timestamp with time zone)': ['authenticated'],
+  'public.next_opening(p_tenant_id uuid, p_at timestamp with time zone)': ['authenticated'],
   'public.mark_conversation_read(p_conversation_id uuid)': ['authenticated'],
   'public.request_relink(p_channel_id uuid)': ['authenticated'],
   'public.retry_message(p_message_id uuid)': ['authenticated'],

@@ -196,6 +196,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'handback',
       'ingest_message',
       'ingest_messages',
+      'is_open_at',
       'issue_connector_credential',
       'mark_conversation_read',
       'mark_failed',
@@ -203,6 +204,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'mark_media_stored',
       'mark_sent',
       'media_to_fetch',
+      'next_opening',
       'outbox_chats',
       'record_ack',
       'record_edit',
@@ -249,6 +251,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
     ['ai_handoff', `select public.ai_handoff($1, 'x')`],
     ['get_tenant_secrets', 'select public.get_tenant_secrets($1)'],
     ['auto_return_idle', 'select public.auto_return_idle() where $1::uuid is not null'],
+    ['assign_waiting_chats', 'select public.assign_waiting_chats() where $1::uuid is not null'],
   ])('an agent cannot call the service function %s', async (_name, sql) => {
     await expectDenied(asUser(db, a.adminId, (tx) => tx.query(sql, [b.channelId])))
   })

@@ -186,6 +186,67 @@ export type Database = {
           },
         ]
       }
+      business_holidays: {
+        Row: {
+          day: string
+          name: string
+          tenant_id: string
+        }
+        Insert: {
+          day: string
+          name?: string
+          tenant_id: string
+        }
+        Update: {
+          day?: string
+          name?: string
+          tenant_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "business_holidays_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
+      business_hours: {
+        Row: {
+          closes_at: string
+          created_at: string
+          id: string
+          opens_at: string
+          tenant_id: string
+          weekday: number
+        }
+        Insert: {
+          closes_at: string
+          created_at?: string
+          id?: string
+          opens_at: string
+          tenant_id: string
+          weekday: number
+        }
+        Update: {
+          closes_at?: string
+          created_at?: string
+          id?: string
+          opens_at?: string
+          tenant_id?: string
+          weekday?: number
+        }
+        Relationships: [
+          {
+            foreignKeyName: "business_hours_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       canned_replies: {
         Row: {
           body: string
@@ -496,6 +557,7 @@ export type Database = {
         Row: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null
@@ -516,6 +578,7 @@ export type Database = {
         Insert: {
           assigned_agent_id?: string | null
           attention_reason?: string | null
+          away_sent_at?: string | null
           channel_id: string
           created_at?: string
           customer_name?: string | null
@@ -536,6 +599,7 @@ export type Database = {
         Update: {
           assigned_agent_id?: string | null
           attention_reason?: string | null
+          away_sent_at?: string | null
           channel_id?: string
           created_at?: string
           customer_name?: string | null
@@ -830,13 +894,18 @@ export type Database = {
       }
       tenants: {
         Row: {
+          after_hours_handoff_text: string
+          agent_capacity: number
           ai_accepts_images: boolean
+          ai_enabled: boolean
           ai_http_mapping: Json | null
           ai_http_url: string | null
           ai_may_label: boolean
           ai_model: string
           ai_provider: Database["public"]["Enums"]["ai_provider"]
+          auto_assign: boolean
           auto_return_minutes: number | null
+          away_text: string
           context_messages: number
           created_at: string
           debounce_seconds: number
@@ -846,6 +915,7 @@ export type Database = {
           language: string
           media_retention_days: number | null
           name: string
+          offline_requeue_minutes: number
           shopify_shop_domain: string | null
           system_prompt: string
           timezone: string
@@ -853,13 +923,18 @@ export type Database = {
           updated_at: string
         }
         Insert: {
+          after_hours_handoff_text?: string
+          agent_capacity?: number
           ai_accepts_images?: boolean
+          ai_enabled?: boolean
           ai_http_mapping?: Json | null
           ai_http_url?: string | null
           ai_may_label?: boolean
           ai_model?: string
           ai_provider?: Database["public"]["Enums"]["ai_provider"]
+          auto_assign?: boolean
           auto_return_minutes?: number | null
+          away_text?: string
           context_messages?: number
           created_at?: string
           debounce_seconds?: number
@@ -869,6 +944,7 @@ export type Database = {
           language?: string
           media_retention_days?: number | null
           name: string
+          offline_requeue_minutes?: number
           shopify_shop_domain?: string | null
           system_prompt?: string
           timezone?: string
@@ -876,13 +952,18 @@ export type Database = {
           updated_at?: string
         }
         Update: {
+          after_hours_handoff_text?: string
+          agent_capacity?: number
           ai_accepts_images?: boolean
+          ai_enabled?: boolean
           ai_http_mapping?: Json | null
           ai_http_url?: string | null
           ai_may_label?: boolean
           ai_model?: string
           ai_provider?: Database["public"]["Enums"]["ai_provider"]
+          auto_assign?: boolean
           auto_return_minutes?: number | null
+          away_text?: string
           context_messages?: number
           created_at?: string
           debounce_seconds?: number
@@ -892,6 +973,7 @@ export type Database = {
           language?: string
           media_retention_days?: number | null
           name?: string
+          offline_requeue_minutes?: number
           shopify_shop_domain?: string | null
           system_prompt?: string
           timezone?: string
@@ -1198,6 +1280,7 @@ export type Database = {
         Returns: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null
@@ -1237,6 +1320,7 @@ export type Database = {
         Returns: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null
@@ -1260,6 +1344,10 @@ export type Database = {
           isOneToOne: true
           isSetofReturn: false
         }
+      }
+      assign_waiting_chats: {
+        Args: never
+        Returns: Json
       }
       auto_return_idle: {
         Args: never
@@ -1500,6 +1588,7 @@ export type Database = {
         Returns: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null
@@ -1544,6 +1633,13 @@ export type Database = {
           p_messages: Json
         }
         Returns: Json
+      }
+      is_open_at: {
+        Args: {
+          p_tenant_id: string
+          p_at?: string
+        }
+        Returns: boolean
       }
       issue_connector_credential: {
         Args: {
@@ -1698,6 +1794,13 @@ export type Database = {
           media_status: string
           media_attempts: number
         }[]
+      }
+      next_opening: {
+        Args: {
+          p_tenant_id: string
+          p_at?: string
+        }
+        Returns: string
       }
       next_outbox_due: {
         Args: {
@@ -2137,6 +2240,7 @@ export type Database = {
         Returns: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null
@@ -2239,6 +2343,7 @@ export type Database = {
         Returns: {
           assigned_agent_id: string | null
           attention_reason: string | null
+          away_sent_at: string | null
           channel_id: string
           created_at: string
           customer_name: string | null

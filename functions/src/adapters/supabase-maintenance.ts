@@ -36,6 +36,12 @@ export function createSupabaseMaintenance(db: Db): MaintenanceStore {
       return z.number().parse(check('auto-return idle chats', await db.rpc('auto_return_idle')))
     },
 
+    async assignWaitingChats() {
+      return z
+        .object({ requeued: z.number(), assigned: z.number() })
+        .parse(check('assign waiting chats', await db.rpc('assign_waiting_chats')))
+    },
+
     async cloudChannelsWithDueOutbox() {
       const data = check(
         'list Cloud API channels with due messages',

@@ -71,6 +71,8 @@ export interface MaintenanceStore {
   abandonedRuns(): Promise<{ runId: string; conversationId: string; provider: string }[]>
   /** rpc auto_return_idle: human chats idle past the tenant's minutes go back to the AI. */
   autoReturnIdle(): Promise<number>
+  /** rpc assign_waiting_chats: offline agents' chats back to the queue, then the queue assigned (ADR 095). */
+  assignWaitingChats(): Promise<{ requeued: number; assigned: number }>
   /** Marks channels whose connector stopped sending heartbeats as disconnected; returns how many. */
   flagStaleChannels(olderThanSeconds: number): Promise<number>
   /** rpc expire_media: stored files past their tenant's retention become `expired`, their paths queued. */

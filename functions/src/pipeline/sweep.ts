@@ -3,7 +3,8 @@
  * The scheduled sweeper (cron, every minute): wakes the conversation agent of ai-mode messages
  * whose webhook was dropped (the agent runs the AI, not the sweeper), hands off runs abandoned
  * longer than a live claim (the agent re-drives its own cut-off runs sooner), applies auto-return
- * (rule 6), flags channels with a stale heartbeat, removes media files of deleted messages and
+ * (rule 6), returns the chats of agents offline past their tenant's minutes to the queue and
+ * auto-assigns what waits (ADR 095), flags channels with a stale heartbeat, removes media files of deleted messages and
  * past their tenant's retention, and wakes the deliverer of every webhook endpoint with a delivery
  * due (a lost wake-up or an evicted deliverer; ADR 090), and prunes webhook events older than 30 days
  * (ADR 091). Each step is isolated.
@@ -24,6 +25,10 @@ export interface SweepReport {
   woken: number
   abandoned: number
   autoReturned: number
+  /** Chats of agents offline past their tenant's minutes, back in the queue. */
+  requeued: number
+  /** Waiting chats given to a free online agent. */
+  assigned: number
   staleChannels: number
   /** Messages whose file passed the tenant's retention (now `expired`). */
   mediaExpired: number
@@ -49,6 +54,8 @@ export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<Swe
     woken: 0,
     abandoned: 0,
     autoReturned: 0,
+    requeued: 0,
+    assigned: 0,
     staleChannels: 0,
     mediaExpired: 0,
     mediaRemoved: 0,
@@ -82,6 +89,12 @@ export async function sweep(deps: SweepDeps, options: SweepOptions): Promise<Swe
   })
   await step('auto_return', async () => {
     report.autoReturned = await deps.maintenance.autoReturnIdle()
+  })
+  // After auto-return, so that a chat going back to the AI is not assigned first.
+  await step('assignment', async () => {
+    const result = await deps.maintenance.assignWaitingChats()
+    report.requeued = result.requeued
+    report.assigned = result.assigned
   })
   await step('stale_channels', async () => {
     report.staleChannels = await deps.maintenance.flagStaleChannels(options.heartbeatStaleSeconds)

@@ -358,6 +358,9 @@ export class MemoryStore implements PipelineStore, MaintenanceStore, MediaFiles 
   async autoReturnIdle() {
     return 0
   }
+  async assignWaitingChats() {
+    return { requeued: 0, assigned: 0 }
+  }
   async flagStaleChannels() {
     return 0
   }

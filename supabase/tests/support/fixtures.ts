@@ -126,6 +126,8 @@ const watchedTables = [
   'public.canned_replies',
   'public.labels',
   'public.conversation_labels',
+  'public.business_hours',
+  'public.business_holidays',
   'private.message_search',
   'public.invitations',
   'private.tenant_creations',

@@ -66,9 +66,18 @@ export async function populateTenant(db: Database, name: string): Promise<ProbeT
     'select public.issue_connector_credential($1) as c',
     [t.channelId],
   )
-  await asUser(db, t.adminId, (tx) =>
-    tx.query('select public.set_tenant_secrets(p_openai_api_key => $1)', [`sk-${marker}`]),
-  )
+  await asUser(db, t.adminId, async (tx) => {
+    await tx.query('select public.set_tenant_secrets(p_openai_api_key => $1)', [`sk-${marker}`])
+    await tx.query(
+      `insert into public.business_hours (tenant_id, weekday, opens_at, closes_at) values ($1, 1, '09:00', '17:00')`,
+      [t.tenantId],
+    )
+    await tx.query('insert into public.business_holidays (tenant_id, day, name) values ($1, $2, $3)', [
+      t.tenantId,
+      '2026-12-25',
+      marker.slice(0, 30),
+    ])
+  })
   await asService(db, async (tx) => {
     await tx.query(`select public.set_channel_status($1, 'qr', $2)`, [t.channelId, `qr-${marker}`])
     await tx.query(`select public.claim_ai_run($1, 'openai')`, [incoming.message_id])

@@ -135,7 +135,7 @@ export const adminEn: Record<AdminKey, string> = {
   'metrics.aiShareOf': '{ai} of {total} replies',
   'metrics.handoffs': 'Handoffs to a person',
   'metrics.takeovers': 'Takeovers',
-  'metrics.firstResponse': 'Median first response',
+  'metrics.firstResponse': 'Median first response (business hours)',
   'metrics.firstResponseAi': 'AI: {value}',
   'metrics.firstResponseAgent': 'People: {value}',
   'metrics.failed': 'Failed deliveries',

@@ -137,7 +137,7 @@ export const adminEs = {
   'metrics.aiShareOf': '{ai} de {total} respuestas',
   'metrics.handoffs': 'Pases a una persona',
   'metrics.takeovers': 'Tomas de control',
-  'metrics.firstResponse': 'Mediana de primera respuesta',
+  'metrics.firstResponse': 'Mediana de primera respuesta (en horario)',
   'metrics.firstResponseAi': 'IA: {value}',
   'metrics.firstResponseAgent': 'Personas: {value}',
   'metrics.failed': 'Envíos fallidos',

@@ -3,6 +3,7 @@ import { cannedEn } from './canned.en.ts'
 import { cloudApiEn } from './cloud-api.en.ts'
 import { dataRequestsEn } from './data-requests.en.ts'
 import type { MessageKey } from './es.ts'
+import { hoursEn } from './hours.en.ts'
 import { integrationsEn } from './integrations.en.ts'
 import { mediaEn } from './media.en.ts'
 import { numbersEn } from './numbers.en.ts'
@@ -19,6 +20,7 @@ export const en: Record<MessageKey, string> = {
   ...startChatEn,
   ...mediaEn,
   ...numbersEn,
+  ...hoursEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',
@@ -34,12 +36,14 @@ export const en: Record<MessageKey, string> = {
   'inbox.empty': 'No conversations here.',
   'inbox.select': 'Pick a conversation',
   'inbox.unread': '{n} unread',
+  'inbox.waiting': '{n} waiting for a person',
   'inbox.loading': 'Loading…',
   'inbox.previewDeleted': 'Message deleted',
   'filter.label': 'Filters',
   'filter.all': 'All',
   'filter.mine': 'Mine',
   'filter.unassigned': 'Unassigned',
+  'filter.waiting': 'Queue',
   'filter.ai': 'AI',
   'filter.manual': 'Manual',
   'filter.attention': 'Attention',

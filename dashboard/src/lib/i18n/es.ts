@@ -2,6 +2,7 @@ import { adminEs } from './admin.es.ts'
 import { cannedEs } from './canned.es.ts'
 import { cloudApiEs } from './cloud-api.es.ts'
 import { dataRequestsEs } from './data-requests.es.ts'
+import { hoursEs } from './hours.es.ts'
 import { integrationsEs } from './integrations.es.ts'
 import { mediaEs } from './media.es.ts'
 import { numbersEs } from './numbers.es.ts'
@@ -19,6 +20,7 @@ export const es = {
   ...startChatEs,
   ...mediaEs,
   ...numbersEs,
+  ...hoursEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',
@@ -34,12 +36,14 @@ export const es = {
   'inbox.empty': 'No hay conversaciones aquí.',
   'inbox.select': 'Elige una conversación',
   'inbox.unread': '{n} sin leer',
+  'inbox.waiting': '{n} esperan a una persona',
   'inbox.loading': 'Cargando…',
   'inbox.previewDeleted': 'Mensaje eliminado',
   'filter.label': 'Filtros',
   'filter.all': 'Todas',
   'filter.mine': 'Mías',
   'filter.unassigned': 'Sin asignar',
+  'filter.waiting': 'En cola',
   'filter.ai': 'IA',
   'filter.manual': 'Manual',
   'filter.attention': 'Atención',

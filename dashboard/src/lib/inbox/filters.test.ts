@@ -32,7 +32,7 @@ const cases: [string, Partial<Conversation>, string[]][] = [
   [
     'handed off, waiting',
     { mode: 'human', needs_attention: true },
-    ['all', 'unassigned', 'manual', 'attention'],
+    ['all', 'unassigned', 'waiting', 'manual', 'attention'],
   ],
   ['closed', { status: 'closed', assigned_agent_id: ME }, ['closed']],
 ]

@@ -1,7 +1,16 @@
 import { formatPhone } from '../format/format-phone.ts'
 import type { Conversation } from '../types.ts'
 
-export const FILTERS = ['all', 'mine', 'unassigned', 'ai', 'manual', 'attention', 'closed'] as const
+export const FILTERS = [
+  'all',
+  'mine',
+  'unassigned',
+  'waiting',
+  'ai',
+  'manual',
+  'attention',
+  'closed',
+] as const
 export type InboxFilter = (typeof FILTERS)[number]
 
 /**
@@ -18,6 +27,9 @@ export function matchesFilter(conv: Conversation, filter: InboxFilter, myId: str
       return myId !== null && conv.assigned_agent_id === myId
     case 'unassigned':
       return conv.assigned_agent_id === null
+    // The queue (ADR 095): chats that need a person and have none yet.
+    case 'waiting':
+      return conv.mode === 'human' && conv.assigned_agent_id === null
     case 'ai':
       return conv.mode === 'ai'
     case 'manual':
@@ -58,6 +70,11 @@ export function byActivity(a: Conversation, b: Conversation): number {
   const bt = b.last_message_at ?? ''
   if (at !== bt) return at < bt ? 1 : -1
   return a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0
+}
+
+/** How many chats wait in the queue (the tab shows all of them, read or not). */
+export function countWaiting(list: readonly Conversation[]): number {
+  return list.filter((c) => matchesFilter(c, 'waiting', null)).length
 }
 
 export function countUnread(list: readonly Conversation[], filter: InboxFilter, myId: string | null): number {

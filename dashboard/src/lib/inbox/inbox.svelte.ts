@@ -1,6 +1,6 @@
 import { type DeskApi, INBOX_PAGE } from '../desk-api.ts'
 import type { Conversation, SearchHit } from '../types.ts'
-import { countUnread, type InboxFilter, matchesFilter, matchesSearch } from './filters.ts'
+import { countUnread, countWaiting, type InboxFilter, matchesFilter, matchesSearch } from './filters.ts'
 import { upsertConversation } from './upsert.ts'
 
 /** The live conversation list: loaded once, then kept current by the tenant feed. */
@@ -80,6 +80,10 @@ export class InboxStore {
 
   unread(filter: InboxFilter): number {
     return countUnread(this.conversations, filter, this.myId())
+  }
+
+  waiting(): number {
+    return countWaiting(this.conversations)
   }
 
   private searchSeq = 0
