@@ -24,6 +24,7 @@ export type Database = {
           display_name: string
           email: string
           last_seen_at: string | null
+          push_alerts: boolean
           role: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -34,6 +35,7 @@ export type Database = {
           display_name: string
           email: string
           last_seen_at?: string | null
+          push_alerts?: boolean
           role?: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -44,6 +46,7 @@ export type Database = {
           display_name?: string
           email?: string
           last_seen_at?: string | null
+          push_alerts?: boolean
           role?: Database["public"]["Enums"]["agent_role"]
           tenant_id?: string
           user_id?: string
@@ -574,6 +577,81 @@ export type Database = {
           },
         ]
       }
+      csat_responses: {
+        Row: {
+          agent_id: string | null
+          answer_message_id: string | null
+          answered_at: string | null
+          asked_at: string
+          conversation_id: string
+          id: string
+          outcome: string | null
+          question_message_id: string | null
+          score: number | null
+          tenant_id: string
+        }
+        Insert: {
+          agent_id?: string | null
+          answer_message_id?: string | null
+          answered_at?: string | null
+          asked_at?: string
+          conversation_id: string
+          id?: string
+          outcome?: string | null
+          question_message_id?: string | null
+          score?: number | null
+          tenant_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          answer_message_id?: string | null
+          answered_at?: string | null
+          asked_at?: string
+          conversation_id?: string
+          id?: string
+          outcome?: string | null
+          question_message_id?: string | null
+          score?: number | null
+          tenant_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "csat_responses_agent_id_fkey"
+            columns: ["agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["user_id"]
+          },
+          {
+            foreignKeyName: "csat_responses_answer_message_id_fkey"
+            columns: ["answer_message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "csat_responses_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "csat_responses_question_message_id_fkey"
+            columns: ["question_message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "csat_responses_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       invitations: {
         Row: {
           accepted_at: string | null
@@ -691,6 +769,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -726,6 +805,7 @@ export type Database = {
           client_ref?: string | null
           conversation_id: string
           created_at?: string
+          csat?: string | null
           deleted_at?: string | null
           delivered_at?: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -761,6 +841,7 @@ export type Database = {
           client_ref?: string | null
           conversation_id?: string
           created_at?: string
+          csat?: string | null
           deleted_at?: string | null
           delivered_at?: string | null
           direction?: Database["public"]["Enums"]["message_direction"]
@@ -825,6 +906,60 @@ export type Database = {
           },
         ]
       }
+      push_subscriptions: {
+        Row: {
+          auth: string
+          created_at: string
+          endpoint: string
+          failures: number
+          id: string
+          last_sent_at: string | null
+          p256dh: string
+          tenant_id: string
+          user_agent: string | null
+          user_id: string
+        }
+        Insert: {
+          auth: string
+          created_at?: string
+          endpoint: string
+          failures?: number
+          id?: string
+          last_sent_at?: string | null
+          p256dh: string
+          tenant_id: string
+          user_agent?: string | null
+          user_id: string
+        }
+        Update: {
+          auth?: string
+          created_at?: string
+          endpoint?: string
+          failures?: number
+          id?: string
+          last_sent_at?: string | null
+          p256dh?: string
+          tenant_id?: string
+          user_agent?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "push_subscriptions_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "push_subscriptions_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
       tenants: {
         Row: {
           ai_accepts_images: boolean
@@ -835,6 +970,8 @@ export type Database = {
           auto_return_minutes: number | null
           context_messages: number
           created_at: string
+          csat_enabled: boolean
+          csat_question: string | null
           debounce_seconds: number
           fallback_text: string
           handoff_keywords: string[]
@@ -857,6 +994,8 @@ export type Database = {
           auto_return_minutes?: number | null
           context_messages?: number
           created_at?: string
+          csat_enabled?: boolean
+          csat_question?: string | null
           debounce_seconds?: number
           fallback_text?: string
           handoff_keywords?: string[]
@@ -879,6 +1018,8 @@ export type Database = {
           auto_return_minutes?: number | null
           context_messages?: number
           created_at?: string
+          csat_enabled?: boolean
+          csat_question?: string | null
           debounce_seconds?: number
           fallback_text?: string
           handoff_keywords?: string[]
@@ -1120,6 +1261,7 @@ export type Database = {
           display_name: string
           email: string
           last_seen_at: string | null
+          push_alerts: boolean
           role: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -1145,6 +1287,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -1298,6 +1441,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -1398,6 +1542,13 @@ export type Database = {
         }
         Returns: Json
       }
+      csat_metrics: {
+        Args: {
+          p_from: string
+          p_to: string
+        }
+        Returns: Json
+      }
       dashboard_metrics: {
         Args: {
           p_from: string
@@ -1464,6 +1615,13 @@ export type Database = {
           media_filename: string
           status: Database["public"]["Enums"]["message_status"]
         }[]
+      }
+      finish_push: {
+        Args: {
+          p_subscription_id: string
+          p_status: number
+        }
+        Returns: undefined
       }
       finish_webhook_attempt: {
         Args: {
@@ -1562,6 +1720,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -1625,6 +1784,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -1709,11 +1869,31 @@ export type Database = {
           wa_chat_id: string
         }[]
       }
+      parse_csat: {
+        Args: {
+          p_body: string
+        }
+        Returns: number
+      }
       prune_webhook_history: {
         Args: {
           p_limit?: number
         }
         Returns: number
+      }
+      push_targets: {
+        Args: {
+          p_conversation_id: string
+          p_kind: string
+          p_message_id?: string
+        }
+        Returns: {
+          subscription_id: string
+          endpoint: string
+          p256dh: string
+          auth: string
+          notification: Json
+        }[]
       }
       record_ack: {
         Args: {
@@ -1807,6 +1987,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -1888,6 +2069,15 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      save_push_subscription: {
+        Args: {
+          p_endpoint: string
+          p_p256dh: string
+          p_auth: string
+          p_user_agent?: string
+        }
+        Returns: string
+      }
       search_messages: {
         Args: {
           p_query: string
@@ -1921,6 +2111,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -1972,6 +2163,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -2104,6 +2296,12 @@ export type Database = {
         }
         Returns: Json
       }
+      set_push_alerts: {
+        Args: {
+          p_on: boolean
+        }
+        Returns: boolean
+      }
       set_tenant_secrets: {
         Args: {
           p_openai_api_key?: string
@@ -2134,6 +2332,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
