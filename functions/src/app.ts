@@ -15,6 +15,7 @@ import { cloudApiRoutes } from './routes/cloud-api.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { monitoringRoutes } from './routes/monitoring.ts'
+import { pushRoutes } from './routes/push.ts'
 import { shopifyRoutes } from './routes/shopify.ts'
 import { signedByDatabase, webhookRoutes } from './routes/webhooks.ts'
 import { whatsappWebhookRoutes } from './routes/whatsapp.ts'
@@ -38,12 +39,14 @@ export function createApp(deps: AppDeps = {}) {
   app.use('/api/*', sharedRateLimit('api'))
   // The dashboard (another origin) calls the Cloud API routes with a bearer token, never cookies.
   app.use('/api/cloud-api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }))
+  app.use('/api/push/*', cors({ origin: '*' }))
   app.use('/metrics', sharedRateLimit('metrics'))
   app.route('/health', healthRoutes())
   app.route('/webhooks/whatsapp', whatsappWebhookRoutes(deps))
   app.route('/webhooks', webhookRoutes(deps))
   app.route('/api/cloud-api', cloudApiRoutes(deps))
   app.route('/api/shopify', shopifyRoutes(deps))
+  app.route('/api/push', pushRoutes())
   app.route('/api', monitoringRoutes(deps))
   app.route('/metrics', metricsRoutes(deps))
   app.notFound((c) => c.json({ code: 'not_found', message: 'No such route' }, 404))

@@ -30,7 +30,9 @@ describe.each(backends)('CSAT on $kind', (backend) => {
   beforeAll(async () => {
     db = await backend.open()
     t = await createTenant(db)
-    await db.query(`update public.tenants set csat_enabled = true, language = 'es' where id = $1`, [t.tenantId])
+    await db.query(`update public.tenants set csat_enabled = true, language = 'es' where id = $1`, [
+      t.tenantId,
+    ])
   })
   afterAll(async () => {
     await db?.close()
@@ -53,12 +55,21 @@ describe.each(backends)('CSAT on $kind', (backend) => {
     expect(await parse(db, body)).toBe(score)
   })
 
-  it.each(['0', '6', '10', '55', '⭐⭐⭐⭐⭐⭐', 'cinco estrellas', 'gracias', 'seis', '', null, '5 pero tardaron'])(
-    'parse_csat(%j) is not a rating',
-    async (body) => {
-      expect(await parse(db, body)).toBeNull()
-    },
-  )
+  it.each([
+    '0',
+    '6',
+    '10',
+    '55',
+    '⭐⭐⭐⭐⭐⭐',
+    'cinco estrellas',
+    'gracias',
+    'seis',
+    '',
+    null,
+    '5 pero tardaron',
+  ])('parse_csat(%j) is not a rating', async (body) => {
+    expect(await parse(db, body)).toBeNull()
+  })
 
   it('closing asks the question through the outbox; "5" is recorded, the chat stays closed, no AI wake-up', async () => {
     const first = await ingest(db, t.channelId, { body: 'Hola, ¿tienen talla M?' })
@@ -136,12 +147,15 @@ describe.each(backends)('CSAT on $kind', (backend) => {
     const first = await ingest(db, other.channelId, { body: 'Hola' })
     await close(db, other.agentId, first.conversation_id)
     expect(
-      await row(db, 'select count(*)::int as n from public.csat_responses where tenant_id = $1', [other.tenantId]),
+      await row(db, 'select count(*)::int as n from public.csat_responses where tenant_id = $1', [
+        other.tenantId,
+      ]),
     ).toEqual({ n: 0 })
 
-    await db.query(`update public.tenants set csat_enabled = true, csat_question = 'Rate us 1-5' where id = $1`, [
-      other.tenantId,
-    ])
+    await db.query(
+      `update public.tenants set csat_enabled = true, csat_question = 'Rate us 1-5' where id = $1`,
+      [other.tenantId],
+    )
     await asUser(db, other.agentId, (tx) =>
       tx.query(`select public.set_conversation_status($1, 'open')`, [first.conversation_id]),
     )
@@ -175,9 +189,7 @@ describe.each(backends)('CSAT on $kind', (backend) => {
 
   it('agents read their own tenant ratings only, and cannot write them', async () => {
     const other = await createTenant(db, 'Other')
-    const seen = await asUser(db, other.agentId, (tx) =>
-      tx.query('select id from public.csat_responses'),
-    )
+    const seen = await asUser(db, other.agentId, (tx) => tx.query('select id from public.csat_responses'))
     expect(seen.rows).toEqual([])
     await expect(
       asUser(db, t.agentId, (tx) => tx.query('update public.csat_responses set score = 1')),
@@ -186,7 +198,9 @@ describe.each(backends)('CSAT on $kind', (backend) => {
 })
 
 async function chatOf(db: Database, conversationId: string): Promise<string> {
-  return (await row<{ wa_chat_id: string }>(db, 'select wa_chat_id from public.conversations where id = $1', [
-    conversationId,
-  ])).wa_chat_id
+  return (
+    await row<{ wa_chat_id: string }>(db, 'select wa_chat_id from public.conversations where id = $1', [
+      conversationId,
+    ])
+  ).wa_chat_id
 }

@@ -30,13 +30,15 @@ const pushHooks = async (db: Database, conversationId: string) =>
   ).rows.map((r) => r.record)
 
 const targets = (db: Database, conversationId: string, kind: string, messageId: string | null = null) =>
-  asService(db, async (tx) =>
-    (
-      await tx.query<{ subscription_id: string; endpoint: string; notification: Record<string, string> }>(
-        'select subscription_id, endpoint, notification from public.push_targets($1, $2, $3)',
-        [conversationId, kind, messageId],
-      )
-    ).rows,
+  asService(
+    db,
+    async (tx) =>
+      (
+        await tx.query<{ subscription_id: string; endpoint: string; notification: Record<string, string> }>(
+          'select subscription_id, endpoint, notification from public.push_targets($1, $2, $3)',
+          [conversationId, kind, messageId],
+        )
+      ).rows,
   )
 
 describe.each(backends)('Web Push on $kind', (backend) => {
@@ -80,7 +82,9 @@ describe.each(backends)('Web Push on $kind', (backend) => {
     await subscribe(db, t.adminId, 'http://127.0.0.1:9999/push/admin')
     const msg = await ingest(db, t.channelId, { body: 'Hello' })
     expect(await pushHooks(db, msg.conversation_id)).toEqual([]) // nobody's chat yet
-    await asService(db, (tx) => tx.query(`select public.ai_handoff($1, 'asked for a person')`, [msg.conversation_id]))
+    await asService(db, (tx) =>
+      tx.query(`select public.ai_handoff($1, 'asked for a person')`, [msg.conversation_id]),
+    )
     expect(await pushHooks(db, msg.conversation_id)).toEqual([
       { conversation_id: msg.conversation_id, kind: 'needs_person', message_id: null },
     ])
@@ -121,14 +125,18 @@ describe.each(backends)('Web Push on $kind', (backend) => {
     expect(await pushHooks(db, msg.conversation_id)).toEqual([])
     expect(await targets(db, msg.conversation_id, 'needs_person')).toEqual([])
 
-    const { id } = await row<{ id: string }>(db, `select id from public.push_subscriptions where user_id = $1`, [
-      t.adminId,
-    ])
+    const { id } = await row<{ id: string }>(
+      db,
+      `select id from public.push_subscriptions where user_id = $1`,
+      [t.adminId],
+    )
     await asService(db, (tx) => tx.query('select public.finish_push($1, 201)', [id]))
     expect(
-      await row(db, 'select failures, last_sent_at is not null as sent from public.push_subscriptions where id = $1', [
-        id,
-      ]),
+      await row(
+        db,
+        'select failures, last_sent_at is not null as sent from public.push_subscriptions where id = $1',
+        [id],
+      ),
     ).toEqual({ failures: 0, sent: true })
     await asService(db, (tx) => tx.query('select public.finish_push($1, 500)', [id]))
     await asService(db, (tx) => tx.query('select public.finish_push($1, 410)', [id]))
@@ -136,7 +144,9 @@ describe.each(backends)('Web Push on $kind', (backend) => {
       rows: [],
     })
     await expectRelevoError(
-      asService(db, (tx) => tx.query(`select * from public.push_targets($1, 'gossip')`, [msg.conversation_id])),
+      asService(db, (tx) =>
+        tx.query(`select * from public.push_targets($1, 'gossip')`, [msg.conversation_id]),
+      ),
       400,
       'invalid_argument',
     )
