@@ -18,13 +18,14 @@ const targetRows = z.array(
   }),
 )
 
-export function createSupabasePush(db: Db): PushStore {
+/** `db` is called on first use: a Worker without the service key can still answer other routes. */
+export function createSupabasePush(db: () => Db): PushStore {
   return {
     async targets(alert) {
       const rows = targetRows.parse(
         check(
           'read push targets',
-          await db.rpc('push_targets', {
+          await db().rpc('push_targets', {
             p_conversation_id: alert.conversation_id,
             p_kind: alert.kind,
             ...(alert.message_id ? { p_message_id: alert.message_id } : {}),
@@ -42,7 +43,7 @@ export function createSupabasePush(db: Db): PushStore {
     async finish(subscriptionId, status) {
       check(
         'record push outcome',
-        await db.rpc('finish_push', { p_subscription_id: subscriptionId, p_status: status }),
+        await db().rpc('finish_push', { p_subscription_id: subscriptionId, p_status: status }),
       )
     },
   }

@@ -100,7 +100,7 @@ export function services(env: Bindings, deps: AppDeps): Services {
     maintenance: custom?.maintenance ?? createSupabaseMaintenance(db()),
     cloudStore: custom?.cloudStore ?? createSupabaseCloudStore(db),
     media: custom?.media ?? createSupabaseMedia(db),
-    push: custom?.push ?? createSupabasePush(db()),
+    push: custom?.push ?? createSupabasePush(db),
   }
   const log = logger
   const graphFor = graphApiFor({
