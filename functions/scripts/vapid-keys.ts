@@ -3,5 +3,4 @@
 import { generateVapidKeys } from '../src/push/web-push.ts'
 
 const keys = await generateVapidKeys()
-console.log(`VAPID_PUBLIC_KEY=${keys.publicKey}`)
-console.log(`VAPID_PRIVATE_KEY=${keys.privateKey}`)
+process.stdout.write(`VAPID_PUBLIC_KEY=${keys.publicKey}\nVAPID_PRIVATE_KEY=${keys.privateKey}\n`)
