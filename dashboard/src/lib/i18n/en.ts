@@ -6,6 +6,7 @@ import type { MessageKey } from './es.ts'
 import { integrationsEn } from './integrations.en.ts'
 import { mediaEn } from './media.en.ts'
 import { onboardingEn } from './onboarding.en.ts'
+import { pushEn } from './push.en.ts'
 import { startChatEn } from './start-chat.en.ts'
 
 export const en: Record<MessageKey, string> = {
@@ -17,6 +18,7 @@ export const en: Record<MessageKey, string> = {
   ...cannedEn,
   ...startChatEn,
   ...mediaEn,
+  ...pushEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

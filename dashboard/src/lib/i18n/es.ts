@@ -5,6 +5,7 @@ import { dataRequestsEs } from './data-requests.es.ts'
 import { integrationsEs } from './integrations.es.ts'
 import { mediaEs } from './media.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
+import { pushEs } from './push.es.ts'
 import { startChatEs } from './start-chat.es.ts'
 
 // Spanish is the source dictionary: every other language must have exactly these keys.
@@ -17,6 +18,7 @@ export const es = {
   ...cannedEs,
   ...startChatEs,
   ...mediaEs,
+  ...pushEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',
