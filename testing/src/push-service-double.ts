@@ -8,7 +8,15 @@
  * Written with node:crypto's ECDH, HKDF and AES-GCM on purpose: the functions use WebCrypto, so a
  * mistake in one cannot be cancelled by the same mistake in the other.
  */
-import { createDecipheriv, createECDH, createPublicKey, hkdfSync, randomBytes, verify } from 'node:crypto'
+import {
+  createDecipheriv,
+  createECDH,
+  createPublicKey,
+  generateKeyPairSync,
+  hkdfSync,
+  randomBytes,
+  verify,
+} from 'node:crypto'
 import { type Served, serve } from './serve.ts'
 
 export interface SubscriptionJson {
@@ -89,6 +97,18 @@ export function checkVapid(header: string | null, origin: string, nowSeconds: nu
   }
   if (!/^(mailto:|https:)/.test(claims.sub ?? '')) return { problem: 'sub must be mailto: or https:', claims }
   return { problem: null, claims }
+}
+
+/** A VAPID key pair as a deployment sets it (base64url public point and private scalar), made with node:crypto. */
+export function vapidKeyPair(): { publicKey: string; privateKey: string } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const jwk = privateKey.export({ format: 'jwk' })
+  const point = Buffer.concat([
+    Buffer.of(4),
+    Buffer.from(jwk.x ?? '', 'base64url'),
+    Buffer.from(jwk.y ?? '', 'base64url'),
+  ])
+  return { publicKey: b64u(point), privateKey: jwk.d ?? '' }
 }
 
 export async function startPushServiceDouble(): Promise<PushServiceDouble> {
