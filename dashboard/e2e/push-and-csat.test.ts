@@ -17,6 +17,12 @@ import { ADMIN, ANA, type Rig, startRig } from './harness.ts'
 // DevTools (ServiceWorker.deliverPushMessage) with the payload the double decrypted; the click is a
 // NotificationEvent dispatched in the service worker (no OS notification can be clicked headless).
 let rig: Rig
+/** What the test uses of ServiceWorkerGlobalScope (the DOM type library has no worker types). */
+interface WorkerScope {
+  registration: ServiceWorkerRegistration
+  dispatchEvent(event: Event): boolean
+  NotificationEvent: new (type: string, init: { notification: Notification }) => Event
+}
 let functions: FunctionsProcess
 let pushService: PushServiceDouble
 const SECRET = 'e2e-push-webhook-secret'
@@ -130,9 +136,10 @@ describe('push alerts with the desk closed', () => {
 
     const [worker] = context.serviceWorkers()
     await worker?.evaluate(async () => {
-      const scope = self as unknown as ServiceWorkerGlobalScope
+      const scope = self as unknown as WorkerScope
       const [notification] = await scope.registration.getNotifications()
-      if (notification) scope.dispatchEvent(new NotificationEvent('notificationclick', { notification }))
+      if (notification)
+        scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification }))
     })
     await desk.waitForURL(`**/inbox/${ask.conversationId}*`)
     await expect.poll(shown).toEqual([])
