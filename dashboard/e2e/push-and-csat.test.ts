@@ -109,6 +109,8 @@ describe('push alerts with the desk closed', () => {
     const desk = await context.newPage()
     await desk.goto(`${rig.site.url}/inbox`)
     await desk.getByRole('heading', { name: /conversations/i }).waitFor()
+    // The worker is active (clients.claim) before DevTools hand it the push.
+    await desk.evaluate(async () => Boolean(await navigator.serviceWorker.ready))
     const cdp = await context.newCDPSession(desk)
     const registration = new Promise<string>((resolve) => {
       cdp.on('ServiceWorker.workerRegistrationUpdated', (event) => {
@@ -131,7 +133,7 @@ describe('push alerts with the desk closed', () => {
         })),
       )
     await expect
-      .poll(shown, { timeout: 10_000 })
+      .poll(shown, { timeout: 30_000 })
       .toEqual([{ title: 'Push Customer', body: payload.body, url: `/inbox/${ask.conversationId}` }])
 
     const [worker] = context.serviceWorkers()
