@@ -9,6 +9,7 @@ import { devConnectorKey } from './dev/connector-key.ts'
 import { prefix, type RunningPart, startPart, stopPart, waitUntilReady } from './dev/part.ts'
 import { appParts, type DevConfig, functionsEnv, ports, standInPart } from './dev/parts.ts'
 import { assertPortFree } from './dev/ports.ts'
+import { devVapidKeys } from './dev/vapid-keys.ts'
 
 const SEED_CHANNEL_ID = '00000000-0000-4000-8000-000000000101'
 const say = (line: string) => process.stdout.write(`${prefix('relevo', 1)}${line}\n`)
@@ -110,6 +111,7 @@ async function main(): Promise<void> {
   }
 
   await mkdir(config.stateDir, { recursive: true })
+  config.vapidKeys = await devVapidKeys(`${config.stateDir}/vapid.json`)
   await writeFile(config.functionsEnvFile, functionsEnv(config), { mode: 0o600 })
   if (config.standIn) await waitUntilReady(start(startPart(standInPart(config))), 120_000)
   config.connectorKey = await devConnectorKey(config, DEMO_CONNECTOR_KEY, say)

@@ -16,6 +16,7 @@ import { coordinatorRoutes } from './routes/coordinator.ts'
 import { healthRoutes } from './routes/health.ts'
 import { metricsRoutes } from './routes/metrics.ts'
 import { monitoringRoutes } from './routes/monitoring.ts'
+import { pushRoutes } from './routes/push.ts'
 import { shopifyRoutes } from './routes/shopify.ts'
 import { signedByDatabase, webhookRoutes } from './routes/webhooks.ts'
 import { whatsappWebhookRoutes } from './routes/whatsapp.ts'
@@ -42,6 +43,7 @@ export function createApp(deps: AppDeps = {}) {
     app.use(path, cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }))
   // A Test calls the tenant's coordinator: a few a minute is plenty for an admin at the screen.
   app.use('/api/ai/coordinator/test', rateLimit({ limit: 10, windowMs: 60_000 }))
+  app.use('/api/push/*', cors({ origin: '*' }))
   app.use('/metrics', sharedRateLimit('metrics'))
   app.route('/health', healthRoutes())
   app.route('/webhooks/whatsapp', whatsappWebhookRoutes(deps))
@@ -49,6 +51,7 @@ export function createApp(deps: AppDeps = {}) {
   app.route('/api/cloud-api', cloudApiRoutes(deps))
   app.route('/api/shopify', shopifyRoutes(deps))
   app.route('/api/ai', coordinatorRoutes(deps))
+  app.route('/api/push', pushRoutes())
   app.route('/api', monitoringRoutes(deps))
   app.route('/metrics', metricsRoutes(deps))
   app.notFound((c) => c.json({ code: 'not_found', message: 'No such route' }, 404))

@@ -16,6 +16,8 @@ export interface DevConfig {
   opsToken: string
   /** The functions' secrets, in a file so they never show in a command line or a log. */
   functionsEnvFile: string
+  /** The deployment's VAPID pair for Web Push, made once and kept in the state folder. */
+  vapidKeys?: { publicKey: string; privateKey: string }
   channelId: string
   /** Meta's Graph API for Cloud API channels: the local double unless GRAPH_API_URL is set. */
   graphApiUrl: string
@@ -102,6 +104,9 @@ export function functionsEnv(config: DevConfig): string {
     // A private deployment's tenant URLs (AI coordinator, webhook endpoints) may be local (ADR 073).
     RELEVO_ALLOW_PRIVATE_URLS: process.env.RELEVO_ALLOW_PRIVATE_URLS,
     GRAPH_API_URL: config.graphApiUrl,
+    VAPID_PUBLIC_KEY: config.vapidKeys?.publicKey,
+    VAPID_PRIVATE_KEY: config.vapidKeys?.privateKey,
+    VAPID_SUBJECT: process.env.VAPID_SUBJECT,
   }
   return Object.entries(vars)
     .filter(([, value]) => value)

@@ -34,6 +34,9 @@ const TABLE_DECISIONS: Record<string, Partial<Record<ApiRole, Command[]>>> = {
   webhook_events: { authenticated: ['SELECT'] },
   webhook_deliveries: { authenticated: ['SELECT'] },
   connector_credentials: { authenticated: ['SELECT'] },
+  // CSAT ratings (ADR 096) and each agent's own push browsers (ADR 097): written by SQL functions only.
+  csat_responses: { authenticated: ['SELECT'] },
+  push_subscriptions: { authenticated: ['SELECT'] },
 }
 
 /** Functions of Relevo's schemas that an API role may execute, and which role. */
@@ -62,6 +65,12 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   // Business hours of the caller's own tenant (another tenant is a 404; ADR 094).
   'public.is_open_at(p_tenant_id uuid, p_at timestamp with time zone)': ['authenticated'],
   'public.next_opening(p_tenant_id uuid, p_at timestamp with time zone)': ['authenticated'],
+  // CSAT (ADR 096): the metrics screen's ratings; Web Push (ADR 097): this browser, the agent's switch.
+  'public.csat_metrics(p_from timestamp with time zone, p_to timestamp with time zone)': ['authenticated'],
+  'public.save_push_subscription(p_endpoint text, p_p256dh text, p_auth text, p_user_agent text)': [
+    'authenticated',
+  ],
+  'public.set_push_alerts(p_on boolean)': ['authenticated'],
   'public.mark_conversation_read(p_conversation_id uuid)': ['authenticated'],
   'public.request_relink(p_channel_id uuid)': ['authenticated'],
   'public.retry_message(p_message_id uuid)': ['authenticated'],

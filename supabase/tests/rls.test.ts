@@ -189,6 +189,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'create_invitation',
       'create_tenant',
       'create_webhook_endpoint',
+      'csat_metrics',
       'dashboard_metrics',
       'delete_webhook_endpoint',
       'erase_customer',
@@ -218,6 +219,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'revoke_invitation',
       'rotate_webhook_secret',
       'save_cloud_api_channel',
+      'save_push_subscription',
       'search_messages',
       'send_agent_message',
       'send_template_message',
@@ -225,6 +227,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'set_channel_status',
       'set_conversation_label',
       'set_conversation_status',
+      'set_push_alerts',
       'set_tenant_secrets',
       'signup_mode',
       'start_conversation',
@@ -252,6 +255,9 @@ describe.each(backends)('row level security on $kind', (backend) => {
     ['get_tenant_secrets', 'select public.get_tenant_secrets($1)'],
     ['auto_return_idle', 'select public.auto_return_idle() where $1::uuid is not null'],
     ['assign_waiting_chats', 'select public.assign_waiting_chats() where $1::uuid is not null'],
+    ['push_targets', `select public.push_targets($1, 'needs_person')`],
+    ['finish_push', 'select public.finish_push($1, 201)'],
+    ['parse_csat', 'select public.parse_csat($1::text)'],
   ])('an agent cannot call the service function %s', async (_name, sql) => {
     await expectDenied(asUser(db, a.adminId, (tx) => tx.query(sql, [b.channelId])))
   })

@@ -24,6 +24,7 @@ export type Database = {
           display_name: string
           email: string
           last_seen_at: string | null
+          push_alerts: boolean
           role: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -34,6 +35,7 @@ export type Database = {
           display_name: string
           email: string
           last_seen_at?: string | null
+          push_alerts?: boolean
           role?: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -44,6 +46,7 @@ export type Database = {
           display_name?: string
           email?: string
           last_seen_at?: string | null
+          push_alerts?: boolean
           role?: Database["public"]["Enums"]["agent_role"]
           tenant_id?: string
           user_id?: string
@@ -641,6 +644,81 @@ export type Database = {
           },
         ]
       }
+      csat_responses: {
+        Row: {
+          agent_id: string | null
+          answer_message_id: string | null
+          answered_at: string | null
+          asked_at: string
+          conversation_id: string
+          id: string
+          outcome: string | null
+          question_message_id: string | null
+          score: number | null
+          tenant_id: string
+        }
+        Insert: {
+          agent_id?: string | null
+          answer_message_id?: string | null
+          answered_at?: string | null
+          asked_at?: string
+          conversation_id: string
+          id?: string
+          outcome?: string | null
+          question_message_id?: string | null
+          score?: number | null
+          tenant_id: string
+        }
+        Update: {
+          agent_id?: string | null
+          answer_message_id?: string | null
+          answered_at?: string | null
+          asked_at?: string
+          conversation_id?: string
+          id?: string
+          outcome?: string | null
+          question_message_id?: string | null
+          score?: number | null
+          tenant_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "csat_responses_agent_id_fkey"
+            columns: ["agent_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["user_id"]
+          },
+          {
+            foreignKeyName: "csat_responses_answer_message_id_fkey"
+            columns: ["answer_message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "csat_responses_conversation_id_fkey"
+            columns: ["conversation_id"]
+            isOneToOne: false
+            referencedRelation: "conversations"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "csat_responses_question_message_id_fkey"
+            columns: ["question_message_id"]
+            isOneToOne: false
+            referencedRelation: "messages"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "csat_responses_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+        ]
+      }
       invitations: {
         Row: {
           accepted_at: string | null
@@ -758,6 +836,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -793,6 +872,7 @@ export type Database = {
           client_ref?: string | null
           conversation_id: string
           created_at?: string
+          csat?: string | null
           deleted_at?: string | null
           delivered_at?: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -828,6 +908,7 @@ export type Database = {
           client_ref?: string | null
           conversation_id?: string
           created_at?: string
+          csat?: string | null
           deleted_at?: string | null
           delivered_at?: string | null
           direction?: Database["public"]["Enums"]["message_direction"]
@@ -892,6 +973,60 @@ export type Database = {
           },
         ]
       }
+      push_subscriptions: {
+        Row: {
+          auth: string
+          created_at: string
+          endpoint: string
+          failures: number
+          id: string
+          last_sent_at: string | null
+          p256dh: string
+          tenant_id: string
+          user_agent: string | null
+          user_id: string
+        }
+        Insert: {
+          auth: string
+          created_at?: string
+          endpoint: string
+          failures?: number
+          id?: string
+          last_sent_at?: string | null
+          p256dh: string
+          tenant_id: string
+          user_agent?: string | null
+          user_id: string
+        }
+        Update: {
+          auth?: string
+          created_at?: string
+          endpoint?: string
+          failures?: number
+          id?: string
+          last_sent_at?: string | null
+          p256dh?: string
+          tenant_id?: string
+          user_agent?: string | null
+          user_id?: string
+        }
+        Relationships: [
+          {
+            foreignKeyName: "push_subscriptions_tenant_id_fkey"
+            columns: ["tenant_id"]
+            isOneToOne: false
+            referencedRelation: "tenants"
+            referencedColumns: ["id"]
+          },
+          {
+            foreignKeyName: "push_subscriptions_user_id_fkey"
+            columns: ["user_id"]
+            isOneToOne: false
+            referencedRelation: "agents"
+            referencedColumns: ["user_id"]
+          },
+        ]
+      }
       tenants: {
         Row: {
           after_hours_handoff_text: string
@@ -908,6 +1043,8 @@ export type Database = {
           away_text: string
           context_messages: number
           created_at: string
+          csat_enabled: boolean
+          csat_question: string | null
           debounce_seconds: number
           fallback_text: string
           handoff_keywords: string[]
@@ -937,6 +1074,8 @@ export type Database = {
           away_text?: string
           context_messages?: number
           created_at?: string
+          csat_enabled?: boolean
+          csat_question?: string | null
           debounce_seconds?: number
           fallback_text?: string
           handoff_keywords?: string[]
@@ -966,6 +1105,8 @@ export type Database = {
           away_text?: string
           context_messages?: number
           created_at?: string
+          csat_enabled?: boolean
+          csat_question?: string | null
           debounce_seconds?: number
           fallback_text?: string
           handoff_keywords?: string[]
@@ -1208,6 +1349,7 @@ export type Database = {
           display_name: string
           email: string
           last_seen_at: string | null
+          push_alerts: boolean
           role: Database["public"]["Enums"]["agent_role"]
           tenant_id: string
           user_id: string
@@ -1233,6 +1375,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -1398,6 +1541,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -1498,6 +1642,13 @@ export type Database = {
         }
         Returns: Json
       }
+      csat_metrics: {
+        Args: {
+          p_from: string
+          p_to: string
+        }
+        Returns: Json
+      }
       dashboard_metrics: {
         Args: {
           p_from: string
@@ -1564,6 +1715,13 @@ export type Database = {
           media_filename: string
           status: Database["public"]["Enums"]["message_status"]
         }[]
+      }
+      finish_push: {
+        Args: {
+          p_subscription_id: string
+          p_status: number
+        }
+        Returns: undefined
       }
       finish_webhook_attempt: {
         Args: {
@@ -1670,6 +1828,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -1733,6 +1892,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -1824,11 +1984,31 @@ export type Database = {
           wa_chat_id: string
         }[]
       }
+      parse_csat: {
+        Args: {
+          p_body: string
+        }
+        Returns: number
+      }
       prune_webhook_history: {
         Args: {
           p_limit?: number
         }
         Returns: number
+      }
+      push_targets: {
+        Args: {
+          p_conversation_id: string
+          p_kind: string
+          p_message_id?: string
+        }
+        Returns: {
+          subscription_id: string
+          endpoint: string
+          p256dh: string
+          auth: string
+          notification: Json
+        }[]
       }
       record_ack: {
         Args: {
@@ -1972,6 +2152,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -2054,6 +2235,15 @@ export type Database = {
           isSetofReturn: false
         }
       }
+      save_push_subscription: {
+        Args: {
+          p_endpoint: string
+          p_p256dh: string
+          p_auth: string
+          p_user_agent?: string
+        }
+        Returns: string
+      }
       search_messages: {
         Args: {
           p_query: string
@@ -2087,6 +2277,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -2138,6 +2329,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]
@@ -2272,6 +2464,12 @@ export type Database = {
         }
         Returns: Json
       }
+      set_push_alerts: {
+        Args: {
+          p_on: boolean
+        }
+        Returns: boolean
+      }
       set_tenant_secrets: {
         Args: {
           p_openai_api_key?: string
@@ -2303,6 +2501,7 @@ export type Database = {
           client_ref: string | null
           conversation_id: string
           created_at: string
+          csat: string | null
           deleted_at: string | null
           delivered_at: string | null
           direction: Database["public"]["Enums"]["message_direction"]

@@ -42,6 +42,8 @@ export const CheckEnums = {
     'webhook_test',
   ],
   'webhook_deliveries.status': ['pending', 'sending', 'delivered', 'failed'],
+  'messages.csat': ['question', 'answer'],
+  'csat_responses.outcome': ['answered', 'not_answered'],
 } as const
 
 export type CheckEnum<K extends keyof typeof CheckEnums> = (typeof CheckEnums)[K][number]

@@ -101,6 +101,7 @@ export function createSupabaseStore(db: Db): PipelineStore {
           .eq('conversation_id', conversationId)
           .eq('direction', 'in')
           .is('deleted_at', null)
+          .is('csat', null)
           .order('created_at', { ascending: false })
           .order('id', { ascending: false })
           .limit(1),
@@ -116,6 +117,8 @@ export function createSupabaseStore(db: Db): PipelineStore {
           .select(messageColumns)
           .eq('conversation_id', conversationId)
           .eq('private', false)
+          // The rating question and answer (ADR 096) are between the customer and the store.
+          .is('csat', null)
           .order('created_at', { ascending: false })
           .order('id', { ascending: false })
           .limit(limit),

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { MODEL_BUDGET_MS, worstHttpMs, worstModelMs } from '../pipeline/run-budget.ts'
+import type { VapidKeys } from '../push/web-push.ts'
 import { ConfigError } from '../shared/errors.ts'
 
 /**
@@ -63,6 +64,10 @@ export interface Bindings {
   /** Meta's Graph API (or the local double); the version is pinned. */
   GRAPH_API_URL?: string
   GRAPH_API_VERSION?: string
+  /** Web Push (ADR 097): the deployment's VAPID key pair, base64url, and a contact for push services. */
+  VAPID_PUBLIC_KEY?: string
+  VAPID_PRIVATE_KEY?: string
+  VAPID_SUBJECT?: string
   /** Durable Object namespace: one ConversationAgent per conversation (decision 023). */
   CONVERSATION_AGENT?: AgentNamespace
   /** Durable Object namespace: one EndpointDeliverer per webhook endpoint (decision 090). */
@@ -144,6 +149,24 @@ const configSchema = z.object({
     .regex(/^v\d+\.\d+$/)
     .optional()
     .default('v26.0'),
+  // Web Push is off until both keys are set (`pnpm --filter @relevo/functions vapid-keys` makes a pair).
+  VAPID_PUBLIC_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{87}$/)
+      .optional(),
+  ),
+  VAPID_PRIVATE_KEY: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{43}$/)
+      .optional(),
+  ),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/)
+    .optional()
+    .default('mailto:alerts@relevo.invalid'),
   LOG_LEVEL: z
     .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'])
     .optional()
@@ -178,6 +201,16 @@ function checkRunBudget(config: Config): void {
         'Lower the timeout or the retries (defaults: OPENAI_TIMEOUT_MS 20000 with 1 retry, AI_HTTP_TIMEOUT_MS 15000)',
       )
     }
+  }
+}
+
+/** The deployment's VAPID keys, or null when Web Push is not configured. */
+export function vapidKeys(config: Config): VapidKeys | null {
+  if (!config.VAPID_PUBLIC_KEY || !config.VAPID_PRIVATE_KEY) return null
+  return {
+    publicKey: config.VAPID_PUBLIC_KEY,
+    privateKey: config.VAPID_PRIVATE_KEY,
+    subject: config.VAPID_SUBJECT,
   }
 }
 

@@ -37,9 +37,12 @@ export interface PipelineStore {
   getConversation(conversationId: string): Promise<Conversation | null>
   getTenant(tenantId: string): Promise<TenantSettings | null>
   getTenantSecrets(tenantId: string): Promise<TenantSecrets>
-  /** The id of the newest incoming message of the conversation that the customer has not deleted. */
+  /** The id of the newest incoming message of the conversation that the customer has not deleted (ratings left out). */
   latestIncomingId(conversationId: string): Promise<string | null>
-  /** The last `limit` non-private messages, oldest first, deleted ones included (with `deletedAt`). */
+  /**
+   * The last `limit` non-private messages, oldest first, deleted ones included (with `deletedAt`);
+   * never a CSAT question or answer (ADR 096).
+   */
   recentMessages(conversationId: string, limit: number): Promise<ChatMessage[]>
   /** Inserts an ai_runs row as a claim; `won` says whether this run may call the model. */
   claimRun(trigger: ChatMessage, provider: string): Promise<RunClaim>

@@ -6,11 +6,13 @@
  * hands the message to its
  * conversation's agent (a Durable Object, decision 023) and answers 202. The agent debounces and
  * runs the AI; idempotency lives in the agent, the run's claim and SQL. Queued outgoing messages of
- * Cloud API channels come through the same hook and wake the channel's sender (ADR 120).
+ * Cloud API channels come through the same hook and wake the channel's sender (ADR 120), and so do
+ * push alerts, sent to the agents' browsers (ADR 097).
  */
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
 import { type Bindings, readConfig } from '../config/config.ts'
+import { pushAlert, sendAlert } from '../push/send-alert.ts'
 import { AuthError, InputError } from '../shared/errors.ts'
 import { verifySignature } from '../shared/signature.ts'
 import { type AppDeps, services } from '../wiring/services.ts'
@@ -77,6 +79,14 @@ export function webhookRoutes(deps: AppDeps) {
     }
     if (type !== 'INSERT' || schema !== 'public') {
       return c.json({ accepted: false, reason: 'not_an_incoming_message' }, 202)
+    }
+    // A push alert (ADR 097): a chat needs a person, or a customer wrote in an agent's chat.
+    if (table === 'push_alerts') {
+      const alert = parseOrThrow(pushAlert, record, 'record.')
+      const push = services(c.env, deps).pushDeps()
+      if (!push) return c.json({ accepted: false, reason: 'push_not_configured' }, 202)
+      const report = await sendAlert(alert, push)
+      return c.json({ accepted: true, ...report }, 202)
     }
     // New webhook deliveries (events out, ADR 090): wake the endpoint's deliverer.
     if (table === 'webhook_deliveries') {

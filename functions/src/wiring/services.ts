@@ -10,13 +10,14 @@ import { createSupabaseCloudStore } from '../adapters/supabase-cloud-store.ts'
 import { createSupabaseDeliveries } from '../adapters/supabase-deliveries.ts'
 import { createSupabaseMaintenance } from '../adapters/supabase-maintenance.ts'
 import { createSupabaseMedia } from '../adapters/supabase-media.ts'
+import { createSupabasePush } from '../adapters/supabase-push.ts'
 import { createSupabaseStore } from '../adapters/supabase-store.ts'
 import { durableWake } from '../agent/wake.ts'
 import { type AlarmDeps, FILE_LINK_SECONDS } from '../cloud-api/channel-sender.ts'
 import type { CloudStore } from '../cloud-api/ports.ts'
 import { sendReadReceipt } from '../cloud-api/read-receipt.ts'
 import { durableWakeSender, type WakeSender } from '../cloud-api/wake.ts'
-import { type Bindings, type Config, readConfig } from '../config/config.ts'
+import { type Bindings, type Config, readConfig, vapidKeys } from '../config/config.ts'
 import type { DeliveryStore } from '../events/delivery-store.ts'
 import type { DelivererDeps } from '../events/endpoint-deliverer.ts'
 import { durableWakeDeliverer } from '../events/wake-deliverer.ts'
@@ -24,6 +25,7 @@ import type { MediaFiles } from '../pipeline/media.ts'
 import type { PipelineDeps } from '../pipeline/run-pipeline.ts'
 import type { MaintenanceStore, PipelineStore, WakeAgent, WakeEndpoint } from '../pipeline/store.ts'
 import { selectProvider, selectTranscriber } from '../providers/select-provider.ts'
+import type { PushDeps, PushStore } from '../push/send-alert.ts'
 import { createLogger, type Logger } from '../shared/logger.ts'
 import { sleep } from '../shared/retry.ts'
 
@@ -33,6 +35,8 @@ export interface Stores {
   cloudStore: CloudStore
   /** The `media` bucket (the AI reads customers' files and stores its product images). */
   media: MediaFiles
+  /** Web Push targets and outcomes (ADR 097). */
+  push: PushStore
 }
 
 export interface AppDeps {
@@ -59,6 +63,8 @@ export interface AppDeps {
   graphFetch?: typeof fetch
   /** Fetch of the product images AI replies carry (tests: the Shopify double's CDN); default: fetch. */
   imageFetch?: typeof fetch
+  /** Fetch of Web Push requests (tests: the push endpoint double); default: fetch. */
+  pushFetch?: typeof fetch
 }
 
 export type Services = PipelineDeps &
@@ -70,6 +76,8 @@ export type Services = PipelineDeps &
     wakeDeliverer: WakeEndpoint
     deliverer: () => DelivererDeps
     showComposing: (conversationId: string) => Promise<void>
+    /** What sending a push alert needs; null when the deployment has no VAPID keys. */
+    pushDeps: () => PushDeps | null
   }
 
 const loggers = new Map<string, Logger>()
@@ -92,6 +100,7 @@ export function services(env: Bindings, deps: AppDeps): Services {
     maintenance: custom?.maintenance ?? createSupabaseMaintenance(db()),
     cloudStore: custom?.cloudStore ?? createSupabaseCloudStore(db),
     media: custom?.media ?? createSupabaseMedia(db),
+    push: custom?.push ?? createSupabasePush(db),
   }
   const log = logger
   const graphFor = graphApiFor({
@@ -124,5 +133,18 @@ export function services(env: Bindings, deps: AppDeps): Services {
     },
     sleep: deps.sleep ?? sleep,
     now: deps.now ?? Date.now,
+    pushDeps: () => {
+      const keys = vapidKeys(config)
+      return keys
+        ? {
+            store: stores.push,
+            keys,
+            fetch: deps.pushFetch ?? ((input, init) => fetch(input, init)),
+            allowPrivate: config.RELEVO_ALLOW_PRIVATE_URLS,
+            now: deps.now ?? Date.now,
+            logger: log,
+          }
+        : null
+    },
   }
 }

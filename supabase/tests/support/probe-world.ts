@@ -82,6 +82,17 @@ export async function populateTenant(db: Database, name: string): Promise<ProbeT
     await tx.query(`select public.set_channel_status($1, 'qr', $2)`, [t.channelId, `qr-${marker}`])
     await tx.query(`select public.claim_ai_run($1, 'openai')`, [incoming.message_id])
   })
+  // A CSAT question (ADR 096) on a second chat closed by the admin, and the admin's push browser (ADR 097).
+  await db.query('update public.tenants set csat_enabled = true where id = $1', [t.tenantId])
+  const rated = await ingest(db, t.channelId, { chat: `${marker}-csat@c.us`, body: `csat ${marker}` })
+  await asAdmin(`select (public.set_conversation_status($1, 'closed')).id::text as id`, [
+    rated.conversation_id,
+  ])
+  await asAdmin('select public.save_push_subscription($1, $2, $3) as id', [
+    `https://push.example.com/${marker}`,
+    `B${'A'.repeat(86)}`,
+    'Q'.repeat(22),
+  ])
   await db.query('insert into public.canned_replies (tenant_id, shortcut, body) values ($1, $2, $3)', [
     t.tenantId,
     'probe',

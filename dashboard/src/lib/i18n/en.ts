@@ -8,6 +8,7 @@ import { integrationsEn } from './integrations.en.ts'
 import { mediaEn } from './media.en.ts'
 import { numbersEn } from './numbers.en.ts'
 import { onboardingEn } from './onboarding.en.ts'
+import { pushEn } from './push.en.ts'
 import { startChatEn } from './start-chat.en.ts'
 
 export const en: Record<MessageKey, string> = {
@@ -21,6 +22,7 @@ export const en: Record<MessageKey, string> = {
   ...mediaEn,
   ...numbersEn,
   ...hoursEn,
+  ...pushEn,
   'app.name': 'Relevo',
   'auth.title': 'Sign in to Relevo',
   'auth.email': 'Email',

@@ -7,6 +7,7 @@ import { integrationsEs } from './integrations.es.ts'
 import { mediaEs } from './media.es.ts'
 import { numbersEs } from './numbers.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
+import { pushEs } from './push.es.ts'
 import { startChatEs } from './start-chat.es.ts'
 
 // Spanish is the source dictionary: every other language must have exactly these keys.
@@ -21,6 +22,7 @@ export const es = {
   ...mediaEs,
   ...numbersEs,
   ...hoursEs,
+  ...pushEs,
   'app.name': 'Relevo',
   'auth.title': 'Entrar a Relevo',
   'auth.email': 'Correo',
