@@ -34,7 +34,15 @@ describe('admin screens for a non-admin agent', () => {
     const page = await rig.newPage('en')
     await rig.signIn(page, ANA)
     await expect(page.getByRole('link', { name: 'Admin' }).count()).resolves.toBe(0)
-    for (const path of ['/settings', '/team', '/integrations', '/audit', '/metrics', '/connection', '/hours']) {
+    for (const path of [
+      '/settings',
+      '/team',
+      '/integrations',
+      '/audit',
+      '/metrics',
+      '/connection',
+      '/hours',
+    ]) {
       await page.goto(`${rig.site.url}${path}`)
       await page.getByTestId('admin-only').filter({ hasText: 'Only admins can see this page.' }).waitFor()
       await expect(page.getByTestId('settings-form').count()).resolves.toBe(0)
