@@ -221,6 +221,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'set_conversation_label',
       'set_conversation_status',
       'set_tenant_secrets',
+      'set_window_template',
       'signup_mode',
       'start_conversation',
       'takeover',
