@@ -8,6 +8,7 @@
 import type { Logger } from '../shared/logger.ts'
 import { decide, type MediaDeps, type ProviderFor } from './decide.ts'
 import type { PipelineStore } from './store.ts'
+import { transcribeForPeople } from './transcribe-for-people.ts'
 import { type ChatMessage, failedRun, type RunResult } from './types.ts'
 
 export interface PipelineDeps extends MediaDeps {
@@ -67,8 +68,12 @@ export async function runPipeline(
     store.getTenant(trigger.tenantId),
     store.latestIncomingId(trigger.conversationId),
   ])
-  if (first?.mode !== 'ai' || first.status !== 'open') return skip('not_ai_mode')
   if (!tenant) return skip('tenant_not_found')
+  if (first?.mode !== 'ai' || first.status !== 'open') {
+    // A person holds the chat: the AI stays out, but a voice note is still heard for the agent.
+    if (first?.mode === 'human') await transcribeForPeople(trigger, tenant, deps)
+    return skip('not_ai_mode')
+  }
 
   const wait = debounceWaitMs(trigger.createdAt, tenant.debounceSeconds, deps.now())
   // Without a wait the reads above are as fresh as any; the claim and enqueue_ai_reply re-check in SQL.
