@@ -6,16 +6,22 @@
  * message); nothing is decided or queued. Best effort: a failure is logged and the voice note
  * stays playable.
  */
-
-import { perceive } from './perceive.ts'
-import type { PipelineDeps } from './run-pipeline.ts'
+import type { TranscriberFor } from './decide.ts'
+import { type PerceiveInput, perceive } from './perceive.ts'
+import type { PipelineStore } from './store.ts'
 import type { ChatMessage, TenantSettings } from './types.ts'
+
+/** What hearing needs of the pipeline's ports: perceive()'s, the secrets and the recent messages. */
+export type HearDeps = Omit<PerceiveInput, 'messages' | 'transcriber' | 'seesImages' | 'store'> & {
+  store: Pick<PipelineStore, 'getTenantSecrets' | 'recentMessages' | 'getMessage' | 'saveTranscript'>
+  transcriberFor: TranscriberFor
+}
 
 /** Transcribes the untranscribed voice notes among the chat's latest messages; returns how many. */
 export async function transcribeForPeople(
   trigger: ChatMessage,
   tenant: TenantSettings,
-  deps: PipelineDeps,
+  deps: HearDeps,
 ): Promise<number> {
   if (trigger.type !== 'audio' || trigger.transcript !== null) return 0
   try {
