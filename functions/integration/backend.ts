@@ -75,6 +75,8 @@ export interface BackendOptions {
   deps?: Partial<AppDeps>
   /** The Graph API double's throughput limit (Meta's 130429 beyond it). */
   graphMessagesPerSecond?: number
+  /** The stand-in over PostgreSQL (RELEVO_TEST_PG_URL) instead of PGlite: benchmarks. */
+  postgres?: boolean
 }
 
 let waSeq = 0
@@ -93,7 +95,7 @@ export function backendPerTest(): (options?: BackendOptions) => Promise<Backend>
 }
 
 export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
-  const stack = await startSeededStandIn({ webhooks: true })
+  const stack = await startSeededStandIn({ webhooks: true, postgres: options.postgres ?? false })
   const { db, keys } = stack
   const standIn = stack.standIn()
   if (!standIn) throw new Error('the stand-in did not start')

@@ -340,6 +340,81 @@ describe('the AI and the agents through the Cloud API', slow, () => {
     })
   })
 
+  describe('the AI when the window closed while the model was thinking (ADR 122)', () => {
+    /** The customer writes; the model answers only after the window has closed. */
+    async function lateAnswer(chooseTemplate: boolean) {
+      let stack: Backend | undefined
+      const b = await start({
+        script: [
+          async () => {
+            await stack?.db.query(
+              `update public.conversations set last_customer_message_at = now() - interval '25 hours'
+                where channel_id = $1`,
+              [DEMO_CLOUD_CHANNEL_ID],
+            )
+            return { content: 'Texto libre que ya no puede salir' }
+          },
+        ],
+      })
+      stack = b
+      if (chooseTemplate) {
+        const chosen = await rpcAs(b, 'admin@demo.relevo.test', 'set_window_template', {
+          p_channel_id: DEMO_CLOUD_CHANNEL_ID,
+          p_name: 'order_update',
+          p_language: 'es_MX',
+          p_parameters: ['{customer_name}', 'de hoy'],
+          p_body: 'Hola {{1}}, tu pedido {{2}} va en camino.',
+        })
+        expect(chosen.status).toBe(200)
+      }
+      await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: '¿Y mi pedido?' })
+      const run = async () =>
+        (
+          await b.db.query<{ outcome: string; reason: string | null }>(
+            `select r.outcome, r.reason from public.ai_runs r join public.conversations c on c.id = r.conversation_id
+              where c.channel_id = $1 and r.reason is distinct from 'claimed'`,
+            [DEMO_CLOUD_CHANNEL_ID],
+          )
+        ).rows
+      await waitFor(
+        settled(b, async () => (await run()).length === 1),
+        'the AI run finished',
+        30_000,
+      )
+      // A sweep that finds nothing unanswered sends nothing more.
+      await runScheduled(b.env, b.deps)
+      await b.settle()
+      return { b, run: (await run())[0] }
+    }
+
+    it("sends the number's chosen template, once, with the customer's name, and never the text", async () => {
+      const { b, run } = await lateAnswer(true)
+      expect(run).toEqual({ outcome: 'replied', reason: 'outside_service_window: template order_update' })
+      expect(b.graph.sent).toEqual([
+        expect.objectContaining({
+          to: CUSTOMER,
+          type: 'template',
+          template: { name: 'order_update', language: 'es_MX', parameters: ['Juan', 'de hoy'] },
+        }),
+      ])
+      const out = await messages(b, `direction = 'out'`)
+      expect(out.map((m) => [m.author, m.body, m.status])).toEqual([
+        ['ai', 'Hola Juan, tu pedido de hoy va en camino.', 'sent'],
+      ])
+    })
+
+    it('without a chosen template hands off with the reason and sends nothing', async () => {
+      const { b, run } = await lateAnswer(false)
+      expect(run).toEqual({ outcome: 'handoff', reason: 'outside_service_window' })
+      expect(b.graph.sent).toEqual([])
+      const { rows } = await b.db.query<{ mode: string; attention_reason: string }>(
+        'select mode, attention_reason from public.conversations where channel_id = $1',
+        [DEMO_CLOUD_CHANNEL_ID],
+      )
+      expect(rows).toEqual([{ mode: 'human', attention_reason: 'outside_service_window' }])
+    })
+  })
+
   it('a revoked token puts the number in error (an alert for the desk) and keeps the message for later', async () => {
     const b = await start({ env: { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' } })
     await b.graph.customerWrites({ from: CUSTOMER, name: 'Juan', body: 'Hola' })

@@ -67,6 +67,25 @@ describe('the AI hears and sees through the local stand-in', () => {
     expect(hits.find((h) => h.message_id === messageId)?.snippet).toContain('\uE000almohadas\uE001')
   })
 
+  it('a voice note in a chat a person holds is transcribed for the agent, and the AI stays out', async () => {
+    const b = await start({ transcriptions: [{ text: 'Mi pedido llegó roto' }] })
+    const phone = '5215576543210'
+    const first = await b.ingest('Hola', { phone })
+    await b.settle()
+    await b.db.query(`update public.conversations set mode = 'human' where id = $1`, [first.conversationId])
+    const runsBefore = await b.db.query('select id from public.ai_runs')
+    const { messageId, conversationId } = await b.ingestFile('voice', { phone })
+    expect(conversationId).toBe(first.conversationId)
+    await b.settle()
+
+    expect(b.openai.transcriptions).toHaveLength(1)
+    const rows = await messages(b, conversationId)
+    expect(rows.find((m) => m.id === messageId)?.transcript).toBe('Mi pedido llegó roto')
+    // No reply after the voice note, and no run: the person answers.
+    expect(rows.at(-1)?.id).toBe(messageId)
+    expect((await b.db.query('select id from public.ai_runs')).rows).toEqual(runsBefore.rows)
+  })
+
   it('a failed transcription hands the lone voice note to a person with the reason', async () => {
     const b = await start({ transcriptions: [{ status: 500, message: 'whisper crashed' }] })
     const { conversationId } = await b.ingestFile('voice')

@@ -85,6 +85,8 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.send_template_message(p_conversation_id uuid, p_name text, p_language text, p_parameters text[], p_preview text, p_client_ref text)':
     ['authenticated'],
   'public.set_conversation_status(p_conversation_id uuid, p_status conversation_status)': ['authenticated'],
+  'public.set_window_template(p_channel_id uuid, p_name text, p_language text, p_parameters text[], p_body text)':
+    ['authenticated'],
   'public.start_conversation(p_channel_id uuid, p_phone text, p_body text, p_customer_name text, p_template jsonb, p_client_ref text)':
     ['authenticated'],
   'public.set_tenant_secrets(p_openai_api_key text, p_shopify_access_token text, p_ai_http_secret text, p_ai_http_header_secret text)':

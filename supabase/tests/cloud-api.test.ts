@@ -233,6 +233,59 @@ describe.each(backends)('the 24-hour service window on $kind', (backend) => {
     expect(out).toEqual({ n: 0, reason: 'outside_service_window' })
   })
 
+  it("outside the window the AI queues the number's chosen template once (customer name filled), never its text", async () => {
+    const t = await cloudTenant(db)
+    const choose = (userId: string, name: string | null) =>
+      asUser(db, userId, (tx) =>
+        tx.query(`select public.set_window_template($1, $2, 'es_MX', $3, $4)`, [
+          t.channelId,
+          name,
+          ['{customer_name}', 'tu pedido'],
+          'Hola {{1}}, seguimos con {{2}}: responde para continuar.',
+        ]),
+      )
+    await expectRelevoError(choose(t.agentId, 'order_update'), 403, 'admin_only')
+    await expectRelevoError(choose(t.adminId, 'Bad Name'), 400, 'invalid_argument')
+    await choose(t.adminId, 'order_update')
+    const trigger = await row<{ id: string }>(
+      db,
+      `select id from public.messages where conversation_id = $1 and direction = 'in'`,
+      [t.conversationId],
+    )
+    await closeWindow(db, t.conversationId)
+    const enqueue = () =>
+      asService(db, (tx) =>
+        row<{ r: { enqueued: boolean; message_id?: string; template?: string; reason?: string } }>(
+          tx,
+          `select public.enqueue_ai_reply($1, 'Texto libre') as r`,
+          [trigger.id],
+        ),
+      )
+    const queued = (await enqueue()).r
+    expect(queued).toMatchObject({ enqueued: true, template: 'order_update' })
+    expect((await enqueue()).r).toEqual({ enqueued: false, reason: 'already_answered' })
+    const out = await db.query<{ author: string; body: string; template: unknown; status: string }>(
+      `select author, body, template, status from public.messages where conversation_id = $1 and direction = 'out'`,
+      [t.conversationId],
+    )
+    expect(out.rows).toEqual([
+      {
+        author: 'ai',
+        body: 'Hola Cliente, seguimos con tu pedido: responde para continuar.',
+        template: { name: 'order_update', language: 'es_MX', parameters: ['Cliente', 'tu pedido'] },
+        status: 'queued',
+      },
+    ])
+    // Cleared: the AI hands off again (the refusal above).
+    await choose(t.adminId, null)
+    const setting = await row<{ window_template: unknown }>(
+      db,
+      'select window_template from public.cloud_api_channels where channel_id = $1',
+      [t.channelId],
+    )
+    expect(setting.window_template).toBeNull()
+  })
+
   it('inside the window, and on WhatsApp Web numbers always, free text goes; templates only on Cloud API', async () => {
     const t = await cloudTenant(db)
     await asUser(db, t.agentId, (tx) =>

@@ -229,6 +229,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'set_conversation_status',
       'set_push_alerts',
       'set_tenant_secrets',
+      'set_window_template',
       'signup_mode',
       'start_conversation',
       'takeover',

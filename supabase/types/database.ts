@@ -394,6 +394,7 @@ export type Database = {
           updated_at: string
           verified_name: string | null
           waba_id: string
+          window_template: Json | null
         }
         Insert: {
           channel_id: string
@@ -407,6 +408,7 @@ export type Database = {
           updated_at?: string
           verified_name?: string | null
           waba_id: string
+          window_template?: Json | null
         }
         Update: {
           channel_id?: string
@@ -420,6 +422,7 @@ export type Database = {
           updated_at?: string
           verified_name?: string | null
           waba_id?: string
+          window_template?: Json | null
         }
         Relationships: [
           {
@@ -2478,6 +2481,35 @@ export type Database = {
           p_ai_http_header_secret?: string
         }
         Returns: undefined
+      }
+      set_window_template: {
+        Args: {
+          p_channel_id: string
+          p_name: string
+          p_language?: string
+          p_parameters?: string[]
+          p_body?: string
+        }
+        Returns: {
+          channel_id: string
+          checked_at: string | null
+          display_phone_number: string | null
+          last_error: string | null
+          messages_per_second: number
+          phone_number_id: string
+          quality_rating: string | null
+          tenant_id: string
+          updated_at: string
+          verified_name: string | null
+          waba_id: string
+          window_template: Json | null
+        }
+        SetofOptions: {
+          from: "*"
+          to: "cloud_api_channels"
+          isOneToOne: true
+          isSetofReturn: false
+        }
       }
       signup_mode: {
         Args: never

@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { applyMigrations, type Database, openDatabase } from '@relevo/supabase/db'
+import { applyMigrations, type Database, openDatabase, openThrowawayDatabase } from '@relevo/supabase/db'
 import { type ApiKeys, createApiKeys, type StandIn, startStandIn } from '@relevo/supabase/local'
 import type { Database as Schema } from '@relevo/supabase/types'
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
@@ -38,11 +38,18 @@ export interface SeededStandIn {
 export interface SeededStandInOptions {
   /** Deliver database webhooks (off unless a test runs the functions to receive them). */
   webhooks?: boolean
+  /**
+   * Run on a throwaway database of the PostgreSQL at RELEVO_TEST_PG_URL instead of PGlite (benchmarks
+   * whose figure PGlite's single connection would set); dropped on close.
+   */
+  postgres?: boolean
 }
 
 export async function startSeededStandIn(options: SeededStandInOptions = {}): Promise<SeededStandIn> {
-  const db = await openDatabase()
-  await applyMigrations(db, { seed: true })
+  const db = options.postgres
+    ? await openThrowawayDatabase('postgres', { schema: 'relevo', seed: true })
+    : await openDatabase()
+  if (!options.postgres) await applyMigrations(db, { seed: true })
   const keys = await createApiKeys()
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' })
   const storageDir = await mkdtemp(join(tmpdir(), 'relevo-stand-in-storage-'))

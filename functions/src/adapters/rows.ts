@@ -81,6 +81,7 @@ export const claimResult = z.object({ run_id: z.string(), won: z.boolean() })
 export const enqueueRow = z.object({
   enqueued: z.boolean(),
   media_dropped: z.boolean().optional(),
+  template: z.string().optional(),
   reason: z.string().optional(),
   message_id: z.string().optional(),
 })

@@ -176,6 +176,7 @@ export function createSupabaseStore(db: Db): PipelineStore {
         reason: row.reason ?? null,
         messageId: row.message_id ?? null,
         ...(row.media_dropped ? { mediaDropped: true } : {}),
+        ...(row.template ? { template: row.template } : {}),
       }
     },
 

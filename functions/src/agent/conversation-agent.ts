@@ -131,12 +131,16 @@ export class AgentCore {
     try {
       // The run re-checks everything (mode, deleted, superseded) and claims in SQL: the claim
       // still guards against a second object instance or a webhook-era run after a deploy.
+      // "typing…" goes out beside the run, not before it: its two round trips (the latest wamid,
+      // then Meta) would otherwise delay every reply. Awaited before the run ends (never throws).
+      let composing: Promise<void> | undefined
       const result = await runPipeline(messageId, svc, {
         onClaim: async (runId, provider) => {
           await this.storage.put('inflight', { ...inflight, claim: { runId, provider } })
-          await svc.showComposing?.(conversationId)
+          composing = svc.showComposing?.(conversationId)
         },
       })
+      await composing
       await this.storage.delete('inflight')
       // Only a decision is final: a skipped or dropped message may be answered after a handback.
       if (result.outcome === 'replied' || result.outcome === 'handoff')

@@ -85,17 +85,17 @@ function report(label: string, cost: unknown): void {
 }
 
 describe('cost of one AI run in the agent alarm (workerd)', () => {
-  it('one model round: 11 PostgREST + 1 model request, under the Free plan subrequest cap', async () => {
+  it('one model round: 9 PostgREST + 1 model request, under the Free plan subrequest cap', async () => {
     const cost = await measure(0)
     report('one round', cost)
-    expect(cost).toMatchObject({ postgrest: 11, model: 1, shopify: 0, subrequests: 12 })
+    expect(cost).toMatchObject({ postgrest: 9, model: 1, shopify: 0, subrequests: 10 })
     expect(cost.subrequests).toBeLessThan(FREE_PLAN_SUBREQUESTS)
   })
 
-  it('five model rounds with four Shopify queries: 20 subrequests', async () => {
+  it('five model rounds with four Shopify queries: 18 subrequests', async () => {
     const cost = await measure(4)
     report('five rounds', cost)
-    expect(cost).toMatchObject({ postgrest: 11, model: 5, shopify: 4, subrequests: 20 })
+    expect(cost).toMatchObject({ postgrest: 9, model: 5, shopify: 4, subrequests: 18 })
     expect(cost.subrequests).toBeLessThan(FREE_PLAN_SUBREQUESTS)
   })
 })

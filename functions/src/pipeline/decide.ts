@@ -134,14 +134,18 @@ export async function decide(input: DecideInput): Promise<Decision> {
   const enqueued = await store.enqueueReply(trigger.id, result.decision.text, image)
   if (!enqueued.enqueued) {
     // A Cloud API chat whose 24-hour window closed while the model was thinking (or a retry that
-    // came late): the AI never sends outside it, a person decides (ADR 121).
+    // came late) on a number without a window template: the AI never sends outside it, a person
+    // decides (ADR 121).
     if (enqueued.reason === 'outside_service_window')
       return handoff('outside_service_window', 'handoff', used)
     // Takeover, a newer message, another run or the customer deleting the message won while the
     // model was thinking (rule 2).
     return { ...base, ...used, outcome: 'dropped', reason: enqueued.reason }
   }
-  return { ...base, ...used, outcome: 'replied', replyMessageId: enqueued.messageId }
+  // The window closed while the model was thinking and the number has a template for that: the
+  // template went instead of the text (ADR 122); the run says so.
+  const reason = enqueued.template ? `outside_service_window: template ${enqueued.template}` : null
+  return { ...base, ...used, outcome: 'replied', reason, replyMessageId: enqueued.messageId }
 }
 
 /**

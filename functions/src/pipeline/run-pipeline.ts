@@ -8,7 +8,8 @@
 import type { Logger } from '../shared/logger.ts'
 import { decide, type MediaDeps, type ProviderFor } from './decide.ts'
 import type { PipelineStore } from './store.ts'
-import { failedRun, type RunResult } from './types.ts'
+import { transcribeForPeople } from './transcribe-for-people.ts'
+import { type ChatMessage, failedRun, type RunResult } from './types.ts'
 
 export interface PipelineDeps extends MediaDeps {
   store: PipelineStore
@@ -24,6 +25,20 @@ export function debounceWaitMs(createdAt: string, debounceSeconds: number, now: 
   const due = Date.parse(createdAt) + window
   // Clamp: a skewed database clock must neither skip nor stretch the window.
   return Math.max(0, Math.min(window, due - now))
+}
+
+/**
+ * Waits out the debounce window, then reads again: a customer may delete the trigger within it (a
+ * wrong chat, a typo), and a newer message or a takeover may have come.
+ */
+async function afterDebounce(trigger: ChatMessage, wait: number, deps: PipelineDeps) {
+  await deps.sleep(wait)
+  const [latest, conversation, current] = await Promise.all([
+    deps.store.latestIncomingId(trigger.conversationId),
+    deps.store.getConversation(trigger.conversationId),
+    deps.store.getMessage(trigger.id),
+  ])
+  return current?.deletedAt ? ('trigger_deleted' as const) : { latest, conversation }
 }
 
 export interface RunHooks {
@@ -48,24 +63,26 @@ export async function runPipeline(
   // The customer took it back (the webhook fires on insert, whatever happened since): nothing to answer.
   if (trigger.deletedAt) return skip('trigger_deleted')
   // Independent reads in parallel: each is a round trip to PostgREST.
-  const [first, tenant] = await Promise.all([
+  const [first, tenant, firstLatest] = await Promise.all([
     store.getConversation(trigger.conversationId),
     store.getTenant(trigger.tenantId),
+    store.latestIncomingId(trigger.conversationId),
   ])
-  if (first?.mode !== 'ai' || first.status !== 'open') return skip('not_ai_mode')
   if (!tenant) return skip('tenant_not_found')
+  if (first?.mode !== 'ai' || first.status !== 'open') {
+    // A person holds the chat: the AI stays out, but a voice note is still heard for the agent.
+    if (first?.mode === 'human') await transcribeForPeople(trigger, tenant, deps)
+    return skip('not_ai_mode')
+  }
 
   const wait = debounceWaitMs(trigger.createdAt, tenant.debounceSeconds, deps.now())
-  if (wait > 0) await deps.sleep(wait)
-  // A burst gets one answer: only the run of its latest message goes on. The trigger is read again
-  // because a customer may delete it within the window (a wrong chat, a typo).
-  const [latest, conversation, current] = await Promise.all([
-    store.latestIncomingId(trigger.conversationId),
-    store.getConversation(trigger.conversationId),
-    store.getMessage(trigger.id),
-  ])
-  // Deleted messages never supersede: if the burst's last one was taken back, the one before answers.
-  if (current?.deletedAt) return skip('trigger_deleted')
+  // Without a wait the reads above are as fresh as any; the claim and enqueue_ai_reply re-check in SQL.
+  const after =
+    wait > 0 ? await afterDebounce(trigger, wait, deps) : { latest: firstLatest, conversation: first }
+  if (after === 'trigger_deleted') return skip('trigger_deleted')
+  const { latest, conversation } = after
+  // A burst gets one answer: only the run of its latest message goes on. Deleted messages never
+  // supersede: if the burst's last one was taken back, the one before answers.
   if (latest !== trigger.id) return skip('superseded')
   if (conversation?.mode !== 'ai') return skip('not_ai_mode')
 

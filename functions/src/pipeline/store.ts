@@ -18,6 +18,11 @@ export interface EnqueueResult {
   messageId: string | null
   /** The image was left out: the channel (Cloud API) sends no files yet, the text went alone. */
   mediaDropped?: boolean
+  /**
+   * The Cloud API window had closed: the number's chosen template (this name) was queued instead
+   * of the text (ADR 122).
+   */
+  template?: string
 }
 
 export interface UnansweredMessage {

@@ -31,6 +31,17 @@ export interface Template {
   parameter_count: number
 }
 
+/** The number's window template (ADR 122): what the AI sends when a chat's 24-hour window has closed. */
+export interface WindowTemplate {
+  name: string
+  language: string
+  parameters: string[]
+  body: string
+}
+
+/** Written in a window template's parameter, it becomes the chat's customer name when the AI sends it. */
+export const CUSTOMER_NAME_TOKEN = '{customer_name}'
+
 export function createCloudApi(db: Db) {
   return {
     numbers: () =>
@@ -38,8 +49,20 @@ export function createCloudApi(db: Db) {
         db
           .from('cloud_api_channels')
           .select(
-            'channel_id, phone_number_id, waba_id, messages_per_second, display_phone_number, verified_name, quality_rating, checked_at, last_error',
+            'channel_id, phone_number_id, waba_id, messages_per_second, display_phone_number, verified_name, quality_rating, checked_at, last_error, window_template',
           ),
+      ),
+    /** Chooses the template the AI sends outside the window; null: the AI hands off instead. */
+    setWindowTemplate: (channelId: string, template: Template | null, parameters: string[] = []) =>
+      result(
+        db.rpc('set_window_template', {
+          p_channel_id: channelId,
+          // null clears the choice (the generated type cannot say that a text argument may be null).
+          p_name: (template?.name ?? null) as string,
+          ...(template
+            ? { p_language: template.language, p_parameters: parameters, p_body: template.body }
+            : {}),
+        }),
       ),
     /** Empty secrets are sent as null: the stored ones are kept (write-only). */
     save: (input: CloudChannelInput) =>

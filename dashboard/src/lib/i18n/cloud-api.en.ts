@@ -18,6 +18,11 @@ export const cloudApiEn: Record<keyof typeof cloudApiEs, string> = {
   'cloud.test': 'Test',
   'cloud.tested': 'Meta answers: {name} ({phone}), quality {quality}',
   'cloud.lastError': 'Last error: {error}',
+  'cloud.windowTemplate': "When a chat's 24-hour window has closed, the AI sends",
+  'cloud.windowTemplateNone': 'no template: it hands the chat to a person.',
+  'cloud.windowTemplateUse': 'Use this template',
+  'cloud.windowTemplateClear': 'Hand off instead',
+  'cloud.customerNameHint': "Write {token} in a parameter for the customer's name.",
   'window.left': '24-hour window: {hours} h {minutes} min left to answer with free text',
   'window.closed':
     "More than 24 hours since the customer's last message: WhatsApp delivers only approved templates.",

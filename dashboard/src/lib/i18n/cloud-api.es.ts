@@ -17,6 +17,11 @@ export const cloudApiEs = {
   'cloud.test': 'Probar',
   'cloud.tested': 'Meta responde: {name} ({phone}), calidad {quality}',
   'cloud.lastError': 'Último error: {error}',
+  'cloud.windowTemplate': 'Cuando la ventana de 24 h de un chat se cerró, la IA envía',
+  'cloud.windowTemplateNone': 'ninguna plantilla: pasa el chat a una persona.',
+  'cloud.windowTemplateUse': 'Usar esta plantilla',
+  'cloud.windowTemplateClear': 'Pasar a una persona',
+  'cloud.customerNameHint': 'Escribe {token} en un parámetro para el nombre del cliente.',
   'window.left': 'Ventana de 24 h: quedan {hours} h {minutes} min para responder con texto libre',
   'window.closed':
     'Pasaron más de 24 horas desde el último mensaje del cliente: WhatsApp solo entrega plantillas aprobadas.',
