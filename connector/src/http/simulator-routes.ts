@@ -81,13 +81,32 @@ function changeAnswer(c: Context, sim: SimulatorTransport, change: () => boolean
   return c.json({ delivered: sim.currentState === 'ready' }, 202)
 }
 
+/**
+ * Runs one customer message at a time, from reading its body to the simulated media server
+ * keeping its file. A 16 MB file is a 21 MB JSON body, held as bytes, text, parsed string and
+ * decoded file while it is read; the simulated phone lives in the connector's process, so ten
+ * read at once would be charged to the connector's memory. Like a phone's one socket, the
+ * simulator takes them in turn (the next body waits unread in its connection).
+ */
+function oneAtATime() {
+  let tail: Promise<unknown> = Promise.resolve()
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const run = tail.then(work, work)
+    tail = run.catch(() => undefined)
+    return run
+  }
+}
+
 export function simulatorRoutes(sim: SimulatorTransport): Hono {
   const routes = new Hono()
+  const inTurn = oneAtATime()
 
   routes.post('/messages', async (c) => {
-    const input = await parse(c, customerMessage)
-    if (input instanceof Response) return input
-    const message = sim.customerMessage(input)
+    const message = await inTurn(async () => {
+      const input = await parse(c, customerMessage)
+      return input instanceof Response ? input : sim.customerMessage(input)
+    })
+    if (message instanceof Response) return message
     return c.json(
       { waMessageId: message.waMessageId, chatId: message.chatId, delivered: sim.currentState === 'ready' },
       202,
