@@ -55,6 +55,7 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.dashboard_metrics(p_from timestamp with time zone, p_to timestamp with time zone)': [
     'authenticated',
   ],
+  'public.customer_profile(p_conversation_id uuid)': ['authenticated'],
   'public.handback(p_conversation_id uuid)': ['authenticated'],
   'public.mark_conversation_read(p_conversation_id uuid)': ['authenticated'],
   'public.request_relink(p_channel_id uuid)': ['authenticated'],

@@ -188,6 +188,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'create_invitation',
       'create_tenant',
       'create_webhook_endpoint',
+      'customer_profile',
       'dashboard_metrics',
       'delete_webhook_endpoint',
       'erase_customer',
