@@ -36,8 +36,10 @@ export function createApp(deps: AppDeps = {}) {
   // few addresses, and its HMAC cannot be guessed (ADR 120).
   app.use('/webhooks/db', sharedRateLimit('webhooks', signed))
   app.use('/api/*', sharedRateLimit('api'))
-  // The dashboard (another origin) calls the Cloud API routes with a bearer token, never cookies.
-  app.use('/api/cloud-api/*', cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] }))
+  // The dashboard (another origin) calls the Cloud API and Shopify routes with a bearer token, never cookies.
+  const dashboardCors = cors({ origin: '*', allowHeaders: ['authorization', 'content-type'] })
+  app.use('/api/cloud-api/*', dashboardCors)
+  app.use('/api/shopify/*', dashboardCors)
   app.use('/metrics', sharedRateLimit('metrics'))
   app.route('/health', healthRoutes())
   app.route('/webhooks/whatsapp', whatsappWebhookRoutes(deps))

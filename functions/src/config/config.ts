@@ -56,6 +56,8 @@ export interface Bindings {
   SHOPIFY_CLIENT_SECRET?: string
   SHOPIFY_SHARED_SHOPS?: string
   SHOPIFY_API_VERSION?: string
+  /** A Shopify Admin API double's base URL (tests, local demo); unset in production. */
+  SHOPIFY_ADMIN_URL?: string
   SHOPIFY_CHECKOUT?: string
   SWEEP_MIN_AGE_SECONDS?: string
   LOG_LEVEL?: string
@@ -124,6 +126,11 @@ const configSchema = z.object({
     .pipe(z.array(z.string().regex(/^[0-9a-f-]{36}:[a-z0-9][a-z0-9.-]*\.[a-z]{2,}$/))),
   // Pinned on purpose: shopify-api 15 has no LATEST_API_VERSION; bump each quarter.
   SHOPIFY_API_VERSION: z.string().optional().default('2026-10'),
+  // The library forces https://<shop>.myshopify.com; a double on loopback is reached through this.
+  SHOPIFY_ADMIN_URL: z
+    .url()
+    .optional()
+    .transform((v) => v?.replace(/\/+$/, '')),
   SHOPIFY_CHECKOUT: z.enum(['cart', 'draft_order']).optional().default('cart'),
   SWEEP_MIN_AGE_SECONDS: int(60, 5, 3600),
   GRAPH_API_URL: z

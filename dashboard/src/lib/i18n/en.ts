@@ -6,6 +6,7 @@ import type { MessageKey } from './es.ts'
 import { integrationsEn } from './integrations.en.ts'
 import { mediaEn } from './media.en.ts'
 import { onboardingEn } from './onboarding.en.ts'
+import { panelEn } from './panel.en.ts'
 import { startChatEn } from './start-chat.en.ts'
 
 export const en: Record<MessageKey, string> = {
@@ -15,6 +16,7 @@ export const en: Record<MessageKey, string> = {
   ...cloudApiEn,
   ...dataRequestsEn,
   ...cannedEn,
+  ...panelEn,
   ...startChatEn,
   ...mediaEn,
   'app.name': 'Relevo',

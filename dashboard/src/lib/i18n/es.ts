@@ -5,6 +5,7 @@ import { dataRequestsEs } from './data-requests.es.ts'
 import { integrationsEs } from './integrations.es.ts'
 import { mediaEs } from './media.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
+import { panelEs } from './panel.es.ts'
 import { startChatEs } from './start-chat.es.ts'
 
 // Spanish is the source dictionary: every other language must have exactly these keys.
@@ -15,6 +16,7 @@ export const es = {
   ...cloudApiEs,
   ...dataRequestsEs,
   ...cannedEs,
+  ...panelEs,
   ...startChatEs,
   ...mediaEs,
   'app.name': 'Relevo',

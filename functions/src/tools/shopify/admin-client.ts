@@ -14,6 +14,7 @@ import {
   type Shopify,
   shopifyApi,
 } from '@shopify/shopify-api'
+import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { RelevoError } from '../../shared/errors.ts'
 import { withRetry } from '../../shared/retry.ts'
 
@@ -32,6 +33,8 @@ export interface ShopifyAdminOptions {
   credentials: ShopifyCredentials
   apiVersion: string
   sleep?: (ms: number) => Promise<void>
+  /** Where the shop's requests go instead of https://<shop> (a double on loopback; SHOPIFY_ADMIN_URL). */
+  adminUrl?: string
 }
 
 export class ShopifyError extends RelevoError {}
@@ -103,7 +106,20 @@ function isThrottled(error: unknown): boolean {
   return errors?.graphQLErrors?.some((e) => e.extensions?.code === 'THROTTLED') ?? false
 }
 
+/**
+ * The library sends every request through one fetch per isolate and forces https://<shop>: a
+ * configured double gets them by path instead. The setting is the deployment's, so one override
+ * serves every shop of the isolate.
+ */
+function redirectShopifyTo(base: string): void {
+  setAbstractFetchFunc((input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input))
+    return fetch(`${base}${url.pathname}${url.search}`, input instanceof Request ? input : init)
+  })
+}
+
 export function createShopifyAdmin(options: ShopifyAdminOptions): ShopifyAdmin {
+  if (options.adminUrl) redirectShopifyTo(options.adminUrl)
   const shopify = api(options)
   return {
     shop: options.shop,

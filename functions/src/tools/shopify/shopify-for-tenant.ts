@@ -43,5 +43,10 @@ export function shopifyAdminFor(
   if (!shop) return null
   const credentials = shopifyCredentials(tenantId, shop, secrets, config)
   if (!credentials) return null
-  return createShopifyAdmin({ shop, credentials, apiVersion: config.SHOPIFY_API_VERSION })
+  return createShopifyAdmin({
+    shop,
+    credentials,
+    apiVersion: config.SHOPIFY_API_VERSION,
+    ...(config.SHOPIFY_ADMIN_URL ? { adminUrl: config.SHOPIFY_ADMIN_URL } : {}),
+  })
 }
