@@ -39,11 +39,13 @@ describe.each(backends)('customer_profile on $kind', (backend) => {
     store = await createTenant(db, 'Profile store')
     other = await createTenant(db, 'Profile other')
     // The same person on two chats of the store (as on two of its numbers), a stranger on a third.
-    earlier = (await ingest(db, store.channelId, { chat: '5215512345678@c.us', body: 'Hola' })).conversation_id
+    earlier = (await ingest(db, store.channelId, { chat: '5215512345678@c.us', body: 'Hola' }))
+      .conversation_id
     await ingest(db, store.channelId, { chat: '5215512345678@c.us', body: '¿Tienen tallas?' })
     chat = (await ingest(db, store.channelId, { chat: '5215512345678@lid', body: 'Soy yo otra vez' }))
       .conversation_id
-    stranger = (await ingest(db, store.channelId, { chat: '5215599999999@c.us', body: 'Hola' })).conversation_id
+    stranger = (await ingest(db, store.channelId, { chat: '5215599999999@c.us', body: 'Hola' }))
+      .conversation_id
     const theirs = (await ingest(db, other.channelId, { chat: '5215512345678@c.us', body: 'Hola' }))
       .conversation_id
     await db.query(`update public.conversations set customer_phone = $1 where id = any ($2)`, [
