@@ -1,5 +1,8 @@
 import type { Page } from 'playwright-core'
 
+// Functions evaluated in the page declare no named inner functions: tsx would wrap them in a
+// `__name` helper that the page does not have.
+
 /**
  * The open 5,000-message chat with every page loaded (scrolled to the top until the first line is
  * there): how many rows the DOM holds, what one scroll step costs (set scrollTop → two frames
@@ -9,25 +12,22 @@ export async function measureLongThread(page: Page) {
   const loaded = await page.evaluate(async () => {
     const thread = document.querySelector<HTMLElement>('[data-testid="thread"]')
     if (!thread) throw new Error('no open thread')
-    const first = () =>
-      [...thread.querySelectorAll('[data-testid="message"] .body')].some(
-        (b) => b.textContent === 'Línea 1 del chat grande',
-      )
-    for (let i = 0; i < 2000 && !first(); i++) {
+    for (let i = 0; i < 3000; i++) {
+      const bodies = [...thread.querySelectorAll('[data-testid="message"] .body')]
+      if (bodies.some((b) => b.textContent === 'Línea 1 del chat grande')) return true
       thread.scrollTop = 0
       await new Promise((r) => setTimeout(r, 30))
     }
-    return first()
+    return false
   })
   const scrollStep = await page.evaluate(async () => {
     const thread = document.querySelector<HTMLElement>('[data-testid="thread"]') as HTMLElement
-    const frames = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
     const times: number[] = []
     const step = thread.scrollHeight / 200
     for (let y = 0; y < thread.scrollHeight - thread.clientHeight; y += step) {
       const t0 = performance.now()
       thread.scrollTop = y
-      await frames()
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
       times.push(performance.now() - t0)
     }
     return times
@@ -42,11 +42,13 @@ export async function measureLongThread(page: Page) {
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))
         const t0 = performance.now()
         document.querySelector<HTMLButtonElement>('button[aria-keyshortcuts="End"]')?.click()
-        const newest = () =>
-          [...thread.querySelectorAll('[data-testid="message"] .body')].some(
+        while (
+          ![...thread.querySelectorAll('[data-testid="message"] .body')].some(
             (b) => b.textContent === 'Línea 5000 del chat grande',
           )
-        while (!newest()) await new Promise((r) => requestAnimationFrame(r))
+        ) {
+          await new Promise((r) => requestAnimationFrame(r))
+        }
         return performance.now() - t0
       }),
     )
