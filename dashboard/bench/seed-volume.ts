@@ -2,7 +2,7 @@ import type { Database } from '@relevo/supabase/db'
 
 /**
  * The issue's benchmark volume: 10,000 conversations and 200,000 messages in the demo tenant, one chat
- * holding 5,000 of them. Triggers are off while seeding (session_replication_role = replica) so the
+ * holding 5,000 of them, and 8 labels of which each chat carries 0 to 2 (about 10,000 links). Triggers are off while seeding (session_replication_role = replica) so the
  * per-row realtime broadcasts do not dominate the seeding time; they are back on for the measurements.
  */
 export async function seedVolume(db: Database): Promise<{ bigChatId: string }> {
@@ -29,9 +29,20 @@ export async function seedVolume(db: Database): Promise<{ bigChatId: string }> {
       case when n % 2 = 0 then 'received' else 'read' end::public.message_status, now() - make_interval(secs => 5000 - n)
     from public.conversations c cross join generate_series(1, 5000) as n
     where c.customer_name = 'Cliente 1';
+    insert into public.labels (tenant_id, name, color)
+    select '00000000-0000-4000-8000-000000000001', 'Etiqueta ' || l, '#' || lpad(to_hex(l * 1900000), 6, '0')
+    from generate_series(1, 8) as l;
+    insert into public.conversation_labels (conversation_id, label_id, tenant_id)
+    select c.id, l.id, c.tenant_id
+    from public.conversations c
+    join lateral (select id, row_number() over (order by name) as k from public.labels
+      where tenant_id = c.tenant_id) l on l.k = 1 + abs(hashtext(c.id::text)) % 8
+        or l.k = 1 + abs(hashtext(c.id::text || 'b')) % 16
+    where c.tenant_id = '00000000-0000-4000-8000-000000000001';
     set session_replication_role = origin;
     analyze public.conversations;
     analyze public.messages;
+    analyze public.conversation_labels;
   `)
   const { rows } = await db.query<{ id: string }>(
     `select id from public.conversations where customer_name = 'Cliente 1'`,

@@ -68,6 +68,45 @@ describe("dashboard's Shopify panel", () => {
     expect((await get('/api/shopify/orders/bad%20name!')).status).toBe(400)
   })
 
+  it("finds the chat's customer by phone (WhatsApp's Mexican 1 or not) with their newest orders", async () => {
+    const { conversationId } = await b.ingest('Hola, ¿dónde va mi pedido?', { phone: '5215512345678' })
+    const response = await get(`/api/shopify/customer?conversation_id=${conversationId}`)
+    expect(response.status).toBe(200)
+    const { customer } = (await response.json()) as {
+      customer: { name: string; orders_count: number; admin_url: string; orders: Record<string, unknown>[] }
+    }
+    expect(customer).toMatchObject({
+      name: 'Ana Cliente',
+      orders_count: 2,
+      admin_url: 'https://demo-store.myshopify.com/admin/customers/7001',
+    })
+    expect(customer.orders).toEqual([
+      expect.objectContaining({ order_number: '#1002', payment: 'PAID', fulfillment: 'UNFULFILLED' }),
+      expect.objectContaining({
+        order_number: '#1001',
+        shipments: [
+          expect.objectContaining({
+            tracking: [expect.objectContaining({ url: 'https://rastreo.example/EST123456789MX' })],
+          }),
+        ],
+      }),
+    ])
+    const search = shopify.calls.findLast((c) => c.operation === 'CustomerByContact')
+    expect(search?.variables.q).toBe('phone:"+5215512345678" OR phone:"+525512345678"')
+  })
+
+  it('falls back to an email the agent typed, and answers null for nobody', async () => {
+    const { conversationId } = await b.ingest('Hola', { phone: '5215500001111' })
+    const none = await get(`/api/shopify/customer?conversation_id=${conversationId}`)
+    expect(await none.json()).toEqual({ customer: null })
+    const byEmail = await get(
+      `/api/shopify/customer?conversation_id=${conversationId}&email=${encodeURIComponent('ANA.cliente@example.com')}`,
+    )
+    expect(await byEmail.json()).toMatchObject({ customer: { name: 'Ana Cliente' } })
+    expect((await get('/api/shopify/customer?conversation_id=nope')).status).toBe(400)
+    expect((await get(`/api/shopify/customer?conversation_id=${crypto.randomUUID()}`)).status).toBe(404)
+  })
+
   it('requires an agent token: the ops token is not an agent of any store', async () => {
     const response = await fetch(`${b.functions.url}/api/shopify/products?q=taza`, {
       headers: { authorization: 'Bearer ops-token-for-tests' },

@@ -61,6 +61,7 @@ const FUNCTION_DECISIONS: Record<string, ApiRole[]> = {
   'public.dashboard_metrics(p_from timestamp with time zone, p_to timestamp with time zone)': [
     'authenticated',
   ],
+  'public.customer_profile(p_conversation_id uuid)': ['authenticated'],
   'public.handback(p_conversation_id uuid)': ['authenticated'],
   // Business hours of the caller's own tenant (another tenant is a 404; ADR 094).
   'public.is_open_at(p_tenant_id uuid, p_at timestamp with time zone)': ['authenticated'],

@@ -58,6 +58,8 @@ describe.each(backends)('search_messages on $kind', (backend) => {
   it('finds Spanish words by their stem and ranks the closer match first', async () => {
     const hits = await search(store.agentId, 'zapato rojo')
     expect(hits.map((h) => h.message_id)).toEqual([ids.shoesEs, ids.farApart])
+    // Only the newest p_limit matches are ranked (ADR 099): with one, the newer, looser match.
+    expect((await search(store.agentId, 'zapato rojo', 1)).map((h) => h.message_id)).toEqual([ids.farApart])
     expect(hits[0]?.rank).toBeGreaterThan(hits[1]?.rank ?? 0)
     expect(hits[0]?.snippet).toContain(`${MARK_START}zapatos${MARK_END}`)
     expect(hits[0]?.snippet).toContain(`${MARK_START}rojos${MARK_END}`)

@@ -190,6 +190,7 @@ describe.each(backends)('row level security on $kind', (backend) => {
       'create_tenant',
       'create_webhook_endpoint',
       'csat_metrics',
+      'customer_profile',
       'dashboard_metrics',
       'delete_webhook_endpoint',
       'erase_customer',

@@ -1652,6 +1652,19 @@ export type Database = {
         }
         Returns: Json
       }
+      customer_profile: {
+        Args: {
+          p_conversation_id: string
+        }
+        Returns: {
+          customer_name: string
+          customer_phone: string
+          first_seen: string
+          conversations: number
+          customer_messages: number
+          notes: Json
+        }[]
+      }
       dashboard_metrics: {
         Args: {
           p_from: string

@@ -5,7 +5,7 @@
  * POST /admin/oauth/access_token runs the client-credentials grant (24 h tokens), and GET on
  * cdn.shopify.com serves the products' pictures (`imageRequests` counts them).
  */
-import { orders, productImage, products, SHOPIFY_CDN } from './shopify-fixtures.ts'
+import { customers, orders, productImage, products, SHOPIFY_CDN } from './shopify-fixtures.ts'
 
 export interface ShopifyDoubleOptions {
   tokens?: string[]
@@ -36,6 +36,19 @@ function words(q: string): string[] {
   return (q.match(/"([^"]*)"/)?.[1] ?? q.replace(/\w+:\S+/g, '')).toLowerCase().split(/\s+/).filter(Boolean)
 }
 
+/** Customers matching a `phone:"…" OR email:"…"` search: phones by their digits, emails by their letters. */
+function customerSearch(q: string) {
+  const terms = [...q.matchAll(/(phone|email):"([^"]*)"/g)].map(([, field, value]) => ({ field, value }))
+  const digits = (s: string | null | undefined) => (s ?? '').replace(/\D/g, '')
+  return customers.filter((c) =>
+    terms.some((t) =>
+      t.field === 'phone'
+        ? digits(c.defaultPhoneNumber.phoneNumber) === digits(t.value)
+        : c.defaultEmailAddress.emailAddress.toLowerCase() === (t.value ?? '').toLowerCase(),
+    ),
+  )
+}
+
 function answer(operation: string, variables: Record<string, unknown>, shop: string): unknown {
   switch (operation) {
     case 'ShopInfo':
@@ -52,6 +65,19 @@ function answer(operation: string, variables: Record<string, unknown>, shop: str
     case 'OrderByName': {
       const name = String(variables.q ?? '').match(/#\d+/)?.[0]
       return { orders: { nodes: orders.filter((o) => o.name === name) } }
+    }
+    case 'CustomerByContact': {
+      const found = customerSearch(String(variables.q ?? '')).slice(0, 1)
+      return {
+        customers: {
+          nodes: found.map(({ orderNames, ...c }) => ({
+            ...c,
+            orders: {
+              nodes: orderNames.flatMap((name) => orders.filter((o) => o.name === name)).slice(0, 5),
+            },
+          })),
+        },
+      }
     }
     case 'CreateDraft':
       return {

@@ -97,4 +97,36 @@ export const orders = [
       },
     ],
   },
+  // A second, newer order of the same customer: paid, waiting to be packed.
+  {
+    id: 'gid://shopify/Order/5002',
+    name: '#1002',
+    createdAt: '2026-11-28T09:41:00Z',
+    cancelledAt: null,
+    statusPageUrl: 'https://demo-store.myshopify.com/73612345/orders/def456/authenticate?key=uvw',
+    email: 'ana.cliente@example.com',
+    phone: '+52 55 1234 5678',
+    displayFinancialStatus: 'PAID',
+    displayFulfillmentStatus: 'UNFULFILLED',
+    customer: {
+      defaultEmailAddress: { emailAddress: 'ana.cliente@example.com' },
+      defaultPhoneNumber: { phoneNumber: '+525512345678' },
+    },
+    totalPriceSet: { shopMoney: money('249.00') },
+    fulfillments: [],
+  },
+]
+
+/** Customers as the Admin API's Customer (numberOfOrders is an UnsignedInt64: a string). */
+export const customers = [
+  {
+    id: 'gid://shopify/Customer/7001',
+    displayName: 'Ana Cliente',
+    numberOfOrders: '2',
+    defaultEmailAddress: { emailAddress: 'ana.cliente@example.com' },
+    defaultPhoneNumber: { phoneNumber: '+525512345678' },
+    amountSpent: money('747.00'),
+    /** Their orders, newest first (orders(sortKey: CREATED_AT, reverse: true)). */
+    orderNames: ['#1002', '#1001'],
+  },
 ]

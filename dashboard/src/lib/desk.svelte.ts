@@ -5,6 +5,7 @@ import { ChatStore } from './chat/chat.svelte.ts'
 import { createDrafts, type Drafts } from './chat/drafts.ts'
 import { SendQueue } from './chat/send-queue.svelte.ts'
 import { upsertChannel } from './connection/channel-health.ts'
+import { type CustomerApi, createCustomerApi } from './customer/customer-api.ts'
 import { createDeskApi, type DeskApi } from './desk-api.ts'
 import { DeskError } from './desk-error.ts'
 import { InboxStore } from './inbox/inbox.svelte.ts'
@@ -28,12 +29,16 @@ export class Desk {
   readonly drafts: Drafts
   /** Signed URLs for the thread's files, upload rules and uploads (the private bucket `media`). */
   readonly media: MediaService
+  /** The customer panel's reads: the desk's facts and the store's (through the functions). */
+  readonly customers: CustomerApi
   private readonly heartbeat: PresenceHeartbeat
   agents = $state<Agent[]>([])
   canned = $state<CannedReply[]>([])
   /** The store's numbers, removed ones too: the inbox names each chat's number and filters by it. */
   channels = $state<InboxChannel[]>([])
   activeChat = $state<ChatStore | null>(null)
+  /** The customer panel beside the chat: open on wide screens until the agent hides it. */
+  panelOpen = $state(typeof window !== 'undefined' && window.matchMedia('(min-width: 1200px)').matches)
   /** The last failed action, as an error code the UI translates. */
   errorCode = $state<string | null>(null)
   readonly me: Agent
@@ -56,6 +61,7 @@ export class Desk {
     this.me = auth.agent
     this.api = createDeskApi(db)
     this.media = new MediaService(db, getSupabaseConfig(), this.me.tenant_id)
+    this.customers = createCustomerApi(db)
     this.labels = new LabelStore(this.api)
     this.inbox = new InboxStore(
       this.api,

@@ -1,7 +1,9 @@
 /**
  * @module
  * The dashboard's product panel: GET /api/shopify/products?q= and GET /api/shopify/orders/:name,
- * and GET /api/shopify/shop, which tests the connection by answering the store's name.
+ * GET /api/shopify/customer?conversation_id=&email= (the customer panel: the store's customer with
+ * the chat's phone, or the email typed, and their newest orders), and GET /api/shopify/shop, which
+ * tests the connection by answering the store's name.
  * Agent JWT required; the store is always the caller's tenant's (read under RLS), and its
  * credentials are read with the service role, never returned.
  */
@@ -13,6 +15,7 @@ import { createSupabaseStore } from '../adapters/supabase-store.ts'
 import { readConfig } from '../config/config.ts'
 import { type AuthEnv, requireCaller } from '../http/auth.ts'
 import { InputError, RelevoError } from '../shared/errors.ts'
+import { findCustomer } from '../tools/shopify/customer-lookup.ts'
 import { summarizeOrder } from '../tools/shopify/order-summary.ts'
 import {
   ORDER_BY_NAME,
@@ -28,6 +31,10 @@ import { productSummary } from '../tools/shopify/shopify-tools.ts'
 import type { AppDeps } from '../wiring/services.ts'
 
 const productQuery = z.object({ q: z.string().trim().min(1).max(200) })
+const customerQuery = z.object({
+  conversation_id: z.uuid(),
+  email: z.email().max(254).optional(),
+})
 const orderName = z
   .string()
   .trim()
@@ -41,10 +48,17 @@ export function shopifyRoutes(deps: AppDeps) {
     ...(deps.supabaseFetch ? { supabaseFetch: deps.supabaseFetch } : {}),
   })
 
-  async function adminFor(c: { env: AuthEnv['Bindings']; var: { caller: AuthEnv['Variables']['caller'] } }) {
+  type Context = { env: AuthEnv['Bindings']; var: { caller: AuthEnv['Variables']['caller'] } }
+
+  function agentOf(c: Context) {
     const caller = c.var.caller
     if (caller.kind !== 'agent')
       throw new RelevoError('agent_required', 'Agent token required', { status: 403 })
+    return caller
+  }
+
+  async function adminFor(c: Context) {
+    const caller = agentOf(c)
     const config = readConfig(c.env)
     const tenant = check(
       'load tenant',
@@ -89,6 +103,28 @@ export function shopifyRoutes(deps: AppDeps) {
     if (!order)
       return c.json({ code: 'order_not_found', message: `No order ${name} in the last 60 days` }, 404)
     return c.json({ order: summarizeOrder(order) })
+  })
+
+  app.get('/customer', auth, async (c) => {
+    const parsed = customerQuery.safeParse(c.req.query())
+    if (!parsed.success)
+      throw new InputError('invalid_query', 'conversation_id (a uuid) is required; email must be an address')
+    // Read under RLS with the agent's token: a chat of another tenant is not found.
+    const chat = check(
+      'load conversation',
+      await agentOf(c)
+        .db.from('conversations')
+        .select('customer_phone')
+        .eq('id', parsed.data.conversation_id)
+        .maybeSingle(),
+    )
+    if (!chat) return c.json({ code: 'conversation_not_found', message: 'No such conversation' }, 404)
+    const admin = await adminFor(c)
+    const customer = await findCustomer(admin, {
+      phone: chat.customer_phone,
+      email: parsed.data.email ?? null,
+    })
+    return c.json({ customer })
   })
   return app
 }

@@ -8,6 +8,7 @@ import { integrationsEn } from './integrations.en.ts'
 import { mediaEn } from './media.en.ts'
 import { numbersEn } from './numbers.en.ts'
 import { onboardingEn } from './onboarding.en.ts'
+import { panelEn } from './panel.en.ts'
 import { pushEn } from './push.en.ts'
 import { startChatEn } from './start-chat.en.ts'
 
@@ -18,6 +19,7 @@ export const en: Record<MessageKey, string> = {
   ...cloudApiEn,
   ...dataRequestsEn,
   ...cannedEn,
+  ...panelEn,
   ...startChatEn,
   ...mediaEn,
   ...numbersEn,

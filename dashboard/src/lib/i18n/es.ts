@@ -7,6 +7,7 @@ import { integrationsEs } from './integrations.es.ts'
 import { mediaEs } from './media.es.ts'
 import { numbersEs } from './numbers.es.ts'
 import { onboardingEs } from './onboarding.es.ts'
+import { panelEs } from './panel.es.ts'
 import { pushEs } from './push.es.ts'
 import { startChatEs } from './start-chat.es.ts'
 
@@ -18,6 +19,7 @@ export const es = {
   ...cloudApiEs,
   ...dataRequestsEs,
   ...cannedEs,
+  ...panelEs,
   ...startChatEs,
   ...mediaEs,
   ...numbersEs,

@@ -14,7 +14,7 @@ export function samePhone(a: string | null | undefined, b: string | null | undef
   return da.slice(-n) === db.slice(-n)
 }
 
-const sameEmail = (a: string | null | undefined, b: string | null | undefined) =>
+export const sameEmail = (a: string | null | undefined, b: string | null | undefined) =>
   !!a && !!b && a.trim().toLowerCase() === b.trim().toLowerCase()
 
 export function verifyOrderOwner(

@@ -50,13 +50,15 @@ export const getProductData = z.object({
   product: productShape.extend({ description: z.string() }).nullable(),
 })
 
-export const ORDER_BY_NAME = `query OrderByName($q: String!) {
-  orders(first: 1, query: $q) { nodes { id name createdAt cancelledAt statusPageUrl email phone
+const ORDER_FIELDS = `id name createdAt cancelledAt statusPageUrl email phone
     displayFinancialStatus displayFulfillmentStatus
     customer { defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber } }
     totalPriceSet { shopMoney { amount currencyCode } }
     fulfillments(first: 5) { status displayStatus estimatedDeliveryAt deliveredAt
-      trackingInfo(first: 5) { company number url } } } } }`
+      trackingInfo(first: 5) { company number url } }`
+
+export const ORDER_BY_NAME = `query OrderByName($q: String!) {
+  orders(first: 1, query: $q) { nodes { ${ORDER_FIELDS} } } }`
 export const orderShape = z.object({
   id: z.string(),
   name: z.string(),
@@ -92,6 +94,26 @@ export const orderShape = z.object({
 })
 export type ShopifyOrder = z.output<typeof orderShape>
 export const orderByNameData = z.object({ orders: z.object({ nodes: z.array(orderShape) }) })
+
+/**
+ * The store's customer with a phone or an email (customers' search syntax: `phone:"…" OR email:"…"`)
+ * and their newest orders: the desk's customer panel. numberOfOrders is an UnsignedInt64, a string.
+ */
+export const CUSTOMER_BY_CONTACT = `query CustomerByContact($q: String!) {
+  customers(first: 1, query: $q) { nodes { id displayName numberOfOrders
+    defaultEmailAddress { emailAddress } defaultPhoneNumber { phoneNumber }
+    amountSpent { amount currencyCode }
+    orders(first: 5, sortKey: CREATED_AT, reverse: true) { nodes { ${ORDER_FIELDS} } } } } }`
+export const customerShape = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  numberOfOrders: z.string(),
+  defaultEmailAddress: z.object({ emailAddress: z.string().nullable() }).nullable(),
+  defaultPhoneNumber: z.object({ phoneNumber: z.string() }).nullable(),
+  amountSpent: money,
+  orders: z.object({ nodes: z.array(orderShape) }),
+})
+export const customerByContactData = z.object({ customers: z.object({ nodes: z.array(customerShape) }) })
 
 export const CREATE_DRAFT = `mutation CreateDraft($input: DraftOrderInput!) {
   draftOrderCreate(input: $input) { draftOrder { id name invoiceUrl totalPriceSet { shopMoney { amount currencyCode } } }
