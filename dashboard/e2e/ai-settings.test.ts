@@ -58,7 +58,7 @@ describe('settings → the next AI reply', () => {
       .getByLabel('Instructions for the AI (system prompt)')
       .fill('You are Rosa from Demo Store. Be brief.')
     await page.getByLabel('Wait before answering (seconds)').fill('0')
-    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByTestId('settings-form').getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByTestId('settings-notice').filter({ hasText: 'Saved' }).waitFor()
 
     const { conversationId } = await rig.customerWrites(

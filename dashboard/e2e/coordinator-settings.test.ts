@@ -97,7 +97,7 @@ describe("settings: the store's coordinator and Shopify", () => {
 
     await page.getByLabel('Path of the reply (e.g. data.reply)').fill('data.answer')
     await page.getByLabel('Path of the hand-to-a-person flag (optional)').fill('data.escalate')
-    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByTestId('settings-form').getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByTestId('settings-notice').filter({ hasText: 'Saved' }).waitFor()
     const { rows } = await rig.db.query<{ ai_provider: string; ai_http_mapping: unknown }>(
       'select ai_provider, ai_http_mapping from public.tenants where id = $1',
@@ -126,7 +126,7 @@ describe("settings: the store's coordinator and Shopify", () => {
       .waitFor()
 
     await page.getByLabel('Store (xxx.myshopify.com)').fill('demo-store.myshopify.com')
-    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByTestId('settings-form').getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByTestId('settings-notice').filter({ hasText: 'Saved' }).waitFor()
     await saveSecret('Shopify access token', 'shpat_e2e')
     await page.getByRole('button', { name: 'Test the connection' }).click()

@@ -22,7 +22,7 @@ describe('settings', () => {
     await page.getByTestId('settings-form').waitFor()
     await page.getByLabel('Text when handing to a person').fill('Rosa will write to you in a minute.')
     await page.getByLabel('Wait before answering (seconds)').fill('7')
-    await page.getByRole('button', { name: 'Save', exact: true }).click()
+    await page.getByTestId('settings-form').getByRole('button', { name: 'Save', exact: true }).click()
     await page.getByTestId('settings-notice').filter({ hasText: 'Saved' }).waitFor()
 
     const { rows } = await rig.db.query<{ fallback_text: string; debounce_seconds: number }>(
@@ -60,7 +60,7 @@ describe('settings', () => {
     await page.goto(`${rig.site.url}/settings`)
     await page.getByLabel('Mensajes de contexto').fill('500')
     await page.getByLabel('Tienda (xxx.myshopify.com)').fill('tienda.example.com')
-    await page.getByRole('button', { name: 'Guardar', exact: true }).click()
+    await page.getByTestId('settings-form').getByRole('button', { name: 'Guardar', exact: true }).click()
     await page.getByRole('alert').filter({ hasText: 'Debe estar entre 1 y 100.' }).waitFor()
     await page.getByRole('alert').filter({ hasText: 'Debe ser como mitienda.myshopify.com.' }).waitFor()
     const { rows } = await rig.db.query<{ context_messages: number }>(
