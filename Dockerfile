@@ -22,9 +22,12 @@ WORKDIR /repo
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
 COPY connector/package.json connector/
 COPY supabase/package.json supabase/
+COPY contracts/package.json contracts/
 RUN pnpm install --frozen-lockfile --filter @relevo/connector...
 COPY tsconfig.base.json ./
 COPY connector/ connector/
+# The one workspace package the connector runs with (no dependencies of its own).
+COPY contracts/ contracts/
 # A self-contained folder: connector sources + node_modules with production deps only.
 RUN pnpm --filter @relevo/connector deploy --prod /out \
  && rm -rf /out/bench /out/src/testing /out/vitest.config.ts \

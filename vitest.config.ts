@@ -11,6 +11,7 @@ export default defineConfig({
       'functions/vitest.integration.config.ts',
       'dashboard',
       'e2e',
+      'contracts',
     ],
   },
 })

@@ -13,19 +13,21 @@ trap 'rm -rf "$work"' EXIT
 export CI=1 PUPPETEER_SKIP_DOWNLOAD=1
 
 ctx="$work/repo"
-mkdir -p "$ctx/connector" "$ctx/supabase"
+mkdir -p "$ctx/connector" "$ctx/supabase" "$ctx/contracts"
 cp "$root"/{package.json,pnpm-lock.yaml,pnpm-workspace.yaml,.npmrc} "$ctx/"
 cp "$root/connector/package.json" "$ctx/connector/"
 cp "$root/supabase/package.json" "$ctx/supabase/"
+cp "$root/contracts/package.json" "$ctx/contracts/"
 cd "$ctx"
 pnpm install --frozen-lockfile "$@" --filter @relevo/connector... >"$work/install.log"
 cp "$root/tsconfig.base.json" "$ctx/"
 (cd "$root/connector" && tar --exclude=node_modules --exclude=.connector-data --exclude=bench/results -cf - .) |
   tar -xf - -C "$ctx/connector"
+(cd "$root/contracts" && tar --exclude=node_modules -cf - .) | tar -xf - -C "$ctx/contracts"
 pnpm --filter @relevo/connector deploy --prod "$@" "$work/out" >"$work/deploy.log"
 rm -rf "$work/out/bench" "$work/out/src/testing" "$work/out/vitest.config.ts"
 find "$work/out/src" -name '*.test.ts' -delete
-for dev in @relevo vitest typescript; do
+for dev in @relevo/supabase @relevo/testing vitest typescript; do
   if [ -e "$work/out/node_modules/$dev" ]; then echo "image-smoke: dev dependency $dev leaked into the deploy" >&2; exit 1; fi
 done
 echo "image-smoke: deploy $(du -sh "$work/out" | cut -f1)"

@@ -3,7 +3,7 @@
  * The Hono app: routes, the one error handler, and the scheduled sweeper. `index.ts` only exports
  * handlers (workerd refuses other exports from the entry module); tests build the app with doubles.
  */
-import { HEARTBEAT_STALE_SECONDS } from '@relevo/supabase/limits'
+import { HEARTBEAT_STALE_SECONDS } from '@relevo/contracts/limits'
 import { type Context, Hono } from 'hono'
 import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
+import { PRESENCE_ONLINE_SECONDS } from '@relevo/contracts/limits'
 import { describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
-import { PRESENCE_ONLINE_SECONDS } from '../types/limits.ts'
 import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
 import { backends, useSuiteDatabase } from './support/test-database.ts'
 

@@ -13,6 +13,7 @@
  * over as one base64 string, so this bounds the memory a burst of large files costs.
  */
 
+import { objectPath } from '@relevo/contracts/media-paths'
 import type { Logger } from 'pino'
 import { StoreRejectedError } from '../store/errors.ts'
 import type { MediaStorage } from '../store/media-storage.ts'
@@ -25,7 +26,7 @@ import {
   type MessageType,
   type WhatsAppTransport,
 } from '../whatsapp/transport.ts'
-import { capFor, type MediaLimits, objectPath } from './media-limits.ts'
+import { capFor, type MediaLimits } from './media-limits.ts'
 import type { MediaSpool, SpooledFile } from './media-spool.ts'
 
 /** A stored message whose file is to fetch. */

@@ -4,7 +4,7 @@
  * tenant; ops (service role) may narrow to one tenant with `tenantId`.
  */
 
-import { HEARTBEAT_STALE_SECONDS, PRESENCE_ONLINE_SECONDS } from '@relevo/supabase/limits'
+import { HEARTBEAT_STALE_SECONDS, PRESENCE_ONLINE_SECONDS } from '@relevo/contracts/limits'
 import { countRows } from './metrics.ts'
 import { rows } from './postgrest.ts'
 import type { Db } from './supabase.ts'

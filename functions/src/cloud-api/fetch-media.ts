@@ -8,7 +8,7 @@
  * Meta (media ids live 30 days). The alarm comes back for the earliest retry.
  */
 import { createHash } from 'node:crypto'
-import { objectPath, WHATSAPP_DOCUMENT_MAX_BYTES, WHATSAPP_MAX_BYTES } from '@relevo/supabase/media-paths'
+import { objectPath, WHATSAPP_DOCUMENT_MAX_BYTES, WHATSAPP_MAX_BYTES } from '@relevo/contracts/media-paths'
 import type { MediaFiles } from '../pipeline/media.ts'
 import type { Logger } from '../shared/logger.ts'
 import {

@@ -1,4 +1,4 @@
-import { HEARTBEAT_STALE_SECONDS } from '@relevo/supabase/limits'
+import { HEARTBEAT_STALE_SECONDS } from '@relevo/contracts/limits'
 import type { Channel, ChannelLink } from '../admin/types.ts'
 
 // The same threshold as the functions' sweeper uses to mark the channel disconnected.

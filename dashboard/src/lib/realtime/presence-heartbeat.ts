@@ -1,4 +1,4 @@
-import { PRESENCE_TOUCH_SECONDS } from '@relevo/supabase/limits'
+import { PRESENCE_TOUCH_SECONDS } from '@relevo/contracts/limits'
 
 /**
  * Keeps agents.last_seen_at fresh while the desk is open: one touch at start, then every

@@ -1,6 +1,6 @@
 /**
  * Thresholds more than one package must agree on, in one place. Hand-written; imported as
- * `@relevo/supabase/limits`.
+ * `@relevo/contracts/limits`.
  */
 
 /**

@@ -2,9 +2,7 @@
  * Where a received file lives in the bucket `media`, as every writer must name it: the connector
  * (WhatsApp Web) and the functions (Cloud API) store incoming files at
  * `<tenant>/<conversation>/<message>.<ext>`, the only path `mark_media_stored` accepts.
- * Hand-written; imported as `@relevo/supabase/media-paths` by the functions. The connector's image
- * carries no workspace package, so connector/src/media/media-limits.ts keeps a copy that its test
- * (media-limits.test.ts) holds equal to this one.
+ * Imported as `@relevo/contracts/media-paths` by both.
  */
 
 /** Extensions for the types WhatsApp sends; anything else keeps its file name's extension, else `bin`. */
