@@ -113,3 +113,40 @@ describe('the live window', () => {
     }
   })
 })
+
+describe('a finished run', () => {
+  it('keeps each tool call with how many items it found, for the desk to show', async () => {
+    const b = await startBackend()
+    try {
+      await b.db.query(`delete from private.webhook_config where name = 'incoming_message'`)
+      const { store } = services(b.env, b.deps)
+      const message = await store.getMessage((await b.ingest('busco tenis')).messageId)
+      if (!message) throw new Error('the incoming message was not stored')
+      const { runId } = await store.claimRun(message, 'openai')
+      await store.finishRun(runId, {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        promptTokens: 10,
+        completionTokens: 5,
+        latencyMs: 300,
+        tools: [
+          { name: 'search_products', ok: true, ms: 120, count: 3 },
+          { name: 'order_status', ok: false, ms: 40 },
+        ],
+        outcome: 'replied',
+        reason: null,
+        replyMessageId: null,
+      })
+      const { rows } = await b.db.query<{ tools: unknown }>(
+        'select tools from public.ai_runs where id = $1',
+        [runId],
+      )
+      expect(rows[0]?.tools).toEqual([
+        { name: 'search_products', ok: true, ms: 120, count: 3 },
+        { name: 'order_status', ok: false, ms: 40 },
+      ])
+    } finally {
+      await b.close()
+    }
+  })
+})

@@ -151,7 +151,7 @@ export function createSupabaseStore(db: Db): PipelineStore {
             prompt_tokens: record.promptTokens,
             completion_tokens: record.completionTokens,
             latency_ms: record.latencyMs,
-            tools: record.tools.map((t) => ({ name: t.name, ok: t.ok, ms: t.ms })),
+            tools: record.tools.map((t) => ({ name: t.name, ok: t.ok, ms: t.ms, count: t.count })),
             outcome: record.outcome,
             reason: record.reason,
             reply_message_id: record.replyMessageId,
