@@ -1,7 +1,7 @@
 import type { FunctionsProcess } from '@relevo/testing/functions-process'
 import {
   type PushServiceDouble,
-    startPushServiceDouble,
+  startPushServiceDouble,
   vapidKeyPair,
 } from '@relevo/testing/push-service-double'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
