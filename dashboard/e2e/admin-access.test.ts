@@ -1,38 +1,23 @@
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, ANA, type Rig, startRig, TENANT } from './harness.ts'
+import type { SupabaseClient } from '@supabase/supabase-js'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN, ANA, TENANT, useRig } from './harness.ts'
 import { createOtherTenant, OTHER } from './other-tenant.ts'
 
 // An agent who is not an admin gets neither the admin screens nor, calling Supabase directly with
 // their own session, the admin data: RLS and the SQL functions refuse, whatever the UI shows.
-let rig: Rig
+const rig = useRig()
 
 beforeAll(async () => {
-  rig = await startRig()
   await createOtherTenant(rig.db)
   // Something admin-only to (not) find: an audit entry, an invitation and a stored secret.
-  const admin = await signedIn(ADMIN)
+  const admin = await rig.supabaseAs(ADMIN)
   await admin.rpc('create_invitation', { p_email: 'new@demo.relevo.test', p_role: 'agent' })
   await admin.rpc('set_tenant_secrets', { p_openai_api_key: 'sk-demo-secret' })
 })
 
-afterAll(async () => {
-  await rig?.close()
-})
-
-async function signedIn(user: { email: string; password: string }): Promise<SupabaseClient> {
-  const client = createClient(rig.standIn.url, rig.standIn.keys.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-  })
-  const { error } = await client.auth.signInWithPassword(user)
-  if (error) throw error
-  return client
-}
-
 describe('admin screens for a non-admin agent', () => {
   it('the desk offers no admin link and the pages say admins only', async () => {
-    const page = await rig.newPage('en')
-    await rig.signIn(page, ANA)
+    const page = await rig.pageAs(ANA)
     await expect(page.getByRole('link', { name: 'Admin' }).count()).resolves.toBe(0)
     for (const path of [
       '/settings',
@@ -50,7 +35,7 @@ describe('admin screens for a non-admin agent', () => {
   })
 
   it('supabase-js as the agent: private tables read nothing, secrets are booleans, writes are refused', async () => {
-    const ana = await signedIn(ANA)
+    const ana = await rig.supabaseAs(ANA)
     const audit = await ana.from('audit_log').select('*')
     expect(audit.data).toEqual([])
     const invitations = await ana.from('invitations').select('id, email')
@@ -64,7 +49,8 @@ describe('admin screens for a non-admin agent', () => {
     expect(created.error?.details).toBe('admin_only')
     const hashes = await ana.from('invitations').select('token_hash')
     expect(hashes.error).not.toBeNull()
-    const secretsTable = await ana.schema('vault').from('decrypted_secrets').select('*')
+    // The vault is outside the typed schema: the untyped client asks for it all the same.
+    const secretsTable = await (ana as SupabaseClient).schema('vault').from('decrypted_secrets').select('*')
     expect(secretsTable.data).toBeNull()
     expect(secretsTable.error).not.toBeNull()
 
@@ -107,7 +93,7 @@ describe('admin screens for a non-admin agent', () => {
   })
 
   it("another tenant's admin reads none of Demo Store's audit log or invitations", async () => {
-    const bob = await signedIn(OTHER)
+    const bob = await rig.supabaseAs(OTHER)
     const audit = await bob.from('audit_log').select('tenant_id')
     expect((audit.data ?? []).filter((r) => r.tenant_id === TENANT)).toEqual([])
     const invitations = await bob.from('invitations').select('email')

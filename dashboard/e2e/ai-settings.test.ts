@@ -1,39 +1,29 @@
-import { type FunctionsProcess, startFunctions } from '@relevo/testing/functions-process'
+import type { FunctionsProcess } from '@relevo/testing/functions-process'
 import { ECHO_PROMPT_TOKENS, type OpenAiDouble, startOpenAiDouble } from '@relevo/testing/openai-echo-double'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, type Rig, startRig } from './harness.ts'
+import { routeIncomingMessages, startRigFunctions } from './functions.ts'
+import { ADMIN, useRig } from './harness.ts'
 
 // A settings change takes effect on the next AI reply, through the real chain: the stand-in's
 // database webhook → the functions under wrangler dev → an OpenAI-compatible double.
-let rig: Rig
+const rig = useRig({ webhooks: true })
 let ai: OpenAiDouble
 let functions: FunctionsProcess
-const SECRET = 'e2e-webhook-secret'
 
 beforeAll(async () => {
   ai = await startOpenAiDouble()
-  rig = await startRig({ webhooks: true })
-  functions = await startFunctions({
-    SUPABASE_URL: rig.standIn.url,
-    SUPABASE_ANON_KEY: rig.standIn.keys.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: rig.standIn.keys.serviceRoleKey,
-    WEBHOOK_SECRET: SECRET,
-    OPS_TOKEN: 'e2e-ops-token',
+  functions = await startRigFunctions(rig, {
     OPENAI_API_KEY: 'sk-e2e-not-a-real-key',
     OPENAI_BASE_URL: ai.baseUrl,
     // On the deployment's key a tenant may pick only these (the admin below switches to the second).
     OPENAI_ALLOWED_MODELS: 'gpt-4o-mini,gpt-relevo-e2e',
   })
-  await rig.db.query(`select private.configure_webhook('incoming_message', $1, $2)`, [
-    `${functions.url}/webhooks/db`,
-    SECRET,
-  ])
+  await routeIncomingMessages(rig, functions)
 }, 240_000)
 
 afterAll(async () => {
   await functions?.stop()
-  await rig?.close()
   await ai?.close()
 })
 
@@ -42,8 +32,7 @@ const aiMessage = (page: Page, body: string) =>
 
 describe('settings → the next AI reply', () => {
   it('the AI answers with the prompt and model the admin just saved', async () => {
-    const page = await rig.newPage('en')
-    await rig.signIn(page, ADMIN)
+    const page = await rig.pageAs(ADMIN)
     // Before: the seed's settings (model gpt-4o-mini, the Spanish prompt).
     const before = await rig.customerWrites('5215566661111', 'Iris Mora', 'Is the shop open today?')
     await page.goto(`${rig.site.url}/inbox/${before.conversationId}`)

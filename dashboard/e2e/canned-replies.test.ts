@@ -1,24 +1,17 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, ANA, type Rig, startRig } from './harness.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN, ANA, useRig } from './harness.ts'
 
 // Canned replies managed in the desk (issue 18, item 3): admins keep the shared ones, each agent
 // their own; inserting one with "/" fills {{customer.name}}, {{customer.phone}} and {{agent.name}}
 // and leaves an unknown variable visible.
-let rig: Rig
+const rig = useRig()
 let admin: Page
 let ana: Page
 
 beforeAll(async () => {
-  rig = await startRig()
-  admin = await rig.newPage('en')
-  await rig.signIn(admin, ADMIN)
-  ana = await rig.newPage('en')
-  await rig.signIn(ana, ANA)
-})
-
-afterAll(async () => {
-  await rig?.close()
+  admin = await rig.pageAs(ADMIN)
+  ana = await rig.pageAs(ANA)
 })
 
 const rows = (page: Page, section: 'canned-shared' | 'canned-mine') =>

@@ -1,15 +1,14 @@
 import { type ConnectorProcess, spawnConnector } from '@relevo/testing/connector-process'
 import { DEMO_CONNECTOR_KEY } from '@relevo/testing/demo-seed'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, CHANNEL, type Rig, startRig } from './harness.ts'
+import { ADMIN, CHANNEL, useRig } from './harness.ts'
 
 // The WhatsApp link cycle with the real connector on its simulator: the phone logs out, the
 // connector asks for a QR, the admin sees it, asks for a fresh one (re-link), scans, and is ready.
-let rig: Rig
+const rig = useRig()
 let connector: ConnectorProcess
 
 beforeAll(async () => {
-  rig = await startRig()
   connector = await spawnConnector({
     supabaseUrl: rig.standIn.url,
     // The demo channel's own credential, as ./relevo dev runs it (ADR 074).
@@ -20,7 +19,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await connector?.stop()
-  await rig?.close()
 })
 
 async function simulator(path: 'logout' | 'scan'): Promise<void> {
@@ -42,8 +40,7 @@ async function storedQr(): Promise<string | null> {
 
 describe('connection screen', () => {
   it('shows the QR the connector asks for, a new one after re-link, then ready once scanned', async () => {
-    const page = await rig.newPage('en')
-    await rig.signIn(page, ADMIN)
+    const page = await rig.pageAs(ADMIN)
     await page.getByRole('link', { name: 'Admin' }).click()
     await page.getByRole('heading', { name: 'WhatsApp numbers' }).waitFor()
     // The WhatsApp Web number (the seed also has a Cloud API number, which has no QR).
@@ -86,9 +83,7 @@ describe('connection screen', () => {
       `update public.channels set last_heartbeat_at = now() - interval '7 minutes' where id = $1`,
       [CHANNEL],
     )
-    const page = await rig.newPage('es')
-    await rig.signIn(page, ADMIN)
-    await page.goto(`${rig.site.url}/connection`)
+    const page = await rig.pageAs(ADMIN, { locale: 'es', path: '/connection' })
     await page.getByRole('alert').filter({ hasText: 'El conector no da señales desde hace 7 min' }).waitFor()
   })
 })

@@ -1,41 +1,33 @@
 import { coordinatorAnswer, createCoordinatorDouble } from '@relevo/testing/coordinator-double'
-import { type FunctionsProcess, startFunctions } from '@relevo/testing/functions-process'
+import type { FunctionsProcess } from '@relevo/testing/functions-process'
 import { type Served, serve } from '@relevo/testing/serve'
 import { createShopifyDouble } from '@relevo/testing/shopify-double'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, type Rig, startRig, TENANT } from './harness.ts'
+import { pointAtFunctions, startRigFunctions } from './functions.ts'
+import { ADMIN, TENANT, useRig } from './harness.ts'
 
 // The store's coordinator as it is (ADR 115) and Shopify's Test, from the Settings screen through
 // the real functions (wrangler dev) to doubles: a coordinator that speaks its own contract
 // ({"input": …} → {"data": {"answer", "escalate", "why"}}, bearer token) and the Shopify Admin API.
 const TOKEN = 'coord-e2e-token'
-let rig: Rig
+const rig = useRig()
 let coordinator: Served
 let shopify: Served
 let functions: FunctionsProcess
 let page: Page
 
 beforeAll(async () => {
-  rig = await startRig()
   coordinator = await serve(createCoordinatorDouble({ token: TOKEN }).handle)
   shopify = await serve(createShopifyDouble({ tokens: ['shpat_e2e'] }).handle)
-  functions = await startFunctions({
-    SUPABASE_URL: rig.standIn.url,
-    SUPABASE_ANON_KEY: rig.standIn.keys.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: rig.standIn.keys.serviceRoleKey,
-    WEBHOOK_SECRET: 'e2e-webhook-secret',
-    OPS_TOKEN: 'e2e-ops-token',
+  functions = await startRigFunctions(rig, {
     // Both doubles listen on loopback: a private deployment's setting, on both sides (ADR 073).
     RELEVO_ALLOW_PRIVATE_URLS: '1',
     SHOPIFY_API_URL: shopify.url,
   })
   await rig.db.query(`select set_config('relevo.allow_private_urls', 'on', false)`)
   page = await rig.newPage('en')
-  await page.addInitScript((url) => {
-    const w = window as unknown as { __RELEVO_ENV__: Record<string, string> }
-    w.__RELEVO_ENV__ = { ...w.__RELEVO_ENV__, functionsUrl: url }
-  }, functions.url)
+  await pointAtFunctions(page, functions)
   await rig.signIn(page, ADMIN)
 }, 240_000)
 
@@ -43,7 +35,6 @@ afterAll(async () => {
   await functions?.stop()
   await coordinator?.close()
   await shopify?.close()
-  await rig?.close()
 })
 
 const result = () => page.getByTestId('coordinator-test-result')

@@ -1,27 +1,20 @@
 import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, ANA, type Rig, startRig } from './harness.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN, ANA, useRig } from './harness.ts'
 
 // Admin → Data (ADR 112) in real Chromium: the admin exports today's messages as CSV and JSONL
 // files, then erases one customer; the chat leaves the inbox of an agent's open desk at once.
-let rig: Rig
+const rig = useRig()
 let admin: Page
 let ana: Page
 const ERASED = '5215577700001'
 
 beforeAll(async () => {
-  rig = await startRig()
   await rig.customerWrites(ERASED, 'Cliente Borrar', 'Mi dirección es Calle Falsa 123')
   await rig.customerWrites('5215577700002', 'Cliente Queda', 'Hola, "buen día", ¿tienen envíos?')
-  admin = await rig.newPage('en')
-  ana = await rig.newPage('en')
-  await rig.signIn(admin, ADMIN)
-  await rig.signIn(ana, ANA)
-})
-
-afterAll(async () => {
-  await rig?.close()
+  admin = await rig.pageAs(ADMIN)
+  ana = await rig.pageAs(ANA)
 })
 
 async function exportAs(format: 'CSV' | 'JSONL'): Promise<string> {

@@ -1,21 +1,15 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, ANA, CHANNEL, type Rig, startRig } from './harness.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN, ANA, CHANNEL, useRig } from './harness.ts'
 
 // The agents' desk in real Chromium against the local stand-in (PGlite + seed). Each step waits for
 // what an agent would see; waits end on the element, never on a fixed delay.
-let rig: Rig
+const rig = useRig()
 let admin: Page
 let conversationId: string
 
 beforeAll(async () => {
-  rig = await startRig()
-  admin = await rig.newPage('en')
-  await rig.signIn(admin, ADMIN)
-})
-
-afterAll(async () => {
-  await rig?.close()
+  admin = await rig.pageAs(ADMIN)
 })
 
 const row = (page: Page, name: string) => page.getByTestId('conversation-row').filter({ hasText: name })

@@ -4,6 +4,7 @@ import { launchChromium } from '@relevo/testing/chromium'
 import { DEMO_ADMIN, DEMO_ANA, DEMO_CHANNEL_ID, DEMO_TENANT_ID } from '@relevo/testing/demo-seed'
 import { startSeededStandIn } from '@relevo/testing/stand-in'
 import type { Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 import { serveStatic } from './static-server.ts'
 
 export const TENANT = DEMO_TENANT_ID
@@ -17,7 +18,7 @@ const dashboardDir = fileURLToPath(new URL('..', import.meta.url))
  * End-to-end rig: the seeded stand-in from @relevo/testing, the dashboard's static build (made by
  * global-setup.ts) served on a random port, and Debian Chromium. A missing Chromium is an error, never a skip.
  */
-export async function startRig(options: { webhooks?: boolean } = {}) {
+export async function startRig(options: RigOptions = {}) {
   // Webhooks stay off unless a test runs the functions to receive them (@relevo/testing/functions-process).
   const browser = await launchChromium()
   const stack = await startSeededStandIn({ webhooks: options.webhooks ?? false })
@@ -42,12 +43,28 @@ export async function startRig(options: { webhooks?: boolean } = {}) {
     return context.newPage()
   }
 
-  async function signIn(page: Page, user: { email: string; password: string }): Promise<void> {
+  async function signIn(page: Page, user: Credentials): Promise<void> {
     await page.goto(`${site.url}/inbox`)
     await page.getByLabel(/email|correo/i).fill(user.email)
     await page.getByLabel(/password|contraseña/i).fill(user.password)
     await page.getByRole('button', { name: /sign in|entrar/i }).click()
     await page.getByRole('heading', { name: /conversations|conversaciones/i }).waitFor()
+  }
+
+  /** A fresh page with `user` signed in: on the inbox, or at `path` (e.g. '/settings') when given. */
+  async function pageAs(user: Credentials, options: PageOptions = {}): Promise<Page> {
+    const page = await newPage(options.locale, options.viewport)
+    await signIn(page, user)
+    if (options.path) await page.goto(`${site.url}${options.path}`)
+    return page
+  }
+
+  /** supabase-js signed in as `user`, as the dashboard's client would be (RLS applies). */
+  async function supabaseAs(user: Credentials) {
+    const client = stack.client()
+    const { error } = await client.auth.signInWithPassword(user)
+    if (error) throw error
+    return client
   }
 
   let waSeq = 0
@@ -110,6 +127,8 @@ export async function startRig(options: { webhooks?: boolean } = {}) {
     service,
     newPage,
     signIn,
+    pageAs,
+    supabaseAs,
     customerWrites,
     aiReplies,
     aiHandsOff,
@@ -122,6 +141,39 @@ export async function startRig(options: { webhooks?: boolean } = {}) {
 }
 
 export type Rig = Awaited<ReturnType<typeof startRig>>
+export interface RigOptions {
+  webhooks?: boolean
+}
+export interface Credentials {
+  email: string
+  password: string
+}
+export interface PageOptions {
+  locale?: 'es' | 'en'
+  viewport?: { width: number; height: number }
+  path?: string
+}
+
+/**
+ * The rig of one test file: started before its tests and closed after them (vitest runs the file's
+ * own afterAll hooks first, so what a test started on top of the rig stops before it). A proxy,
+ * because the rig exists only once beforeAll has run: use it inside hooks and tests.
+ */
+export function useRig(options: RigOptions = {}): Rig {
+  let rig: Rig | undefined
+  beforeAll(async () => {
+    rig = await startRig(options)
+  })
+  afterAll(async () => {
+    await rig?.close()
+  })
+  return new Proxy({} as Rig, {
+    get(_, key) {
+      if (!rig) throw new Error('the rig starts in beforeAll: use it inside hooks and tests')
+      return Reflect.get(rig, key)
+    },
+  })
+}
 export interface Ingested {
   conversationId: string
   messageId: string

@@ -1,25 +1,18 @@
 import { waitFor } from '@relevo/testing/wait-for'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, ANA, type Rig, startRig, TENANT } from './harness.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN, ANA, TENANT, useRig } from './harness.ts'
 
 // Business hours and the queue (ADR 094/095) in real Chromium: the admin sets the week, a
 // holiday, the texts and assignment; a customer writing after hours with the AI off gets the
 // away text, waits in the agents' Queue tab, and leaves it when the sweeper assigns the chat.
-let rig: Rig
+const rig = useRig()
 let admin: Page
 let ana: Page
 
 beforeAll(async () => {
-  rig = await startRig()
-  admin = await rig.newPage('en')
-  ana = await rig.newPage('en')
-  await rig.signIn(admin, ADMIN)
-  await rig.signIn(ana, ANA)
-})
-
-afterAll(async () => {
-  await rig?.close()
+  admin = await rig.pageAs(ADMIN)
+  ana = await rig.pageAs(ANA)
 })
 
 /** The weekday three days ahead in the tenant's zone: a span there leaves today closed. */

@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, type Rig, startRig, TENANT } from './harness.ts'
+import { describe, expect, it } from 'vitest'
+import { ADMIN, TENANT, useRig } from './harness.ts'
 
 // Admin → Integrations follows deliveries live (admins' topic, ADR 091), resends one and sends a
 // test event; an endpoint paused by a day of failures rings for admins and stays in the header,
 // linking to the screen, until an admin activates it. The functions' deliverer is played here
 // with its own service-role calls (claim, then record the attempt), as it makes them.
-let rig: Rig
+const rig = useRig()
 let endpointId: string
-
-beforeAll(async () => {
-  rig = await startRig()
-})
-
-afterAll(async () => {
-  await rig?.close()
-})
 
 /** One attempt of the deliverer on the endpoint's head delivery: claimed, then recorded. */
 async function deliverOnce(statusCode: number, latencyMs: number): Promise<void> {
@@ -35,9 +27,7 @@ async function deliverOnce(statusCode: number, latencyMs: number): Promise<void>
 
 describe('Admin → Integrations', () => {
   it('shows a delivery as it is created, retried and delivered, without a reload; resends it and sends a test event', async () => {
-    const page = await rig.newPage('en')
-    await rig.signIn(page, ADMIN)
-    await page.goto(`${rig.site.url}/integrations`)
+    const page = await rig.pageAs(ADMIN, { path: '/integrations' })
     await page.getByLabel('URL').fill('https://crm.example.com/relevo')
     await page.getByRole('button', { name: 'Create' }).click()
     await page.getByTestId('webhook-secret').waitFor()
@@ -124,8 +114,7 @@ describe('Admin → Integrations', () => {
     )
 
     // An admin who signs in later still sees it.
-    const later = await rig.newPage('en')
-    await rig.signIn(later, ADMIN)
+    const later = await rig.pageAs(ADMIN)
     await later.getByTestId('endpoint-alert').waitFor()
 
     await alert.click()

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, type Rig, startRig } from './harness.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN, useRig } from './harness.ts'
 import { createOtherTenant, OTHER } from './other-tenant.ts'
 
-let rig: Rig
+const rig = useRig()
 
 beforeAll(async () => {
-  rig = await startRig()
   await createOtherTenant(rig.db)
-})
-
-afterAll(async () => {
-  await rig?.close()
 })
 
 describe('tenant isolation in the desk', () => {
   it('an agent of another tenant sees none of Demo Store: not in the list, not live, not by link', async () => {
-    const bob = await rig.newPage('en')
-    const admin = await rig.newPage('en')
-    await rig.signIn(bob, OTHER)
-    await rig.signIn(admin, ADMIN)
+    const bob = await rig.pageAs(OTHER)
+    const admin = await rig.pageAs(ADMIN)
     const { conversationId } = await rig.customerWrites(
       '5215599999999',
       'Secret Customer',

@@ -1,28 +1,21 @@
 import { waitFor } from '@relevo/testing/wait-for'
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, ANA, type Rig, startRig, TENANT } from './harness.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN, ANA, TENANT, useRig } from './harness.ts'
 
 // Labels (ADR 101) in real Chromium: the admin defines them, an agent labels a chat, every open
 // desk sees it live, the inbox filters by label, and a deleted label leaves every chat.
-let rig: Rig
+const rig = useRig()
 let admin: Page
 let ana: Page
 let wholesaleChat: string
 
 beforeAll(async () => {
-  rig = await startRig()
   wholesaleChat = (await rig.customerWrites('5215588800001', 'Tienda Mayoreo', 'Quiero 200 piezas'))
     .conversationId
   await rig.customerWrites('5215588800002', 'Cliente Normal', 'Hola')
-  admin = await rig.newPage('en')
-  ana = await rig.newPage('en')
-  await rig.signIn(admin, ADMIN)
-  await rig.signIn(ana, ANA)
-})
-
-afterAll(async () => {
-  await rig?.close()
+  admin = await rig.pageAs(ADMIN)
+  ana = await rig.pageAs(ANA)
 })
 
 const row = (page: Page, name: string) => page.getByTestId('conversation-row').filter({ hasText: name })

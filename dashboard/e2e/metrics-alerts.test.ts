@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, CHANNEL, type Rig, startRig } from './harness.ts'
+import { describe, expect, it } from 'vitest'
+import { ADMIN, CHANNEL, useRig } from './harness.ts'
 
 // Metrics follow a scripted conversation live; alerts fire when a chat needs a person or the
 // number drops; the app is installable (manifest + icons).
-let rig: Rig
-
-beforeAll(async () => {
-  rig = await startRig()
-})
-
-afterAll(async () => {
-  await rig?.close()
-})
+const rig = useRig()
 
 const number = (text: string | null) => Number((text ?? '').replace(/\D/g, ''))
 
 describe('metrics', () => {
   it('move live after a scripted conversation: open chats, AI share, handoff reasons, tokens, chart', async () => {
-    const page = await rig.newPage('en')
-    await rig.signIn(page, ADMIN)
-    await page.goto(`${rig.site.url}/metrics`)
+    const page = await rig.pageAs(ADMIN, { path: '/metrics' })
     const chart = page.getByTestId('chart')
     await chart.waitFor()
     const openBefore = number(await page.getByTestId('metric-open').locator('.n').textContent())

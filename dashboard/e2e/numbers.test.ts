@@ -1,7 +1,7 @@
 import { type ConnectorProcess, spawnConnector } from '@relevo/testing/connector-process'
 import { simulatorPhone } from '@relevo/testing/simulator-phone'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, type Rig, startRig } from './harness.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ADMIN, useRig } from './harness.ts'
 import { shoot } from './shoot.ts'
 
 // Issue 17's first hour with a number of its own (ADR 113), in Chromium against the seeded
@@ -9,18 +9,13 @@ import { shoot } from './shoot.ts'
 // command the screen shows (here: the real connector process, on the simulator instead of
 // WhatsApp Web) → its QR appears → the phone scans → ready → a customer's message reaches this
 // store's inbox, named by its number, and not the demo store's; the reply goes out on that number.
-let rig: Rig
+const rig = useRig()
 let connector: ConnectorProcess | undefined
 const OWNER = { email: 'lina@tienda-lina.test', name: 'Lina Ortiz', password: 'lina-password-1' }
 const CUSTOMER = { phone: '5215511122233', name: 'Cliente de Lina' }
 
-beforeAll(async () => {
-  rig = await startRig()
-})
-
 afterAll(async () => {
   await connector?.stop()
-  await rig?.close()
 })
 
 /** The `-e KEY=VALUE` pairs of the docker run command, as the admin would copy them. */
@@ -142,8 +137,7 @@ describe('a new store adds its number', () => {
     expect(await phone.waitForReceived(CUSTOMER.phone, 1)).toEqual(['Sí, a todo el país'])
 
     // The demo store's admin does not see the chat.
-    const demo = await rig.newPage('en')
-    await rig.signIn(demo, ADMIN)
+    const demo = await rig.pageAs(ADMIN)
     await expect(demo.getByText(CUSTOMER.name).count()).resolves.toBe(0)
     // Sign-up, a connector process, a QR cycle and two desks: generous under load.
   }, 240_000)

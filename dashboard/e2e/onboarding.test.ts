@@ -1,24 +1,19 @@
 import { type ConnectorProcess, spawnConnector } from '@relevo/testing/connector-process'
 import { simulatorPhone } from '@relevo/testing/simulator-phone'
 import { waitFor } from '@relevo/testing/wait-for'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, type Rig, startRig, TENANT } from './harness.ts'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ADMIN, TENANT, useRig } from './harness.ts'
 
 // A new store's first hour (ADR 110), in Chromium against the seeded stand-in: a person signs up,
 // creates the business, lands on the checklist; the connector of the new store's number comes up
 // and a customer's message reaches the new store's inbox, not the demo store's.
-let rig: Rig
+const rig = useRig()
 let connector: ConnectorProcess | undefined
 const OWNER = { email: 'rosa@tienda-rosa.test', name: 'Rosa Pérez', password: 'rosa-password-1' }
 const CUSTOMER = { phone: '5215598765432', name: 'Cliente de Rosa' }
 
-beforeAll(async () => {
-  rig = await startRig()
-})
-
 afterAll(async () => {
   await connector?.stop()
-  await rig?.close()
 })
 
 describe('self-service sign-up', () => {
@@ -98,15 +93,13 @@ describe('self-service sign-up', () => {
     expect(conversations.rows).toEqual([{ tenant_id: created?.tenant_id }])
 
     // The demo store's admin does not see it.
-    const demo = await rig.newPage('en')
-    await rig.signIn(demo, ADMIN)
+    const demo = await rig.pageAs(ADMIN)
     await expect(demo.getByText(CUSTOMER.name).count()).resolves.toBe(0)
     // Sign-up, the build of the business, a connector process and two desks: generous under load.
   }, 240_000)
 
   it('a second sign-in of the new owner goes straight to the desk, and sign-up is refused when invite-only', async () => {
-    const page = await rig.newPage('en')
-    await rig.signIn(page, OWNER)
+    const _page = await rig.pageAs(OWNER)
     await rig.db.query(`update private.deployment_settings set signup = 'invite-only'`)
     try {
       const other = await rig.newPage('en')

@@ -1,16 +1,15 @@
 import { type ConnectorProcess, spawnConnector } from '@relevo/testing/connector-process'
 import { type SimulatorPhone, simulatorPhone } from '@relevo/testing/simulator-phone'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, type Rig, startRig } from './harness.ts'
+import { ADMIN, useRig } from './harness.ts'
 
 // The whole path with the real connector on its simulator: a customer's phone writes, the agent
 // sees it live, takes over, replies, and the reply arrives on the customer's phone.
-let rig: Rig
+const rig = useRig()
 let connector: ConnectorProcess
 let phone: SimulatorPhone
 
 beforeAll(async () => {
-  rig = await startRig()
   connector = await spawnConnector({
     supabaseUrl: rig.standIn.url,
     auth: { serviceRoleKey: rig.standIn.keys.serviceRoleKey },
@@ -21,7 +20,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await connector?.stop()
-  await rig?.close()
 })
 
 /** Polls until the customer's phone has a message with this body (the outbox is asynchronous). */
@@ -35,8 +33,7 @@ async function phoneReceives(body: string): Promise<{ chatId: string; body: stri
 
 describe('customer phone ↔ agent desk through the connector simulator', () => {
   it('a customer message appears live; the agent takes over and the reply reaches the phone', async () => {
-    const page = await rig.newPage('en')
-    await rig.signIn(page, ADMIN)
+    const page = await rig.pageAs(ADMIN)
     await phone.customerWrites('5215544445555', 'Paula Soto', 'Hola, ¿abren el domingo?')
     const row = page.getByTestId('conversation-row').filter({ hasText: 'Paula Soto' })
     await row.waitFor()

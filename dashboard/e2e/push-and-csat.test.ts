@@ -1,12 +1,12 @@
-import { type FunctionsProcess, startFunctions } from '@relevo/testing/functions-process'
+import type { FunctionsProcess } from '@relevo/testing/functions-process'
 import {
   type PushServiceDouble,
-  type SubscriptionJson,
   startPushServiceDouble,
   vapidKeyPair,
 } from '@relevo/testing/push-service-double'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, ANA, type Rig, startRig } from './harness.ts'
+import { pointAtFunctions, routeIncomingMessages, startRigFunctions } from './functions.ts'
+import { ADMIN, ANA, type Credentials, useRig } from './harness.ts'
 
 // Web Push (ADR 097) and CSAT (ADR 096) in real Chromium, with the real functions under wrangler dev.
 // What is simulated, and why: Chromium's PushManager.subscribe needs Google's push service (FCM),
@@ -16,7 +16,7 @@ import { ADMIN, ANA, type Rig, startRig } from './harness.ts'
 // decryption are all real. The push event is then handed to the service worker by Chromium's
 // DevTools (ServiceWorker.deliverPushMessage) with the payload the double decrypted; the click is a
 // NotificationEvent dispatched in the service worker (no OS notification can be clicked headless).
-let rig: Rig
+const rig = useRig({ webhooks: true })
 /** What the test uses of ServiceWorkerGlobalScope (the DOM type library has no worker types). */
 interface WorkerScope {
   registration: ServiceWorkerRegistration
@@ -25,59 +25,47 @@ interface WorkerScope {
 }
 let functions: FunctionsProcess
 let pushService: PushServiceDouble
-const SECRET = 'e2e-push-webhook-secret'
 const vapid = vapidKeyPair()
 
 beforeAll(async () => {
   pushService = await startPushServiceDouble()
-  rig = await startRig({ webhooks: true })
-  functions = await startFunctions({
-    SUPABASE_URL: rig.standIn.url,
-    SUPABASE_ANON_KEY: rig.standIn.keys.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: rig.standIn.keys.serviceRoleKey,
-    WEBHOOK_SECRET: SECRET,
+  functions = await startRigFunctions(rig, {
     VAPID_PUBLIC_KEY: vapid.publicKey,
     VAPID_PRIVATE_KEY: vapid.privateKey,
     VAPID_SUBJECT: 'mailto:e2e@relevo.test',
     // The push service double listens on 127.0.0.1 (ADR 073 refuses it on a public deployment).
     RELEVO_ALLOW_PRIVATE_URLS: '1',
   })
-  await rig.db.query(`select private.configure_webhook('incoming_message', $1, $2)`, [
-    `${functions.url}/webhooks/db`,
-    SECRET,
-  ])
+  await routeIncomingMessages(rig, functions)
 }, 240_000)
 
 afterAll(async () => {
   await functions?.stop()
-  await rig?.close()
   await pushService?.close()
 })
 
-async function deskWithFakePushService(subscription: SubscriptionJson) {
+/** The desk of `user` on a fresh subscription of the double, with alerts with the desk closed turned on. */
+async function deskWithAlertsOn(user: Credentials) {
+  const subscription = pushService.subscribe()
   const page = await rig.newPage('en')
   await page.context().grantPermissions(['notifications'], { origin: rig.site.url })
-  await page.addInitScript(
-    ({ functionsUrl, subscription }) => {
-      window.__RELEVO_ENV__ = { ...window.__RELEVO_ENV__, functionsUrl }
-      const w = window as unknown as { __serverKey?: string }
-      PushManager.prototype.subscribe = async (options?: PushSubscriptionOptionsInit) => {
-        w.__serverKey = String(options?.applicationServerKey)
-        return { endpoint: subscription.endpoint, toJSON: () => subscription } as unknown as PushSubscription
-      }
-    },
-    { functionsUrl: functions.url, subscription },
-  )
-  return page
+  await pointAtFunctions(page, functions)
+  await page.addInitScript((subscription) => {
+    const w = window as unknown as { __serverKey?: string }
+    PushManager.prototype.subscribe = async (options?: PushSubscriptionOptionsInit) => {
+      w.__serverKey = String(options?.applicationServerKey)
+      return { endpoint: subscription.endpoint, toJSON: () => subscription } as unknown as PushSubscription
+    }
+  }, subscription)
+  await rig.signIn(page, user)
+  await page.getByRole('button', { name: 'Get alerts with the desk closed' }).click()
+  await page.getByRole('button', { name: 'Alerts with the desk closed: on' }).waitFor()
+  return { page, subscription }
 }
 
 describe('push alerts with the desk closed', () => {
   it('the toggle stores this browser; with no desk open the functions push an encrypted alert; the service worker shows it and a click opens the chat', async () => {
-    const subscription = pushService.subscribe()
-    const page = await deskWithFakePushService(subscription)
-    await rig.signIn(page, ANA)
-    await page.getByRole('button', { name: 'Get alerts with the desk closed' }).click()
-    await page.getByRole('button', { name: 'Alerts with the desk closed: on' }).waitFor()
+    const { page, subscription } = await deskWithAlertsOn(ANA)
     expect(await page.evaluate(() => (window as unknown as { __serverKey: string }).__serverKey)).toBe(
       vapid.publicKey,
     )
@@ -148,10 +136,7 @@ describe('push alerts with the desk closed', () => {
   })
 
   it('turned off, the agent gets no push; an agent still on does', async () => {
-    const subscription = pushService.subscribe()
-    const page = await deskWithFakePushService(subscription)
-    await rig.signIn(page, ADMIN)
-    await page.getByRole('button', { name: 'Get alerts with the desk closed' }).click()
+    const { page, subscription } = await deskWithAlertsOn(ADMIN)
     await page.getByRole('button', { name: 'Alerts with the desk closed: on' }).click()
     await page.getByRole('button', { name: 'Get alerts with the desk closed' }).waitFor()
     const { rows } = await rig.db.query<{ push_alerts: boolean }>(
@@ -175,9 +160,7 @@ describe('push alerts with the desk closed', () => {
 
 describe('CSAT', () => {
   it('the admin turns it on; a person closes a chat; "cinco" is the rating on Metrics, per agent', async () => {
-    const page = await rig.newPage('en')
-    await rig.signIn(page, ADMIN)
-    await page.goto(`${rig.site.url}/settings`)
+    const page = await rig.pageAs(ADMIN, { path: '/settings' })
     const form = page.getByTestId('csat-form')
     await form.getByLabel('When a chat is closed, ask the customer for a 1–5 rating').check()
     await form.getByRole('button', { name: 'Save' }).click()

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, CHANNEL, type Rig, startRig } from './harness.ts'
+import { describe, expect, it } from 'vitest'
+import { ADMIN, CHANNEL, useRig } from './harness.ts'
 
 // A real outage: the stand-in (REST, auth, realtime) goes away and comes back on the same port while
 // the page stays open. Replies queue, the banner says so, and on return the channel rejoins, the
 // queue is sent once and what happened meanwhile shows up without a reload.
-let rig: Rig
-
-beforeAll(async () => {
-  rig = await startRig()
-})
-
-afterAll(async () => {
-  await rig?.close()
-})
+const rig = useRig()
 
 describe('losing Supabase and getting it back', () => {
   it('queues the reply, then rejoins, sends it once and shows the messages missed while away', async () => {
-    const page = await rig.newPage('en')
-    await rig.signIn(page, ADMIN)
+    const page = await rig.pageAs(ADMIN)
     const { conversationId } = await rig.customerWrites('5215566667777', 'Irene Mora', 'Hola, ¿siguen ahí?')
     await page.getByTestId('conversation-row').filter({ hasText: 'Irene Mora' }).waitFor()
     // Open the chat by its address: a click can race the inbox's reload after the live feed joins.

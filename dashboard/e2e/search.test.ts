@@ -1,16 +1,15 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, CHANNEL, type Rig, startRig, TENANT } from './harness.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ADMIN, CHANNEL, TENANT, useRig } from './harness.ts'
 
 // Search over the whole history (search_messages, ADR 100) in real Chromium: the hit deep in a long
 // thread is listed with its highlighted words, and opens the thread at that message.
-let rig: Rig
+const rig = useRig()
 let admin: Page
 let hitId: string
 let conversationId: string
 
 beforeAll(async () => {
-  rig = await startRig()
   const first = await rig.customerWrites('5215577700001', 'Marta Búsqueda', 'Hola, soy Marta')
   conversationId = first.conversationId
   // 120 older and newer messages around the one searched for, so the hit is far from the newest page.
@@ -28,12 +27,7 @@ beforeAll(async () => {
     [TENANT, CHANNEL, conversationId],
   )
   hitId = rows[0]?.id ?? ''
-  admin = await rig.newPage('en')
-  await rig.signIn(admin, ADMIN)
-})
-
-afterAll(async () => {
-  await rig?.close()
+  admin = await rig.pageAs(ADMIN)
 })
 
 describe('search over the whole history', () => {

@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, type Rig, startRig, TENANT } from './harness.ts'
+import { describe, expect, it } from 'vitest'
+import { ADMIN, TENANT, useRig } from './harness.ts'
 
 // Settings are audited and take effect on the AI's next move. The AI pipeline (functions/) does
 // not run in this rig, so the effect is shown on the SQL rule it calls: ai_handoff queues the
 // tenant's fallback text read at that moment.
-let rig: Rig
-
-beforeAll(async () => {
-  rig = await startRig()
-})
-
-afterAll(async () => {
-  await rig?.close()
-})
+const rig = useRig()
 
 describe('settings', () => {
   it('saves only what changed, audits it, and the next AI handoff uses the new fallback text', async () => {
-    const page = await rig.newPage('en')
-    await rig.signIn(page, ADMIN)
-    await page.goto(`${rig.site.url}/settings`)
+    const page = await rig.pageAs(ADMIN, { path: '/settings' })
     await page.getByTestId('settings-form').waitFor()
     await page.getByLabel('Text when handing to a person').fill('Rosa will write to you in a minute.')
     await page.getByLabel('Wait before answering (seconds)').fill('7')
@@ -55,9 +45,7 @@ describe('settings', () => {
   })
 
   it('shows field errors before saving and sends nothing invalid', async () => {
-    const page = await rig.newPage('es')
-    await rig.signIn(page, ADMIN)
-    await page.goto(`${rig.site.url}/settings`)
+    const page = await rig.pageAs(ADMIN, { locale: 'es', path: '/settings' })
     await page.getByLabel('Mensajes de contexto').fill('500')
     await page.getByLabel('Tienda (xxx.myshopify.com)').fill('tienda.example.com')
     await page.getByTestId('settings-form').getByRole('button', { name: 'Guardar', exact: true }).click()

@@ -1,29 +1,27 @@
-import { type FunctionsProcess, startFunctions } from '@relevo/testing/functions-process'
+import type { FunctionsProcess } from '@relevo/testing/functions-process'
 import { createGraphApiDouble, DEMO_NUMBER } from '@relevo/testing/graph-api-double'
 import { type Served, serve } from '@relevo/testing/serve'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ANA, type Rig, startRig } from './harness.ts'
+import { pointAtFunctions, startRigFunctions } from './functions.ts'
+import { ANA, useRig } from './harness.ts'
 
 // Start a chat (issue 18, item 7): an agent writes first to a phone number on the WhatsApp Web
 // number; the chat opens held by the agent and the message waits in the connector's outbox. On a
 // Cloud API number it starts with an approved template, listed through the functions from a Graph
 // API double.
-let rig: Rig
+const rig = useRig()
 let ana: Page
 let graph: Served | undefined
 let functions: FunctionsProcess | undefined
 
 beforeAll(async () => {
-  rig = await startRig()
-  ana = await rig.newPage('en')
-  await rig.signIn(ana, ANA)
+  ana = await rig.pageAs(ANA)
 })
 
 afterAll(async () => {
   await functions?.stop()
   await graph?.close()
-  await rig?.close()
 })
 
 async function startChat(phone: string, name: string, body: string): Promise<string> {
@@ -75,19 +73,11 @@ describe('start a chat', () => {
 
   it('on a Cloud API number the chat starts with an approved template and its parameters', async () => {
     graph = await serve(createGraphApiDouble().handle)
-    functions = await startFunctions({
-      SUPABASE_URL: rig.standIn.url,
-      SUPABASE_ANON_KEY: rig.standIn.keys.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: rig.standIn.keys.serviceRoleKey,
-      WEBHOOK_SECRET: 'e2e-webhook-secret',
-      OPS_TOKEN: 'e2e-ops-token',
+    functions = await startRigFunctions(rig, {
       GRAPH_API_URL: graph.url,
     })
     // The seed's demo Cloud API number (DEMO_NUMBER), whose token the double accepts.
-    await ana.addInitScript((url) => {
-      const w = window as unknown as { __RELEVO_ENV__: Record<string, string> }
-      w.__RELEVO_ENV__ = { ...w.__RELEVO_ENV__, functionsUrl: url }
-    }, functions.url)
+    await pointAtFunctions(ana, functions)
 
     await ana.goto(`${rig.site.url}/inbox/new`)
     const form = ana.getByTestId('start-chat')

@@ -1,26 +1,14 @@
-import type { Database } from '@relevo/supabase/types'
-import { createClient } from '@supabase/supabase-js'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, type Rig, startRig } from './harness.ts'
+import { describe, expect, it } from 'vitest'
+import { ADMIN, useRig } from './harness.ts'
 
 // Invitations end to end: the admin invites, the person registers with the link and works as an
 // agent; the admin deactivates them and they lose the desk at once.
-let rig: Rig
+const rig = useRig()
 const BETO = { email: 'beto@demo.relevo.test', password: 'beto-password-1', name: 'Beto Ríos' }
-
-beforeAll(async () => {
-  rig = await startRig()
-})
-
-afterAll(async () => {
-  await rig?.close()
-})
 
 describe('agents and invitations', () => {
   it('an invited person registers with the link, becomes an agent and signs in again', async () => {
-    const admin = await rig.newPage('en')
-    await rig.signIn(admin, ADMIN)
-    await admin.goto(`${rig.site.url}/team`)
+    const admin = await rig.pageAs(ADMIN, { path: '/team' })
     await admin.getByLabel('Email').fill(BETO.email)
     await admin.getByRole('button', { name: 'Create invitation' }).click()
     const link = await admin.getByTestId('invitation-link').inputValue()
@@ -68,17 +56,13 @@ describe('agents and invitations', () => {
       .waitFor()
     expect(new URL(again.url()).pathname).toBe('/register')
 
-    const fresh = await rig.newPage('en')
-    await rig.signIn(fresh, BETO)
+    const fresh = await rig.pageAs(BETO)
     await expect(fresh.locator('header .me').textContent()).resolves.toContain(BETO.name)
   })
 
   it('a deactivated agent is signed out at once and reads nothing', async () => {
-    const beto = await rig.newPage('en')
-    await rig.signIn(beto, BETO)
-    const admin = await rig.newPage('en')
-    await rig.signIn(admin, ADMIN)
-    await admin.goto(`${rig.site.url}/team`)
+    const beto = await rig.pageAs(BETO)
+    const admin = await rig.pageAs(ADMIN, { path: '/team' })
     await admin.getByLabel(`Role: ${BETO.name}`).selectOption('admin')
     // The switch saves at once: wait for the row, as the feed would deliver it.
     const roleOf = async () =>
@@ -96,10 +80,7 @@ describe('agents and invitations', () => {
     expect(new URL(beto.url()).pathname).toBe('/sign-in')
     // Even with a valid session, RLS gives a deactivated agent nothing.
     await rig.customerWrites('5215544445555', 'After Deactivation', 'hola')
-    const client = createClient<Database>(rig.standIn.url, rig.standIn.keys.anonKey, {
-      auth: { persistSession: false, autoRefreshToken: false },
-    })
-    await client.auth.signInWithPassword(BETO)
+    const client = await rig.supabaseAs(BETO)
     const { data } = await client.from('conversations').select('id')
     expect(data).toEqual([])
     const { rows } = await rig.db.query<{ details: { role: string; active: boolean } }>(

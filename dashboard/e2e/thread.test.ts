@@ -1,11 +1,11 @@
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ANA, type Rig, startRig, TENANT } from './harness.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { ANA, TENANT, useRig } from './harness.ts'
 
 // Long threads (issue 18, item 10): the thread renders only the rows near the viewport, keeps
 // the reader's row still while older pages load, marks where the unread messages start, offers
 // "jump to latest" when scrolled up, and the desk's keyboard shortcuts are listed in a dialog.
-let rig: Rig
+const rig = useRig()
 let ana: Page
 let longChat: string
 
@@ -13,7 +13,6 @@ const rendered = () => ana.getByTestId('thread').locator('[data-message-id]').co
 const thread = () => ana.getByTestId('thread')
 
 beforeAll(async () => {
-  rig = await startRig()
   const first = await rig.customerWrites('5215577770000', 'Cliente Largo', 'mensaje 0')
   longChat = first.conversationId
   // 600 older messages (mensaje 1 the oldest), one a minute, some long enough to wrap (rows of different heights).
@@ -26,13 +25,8 @@ beforeAll(async () => {
      from public.conversations c, generate_series(1, 600) g where c.id = $2`,
     [TENANT, longChat],
   )
-  ana = await rig.newPage('en', { width: 1280, height: 800 })
-  await rig.signIn(ana, ANA)
+  ana = await rig.pageAs(ANA, { viewport: { width: 1280, height: 800 } })
 }, 180_000)
-
-afterAll(async () => {
-  await rig?.close()
-})
 
 describe('long threads', () => {
   it('renders a window of rows, and keeps the reader still while older pages load', async () => {

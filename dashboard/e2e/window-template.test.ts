@@ -1,26 +1,21 @@
 import { DEMO_CLOUD_CHANNEL_ID } from '@relevo/testing/demo-seed'
-import { type FunctionsProcess, startFunctions } from '@relevo/testing/functions-process'
+import type { FunctionsProcess } from '@relevo/testing/functions-process'
 import { createGraphApiDouble } from '@relevo/testing/graph-api-double'
 import { type Served, serve } from '@relevo/testing/serve'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, type Rig, startRig } from './harness.ts'
+import { pointAtFunctions, startRigFunctions } from './functions.ts'
+import { ADMIN, useRig } from './harness.ts'
 
 // The Cloud API number's window template (ADR 122): an admin chooses, on the Connection screen,
 // the approved template the AI sends when a chat's 24-hour window has closed (listed from a Graph
 // API double through the functions), with the customer's name as a parameter; and clears it.
-let rig: Rig
+const rig = useRig()
 let graph: Served
 let functions: FunctionsProcess
 
 beforeAll(async () => {
-  rig = await startRig()
   graph = await serve(createGraphApiDouble().handle)
-  functions = await startFunctions({
-    SUPABASE_URL: rig.standIn.url,
-    SUPABASE_ANON_KEY: rig.standIn.keys.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: rig.standIn.keys.serviceRoleKey,
-    WEBHOOK_SECRET: 'e2e-webhook-secret',
-    OPS_TOKEN: 'e2e-ops-token',
+  functions = await startRigFunctions(rig, {
     GRAPH_API_URL: graph.url,
   })
 })
@@ -28,7 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await functions?.stop()
   await graph?.close()
-  await rig?.close()
 })
 
 const setting = async () =>
@@ -41,12 +35,8 @@ const setting = async () =>
 
 describe('the window template of a Cloud API number', () => {
   it("an admin chooses the template the AI sends outside the window, with the customer's name, and clears it", async () => {
-    const admin = await rig.newPage('en')
-    await rig.signIn(admin, ADMIN)
-    await admin.addInitScript((url) => {
-      const w = window as unknown as { __RELEVO_ENV__: Record<string, string> }
-      w.__RELEVO_ENV__ = { ...w.__RELEVO_ENV__, functionsUrl: url }
-    }, functions.url)
+    const admin = await rig.pageAs(ADMIN)
+    await pointAtFunctions(admin, functions)
     await admin.goto(`${rig.site.url}/connection`)
     const box = admin.getByTestId('window-template')
     await box.getByText('no template: it hands the chat to a person.').waitFor()

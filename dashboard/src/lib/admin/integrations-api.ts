@@ -1,3 +1,4 @@
+import { type CheckEnum, CheckEnums } from '@relevo/supabase/enums'
 import type { Tables } from '@relevo/supabase/types'
 import { z } from 'zod/mini'
 import { result } from '../query-result.ts'
@@ -19,16 +20,15 @@ export type WebhookDelivery = Pick<
   | 'created_at'
 >
 
-/** The event types an endpoint may choose (SQL: private.check_event_types). */
-export const EVENT_TYPES = [
-  'message_received',
-  'message_sent',
-  'message_status',
-  'mode_changed',
-  'conversation_assigned',
-  'conversation_closed',
-  'handoff_requested',
-] as const
+type EventType = CheckEnum<'webhook_events.type'>
+
+/**
+ * The event types an endpoint may choose (SQL: private.check_event_types): every event but the
+ * test ping, which only the Test button sends.
+ */
+export const EVENT_TYPES = CheckEnums['webhook_events.type'].filter(
+  (type): type is Exclude<EventType, 'webhook_test'> => type !== 'webhook_test',
+)
 
 const DELIVERY_COLUMNS =
   'id, event_id, event_type, status, attempts, last_latency_ms, last_status_code, last_error, next_attempt_at, created_at'

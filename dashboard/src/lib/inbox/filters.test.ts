@@ -1,29 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Conversation } from '../types.ts'
+import { conversationRow } from './conversation-fixture.ts'
 import { byActivity, FILTERS, matchesFilter, matchesSearch } from './filters.ts'
 
 const ME = 'agent-me'
-
-function conv(overrides: Partial<Conversation>): Conversation {
-  return {
-    id: 'c1',
-    tenant_id: 't',
-    channel_id: 'ch',
-    wa_chat_id: '5215512345678@c.us',
-    customer_name: 'Lucía Pérez',
-    customer_phone: '5215512345678',
-    mode: 'ai',
-    assigned_agent_id: null,
-    status: 'open',
-    needs_attention: false,
-    attention_reason: null,
-    unread_count: 0,
-    last_message_at: '2026-11-25T10:00:00Z',
-    last_message_preview: '¿Tienen la camiseta en talla M?',
-    created_at: '2026-11-25T09:00:00Z',
-    ...overrides,
-  }
-}
 
 const cases: [string, Partial<Conversation>, string[]][] = [
   ['open ai chat', {}, ['all', 'unassigned', 'ai']],
@@ -39,43 +19,43 @@ const cases: [string, Partial<Conversation>, string[]][] = [
 
 describe('matchesFilter', () => {
   it.each(cases)('%s shows under exactly its tabs', (_name, overrides, expected) => {
-    const tabs = FILTERS.filter((f) => matchesFilter(conv(overrides), f, ME))
+    const tabs = FILTERS.filter((f) => matchesFilter(conversationRow(overrides), f, ME))
     expect(tabs).toEqual(expected)
   })
 
   it('shows nothing under "mine" without a signed-in agent', () => {
-    expect(matchesFilter(conv({ assigned_agent_id: null }), 'mine', null)).toBe(false)
+    expect(matchesFilter(conversationRow({ assigned_agent_id: null }), 'mine', null)).toBe(false)
   })
 })
 
 describe('matchesSearch', () => {
   it('finds by name ignoring case and accents', () => {
-    expect(matchesSearch(conv({}), 'lucia')).toBe(true)
-    expect(matchesSearch(conv({}), 'PÉREZ')).toBe(true)
+    expect(matchesSearch(conversationRow({}), 'lucia')).toBe(true)
+    expect(matchesSearch(conversationRow({}), 'PÉREZ')).toBe(true)
   })
 
   it('finds by phone digits however they are typed', () => {
-    expect(matchesSearch(conv({}), '55 1234')).toBe(true)
-    expect(matchesSearch(conv({}), '+52 155')).toBe(true)
-    expect(matchesSearch(conv({}), '999')).toBe(false)
+    expect(matchesSearch(conversationRow({}), '55 1234')).toBe(true)
+    expect(matchesSearch(conversationRow({}), '+52 155')).toBe(true)
+    expect(matchesSearch(conversationRow({}), '999')).toBe(false)
   })
 
   it('finds by the last message text', () => {
-    expect(matchesSearch(conv({}), 'talla m')).toBe(true)
-    expect(matchesSearch(conv({}), 'zapatos')).toBe(false)
+    expect(matchesSearch(conversationRow({}), 'talla m')).toBe(true)
+    expect(matchesSearch(conversationRow({}), 'zapatos')).toBe(false)
   })
 
   it('matches everything with an empty query', () => {
-    expect(matchesSearch(conv({}), '  ')).toBe(true)
+    expect(matchesSearch(conversationRow({}), '  ')).toBe(true)
   })
 })
 
 describe('byActivity', () => {
   it('puts the latest activity first and silent chats last', () => {
     const list = [
-      conv({ id: 'old', last_message_at: '2026-11-25T08:00:00Z' }),
-      conv({ id: 'silent', last_message_at: null }),
-      conv({ id: 'new', last_message_at: '2026-11-25T11:00:00Z' }),
+      conversationRow({ id: 'old', last_message_at: '2026-11-25T08:00:00Z' }),
+      conversationRow({ id: 'silent', last_message_at: null }),
+      conversationRow({ id: 'new', last_message_at: '2026-11-25T11:00:00Z' }),
     ]
     expect(list.sort(byActivity).map((c) => c.id)).toEqual(['new', 'old', 'silent'])
   })

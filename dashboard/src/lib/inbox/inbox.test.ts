@@ -1,26 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import type { Conversation, SearchHit } from '../types.ts'
+import { conversationRow } from './conversation-fixture.ts'
 import { InboxStore } from './inbox.svelte.ts'
 
 function conv(id: string, at: string | null, extra: Partial<Conversation> = {}): Conversation {
-  return {
+  return conversationRow({
     id,
-    tenant_id: 't',
-    channel_id: 'ch',
     wa_chat_id: `${id}@c.us`,
     customer_name: id,
     customer_phone: null,
-    mode: 'ai',
-    assigned_agent_id: null,
-    status: 'open',
-    needs_attention: false,
-    attention_reason: null,
-    unread_count: 0,
     last_message_at: at,
     last_message_preview: null,
     created_at: '2026-11-25T00:00:00Z',
     ...extra,
-  }
+  })
 }
 
 function hit(conversationId: string): SearchHit {
