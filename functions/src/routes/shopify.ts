@@ -17,11 +17,11 @@ import { createSupabaseStore } from '../adapters/supabase-store.ts'
 import { readConfig } from '../config/config.ts'
 import { type AuthEnv, requireCaller } from '../http/auth.ts'
 import { MediaError } from '../pipeline/media.ts'
+import { productImageFetch, storeProductImage } from '../pipeline/product-image.ts'
 import { InputError, RelevoError } from '../shared/errors.ts'
 import type { ShopifyAdmin } from '../tools/shopify/admin-client.ts'
 import { findCustomer } from '../tools/shopify/customer-lookup.ts'
 import { summarizeOrder } from '../tools/shopify/order-summary.ts'
-import { productImageFetch, storeProductImage } from '../tools/shopify/product-image.ts'
 import {
   GET_PRODUCT,
   getProductData,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { MediaFiles } from '../../pipeline/media.ts'
-import { OutboundUrlError } from '../../shared/outbound-url.ts'
+import { OutboundUrlError } from '../shared/outbound-url.ts'
+import type { MediaFiles } from './media.ts'
 import { productImageFetch, storeProductImage } from './product-image.ts'
 
 // The fetch and the checks of a product's picture (ADR 124); the route and the Shopify double's CDN

@@ -5,9 +5,10 @@
  * images) and stored under the folder the caller names: `<tenant>/ai` for the AI's reply,
  * `<tenant>/outgoing` for the product an agent picked.
  */
-import { MediaError, type MediaFiles, type ReplyMedia } from '../../pipeline/media.ts'
-import { baseType, MAX_IMAGE_BYTES } from '../../pipeline/perceive.ts'
-import { fetchPublic } from '../../shared/outbound-url.ts'
+
+import { fetchPublic } from '../shared/outbound-url.ts'
+import { MediaError, type MediaFiles, type ReplyMedia } from './media.ts'
+import { baseType, MAX_IMAGE_BYTES } from './perceive.ts'
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' }
 const NEXT_STEP = "The product's link goes without its picture"
