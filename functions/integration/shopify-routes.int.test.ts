@@ -1,13 +1,22 @@
+import { sha256 } from '@relevo/testing/media-fixtures'
 import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify-double'
+import { productImage } from '@relevo/testing/shopify-fixtures'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Backend, startBackend, TENANT_ID } from './backend.ts'
+import { agentRpc } from './agent-rpc.ts'
+import { type Backend, CHANNEL_ID, startBackend, TENANT_ID } from './backend.ts'
 
 let b: Backend
 let shopify: ShopifyDouble
+/** What Shopify's CDN answers instead of the double's picture, for the refusals. */
+let cdnAnswer: (() => Response | Promise<Response>) | null = null
 beforeAll(async () => {
-  b = await startBackend()
   shopify = createShopifyDouble({ tokens: ['shpat_tenant'] })
+  b = await startBackend({
+    // The CDN double answers in-process; DNS over HTTPS (ADR 073) is not reachable here.
+    env: { RELEVO_ALLOW_PRIVATE_URLS: '1' },
+    deps: { imageFetch: async (input, init) => (cdnAnswer ? cdnAnswer() : shopify.fetch(input, init)) },
+  })
   setAbstractFetchFunc(shopify.fetch)
 })
 afterAll(async () => {
@@ -105,6 +114,79 @@ describe("dashboard's Shopify panel", () => {
     expect(await byEmail.json()).toMatchObject({ customer: { name: 'Ana Cliente' } })
     expect((await get('/api/shopify/customer?conversation_id=nope')).status).toBe(400)
     expect((await get(`/api/shopify/customer?conversation_id=${crypto.randomUUID()}`)).status).toBe(404)
+  })
+
+  it("stores a picked product's picture in the tenant's outgoing/ folder, ready for send_agent_message", async () => {
+    const token = await b.signIn('ana@demo.relevo.test')
+    const response = await fetch(`${b.functions.url}/api/shopify/products/1001/image`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    expect(response.status).toBe(201)
+    const { media } = (await response.json()) as { media: { path: string; filename: string } }
+    const png = Buffer.from(productImage.base64, 'base64')
+    expect(media).toEqual({
+      path: expect.stringMatching(new RegExp(`^${TENANT_ID}/outgoing/[0-9a-f-]{36}\\.png$`)),
+      mimetype: 'image/png',
+      filename: 'taza-azul-talavera.png',
+      size: png.length,
+      sha256: sha256(png),
+    })
+    expect(shopify.imageRequests.at(-1)).toBe(productImage.url)
+    const file = await b.service.storage.from('media').download(media.path)
+    expect(sha256(Buffer.from(await (file.data as Blob).arrayBuffer()))).toBe(sha256(png))
+
+    // The desk sends it as any agent's file: an image message in the outbox with the link as caption.
+    const { conversationId } = await b.ingest('¿Tienen tazas?', { phone: '5215500002222' })
+    const caption =
+      'Taza Azul Talavera — $249.00\nhttps://demo-store.myshopify.com/products/taza-azul-talavera'
+    const sent = (await agentRpc(b, token, 'send_agent_message', {
+      p_conversation_id: conversationId,
+      p_body: caption,
+      p_media: media,
+    })) as { id: string }
+    const { rows } = await b.db.query(
+      'select type, body, status, media from public.messages where id = $1 and channel_id = $2',
+      [sent.id, CHANNEL_ID],
+    )
+    expect(rows).toEqual([
+      {
+        type: 'image',
+        body: caption,
+        status: 'queued',
+        media: { path: media.path, mimetype: 'image/png', filename: 'taza-azul-talavera.png' },
+      },
+    ])
+  })
+
+  it('answers what went wrong with the picture, so the desk sends the link alone', async () => {
+    const token = await b.signIn('ana@demo.relevo.test')
+    const post = async (id: string) => {
+      const response = await fetch(`${b.functions.url}/api/shopify/products/${id}/image`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      })
+      return { status: response.status, body: (await response.json()) as { code: string; hint?: string } }
+    }
+    expect(await post('9999')).toMatchObject({ status: 404, body: { code: 'product_not_found' } })
+    expect(await post('1002')).toMatchObject({ status: 404, body: { code: 'product_without_image' } })
+    expect(await post('gid')).toMatchObject({ status: 400, body: { code: 'invalid_product_id' } })
+    try {
+      cdnAnswer = () => new Response('<html>', { headers: { 'content-type': 'text/html' } })
+      expect(await post('1001')).toMatchObject({ status: 415, body: { code: 'product_image_not_an_image' } })
+      const big = new Uint8Array(5 * 1024 * 1024 + 1)
+      cdnAnswer = () => new Response(big, { headers: { 'content-type': 'image/jpeg' } })
+      expect(await post('1001')).toMatchObject({ status: 413, body: { code: 'product_image_too_large' } })
+      cdnAnswer = () => new Response('busy', { status: 503 })
+      expect(await post('1001')).toMatchObject({
+        status: 502,
+        body: { code: 'product_image_unreachable', hint: expect.stringContaining('link') },
+      })
+      cdnAnswer = () => Promise.reject(new TypeError('fetch failed'))
+      expect(await post('1001')).toMatchObject({ status: 502, body: { code: 'product_image_unreachable' } })
+    } finally {
+      cdnAnswer = null
+    }
   })
 
   it('requires an agent token: the ops token is not an agent of any store', async () => {

@@ -130,3 +130,50 @@ describe('push alerts, functions to a loopback push service', () => {
     expect(rows).toEqual([])
   })
 })
+
+describe('a busy push service (429, 5xx): bounded retries within the alert', () => {
+  const subscriptionRow = async (b: Backend, endpoint: string) =>
+    (
+      await b.db.query<{ failures: number; last_sent: boolean }>(
+        `select failures, last_sent_at is not null as last_sent from public.push_subscriptions
+          where endpoint = $1`,
+        [endpoint],
+      )
+    ).rows
+
+  it('a 429 with Retry-After is waited out and retried: the alert is decrypted exactly once', async () => {
+    const { b, push } = await start()
+    const ana = await subscribeAgent(b, push, 'ana@demo.relevo.test')
+    push.answerNext(ana.subscription.endpoint, [{ status: 429, retryAfter: '1' }])
+    const started = Date.now()
+    await b.ingest('quiero hablar con una persona', { name: 'Rosa' })
+    await b.settle()
+    expect(push.received.map((r) => r.status)).toEqual([429, 201])
+    expect(push.received.filter((r) => r.payload !== null)).toHaveLength(1)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000)
+    expect(await subscriptionRow(b, ana.subscription.endpoint)).toEqual([{ failures: 0, last_sent: true }])
+  })
+
+  it('gives up after three attempts at a 503 and keeps the subscription', async () => {
+    const { b, push } = await start()
+    const ana = await subscribeAgent(b, push, 'ana@demo.relevo.test')
+    push.answerNext(ana.subscription.endpoint, [{ status: 503 }, { status: 503 }, { status: 503 }])
+    await b.ingest('quiero hablar con una persona', { name: 'Rosa' })
+    await b.settle()
+    expect(push.received.map((r) => r.status)).toEqual([503, 503, 503])
+    expect(await subscriptionRow(b, ana.subscription.endpoint)).toEqual([{ failures: 1, last_sent: false }])
+  })
+
+  it('never retries a 400 or a 413', async () => {
+    const { b, push } = await start()
+    const ana = await subscribeAgent(b, push, 'ana@demo.relevo.test')
+    push.answerNext(ana.subscription.endpoint, [{ status: 400 }])
+    await b.ingest('quiero hablar con una persona', { phone: '5215500000400', name: 'Rosa' })
+    await b.settle()
+    push.answerNext(ana.subscription.endpoint, [{ status: 413 }])
+    await b.ingest('quiero hablar con una persona', { phone: '5215500000413', name: 'Iván' })
+    await b.settle()
+    expect(push.received.map((r) => r.status)).toEqual([400, 413])
+    expect(await subscriptionRow(b, ana.subscription.endpoint)).toEqual([{ failures: 2, last_sent: false }])
+  })
+})

@@ -42,6 +42,17 @@ export interface PushServiceDouble extends Served {
   subscribe(): SubscriptionJson
   /** The browser unsubscribed: its endpoint answers 410 Gone from now on. */
   expire(endpoint: string): void
+  /**
+   * The next POSTs to this endpoint get these answers, one each and in order, before any check
+   * (a busy service: 429 with `Retry-After`, 503; or a refusal: 400, 413); then it works again.
+   */
+  answerNext(endpoint: string, answers: ScriptedAnswer[]): void
+}
+
+export interface ScriptedAnswer {
+  status: number
+  /** The `Retry-After` header: delay-seconds or an HTTP-date. */
+  retryAfter?: string
 }
 
 const b64u = (bytes: Buffer) => bytes.toString('base64url')
@@ -114,6 +125,7 @@ export function vapidKeyPair(): { publicKey: string; privateKey: string } {
 export async function startPushServiceDouble(): Promise<PushServiceDouble> {
   const subscribers = new Map<string, Subscriber>()
   const expired = new Set<string>()
+  const scripted = new Map<string, ScriptedAnswer[]>()
   const received: ReceivedPush[] = []
   let origin = ''
   const served = await serve(async (request) => {
@@ -125,6 +137,7 @@ export async function startPushServiceDouble(): Promise<PushServiceDouble> {
       problem: string | null,
       payload: string | null,
       claims: ReceivedPush['claims'],
+      headers: Record<string, string> = {},
     ) => {
       received.push({
         subscription: id,
@@ -134,7 +147,12 @@ export async function startPushServiceDouble(): Promise<PushServiceDouble> {
         headers: { ttl: request.headers.get('ttl'), urgency: request.headers.get('urgency') },
         claims,
       })
-      return new Response(problem, { status })
+      return new Response(problem, { status, headers })
+    }
+    const next = scripted.get(id)?.shift()
+    if (next) {
+      const headers: Record<string, string> = next.retryAfter ? { 'retry-after': next.retryAfter } : {}
+      return record(next.status, `scripted ${next.status}`, null, null, headers)
     }
     if (!subscriber) return record(404, 'no such subscription', null, null)
     if (expired.has(id)) return record(410, 'subscription expired', null, null)
@@ -167,6 +185,9 @@ export async function startPushServiceDouble(): Promise<PushServiceDouble> {
     },
     expire(endpoint) {
       expired.add(endpoint.slice(endpoint.lastIndexOf('/') + 1))
+    },
+    answerNext(endpoint, answers) {
+      scripted.set(endpoint.slice(endpoint.lastIndexOf('/') + 1), [...answers])
     },
   }
 }

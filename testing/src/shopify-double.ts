@@ -3,7 +3,8 @@
  * A Shopify Admin API double as a fetch function: POST /admin/api/<version>/graphql.json answers
  * {data, extensions.cost} like Shopify (THROTTLED as HTTP 200 with errors[].extensions.code),
  * POST /admin/oauth/access_token runs the client-credentials grant (24 h tokens), and GET on
- * cdn.shopify.com serves the products' pictures (`imageRequests` counts them).
+ * cdn.shopify.com (or /s/files/ on this origin, when served on loopback) serves the products'
+ * pictures (`imageRequests` counts them).
  */
 import { customers, orders, productImage, products, SHOPIFY_CDN } from './shopify-fixtures.ts'
 
@@ -22,6 +23,9 @@ export interface ShopifyDouble {
   /** URLs of the product pictures fetched from the CDN. */
   imageRequests: string[]
 }
+
+/** Where Shopify's CDN keeps a store's files. */
+const CDN_FILES = '/s/files/'
 
 const cost = (available: number) => ({
   requestedQueryCost: 12,
@@ -105,9 +109,10 @@ export function createShopifyDouble(options: ShopifyDoubleOptions = {}): Shopify
 
   async function handle(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname
-    if (request.url.startsWith(`${SHOPIFY_CDN}/`)) {
+    // Served on loopback (SHOPIFY_API_URL), the CDN's paths come to this origin too.
+    if (request.url.startsWith(`${SHOPIFY_CDN}/`) || path.startsWith(CDN_FILES)) {
       imageRequests.push(request.url)
-      if (request.method !== 'GET' || request.url !== productImage.url)
+      if (request.method !== 'GET' || path !== new URL(productImage.url).pathname)
         return new Response('Not Found', { status: 404 })
       const bytes = Uint8Array.from(atob(productImage.base64), (c) => c.charCodeAt(0))
       return new Response(bytes, {

@@ -13,7 +13,11 @@ import { signedHeaders, WEBHOOK_SECRET } from '../testing/harness.ts'
 const CONVERSATION = '6f1c1f0e-6a2b-4c55-9f0e-2b8f8f6a9d10'
 const SUBSCRIPTION = '9a3b1c2d-4e5f-4a6b-8c7d-0e1f2a3b4c5d'
 
-async function setup(env: Partial<Bindings>) {
+/** What the push service answers, in order (then 201): a status and its `Retry-After`, or a network error. */
+type Answer = { status: number; retryAfter?: string } | 'network error'
+
+async function setup(env: Partial<Bindings>, answers: Answer[] = []) {
+  const slept: number[] = []
   const pushed: { url: string; headers: Headers; bytes: number }[] = []
   const finished: [string, number][] = []
   const asked: PushAlert[] = []
@@ -42,9 +46,19 @@ async function setup(env: Partial<Bindings>) {
       headers: request.headers,
       bytes: (await request.arrayBuffer()).byteLength,
     })
-    return new Response(null, { status: 201 })
+    const answer = answers.shift() ?? { status: 201 }
+    if (answer === 'network error') throw new TypeError('fetch failed')
+    const headers: Record<string, string> = answer.retryAfter ? { 'retry-after': answer.retryAfter } : {}
+    return new Response(null, { status: answer.status, headers })
   }) as typeof fetch
-  const app = createApp({ stores: () => ({ push: store }), pushFetch, logger: createLogger('silent') })
+  const app = createApp({
+    stores: () => ({ push: store }),
+    pushFetch,
+    logger: createLogger('silent'),
+    sleep: async (ms) => {
+      slept.push(ms)
+    },
+  })
   const fullEnv: Bindings = {
     // The other stores are built (never called) with the service client.
     SUPABASE_SERVICE_ROLE_KEY: 'unused',
@@ -69,8 +83,16 @@ async function setup(env: Partial<Bindings>) {
     )
   }
   const key = () => app.request('/api/push/key', {}, fullEnv, createExecutionContext())
-  return { post, key, pushed, finished, asked }
+  return { post, key, pushed, finished, asked, slept }
 }
+
+async function withKeys(answers: Answer[]) {
+  const vapid = await generateVapidKeys()
+  const env = { VAPID_PUBLIC_KEY: vapid.publicKey, VAPID_PRIVATE_KEY: vapid.privateKey }
+  // Public push services are on public addresses; DNS over HTTPS is not reachable here.
+  return { ...(await setup({ ...env, RELEVO_ALLOW_PRIVATE_URLS: '1' }, answers)), vapid }
+}
+const ALERT = { conversation_id: CONVERSATION, kind: 'needs_person', message_id: null }
 
 describe('push routes', () => {
   it('without VAPID keys: the key route says how to configure them, alerts are accepted and dropped', async () => {
@@ -87,14 +109,8 @@ describe('push routes', () => {
   })
 
   it('with keys: GET /api/push/key gives the public key; an alert is one aes128gcm POST per browser', async () => {
-    const vapid = await generateVapidKeys()
-    // Public push services are on public addresses; DNS over HTTPS is not reachable here.
-    const s = await setup({
-      VAPID_PUBLIC_KEY: vapid.publicKey,
-      VAPID_PRIVATE_KEY: vapid.privateKey,
-      RELEVO_ALLOW_PRIVATE_URLS: '1',
-    })
-    expect(await (await s.key()).json()).toEqual({ publicKey: vapid.publicKey })
+    const s = await withKeys([])
+    expect(await (await s.key()).json()).toEqual({ publicKey: s.vapid.publicKey })
     const response = await s.post({ conversation_id: CONVERSATION, kind: 'needs_person', message_id: null })
     expect(response.status).toBe(202)
     expect(await response.json()).toEqual({ accepted: true, sent: 1, failed: 0 })
@@ -103,7 +119,7 @@ describe('push routes', () => {
     expect(s.pushed[0]?.url).toBe('https://push.example.net/send/abc')
     expect(s.pushed[0]?.headers.get('content-encoding')).toBe('aes128gcm')
     expect(s.pushed[0]?.headers.get('authorization')).toMatch(
-      new RegExp(`^vapid t=[\\w-]+\\.[\\w-]+\\.[\\w-]+, k=${vapid.publicKey}$`),
+      new RegExp(`^vapid t=[\\w-]+\\.[\\w-]+\\.[\\w-]+, k=${s.vapid.publicKey}$`),
     )
     // Header (86 bytes) + the JSON + delimiter + 16-byte tag.
     expect(s.pushed[0]?.bytes).toBeGreaterThan(86 + 16)
@@ -114,5 +130,54 @@ describe('push routes', () => {
     const s = await setup({})
     const response = await s.post({ conversation_id: CONVERSATION, kind: 'gossip', message_id: null })
     expect(response.status).toBe(400)
+  })
+})
+
+describe('push retries (429, 5xx, network errors only)', () => {
+  it('waits as Retry-After asks (seconds or an HTTP-date), then delivers the same body', async () => {
+    const later = new Date(Date.now() + 1_500).toUTCString()
+    const s = await withKeys([
+      { status: 429, retryAfter: '1' },
+      { status: 503, retryAfter: later },
+    ])
+    expect(await (await s.post(ALERT)).json()).toEqual({ accepted: true, sent: 1, failed: 0 })
+    expect(s.pushed).toHaveLength(3)
+    expect(new Set(s.pushed.map((p) => p.bytes)).size).toBe(1)
+    expect(s.slept[0]).toBe(1_000)
+    // An HTTP-date is rounded to whole seconds: between 0.5 s and 1.5 s from now.
+    expect(s.slept[1]).toBeGreaterThan(400)
+    expect(s.slept[1]).toBeLessThanOrEqual(1_500)
+    expect(s.finished).toEqual([[SUBSCRIPTION, 201]])
+  })
+
+  it('retries a network error with a short backoff', async () => {
+    const s = await withKeys(['network error'])
+    expect(await (await s.post(ALERT)).json()).toEqual({ accepted: true, sent: 1, failed: 0 })
+    expect(s.pushed).toHaveLength(2)
+    expect(s.slept).toHaveLength(1)
+    expect(s.slept[0]).toBeLessThanOrEqual(250)
+  })
+
+  it('gives up after two retries and records the last answer', async () => {
+    const s = await withKeys([{ status: 503 }, { status: 502 }, { status: 500 }, { status: 201 }])
+    expect(await (await s.post(ALERT)).json()).toEqual({ accepted: true, sent: 0, failed: 1 })
+    expect(s.pushed).toHaveLength(3)
+    expect(s.finished).toEqual([[SUBSCRIPTION, 500]])
+  })
+
+  it('does not wait longer than 2 s: a longer Retry-After ends the tries at once', async () => {
+    const s = await withKeys([{ status: 429, retryAfter: '120' }])
+    expect(await (await s.post(ALERT)).json()).toEqual({ accepted: true, sent: 0, failed: 1 })
+    expect(s.pushed).toHaveLength(1)
+    expect(s.slept).toEqual([])
+    expect(s.finished).toEqual([[SUBSCRIPTION, 429]])
+  })
+
+  it.each([400, 403, 410, 413])('never retries a %i', async (status) => {
+    const s = await withKeys([{ status }])
+    await s.post(ALERT)
+    expect(s.pushed).toHaveLength(1)
+    expect(s.slept).toEqual([])
+    expect(s.finished).toEqual([[SUBSCRIPTION, status]])
   })
 })

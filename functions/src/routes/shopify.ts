@@ -2,8 +2,10 @@
  * @module
  * The dashboard's product panel: GET /api/shopify/products?q= and GET /api/shopify/orders/:name,
  * GET /api/shopify/customer?conversation_id=&email= (the customer panel: the store's customer with
- * the chat's phone, or the email typed, and their newest orders), and GET /api/shopify/shop, which
- * tests the connection by answering the store's name.
+ * the chat's phone, or the email typed, and their newest orders), POST /api/shopify/products/:id/image
+ * (the picked product's picture stored in the tenant's outgoing/ folder, ready for
+ * send_agent_message's p_media; ADR 124), and GET /api/shopify/shop, which tests the connection by
+ * answering the store's name.
  * Agent JWT required; the store is always the caller's tenant's (read under RLS), and its
  * credentials are read with the service role, never returned.
  */
@@ -14,10 +16,15 @@ import { serviceClient } from '../adapters/supabase.ts'
 import { createSupabaseStore } from '../adapters/supabase-store.ts'
 import { readConfig } from '../config/config.ts'
 import { type AuthEnv, requireCaller } from '../http/auth.ts'
+import { MediaError } from '../pipeline/media.ts'
+import { productImageFetch, storeProductImage } from '../pipeline/product-image.ts'
 import { InputError, RelevoError } from '../shared/errors.ts'
+import type { ShopifyAdmin } from '../tools/shopify/admin-client.ts'
 import { findCustomer } from '../tools/shopify/customer-lookup.ts'
 import { summarizeOrder } from '../tools/shopify/order-summary.ts'
 import {
+  GET_PRODUCT,
+  getProductData,
   ORDER_BY_NAME,
   orderByNameData,
   quoteSearch,
@@ -28,13 +35,16 @@ import {
 } from '../tools/shopify/queries.ts'
 import { shopifyAdminFor } from '../tools/shopify/shopify-for-tenant.ts'
 import { productSummary } from '../tools/shopify/shopify-tools.ts'
-import type { AppDeps } from '../wiring/services.ts'
+import { type AppDeps, services } from '../wiring/services.ts'
 
 const productQuery = z.object({ q: z.string().trim().min(1).max(200) })
 const customerQuery = z.object({
   conversation_id: z.uuid(),
   email: z.email().max(254).optional(),
 })
+const productId = z.string().regex(/^\d{1,20}$/)
+/** Fetching and storing a picked product's picture; an agent is waiting for it. */
+const PRODUCT_IMAGE_TIMEOUT_MS = 10_000
 const orderName = z
   .string()
   .trim()
@@ -87,6 +97,37 @@ export function shopifyRoutes(deps: AppDeps) {
     return c.json({ products: data.products.nodes.map((p) => productSummary(admin.shop, p)) })
   })
 
+  app.post('/products/:id/image', auth, async (c) => {
+    const id = productId.safeParse(c.req.param('id'))
+    if (!id.success)
+      throw new InputError(
+        'invalid_product_id',
+        'The product id is the number that ends its gid://shopify/Product/…',
+      )
+    const product = await productWithImage(await adminFor(c), id.data)
+    const { config, media, fetchImage } = services(c.env, deps)
+    const fetchCdn = productImageFetch(
+      { apiUrl: config.SHOPIFY_API_URL, allowPrivate: config.RELEVO_ALLOW_PRIVATE_URLS },
+      fetchImage,
+    )
+    const folder = `${agentOf(c).tenantId}/outgoing`
+    const signal = AbortSignal.timeout(PRODUCT_IMAGE_TIMEOUT_MS)
+    try {
+      const stored = await storeProductImage(
+        product.imageUrl,
+        folder,
+        { media, fetchImage: fetchCdn },
+        signal,
+      )
+      const filename = `${product.handle}${stored.path.slice(stored.path.lastIndexOf('.'))}`
+      return c.json({ media: { ...stored, filename } }, 201)
+    } catch (error) {
+      // Shopify's CDN failed (not the caller, not us): a gateway's 502, with the next step.
+      if (!(error instanceof MediaError) || error.status < 500) throw error
+      return c.json({ code: error.code, message: error.message, hint: error.hint }, 502)
+    }
+  })
+
   app.get('/shop', auth, async (c) => {
     const admin = await adminFor(c)
     const { shop } = shopInfoData.parse(await admin.graphql(SHOP_INFO, {}))
@@ -127,4 +168,20 @@ export function shopifyRoutes(deps: AppDeps) {
     return c.json({ customer })
   })
   return app
+}
+
+/** The product's handle and picture URL; 404 when the store has no such product or it has no picture. */
+async function productWithImage(admin: ShopifyAdmin, id: string) {
+  const { product } = getProductData.parse(
+    await admin.graphql(GET_PRODUCT, { id: `gid://shopify/Product/${id}` }),
+  )
+  if (!product) throw new RelevoError('product_not_found', `No product ${id} in the store`, { status: 404 })
+  const imageUrl = product.featuredMedia?.preview?.image?.url
+  if (!imageUrl) {
+    throw new RelevoError('product_without_image', 'This product has no picture', {
+      status: 404,
+      hint: 'Send its link alone',
+    })
+  }
+  return { handle: product.handle, imageUrl }
 }

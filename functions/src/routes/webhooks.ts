@@ -85,7 +85,11 @@ export function webhookRoutes(deps: AppDeps) {
       const alert = parseOrThrow(pushAlert, record, 'record.')
       const push = services(c.env, deps).pushDeps()
       if (!push) return c.json({ accepted: false, reason: 'push_not_configured' }, 202)
-      const report = await sendAlert(alert, push)
+      // The database webhook gives up after 5 s; retries may take longer, so the work is also
+      // handed to waitUntil, which keeps it alive for 30 s after the caller has gone.
+      const sending = sendAlert(alert, push)
+      c.executionCtx.waitUntil(sending)
+      const report = await sending
       return c.json({ accepted: true, ...report }, 202)
     }
     // New webhook deliveries (events out, ADR 090): wake the endpoint's deliverer.

@@ -142,6 +142,7 @@ export function services(env: Bindings, deps: AppDeps): Services {
             fetch: deps.pushFetch ?? ((input, init) => fetch(input, init)),
             allowPrivate: config.RELEVO_ALLOW_PRIVATE_URLS,
             now: deps.now ?? Date.now,
+            sleep: deps.sleep ?? sleep,
             logger: log,
           }
         : null

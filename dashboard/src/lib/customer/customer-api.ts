@@ -4,6 +4,7 @@
  * customer with the chat's phone and their newest orders, and the product search of the picker.
  */
 import { callFunctions } from '../functions-api.ts'
+import type { OutgoingMedia } from '../media/outgoing-media.ts'
 import { result } from '../query-result.ts'
 import type { Db } from '../types.ts'
 
@@ -81,12 +82,19 @@ export function createCustomerApi(db: Db) {
         'GET',
         `/api/shopify/products?${new URLSearchParams({ q })}`,
       ),
+    /** The product's picture stored in the tenant's outgoing/ folder, for send_agent_message (ADR 124). */
+    productImage: (productId: string) =>
+      callFunctions<{ media: OutgoingMedia }>(
+        db,
+        'POST',
+        `/api/shopify/products/${encodeURIComponent(productId.split('/').at(-1) ?? productId)}/image`,
+      ),
   }
 }
 
 export type CustomerApi = ReturnType<typeof createCustomerApi>
 
-/** The message a picked product becomes: its name, its price and its link. */
+/** The message a picked product becomes: its name, its price and its link (its picture's caption). */
 export function productMessage(p: ProductHit, formatMoney: (m: Money) => string): string {
   return `${p.title} — ${formatMoney(p.price)}\n${p.url}`
 }
