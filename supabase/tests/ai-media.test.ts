@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
 import {
@@ -12,7 +12,7 @@ import {
   saveCloudChannel,
   type TenantFixture,
 } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // The AI hears and sees (ADR 081/082): transcripts stored by the functions (service role only),
 // searchable and broadcast; an AI reply may carry one image from the tenant's ai/ folder.
@@ -46,17 +46,13 @@ const enqueue = (db: Database, triggerId: string, body: string, media: unknown) 
   )
 
 describe.each(backends)('the AI hears and sees on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let t: TenantFixture
   let other: TenantFixture
   beforeAll(async () => {
-    db = await backend.open()
     t = await createTenant(db, 'Voice store')
     other = await createTenant(db, 'Other store')
   }, 120_000)
-  afterAll(async () => {
-    await db?.close()
-  })
 
   it('stores a transcript on a voice note once; search finds its words with a snippet', async () => {
     const note = await ingestVoiceNote(db, t.channelId)

@@ -1,31 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import { PRESENCE_ONLINE_SECONDS } from '@relevo/contracts/limits'
 import { describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
+import { seeded } from '../local/testing/hostile-input.ts'
 import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Auto-assignment (ADR 095): round-robin among online agents under the tenant's capacity, on a
 // handoff and on a customer message in an unassigned human chat; the sweeper's
 // assign_waiting_chats drains the queue and returns an offline agent's chats; admins turn it off.
 // A seeded random walk checks every decision against a model of the rule.
 
-/** mulberry32: a small seeded generator, so a failing walk replays the same steps. */
-function seeded(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 describe.each(backends)('auto-assignment on $kind', (backend) => {
-  let db: Database
-  useSuiteDatabase(backend, (opened) => {
-    db = opened
-  })
+  const db = suiteDatabase(backend)
 
   async function addAgents(t: TenantFixture, n: number): Promise<string[]> {
     const ids = Array.from({ length: n }, () => randomUUID()).sort()

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database, Queryable } from '../src/db/index.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { Queryable } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import {
   asService,
@@ -12,7 +12,7 @@ import {
   row,
   type TenantFixture,
 } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Bad input to every function raises SQLSTATE PT<http status> with a stable DETAIL code
 // (what PostgREST turns into an HTTP 4xx with `details`), and changes nothing at all.
@@ -582,10 +582,9 @@ const cases: Case[] = [
 ]
 
 describe.each(backends)('bad input on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let world: World
   beforeAll(async () => {
-    db = await backend.open()
     const a = await createTenant(db, 'A')
     const b = await createTenant(db, 'B')
     const inA = await ingest(db, a.channelId, { waId: 'wa-in-a' })
@@ -608,9 +607,6 @@ describe.each(backends)('bad input on $kind', (backend) => {
       failedB: outB.id,
       outsiderId: outsider.id,
     }
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   const run = (caller: Caller, fn: (tx: Queryable) => Promise<unknown>) => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Database, Queryable } from '../src/db/index.ts'
+import type { Queryable } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Business hours (ADR 094): is_open_at / next_opening / business_seconds in the tenant's time
 // zone, across DST changes and midnight; the after-hours handoff text and the away message; the
@@ -46,10 +46,7 @@ const businessSeconds = async (db: Queryable, tenantId: string, from: string, to
 const WEEKDAYS_ES = ['domingo', 'lunes', 'martes', 'miércoles', 'jueves', 'viernes', 'sábado']
 
 describe.each(backends)('business hours on $kind', (backend) => {
-  let db: Database
-  useSuiteDatabase(backend, (opened) => {
-    db = opened
-  })
+  const db = suiteDatabase(backend)
 
   // New York: Mon–Fri 09:00–17:00, Saturday night 22:00 to Sunday 02:00 (two rows), and a
   // Sunday-morning span that the DST changes shorten (8 March 2026) and lengthen (1 November).

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { expectDenied } from './support/errors.ts'
 import { asUser, createTenant, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Canned replies (issue 18, item 3; ADR 092): shared replies are the tenant's and admins manage
 // them; personal ones are one agent's, whom alone sees and changes them.
@@ -29,14 +29,13 @@ const touched = async (tx: Queryable, sql: string, params: unknown[]) =>
   (await tx.query(`${sql} returning id`, params)).rows.length
 
 describe.each(backends)('canned replies on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let t: TenantFixture
   let beto: string
   let sharedId: string
   let anaOwnId: string
 
   beforeAll(async () => {
-    db = await backend.open()
     t = await createTenant(db)
     beto = await addAgent(db, t)
     sharedId = await asUser(db, t.adminId, async (tx) => {
@@ -57,9 +56,6 @@ describe.each(backends)('canned replies on $kind', (backend) => {
       expect(rows[0]?.owner_id).toBe(t.agentId)
       return rows[0]?.id as string
     })
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it('an agent sees the shared replies and their own, not a colleague’s', async () => {

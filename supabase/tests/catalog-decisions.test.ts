@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Deny by default (ADR 072), checked against the live catalog after all migrations: every table
 // in public has RLS and a policy for each command the API roles are granted, and every grant or
@@ -151,10 +150,7 @@ const API_ROLES: ApiRole[] = ['anon', 'authenticated']
 const OWN_SCHEMAS = ['public', 'private']
 
 describe.each(backends)('catalog decisions on $kind', (backend) => {
-  let db: Database
-  useSuiteDatabase(backend, (opened) => {
-    db = opened
-  })
+  const db = suiteDatabase(backend)
 
   async function tableGrants(): Promise<
     { table: string; rls: boolean; role: ApiRole; commands: Command[] }[]

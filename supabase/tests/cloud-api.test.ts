@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
 import {
@@ -12,7 +12,7 @@ import {
   saveCloudChannel,
   type TenantFixture,
 } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Cloud API channels (ADR 120) and the 24-hour service window (ADR 121) at the SQL level.
 
@@ -40,13 +40,7 @@ const closeWindow = (db: Database, conversationId: string) =>
   )
 
 describe.each(backends)('Cloud API channels on $kind', (backend) => {
-  let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
-  })
+  const db = suiteDatabase(backend)
 
   it('an admin adds a number; its secrets are write-only and only the service reads them', async () => {
     const t = await createTenant(db)
@@ -177,13 +171,7 @@ describe.each(backends)('Cloud API channels on $kind', (backend) => {
 })
 
 describe.each(backends)('the 24-hour service window on $kind', (backend) => {
-  let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
-  })
+  const db = suiteDatabase(backend)
 
   it('outside the window free text is refused and a template is queued instead', async () => {
     const t = await cloudTenant(db)

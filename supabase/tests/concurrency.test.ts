@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { asRole } from '../local/as-role.ts'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Races the rules must survive. On PostgreSQL the calls run on separate connections at the
 // same time; PGlite has one connection, so there they interleave but never overlap.
@@ -31,10 +31,7 @@ async function queueMany(db: Database, channelId: string, agentId: string, count
 }
 
 describe.each(backends)('races on $kind', (backend) => {
-  let db: Database
-  useSuiteDatabase(backend, (opened) => {
-    db = opened
-  })
+  const db = suiteDatabase(backend)
 
   it('concurrent claims never get the same outbox row', async () => {
     const t = await createTenant(db)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { readAccess } from '../local/realtime/channel-auth.ts'
 import type { Database } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
@@ -11,7 +11,7 @@ import {
   row,
   type TenantFixture,
 } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // A connector holds only its own channel's keys (ADR 074): a credential issued for channel A acts
 // for A through every channel function, is refused for B, reads no table, and dies when revoked.
@@ -57,7 +57,7 @@ function channelCalls(channelId: string, outboxId: string): Array<[string, strin
 }
 
 describe.each(backends)('connector credentials on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let a: TenantFixture
   let b: TenantFixture
   let credential: Credential
@@ -75,15 +75,11 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
   }
 
   beforeAll(async () => {
-    db = await backend.open()
     a = await createTenant(db, 'Store A')
     b = await createTenant(db, 'Store B')
     credential = await issue(db, a.adminId, a.channelId)
     outboxA = await queueAgentReply(a)
     outboxB = await queueAgentReply(b)
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it('only an admin issues a credential, and only for a channel of its own tenant', async () => {

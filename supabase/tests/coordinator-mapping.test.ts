@@ -1,8 +1,7 @@
 import { MAPPING_PRESETS } from '@relevo/supabase/coordinator-mapping'
-import { describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { asService, asUser, createTenant, row, type TenantFixture } from './support/fixtures.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // tenants.ai_http_mapping (ADR 115): admins save how the http provider speaks to their
 // coordinator; the CHECK holds the shape the Worker relies on whoever writes the row.
@@ -31,10 +30,9 @@ const REFUSED: [string, unknown][] = [
 ]
 
 describe.each(backends)('coordinator mapping on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let t: TenantFixture
-  useSuiteDatabase(backend, async (opened) => {
-    db = opened
+  beforeAll(async () => {
     t = await createTenant(db)
   })
 

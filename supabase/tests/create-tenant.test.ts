@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { asRole } from '../local/as-role.ts'
-import type { Database } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
 import { asAnon, asUser, createTenant, createUser, fingerprint, row } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Self-service tenants (ADR 110): create_tenant makes a tenant, its first channel and the caller
 // its admin at once; it refuses a second tenant, bad input, a closed deployment and a fast repeater.
@@ -14,13 +13,7 @@ interface Created {
 }
 
 describe.each(backends)('create_tenant on $kind', (backend) => {
-  let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
-  })
+  const db = suiteDatabase(backend)
 
   const create = (userId: string, ...args: (string | null)[]) =>
     asUser(db, userId, (tx) =>
@@ -194,13 +187,7 @@ describe.each(backends)('create_tenant on $kind', (backend) => {
 })
 
 describe.each(backends)('touch_presence on $kind', (backend) => {
-  let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
-  })
+  const db = suiteDatabase(backend)
 
   it('records when the caller was last seen, without broadcasting the agent to the tenant', async () => {
     const t = await createTenant(db)

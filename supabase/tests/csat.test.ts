@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // CSAT (issue 18, item 6; ADR 096): a person closes a chat, the customer gets the 1–5 question,
 // their next message is parsed; a rating is recorded, keeps the chat closed and never wakes the AI.
@@ -25,17 +25,13 @@ const hooksFor = async (db: Database, messageId: string) =>
   ).n
 
 describe.each(backends)('CSAT on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let t: TenantFixture
   beforeAll(async () => {
-    db = await backend.open()
     t = await createTenant(db)
     await db.query(`update public.tenants set csat_enabled = true, language = 'es' where id = $1`, [
       t.tenantId,
     ])
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it.each([

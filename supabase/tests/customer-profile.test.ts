@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
 import { asAnon, asUser, createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // customer_profile (ADR 098): the customer panel's facts, counted over the tenant's chats with
 // the same phone, never over another tenant's.
@@ -19,7 +18,7 @@ interface Profile {
 const PHONE = '+5215512345678'
 
 describe.each(backends)('customer_profile on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let store: TenantFixture
   let other: TenantFixture
   let chat: string
@@ -35,7 +34,6 @@ describe.each(backends)('customer_profile on $kind', (backend) => {
     asUser(db, userId, (tx) => tx.query('select public.add_note($1, $2)', [conversationId, body]))
 
   beforeAll(async () => {
-    db = await backend.open()
     store = await createTenant(db, 'Profile store')
     other = await createTenant(db, 'Profile other')
     // The same person on two chats of the store (as on two of its numbers), a stranger on a third.
@@ -62,9 +60,6 @@ describe.each(backends)('customer_profile on $kind', (backend) => {
     await note(store.agentId, stranger, 'nota ajena')
     await note(other.agentId, theirs, 'nota de otra tienda')
   }, 120_000)
-  afterAll(async () => {
-    await db?.close()
-  })
 
   it("counts the customer's chats and messages and dates the first one", async () => {
     const [row] = await profile(store.agentId, chat)

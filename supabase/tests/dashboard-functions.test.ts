@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { asRole } from '../local/as-role.ts'
-import type { Database } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import { asUser, createTenant, createUser, ingest, row } from './support/fixtures.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // The dashboard's other functions, on their allowed paths: assignment, status, read marks,
 // notes, invitations and metrics.
 
 describe.each(backends)('dashboard functions on $kind', (backend) => {
-  let db: Database
-  useSuiteDatabase(backend, (opened) => {
-    db = opened
-  })
+  const db = suiteDatabase(backend)
 
   it('assigns, closes, reopens and marks read, each visible as an event', async () => {
     const t = await createTenant(db)

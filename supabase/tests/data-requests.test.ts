@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Data requests (ADR 112): an admin exports a date range page by page and erases one customer
 // (every chat with that phone, across numbers) leaving no row of them and their files queued for
@@ -18,18 +17,14 @@ type ExportRow = {
 }
 
 describe.each(backends)('data requests on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let store: TenantFixture
   let other: TenantFixture
 
   beforeAll(async () => {
-    db = await backend.open()
     store = await createTenant(db, 'Data store')
     other = await createTenant(db, 'Data other')
   }, 120_000)
-  afterAll(async () => {
-    await db?.close()
-  })
 
   /** A customer message from `phone` on `channel`; a file when `file` (stored at once, as after download). */
   async function customerSays(t: TenantFixture, phone: string, body: string, file?: string) {

@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 import { expectSignedWebhook } from './support/webhook-signature.ts'
 
 // ARCHITECTURE.md "Delivery rules" at the SQL level: idempotent ingest, the outbox with
@@ -46,10 +46,7 @@ async function queueReply(
 }
 
 describe.each(backends)('delivery rules on $kind', (backend) => {
-  let db: Database
-  useSuiteDatabase(backend, (opened) => {
-    db = opened
-  })
+  const db = suiteDatabase(backend)
 
   it('ingest is idempotent: the same WhatsApp id twice is one row and counts once', async () => {
     const t = await createTenant(db)

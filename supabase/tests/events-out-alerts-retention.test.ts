@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Events out, finished (issue 20, ADR 091): the pause by failures is an alert that lasts until an
 // admin acts, endpoints and deliveries go live to the admins' topic only, and a month of history is kept.
@@ -52,13 +52,7 @@ async function broadcasts(db: Database, topic: string, table: string): Promise<s
 }
 
 describe.each(backends)('events out: alerts, live screen and retention on $kind', (backend) => {
-  let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
-  })
+  const db = suiteDatabase(backend)
 
   it('a pause by failures is marked until an admin activates the endpoint again', async () => {
     const t = await createTenant(db)

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { asRole } from '../local/as-role.ts'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Events out (issue 20, ADR 090): each change writes its event and deliveries in its own
 // transaction, once; only the tenant's active endpoints that chose the type get a delivery.
@@ -48,13 +48,7 @@ async function deliveredTypes(db: Queryable, endpointId: string): Promise<string
 }
 
 describe.each(backends)('events out on $kind', (backend) => {
-  let db: Database
-  beforeAll(async () => {
-    db = await backend.open()
-  })
-  afterAll(async () => {
-    await db?.close()
-  })
+  const db = suiteDatabase(backend)
 
   it('each event type fires once per change, in the order of the changes', async () => {
     const t = await createTenant(db)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // ARCHITECTURE.md "The handoff rules" 1–7, at the SQL level: what every client gets no
 // matter who calls (dashboard via RPC, connector and functions with the service role).
@@ -42,10 +42,7 @@ const webhookRecordIds = async (db: Queryable, conversationId: string) =>
   ).rows.map((r) => r.id)
 
 describe.each(backends)('handoff rules on $kind', (backend) => {
-  let db: Database
-  useSuiteDatabase(backend, (opened) => {
-    db = opened
-  })
+  const db = suiteDatabase(backend)
 
   it('rule 1: a new chat starts in ai mode; a burst gets one AI reply, to its last message', async () => {
     const t = await createTenant(db)

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { asRole } from '../local/as-role.ts'
 import { readAccess, writeAccess } from '../local/realtime/channel-auth.ts'
 import type { Database, Queryable } from '../src/db/index.ts'
@@ -10,7 +10,7 @@ import {
   type ProbeTenant,
   populateTenant,
 } from './support/probe-world.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // The suite the project runs on itself (issue 13), generated from the live catalog so that a new
 // table, function or realtime topic is probed without anyone listing it here:
@@ -164,20 +164,16 @@ function paramsFor(fn: Fn, t: ProbeTenant): string[] {
 }
 
 describe.each(backends)('isolation probe and role matrix on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let a: ProbeTenant
   let b: ProbeTenant
   let world: Awaited<ReturnType<typeof catalog>>
 
   beforeAll(async () => {
-    db = await backend.open()
     a = await populateTenant(db, 'A')
     b = await populateTenant(db, 'B')
     world = await catalog(db)
   }, 180_000)
-  afterAll(async () => {
-    await db?.close()
-  })
 
   it('every table of public names its tenant, so the probe covers it (but the deployment-wide ones)', () => {
     expect(world.tables.filter((t) => !t.tenantColumn).map((t) => t.name)).toEqual(DEPLOYMENT_TABLES)

@@ -1,29 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Labels (ADR 101): admins manage them, agents put them on chats of their tenant only, the AI
 // sets one by name when the tenant allows it; RLS with two tenants both ways.
 
 describe.each(backends)('labels on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let store: TenantFixture
   let other: TenantFixture
   let wholesale: string
   let otherLabel: string
 
   beforeAll(async () => {
-    db = await backend.open()
     store = await createTenant(db, 'Labels store')
     other = await createTenant(db, 'Labels other')
     wholesale = await addLabel(store, 'Wholesale', '#2563eb')
     otherLabel = await addLabel(other, 'Theirs', '#dc2626')
   }, 120_000)
-  afterAll(async () => {
-    await db?.close()
-  })
 
   async function addLabel(t: TenantFixture, name: string, color: string): Promise<string> {
     return asUser(db, t.adminId, async (tx) => {

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { expectDenied } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Item 7 of issue 15: a message deleted for everyone queues its file for removal; per-tenant
 // retention expires stored files older than the tenant's days. The sweeper removes queued paths
 // through Storage and confirms them.
 
 describe.each(backends)('media deletion and retention ($kind)', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let tenant: TenantFixture
 
   /** A customer's image whose file is stored, `ageDays` old. */
@@ -36,15 +35,9 @@ describe.each(backends)('media deletion and retention ($kind)', (backend) => {
       [id],
     )
 
-  beforeAll(async () => {
-    db = await backend.open()
-  })
   beforeEach(async () => {
     tenant = await createTenant(db)
     await db.query('delete from private.media_deletions')
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it('queues the file of a message deleted for everyone, once', async () => {

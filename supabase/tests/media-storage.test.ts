@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type ApiKeys, createApiKeys, type StandIn, startStandIn } from '../local/index.ts'
 import { signAccessToken } from '../local/keys.ts'
 import { storedFiles } from '../local/storage/test-support.ts'
-import type { Database } from '../src/db/index.ts'
 import { createTenant, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // The `media` bucket of migration 20261203010000 through the stand-in's Storage API and
 // unmodified supabase-js: RLS on storage.objects keeps each tenant's files to its agents, agents
@@ -20,7 +19,7 @@ const PNG = Buffer.from(
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
 describe.each(backends)('media bucket and its policies ($kind)', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let standIn: StandIn
   let keys: ApiKeys
   let tenantA: TenantFixture
@@ -51,7 +50,6 @@ describe.each(backends)('media bucket and its policies ($kind)', (backend) => {
   })
 
   beforeAll(async () => {
-    db = await backend.open()
     keys = await createApiKeys()
     standIn = await startStandIn({ db, keys, logger: pino({ level: 'silent' }), port: 0, webhooks: false })
     tenantA = await createTenant(db, 'Store A')
@@ -60,7 +58,6 @@ describe.each(backends)('media bucket and its policies ($kind)', (backend) => {
   })
   afterAll(async () => {
     await standIn?.close()
-    await db?.close()
   })
 
   it('is a private bucket with WhatsApp-sized limits and media types', async () => {

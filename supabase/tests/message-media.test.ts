@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, row, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Media on messages: a file message is stored at once with media_status pending, the connector
 // records the stored file or the failure, lists what is still to fetch; agents send files.
@@ -71,14 +71,10 @@ const toFetch = (db: Database, channelId: string, pendingAge = 0) =>
   )
 
 describe.each(backends)('message media on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let t: TenantFixture
   beforeAll(async () => {
-    db = await backend.open()
     t = await createTenant(db)
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it('a file message starts pending and names its tenant; text, location and contacts carry no status', async () => {

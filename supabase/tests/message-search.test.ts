@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
 import { asAnon, asService, asUser, createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // search_messages (ADR 100): Spanish and English stemming, websearch syntax, ranking, snippets,
 // and RLS — an agent finds its own tenant's messages only.
@@ -21,13 +20,12 @@ const MARK_START = '\uE000'
 const MARK_END = '\uE001'
 
 describe.each(backends)('search_messages on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let store: TenantFixture
   let other: TenantFixture
   const ids: Record<string, string> = {}
 
   beforeAll(async () => {
-    db = await backend.open()
     store = await createTenant(db, 'Search store')
     other = await createTenant(db, 'Search other')
     const texts: Record<string, string> = {
@@ -42,9 +40,6 @@ describe.each(backends)('search_messages on $kind', (backend) => {
     }
     ids.otherShoes = (await ingest(db, other.channelId, { body: 'Zapatos rojos en oferta' })).message_id
   }, 120_000)
-  afterAll(async () => {
-    await db?.close()
-  })
 
   const search = (userId: string, query: string, limit?: number) =>
     asUser(db, userId, async (tx) => {

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { expectRelevoError } from './support/errors.ts'
 import {
   asUser,
@@ -10,7 +9,7 @@ import {
   saveCloudChannel,
   type TenantFixture,
 } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Numbers (ADR 113): admins add a WhatsApp Web number with its connector's credential, rename and
 // remove numbers of their own store; a removed number keeps its chats, loses its credentials and
@@ -22,7 +21,7 @@ interface Added {
 }
 
 describe.each(backends)('numbers on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let a: TenantFixture
   let b: TenantFixture
 
@@ -47,12 +46,8 @@ describe.each(backends)('numbers on $kind', (backend) => {
     )
 
   beforeAll(async () => {
-    db = await backend.open()
     a = await createTenant(db, 'Store A')
     b = await createTenant(db, 'Store B')
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it('an admin adds a WhatsApp Web number with its credential, once, audited', async () => {

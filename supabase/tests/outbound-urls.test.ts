@@ -1,8 +1,7 @@
-import { describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { expectRelevoError } from './support/errors.ts'
 import { asUser, createTenant, fingerprint, type TenantFixture } from './support/fixtures.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // ai_http_url is called by the Worker: a literal that names a loopback, private, link-local or
 // metadata address is refused when an admin saves it (ADR 073), unless the deployment allows it.
@@ -26,10 +25,9 @@ const REFUSED = [
 ]
 
 describe.each(backends)('outbound URLs on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let t: TenantFixture
-  useSuiteDatabase(backend, async (opened) => {
-    db = opened
+  beforeAll(async () => {
     t = await createTenant(db)
   })
 

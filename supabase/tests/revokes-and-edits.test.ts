@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // A message deleted for everyone or edited on WhatsApp after Relevo stored it.
 
@@ -35,10 +35,7 @@ const preview = (db: Queryable, conversationId: string) =>
   ]).then((x) => x.p)
 
 describe.each(backends)('revokes and edits on $kind', (backend) => {
-  let db: Database
-  useSuiteDatabase(backend, (opened) => {
-    db = opened
-  })
+  const db = suiteDatabase(backend)
 
   it('a revoke clears the text, marks the message deleted once, and updates the preview of the latest', async () => {
     const t = await createTenant(db)

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { readAccess, writeAccess } from '../local/realtime/channel-auth.ts'
-import type { Database, Queryable } from '../src/db/index.ts'
+import type { Queryable } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
 import {
   asAnon,
@@ -12,7 +12,7 @@ import {
   row,
   type TenantFixture,
 } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Row level security and grants with two users in two tenants: what each may do, and that
 // nothing of tenant B is readable or writable by tenant A through any table or function.
@@ -91,13 +91,12 @@ async function deniedOrNoop(attempt: Promise<{ affectedRows: number }>): Promise
 }
 
 describe.each(backends)('row level security on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let a: TenantFixture
   let b: TenantFixture
   let convA: string
   let convB: string
   beforeAll(async () => {
-    db = await backend.open()
     a = await createTenant(db, 'A')
     b = await createTenant(db, 'B')
     for (const t of [a, b]) {
@@ -122,9 +121,6 @@ describe.each(backends)('row level security on $kind', (backend) => {
         tx.query(`select public.set_channel_status($1, 'qr', $2)`, [t.channelId, `QR-${t.channelId}`]),
       )
     }
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it.each(allTables)('%s: an admin of A sees its own rows and none of B', async (table) => {

@@ -1,10 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { type Database, openThrowawayDatabase } from '../src/db/index.ts'
 import { applyMigrations } from '../src/db/migrate.ts'
 import { expectDenied } from './support/errors.ts'
 import { asService, asUser, createTenant, row, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Secrets at rest (ADR 075): tenant secrets, Cloud API numbers' secrets and event endpoints'
 // signing secrets live encrypted in Vault (Supabase Vault, or the bootstrap's compatible vault
@@ -29,7 +29,7 @@ async function tablesContaining(db: Database, text: string): Promise<string[]> {
 }
 
 describe.each(backends)('secrets at rest on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let a: TenantFixture
   const openaiKey = `sk-live-${Math.random().toString(36).slice(2)}`
   const shopifyToken = `shpat_${Math.random().toString(36).slice(2)}`
@@ -38,7 +38,6 @@ describe.each(backends)('secrets at rest on $kind', (backend) => {
   let endpoint: { id: string; secret: string }
 
   beforeAll(async () => {
-    db = await backend.open()
     a = await createTenant(db, 'Store A')
     await asUser(db, a.adminId, async (tx) => {
       await tx.query(
@@ -58,9 +57,6 @@ describe.each(backends)('secrets at rest on $kind', (backend) => {
       )
       endpoint = { id: created.r.endpoint.id, secret: created.r.secret }
     })
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it('no table of any schema holds a secret in plaintext (Vault holds ciphertext)', async () => {

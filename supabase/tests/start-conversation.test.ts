@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import {
@@ -11,7 +11,7 @@ import {
   saveCloudChannel,
   type TenantFixture,
 } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Start a chat (issue 18, item 7; ADR 093): an agent writes first to a phone number; the chat is
 // found or created and the message goes through the outbox like any agent reply.
@@ -49,14 +49,10 @@ const conversation = (db: Database, id: string) =>
   )
 
 describe.each(backends)('start a chat on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let t: TenantFixture
   beforeAll(async () => {
-    db = await backend.open()
     t = await createTenant(db)
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it('on a WhatsApp Web number: a new chat held by the agent, the first message queued in the outbox', async () => {

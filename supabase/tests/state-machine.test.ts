@@ -1,7 +1,6 @@
-import { describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { asService, asUser, createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // A seeded random walk through every handoff and delivery operation, checking after each
 // step the invariants ARCHITECTURE.md promises, whatever the order of events. The seed is
@@ -51,10 +50,9 @@ const invariants: [name: string, sql: string][] = [
 ]
 
 describe.each(backends)('random walk of the rules on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let t: TenantFixture
-  useSuiteDatabase(backend, async (opened) => {
-    db = opened
+  beforeAll(async () => {
     t = await createTenant(db)
   })
 

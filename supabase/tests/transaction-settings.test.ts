@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
-import { backends, useSuiteDatabase } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Every stand-in request runs in a transaction whose role and JWT claims are set as it begins
 // (on Postgres, in the same round trip as BEGIN, with the values quoted into the script).
@@ -8,10 +7,7 @@ import { backends, useSuiteDatabase } from './support/test-database.ts'
 const awkward = `{"sub":"o'brien","note":"back\\\\slash; select 1; -- ñ 🙂"}`
 
 describe.each(backends)('transaction settings on $kind', (backend) => {
-  let db: Database
-  useSuiteDatabase(backend, (opened) => {
-    db = opened
-  })
+  const db = suiteDatabase(backend)
 
   it('are in force from the first statement, with values kept byte for byte', async () => {
     const seen = await db.transaction(

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
 import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Web Push (issue 18, item 8; ADR 097): one row per agent's browser; the database asks the
 // functions to push when a chat needs a person or a customer writes in an agent's chat.
@@ -42,15 +42,11 @@ const targets = (db: Database, conversationId: string, kind: string, messageId: 
   )
 
 describe.each(backends)('Web Push on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   let t: TenantFixture
   beforeAll(async () => {
-    db = await backend.open()
     t = await createTenant(db)
     await db.query(`update public.tenants set language = 'en' where id = $1`, [t.tenantId])
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it('a browser is saved once per endpoint and turns the agent on; agents see only their own', async () => {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Database } from '../src/db/index.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { createTenant, ingest, row } from './support/fixtures.ts'
-import { backends } from './support/test-database.ts'
+import { backends, suiteDatabase } from './support/test-database.ts'
 import { expectSignedWebhook } from './support/webhook-signature.ts'
 
 // On Supabase the webhook goes through pg_net. pg_net is not installed here, so a function with
@@ -9,9 +8,8 @@ import { expectSignedWebhook } from './support/webhook-signature.ts'
 // is exercised, and the local NOTIFY queue must stay empty.
 
 describe.each(backends)('database webhook through pg_net on $kind', (backend) => {
-  let db: Database
+  const db = suiteDatabase(backend)
   beforeAll(async () => {
-    db = await backend.open()
     await db.exec(`
       create schema net;
       create table net.calls (url text, body jsonb, params jsonb, headers jsonb, timeout_milliseconds integer);
@@ -21,9 +19,6 @@ describe.each(backends)('database webhook through pg_net on $kind', (backend) =>
         insert into net.calls values (url, body, params, headers, timeout_milliseconds);
         select 1::bigint
       $$;`)
-  })
-  afterAll(async () => {
-    await db?.close()
   })
 
   it('posts Supabase’s webhook body, signed, to the configured URL, and queues nothing locally', async () => {

@@ -1,31 +1,23 @@
 /**
  * @module
  * Channel senders in-process, for Node (integration tests, benchmark): the same SenderCore as the
- * ChannelSender Durable Object over the in-memory storage whose alarm is a timer.
+ * ChannelSender Durable Object, over memory storage.
  */
 import { type AlarmDeps, SenderCore } from '../cloud-api/channel-sender.ts'
 import type { WakeSender } from '../cloud-api/wake.ts'
-import { idleStorages, MemoryAgentStorage } from './local-agents.ts'
+import { LocalObjects } from './local-objects.ts'
 
 export class LocalSenders {
-  private readonly senders = new Map<string, { storage: MemoryAgentStorage; core: SenderCore }>()
+  private readonly senders: LocalObjects<SenderCore>
 
-  constructor(private readonly deps: () => AlarmDeps) {}
-
-  readonly wake: WakeSender = async (channelId) => {
-    let sender = this.senders.get(channelId)
-    if (!sender) {
-      const storage = new MemoryAgentStorage()
-      const core = new SenderCore(storage, this.deps)
-      storage.onAlarm = () => core.alarm()
-      sender = { storage, core }
-      this.senders.set(channelId, sender)
-    }
-    await sender.core.notify(channelId)
+  constructor(deps: () => AlarmDeps) {
+    this.senders = new LocalObjects((storage) => new SenderCore(storage, deps))
   }
+
+  readonly wake: WakeSender = (channelId) => this.senders.get(channelId).notify(channelId)
 
   /** Waits until no sender has an alarm due within `horizonMs` (retry backoffs) or a drain running. */
   idle(horizonMs = 3_000): Promise<void> {
-    return idleStorages(() => [...this.senders.values()].map((s) => s.storage), horizonMs)
+    return this.senders.idle(horizonMs)
   }
 }

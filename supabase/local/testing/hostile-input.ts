@@ -1,7 +1,8 @@
 /**
  * @module
  * Seeded hostile input for fuzzing the stand-in: JSON of wrong types, huge strings, broken JSON,
- * prototype keys, NUL bytes and lone surrogates. Seeded, so a failing case can be replayed.
+ * prototype keys, NUL bytes and lone surrogates. Seeded, so a failing case can be replayed. The
+ * connector's port fuzz uses it too (as `@relevo/supabase/hostile-input`), with its own words.
  */
 
 /** mulberry32. */
@@ -15,7 +16,15 @@ export function seeded(seed: number): () => number {
   }
 }
 
-export function hostileInput(seed: number, keys: readonly string[]) {
+/** What a target's own fields look like, mixed in among the hostile values. */
+export interface TargetWords {
+  /** Plausible strings for the target's text fields (added to the hostile ones). */
+  texts?: readonly string[]
+  /** Plausible identifiers and enum values (instead of UUIDs, a bad UUID and a bad date). */
+  tokens?: readonly string[]
+}
+
+export function hostileInput(seed: number, keys: readonly string[], words: TargetWords = {}) {
   const next = seeded(seed)
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T
   const text = () =>
@@ -28,6 +37,7 @@ export function hostileInput(seed: number, keys: readonly string[]) {
       '__proto__',
       '💥'.repeat(40),
       '1e999',
+      ...(words.texts ?? []),
     ])
   const value = (depth: number): unknown => {
     const kind = Math.floor(next() * (depth > 2 ? 5 : 7))
@@ -35,7 +45,9 @@ export function hostileInput(seed: number, keys: readonly string[]) {
     if (kind === 1) return pick([0, -1, 1e308, Number.MAX_SAFE_INTEGER + 2, 3.5])
     if (kind === 2) return pick([true, false, null])
     if (kind === 3)
-      return pick(['00000000-0000-4000-8000-000000000001', 'not-a-uuid', '2026-13-45T99:00:00Z'])
+      return pick(
+        words.tokens ?? ['00000000-0000-4000-8000-000000000001', 'not-a-uuid', '2026-13-45T99:00:00Z'],
+      )
     if (kind === 4) return pick([{}, []])
     if (kind === 5) return Array.from({ length: Math.floor(next() * 4) }, () => value(depth + 1))
     return Object.fromEntries(

@@ -20,16 +20,28 @@ export const backends: Backend[] = testDatabaseKinds.map((kind) => ({
 }))
 
 /**
- * Opens a fresh database on `backend` before the enclosing suite and drops it after: `use` receives
- * it (and may set up fixtures) so the suite keeps plain variables.
+ * The suite's own fresh database on `backend`: opened before its first hook or test and dropped
+ * after its last. The handle is usable at once (it forwards to the database once open), so a suite
+ * declares `const db = suiteDatabase(backend)` and keeps its own set-up hooks.
  */
-export function useSuiteDatabase(backend: Backend, use: (db: Database) => void | Promise<void>): void {
+export function suiteDatabase(backend: Backend): Database {
   let opened: Database | undefined
   beforeAll(async () => {
     opened = await backend.open()
-    await use(opened)
   })
   afterAll(async () => {
     await opened?.close()
   })
+  const open = (): Database => {
+    if (!opened) throw new Error('The suite database opens in beforeAll: use it inside a hook or a test.')
+    return opened
+  }
+  return {
+    kind: backend.kind,
+    query: (text, params) => open().query(text, params),
+    exec: (script) => open().exec(script),
+    transaction: (fn, settings) => open().transaction(fn, settings),
+    listen: (channel, onPayload) => open().listen(channel, onPayload),
+    close: () => open().close(),
+  }
 }
