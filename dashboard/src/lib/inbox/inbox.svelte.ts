@@ -1,15 +1,11 @@
 import { type DeskApi, INBOX_PAGE } from '../desk-api.ts'
 import type { Conversation, SearchHit } from '../types.ts'
 import { countUnread, countWaiting, type InboxFilter, matchesFilter, matchesSearch } from './filters.ts'
-import { mergeConversations, upsertConversation } from './upsert.ts'
+import { upsertConversation } from './upsert.ts'
 
 /** The live conversation list: loaded once, then kept current by the tenant feed. */
 export class InboxStore {
-  /**
-   * Raw state: rows are replaced, never mutated, so the list needs no deep proxy (proxying every
-   * field of 500 rows cost the inbox's first render tens of milliseconds).
-   */
-  conversations = $state.raw<Conversation[]>([])
+  conversations = $state<Conversation[]>([])
   filter = $state<InboxFilter>('all')
   query = $state('')
   /** Only the chats assigned to this agent (from the Agents page), or everyone's. */
@@ -48,7 +44,7 @@ export class InboxStore {
   /** `prefetched` is a first page already on its way (app start); without it, or if it failed, query now. */
   async load(prefetched?: Promise<Conversation[] | undefined>): Promise<void> {
     const rows = (await prefetched) ?? (await this.api.conversations())
-    this.conversations = mergeConversations([], rows)
+    this.conversations = rows.reduce<Conversation[]>((list, row) => upsertConversation(list, row), [])
     this.hasMore = rows.length === INBOX_PAGE
     this.loading = false
   }
@@ -60,7 +56,10 @@ export class InboxStore {
     this.loadingMore = true
     try {
       const rows = await this.api.conversations(oldest)
-      this.conversations = mergeConversations(this.conversations, rows)
+      this.conversations = rows.reduce<Conversation[]>(
+        (list, row) => upsertConversation(list, row),
+        this.conversations,
+      )
       this.hasMore = rows.length === INBOX_PAGE
     } finally {
       this.loadingMore = false
