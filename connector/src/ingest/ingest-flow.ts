@@ -10,7 +10,6 @@ import type { Logger } from 'pino'
 import type { BufferedEntry, DurableBuffer } from '../buffer/durable-buffer.ts'
 import type { MediaTarget } from '../media/media-flow.ts'
 import type { PendingSends } from '../outbox/pending-sends.ts'
-import { withDefaults } from '../shared/with-defaults.ts'
 import { StoreRejectedError } from '../store/errors.ts'
 import type { MessageStore } from '../store/message-store.ts'
 import type { AckStatus, InboundMessage, MessageChange } from '../whatsapp/transport.ts'
@@ -43,12 +42,13 @@ export class IngestFlow {
   duplicates = 0
 
   constructor(options: IngestFlowOptions) {
-    this.o = withDefaults(options, {
-      retryMs: 500,
-      maxRetryMs: 30_000,
-      concurrency: 64,
-      onFilePending: () => undefined,
-    })
+    this.o = {
+      ...options,
+      retryMs: options.retryMs ?? 500,
+      maxRetryMs: options.maxRetryMs ?? 30_000,
+      concurrency: options.concurrency ?? 64,
+      onFilePending: options.onFilePending ?? (() => undefined),
+    }
     this.retryDelay = this.o.retryMs
   }
 

@@ -15,7 +15,6 @@
 
 import { objectPath } from '@relevo/contracts/media-paths'
 import type { Logger } from 'pino'
-import { withDefaults } from '../shared/with-defaults.ts'
 import { StoreRejectedError } from '../store/errors.ts'
 import type { MediaStorage } from '../store/media-storage.ts'
 import type { MediaToFetch, MessageStore } from '../store/message-store.ts'
@@ -63,7 +62,7 @@ export class MediaFlow {
   failed = 0
 
   constructor(options: MediaFlowOptions) {
-    this.o = withDefaults(options, { maxAttempts: 5, concurrency: 2, sweepMs: 30_000, pendingAgeSeconds: 60 })
+    this.o = { maxAttempts: 5, concurrency: 2, sweepMs: 30_000, pendingAgeSeconds: 60, ...options }
   }
 
   start(): void {

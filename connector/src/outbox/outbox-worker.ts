@@ -8,7 +8,6 @@
  */
 import type { Logger } from 'pino'
 import { needsVoiceConversion, toOggOpus, VOICE_NOTE_MIMETYPE } from '../media/voice-note.ts'
-import { type WithDefaults, withDefaults } from '../shared/with-defaults.ts'
 import { StoreRejectedError, StoreUnavailableError } from '../store/errors.ts'
 import type { MediaStorage } from '../store/media-storage.ts'
 import type { MessageStore, OutboxMessage } from '../store/message-store.ts'
@@ -43,9 +42,11 @@ export interface OutboxWorkerOptions {
 }
 
 type Claimed = OutboxMessage & { chatId: string }
+/** The options that have a default. */
+type Defaulted = 'batchSize' | 'sendTimeoutMs' | 'stopGraceMs'
 
 export class OutboxWorker {
-  private readonly o: WithDefaults<OutboxWorkerOptions, 'batchSize' | 'sendTimeoutMs' | 'stopGraceMs'>
+  private readonly o: OutboxWorkerOptions & Required<Pick<OutboxWorkerOptions, Defaulted>>
   private draining: Promise<void> | null = null
   private again = false
   private stopping = false
@@ -55,7 +56,12 @@ export class OutboxWorker {
   failed = 0
 
   constructor(options: OutboxWorkerOptions) {
-    this.o = withDefaults(options, { batchSize: 10, sendTimeoutMs: 60_000, stopGraceMs: 15_000 })
+    this.o = {
+      ...options,
+      batchSize: options.batchSize ?? 10,
+      sendTimeoutMs: options.sendTimeoutMs ?? 60_000,
+      stopGraceMs: options.stopGraceMs ?? 15_000,
+    }
   }
 
   async start(): Promise<void> {

@@ -6,7 +6,6 @@
  * clears the session and starts over with a new QR.
  */
 import type { Logger } from 'pino'
-import { type WithDefaults, withDefaults } from '../shared/with-defaults.ts'
 import type { ChannelStatus, ChannelStatusInput, MessageStore } from '../store/message-store.ts'
 import type { TransportEvent, WhatsAppTransport } from '../whatsapp/transport.ts'
 
@@ -35,7 +34,7 @@ export interface SessionSnapshot {
 }
 
 export class SessionManager {
-  private readonly o: WithDefaults<SessionOptions, 'reconnectMs' | 'maxReconnectMs'>
+  private readonly o: SessionOptions & Required<Pick<SessionOptions, 'reconnectMs' | 'maxReconnectMs'>>
   private state: SessionSnapshot = {
     status: 'starting',
     qr: null,
@@ -54,7 +53,11 @@ export class SessionManager {
   private off: (() => void) | null = null
 
   constructor(options: SessionOptions) {
-    this.o = withDefaults(options, { reconnectMs: 1_000, maxReconnectMs: 60_000 })
+    this.o = {
+      ...options,
+      reconnectMs: options.reconnectMs ?? 1_000,
+      maxReconnectMs: options.maxReconnectMs ?? 60_000,
+    }
   }
 
   get snapshot(): SessionSnapshot {
