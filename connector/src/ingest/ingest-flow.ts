@@ -30,7 +30,15 @@ export interface IngestFlowOptions {
 }
 
 export class IngestFlow {
-  private readonly o: Required<IngestFlowOptions>
+  private readonly channelId: string
+  private readonly store: MessageStore
+  private readonly buffer: DurableBuffer
+  private readonly pending: PendingSends
+  private readonly logger: Logger
+  private readonly retryMs: number
+  private readonly maxRetryMs: number
+  private readonly concurrency: number
+  private readonly onFilePending: (target: MediaTarget) => void
   private readonly queues = new Map<string, Promise<void>>()
   private replaying: Promise<void> | null = null
   private inFlight = 0
@@ -42,25 +50,27 @@ export class IngestFlow {
   duplicates = 0
 
   constructor(options: IngestFlowOptions) {
-    this.o = {
-      ...options,
-      retryMs: options.retryMs ?? 500,
-      maxRetryMs: options.maxRetryMs ?? 30_000,
-      concurrency: options.concurrency ?? 64,
-      onFilePending: options.onFilePending ?? (() => undefined),
-    }
-    this.retryDelay = this.o.retryMs
+    this.channelId = options.channelId
+    this.store = options.store
+    this.buffer = options.buffer
+    this.pending = options.pending
+    this.logger = options.logger
+    this.retryMs = options.retryMs ?? 500
+    this.maxRetryMs = options.maxRetryMs ?? 30_000
+    this.concurrency = options.concurrency ?? 64
+    this.onFilePending = options.onFilePending ?? (() => undefined)
+    this.retryDelay = this.retryMs
   }
 
   /** A message from the transport (customer, phone, or the echo of our own send). */
   message(message: InboundMessage): Promise<void> {
     return this.enqueue(message.chatId, async () => {
       // Our own sends come back as fromMe: let them record their id first (PendingSends).
-      if (message.fromMe) await this.o.pending.settled()
+      if (message.fromMe) await this.pending.settled()
       await this.apply({
         kind: 'ingest',
         input: {
-          channelId: this.o.channelId,
+          channelId: this.channelId,
           waMessageId: message.waMessageId,
           chatId: message.chatId,
           fromMe: message.fromMe,
@@ -78,7 +88,7 @@ export class IngestFlow {
   ack(waMessageId: string, status: AckStatus): Promise<void> {
     return this.enqueue('acks', async () => {
       // An ack can beat mark_sent; record_ack only finds the row once the id is recorded.
-      await this.o.pending.settled()
+      await this.pending.settled()
       await this.apply({ kind: 'ack', waMessageId, status })
     })
   }
@@ -99,14 +109,14 @@ export class IngestFlow {
 
   /** Called by the outbox when mark_sent could not reach the database: buffered, not lost. */
   async bufferSent(messageId: string, waMessageId: string): Promise<void> {
-    await this.o.buffer.append({ kind: 'sent', messageId, waMessageId })
-    this.scheduleReplay(this.o.retryMs)
+    await this.buffer.append({ kind: 'sent', messageId, waMessageId })
+    this.scheduleReplay(this.retryMs)
   }
 
   /** Replays what a previous run left in the buffer. */
   resume(): Promise<void> {
     return this.replay().catch((error: unknown) => {
-      this.o.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'replay failed')
+      this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'replay failed')
     })
   }
 
@@ -124,10 +134,10 @@ export class IngestFlow {
   }
 
   private async apply(entry: BufferedEntry): Promise<void> {
-    if (this.o.buffer.depth > 0) {
+    if (this.buffer.depth > 0) {
       // Keep order behind what is already buffered; while a retry is scheduled the database
       // is known to be down, so do not pay a timeout per message.
-      await this.o.buffer.append(entry)
+      await this.buffer.append(entry)
       if (!this.retryTimer) await this.replay()
       return
     }
@@ -136,8 +146,8 @@ export class IngestFlow {
     } catch (error) {
       // Unreachable, or an answer we could not parse: keep the entry and try again later.
       const reason = error instanceof Error ? error.message : String(error)
-      this.o.logger.warn({ err: reason, kind: entry.kind }, 'database unreachable: buffering')
-      await this.o.buffer.append(entry)
+      this.logger.warn({ err: reason, kind: entry.kind }, 'database unreachable: buffering')
+      await this.buffer.append(entry)
       this.scheduleReplay(this.retryDelay)
     }
   }
@@ -152,8 +162,8 @@ export class IngestFlow {
 
   /** Replays the buffer oldest-first; stops at the first unreachable error and retries later. */
   private async replayBuffer(): Promise<void> {
-    while (this.o.buffer.depth > 0) {
-      const batch = await this.o.buffer.peek(100)
+    while (this.buffer.depth > 0) {
+      const batch = await this.buffer.peek(100)
       let done = 0
       try {
         for (const entry of batch) {
@@ -161,17 +171,17 @@ export class IngestFlow {
           done += 1
         }
       } catch (error) {
-        await this.o.buffer.drop(done)
+        await this.buffer.drop(done)
         const reason = error instanceof Error ? error.message : String(error)
-        this.o.logger.warn({ err: reason, left: this.o.buffer.depth }, 'replay paused: database unreachable')
-        this.retryDelay = Math.min(this.retryDelay * 2, this.o.maxRetryMs)
+        this.logger.warn({ err: reason, left: this.buffer.depth }, 'replay paused: database unreachable')
+        this.retryDelay = Math.min(this.retryDelay * 2, this.maxRetryMs)
         this.scheduleReplay(this.retryDelay)
         return
       }
-      await this.o.buffer.drop(done)
-      this.o.logger.info({ replayed: done, left: this.o.buffer.depth }, 'buffer replayed')
+      await this.buffer.drop(done)
+      this.logger.info({ replayed: done, left: this.buffer.depth }, 'buffer replayed')
     }
-    this.retryDelay = this.o.retryMs
+    this.retryDelay = this.retryMs
   }
 
   /** One entry to its SQL function. A rejection is logged with its code, never retried forever. */
@@ -179,12 +189,12 @@ export class IngestFlow {
     try {
       if (entry.kind === 'ingest') {
         const { input } = entry
-        const result = await this.o.store.ingestMessage(input)
+        const result = await this.store.ingestMessage(input)
         if (result.duplicate) this.duplicates += 1
         else this.ingested += 1
         if (result.mediaStatus === 'pending') {
           const { messageId, tenantId, conversationId } = result
-          this.o.onFilePending({
+          this.onFilePending({
             messageId,
             tenantId,
             conversationId,
@@ -193,19 +203,19 @@ export class IngestFlow {
             media: input.media,
           })
         }
-        this.o.logger.debug({ wa: entry.input.waMessageId, ...result }, 'ingested')
+        this.logger.debug({ wa: entry.input.waMessageId, ...result }, 'ingested')
       } else if (entry.kind === 'sent') {
-        await this.o.store.markSent(entry.messageId, entry.waMessageId)
+        await this.store.markSent(entry.messageId, entry.waMessageId)
       } else if (entry.kind === 'change') {
-        const result = await this.o.store.recordChange(entry.change)
+        const result = await this.store.recordChange(entry.change)
         // Not found: changed before Relevo stored it (older than the first sync); nothing to do.
-        this.o.logger.debug({ wa: entry.change.waMessageId, change: entry.change.kind, ...result }, 'changed')
+        this.logger.debug({ wa: entry.change.waMessageId, change: entry.change.kind, ...result }, 'changed')
       } else {
-        await this.o.store.recordAck(entry.waMessageId, entry.status)
+        await this.store.recordAck(entry.waMessageId, entry.status)
       }
     } catch (error) {
       if (!(error instanceof StoreRejectedError)) throw error
-      this.o.logger.error(
+      this.logger.error(
         { code: error.code, hint: error.hint, kind: entry.kind, err: error.message },
         'database rejected entry',
       )
@@ -227,7 +237,7 @@ export class IngestFlow {
     const run = previous
       .then(() => this.slot(task))
       .catch((error: unknown) => {
-        this.o.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'ingest failed')
+        this.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'ingest failed')
       })
     this.queues.set(key, run)
     void run.then(() => {
@@ -237,8 +247,7 @@ export class IngestFlow {
   }
 
   private async slot(task: () => Promise<void>): Promise<void> {
-    while (this.inFlight >= this.o.concurrency)
-      await new Promise<void>((resolve) => this.waiting.push(resolve))
+    while (this.inFlight >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve))
     this.inFlight += 1
     try {
       await task()

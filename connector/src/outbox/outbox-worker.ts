@@ -42,11 +42,22 @@ export interface OutboxWorkerOptions {
 }
 
 type Claimed = OutboxMessage & { chatId: string }
-/** The options that have a default. */
-type Defaulted = 'batchSize' | 'sendTimeoutMs' | 'stopGraceMs'
 
 export class OutboxWorker {
-  private readonly o: OutboxWorkerOptions & Required<Pick<OutboxWorkerOptions, Defaulted>>
+  private readonly store: MessageStore
+  private readonly storage: MediaStorage
+  private readonly transport: WhatsAppTransport
+  private readonly pending: PendingSends
+  private readonly logger: Logger
+  private readonly bufferSent: OutboxWorkerOptions['bufferSent']
+  private readonly isReady: () => boolean
+  private readonly claimsAllowed: () => boolean
+  private readonly pollMs: number
+  private readonly leaseSeconds: number
+  private readonly maxAttempts: number
+  private readonly batchSize: number
+  private readonly sendTimeoutMs: number
+  private readonly stopGraceMs: number
   private draining: Promise<void> | null = null
   private again = false
   private stopping = false
@@ -56,36 +67,44 @@ export class OutboxWorker {
   failed = 0
 
   constructor(options: OutboxWorkerOptions) {
-    this.o = {
-      ...options,
-      batchSize: options.batchSize ?? 10,
-      sendTimeoutMs: options.sendTimeoutMs ?? 60_000,
-      stopGraceMs: options.stopGraceMs ?? 15_000,
-    }
+    this.store = options.store
+    this.storage = options.storage
+    this.transport = options.transport
+    this.pending = options.pending
+    this.logger = options.logger
+    this.bufferSent = options.bufferSent
+    this.isReady = options.isReady
+    this.claimsAllowed = options.claimsAllowed
+    this.pollMs = options.pollMs
+    this.leaseSeconds = options.leaseSeconds
+    this.maxAttempts = options.maxAttempts
+    this.batchSize = options.batchSize ?? 10
+    this.sendTimeoutMs = options.sendTimeoutMs ?? 60_000
+    this.stopGraceMs = options.stopGraceMs ?? 15_000
   }
 
   async start(): Promise<void> {
-    this.pollTimer = setInterval(() => this.wake(), this.o.pollMs)
+    this.pollTimer = setInterval(() => this.wake(), this.pollMs)
     this.pollTimer.unref()
     try {
-      this.unsubscribe = await this.o.store.onOutboxQueued(
+      this.unsubscribe = await this.store.onOutboxQueued(
         () => this.wake(),
         (chatId) => this.showTyping(chatId),
       )
     } catch (error) {
       // Realtime is an optimisation; the sweep still delivers.
-      this.o.logger.warn({ err: (error as Error).message }, 'outbox realtime unavailable, polling only')
+      this.logger.warn({ err: (error as Error).message }, 'outbox realtime unavailable, polling only')
     }
     this.wake()
   }
 
   /** "typing…" in the customer's chat while the AI composes; cosmetic, so failures only log. */
   private showTyping(chatId: string): void {
-    if (this.stopping || !this.o.isReady()) return
-    this.o.transport
+    if (this.stopping || !this.isReady()) return
+    this.transport
       .sendStateTyping(chatId)
       .catch((error: unknown) =>
-        this.o.logger.debug({ err: (error as Error).message, chatId }, 'typing state not shown'),
+        this.logger.debug({ err: (error as Error).message, chatId }, 'typing state not shown'),
       )
   }
 
@@ -113,7 +132,7 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.stopping = true
     if (this.pollTimer) clearInterval(this.pollTimer)
-    const grace = new Promise((resolve) => setTimeout(resolve, this.o.stopGraceMs).unref())
+    const grace = new Promise((resolve) => setTimeout(resolve, this.stopGraceMs).unref())
     await Promise.race([this.draining, grace])
     // Leaving a realtime channel waits for the server; do not let a dead server hold shutdown.
     const unsubscribed = this.unsubscribe?.().catch(() => undefined)
@@ -127,20 +146,20 @@ export class OutboxWorker {
 
   private async drain(): Promise<void> {
     try {
-      while (!this.stopping && this.o.isReady() && this.o.claimsAllowed()) {
-        const batch = await this.o.store.claimOutbox(this.o.batchSize, this.o.leaseSeconds)
+      while (!this.stopping && this.isReady() && this.claimsAllowed()) {
+        const batch = await this.store.claimOutbox(this.batchSize, this.leaseSeconds)
         if (batch.length === 0) return
         await this.sendBatch(batch)
       }
     } catch (error) {
-      this.o.logger.warn({ err: (error as Error).message }, 'outbox sweep failed; retrying on next wake')
+      this.logger.warn({ err: (error as Error).message }, 'outbox sweep failed; retrying on next wake')
     }
   }
 
   private async sendBatch(batch: Claimed[]): Promise<void> {
     const blockedChats = new Set<string>()
     for (const message of batch) {
-      if (this.stopping || !this.o.isReady()) {
+      if (this.stopping || !this.isReady()) {
         await this.release(message, 'connector stopping or WhatsApp not ready')
       } else if (blockedChats.has(message.chatId)) {
         // Order within a chat: never overtake an earlier message that is being retried.
@@ -153,7 +172,7 @@ export class OutboxWorker {
 
   /** Returns true when the message reached WhatsApp. */
   private async sendOne(message: Claimed): Promise<boolean> {
-    const log = this.o.logger.child({ messageId: message.id, attempt: message.attempts })
+    const log = this.logger.child({ messageId: message.id, attempt: message.attempts })
     if (!message.chatId) {
       await this.fail(message, { reason: 'conversation has no WhatsApp chat id', retryable: false })
       return false
@@ -167,15 +186,15 @@ export class OutboxWorker {
     }
     let delivered = false
     try {
-      await this.o.pending.track(message.chatId, async () => {
+      await this.pending.track(message.chatId, async () => {
         const { waMessageId } = await this.withTimeout(this.deliver(message))
         delivered = true
         // Record the id before anything else: from here on the message is never sent again.
         try {
-          await this.o.store.markSent(message.id, waMessageId)
+          await this.store.markSent(message.id, waMessageId)
         } catch (error) {
           if (!(error instanceof StoreUnavailableError)) throw error
-          await this.o.bufferSent(message.id, waMessageId)
+          await this.bufferSent(message.id, waMessageId)
         }
         log.info({ wa: waMessageId }, 'sent')
       })
@@ -205,10 +224,10 @@ export class OutboxWorker {
   /** Text as text; a file read from Storage and sent with its caption (a voice note as one). */
   private async deliver(message: Claimed): Promise<SentMessage> {
     const { media } = message
-    if (!media) return this.o.transport.sendText(message.chatId, message.body)
+    if (!media) return this.transport.sendText(message.chatId, message.body)
     let data: Buffer
     try {
-      data = await this.o.storage.download(media.path)
+      data = await this.storage.download(media.path)
     } catch (error) {
       throw new SendError('media_unavailable', `file ${media.path}: ${(error as Error).message}`, {
         retryable: !(error instanceof StoreRejectedError),
@@ -222,7 +241,7 @@ export class OutboxWorker {
       data = await toOggOpus(data)
       mimetype = VOICE_NOTE_MIMETYPE
     }
-    return this.o.transport.sendMedia(message.chatId, { mimetype, filename, voice, data }, message.body)
+    return this.transport.sendMedia(message.chatId, { mimetype, filename, voice, data }, message.body)
   }
 
   private async fail(
@@ -230,15 +249,15 @@ export class OutboxWorker {
     { reason, retryable }: { reason: string; retryable: boolean },
   ): Promise<void> {
     try {
-      const status = await this.o.store.markFailed(message.id, {
+      const status = await this.store.markFailed(message.id, {
         error: reason,
         retryable,
-        maxAttempts: this.o.maxAttempts,
+        maxAttempts: this.maxAttempts,
       })
       if (status === 'failed') this.failed += 1
     } catch (error) {
       // The lease expires and the message is claimed again: nothing is lost.
-      this.o.logger.warn({ err: (error as Error).message, messageId: message.id }, 'mark_failed not recorded')
+      this.logger.warn({ err: (error as Error).message, messageId: message.id }, 'mark_failed not recorded')
     }
   }
 
@@ -248,7 +267,7 @@ export class OutboxWorker {
   }
 
   private withTimeout<T>(promise: Promise<T>): Promise<T> {
-    const ms = this.o.sendTimeoutMs
+    const ms = this.sendTimeoutMs
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(

@@ -34,7 +34,14 @@ export interface SessionSnapshot {
 }
 
 export class SessionManager {
-  private readonly o: SessionOptions & Required<Pick<SessionOptions, 'reconnectMs' | 'maxReconnectMs'>>
+  private readonly transport: WhatsAppTransport
+  private readonly store: MessageStore
+  private readonly logger: Logger
+  private readonly heartbeatMs: number
+  private readonly onReady: () => void
+  private readonly printQr: ((qr: string) => void) | undefined
+  private readonly reconnectMs: number
+  private readonly maxReconnectMs: number
   private state: SessionSnapshot = {
     status: 'starting',
     qr: null,
@@ -53,11 +60,14 @@ export class SessionManager {
   private off: (() => void) | null = null
 
   constructor(options: SessionOptions) {
-    this.o = {
-      ...options,
-      reconnectMs: options.reconnectMs ?? 1_000,
-      maxReconnectMs: options.maxReconnectMs ?? 60_000,
-    }
+    this.transport = options.transport
+    this.store = options.store
+    this.logger = options.logger
+    this.heartbeatMs = options.heartbeatMs
+    this.onReady = options.onReady
+    this.printQr = options.printQr
+    this.reconnectMs = options.reconnectMs ?? 1_000
+    this.maxReconnectMs = options.maxReconnectMs ?? 60_000
   }
 
   get snapshot(): SessionSnapshot {
@@ -69,8 +79,8 @@ export class SessionManager {
   }
 
   async start(): Promise<void> {
-    this.off = this.o.transport.onEvent((event) => this.onEvent(event))
-    this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.o.heartbeatMs)
+    this.off = this.transport.onEvent((event) => this.onEvent(event))
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.heartbeatMs)
     this.heartbeatTimer.unref()
     await this.connect()
   }
@@ -79,7 +89,7 @@ export class SessionManager {
     this.stopped = true
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer)
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
-    await this.o.transport.stop()
+    await this.transport.stop()
     this.off?.()
     await this.statusChain
   }
@@ -97,13 +107,13 @@ export class SessionManager {
     try {
       if (this.unsavedStatus) this.setStatus(this.unsavedStatus)
       await this.statusChain
-      const { relinkRequested } = await this.o.store.heartbeat()
+      const { relinkRequested } = await this.store.heartbeat()
       this.state = { ...this.state, lastHeartbeatAt: new Date().toISOString(), databaseReachable: true }
       // Also while showing a QR: the logged_out status is what clears the request in the database.
       if (relinkRequested) await this.relink('re-link requested by an admin')
     } catch (error) {
       this.state = { ...this.state, databaseReachable: false }
-      this.o.logger.warn({ err: (error as Error).message }, 'heartbeat failed')
+      this.logger.warn({ err: (error as Error).message }, 'heartbeat failed')
     } finally {
       this.heartbeating = false
     }
@@ -111,9 +121,9 @@ export class SessionManager {
 
   /** Logs out (unlinking the device and clearing the session), then starts over for a new QR. */
   async relink(reason: string): Promise<void> {
-    this.o.logger.info({ reason }, 'logging out for a new QR')
-    await this.o.transport.logout().catch((error: unknown) => {
-      this.o.logger.warn({ err: (error as Error).message }, 'logout failed; the session is cleared anyway')
+    this.logger.info({ reason }, 'logging out for a new QR')
+    await this.transport.logout().catch((error: unknown) => {
+      this.logger.warn({ err: (error as Error).message }, 'logout failed; the session is cleared anyway')
     })
     this.setStatus({ status: 'logged_out' })
     await this.connect()
@@ -123,11 +133,11 @@ export class SessionManager {
     if (event.kind === 'qr') {
       this.state = { ...this.state, qr: { text: event.qr, expiresAt: event.expiresAt.toISOString() } }
       this.setStatus({ status: 'qr', qr: event.qr, qrExpiresAt: event.expiresAt })
-      this.o.printQr?.(event.qr)
+      this.printQr?.(event.qr)
     } else if (event.kind === 'ready') {
       this.state = { ...this.state, qr: null, phone: event.phone, reconnectAttempts: 0, lastError: null }
       this.setStatus({ status: 'ready', phone: event.phone })
-      this.o.onReady()
+      this.onReady()
     } else if (event.kind === 'disconnected') {
       this.state = { ...this.state, lastError: event.reason }
       this.setStatus({ status: 'disconnected' })
@@ -142,10 +152,10 @@ export class SessionManager {
     if (this.stopped) return
     this.setStatus({ status: 'starting' })
     try {
-      await this.o.transport.start()
+      await this.transport.start()
     } catch (error) {
       const reason = (error as Error).message
-      this.o.logger.error(
+      this.logger.error(
         { err: reason, hint: (error as { hint?: string }).hint },
         'WhatsApp session failed to start',
       )
@@ -158,13 +168,13 @@ export class SessionManager {
   private scheduleReconnect(): void {
     if (this.stopped || this.reconnectTimer) return
     const attempt = this.state.reconnectAttempts
-    const base = this.o.reconnectMs
-    const delay = Math.min(base * 2 ** attempt, this.o.maxReconnectMs) * (0.8 + Math.random() * 0.4)
+    const base = this.reconnectMs
+    const delay = Math.min(base * 2 ** attempt, this.maxReconnectMs) * (0.8 + Math.random() * 0.4)
     this.state = { ...this.state, reconnectAttempts: attempt + 1 }
-    this.o.logger.info({ attempt: attempt + 1, delayMs: Math.round(delay) }, 'reconnecting')
+    this.logger.info({ attempt: attempt + 1, delayMs: Math.round(delay) }, 'reconnecting')
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null
-      void this.o.transport.stop().then(() => this.connect())
+      void this.transport.stop().then(() => this.connect())
     }, delay)
     this.reconnectTimer.unref()
   }
@@ -174,14 +184,11 @@ export class SessionManager {
     this.state = { ...this.state, status: input.status }
     this.statusChain = this.statusChain.then(async () => {
       try {
-        await this.o.store.setChannelStatus(input)
+        await this.store.setChannelStatus(input)
         this.unsavedStatus = null
       } catch (error) {
         this.unsavedStatus = input
-        this.o.logger.warn(
-          { err: (error as Error).message, status: input.status },
-          'channel status not saved',
-        )
+        this.logger.warn({ err: (error as Error).message, status: input.status }, 'channel status not saved')
       }
     })
   }
