@@ -17,3 +17,8 @@ export async function signIn(browser: Browser, email: string, password: string):
 export function conversationRow(page: Page, name: string) {
   return page.getByTestId('conversation-row').filter({ hasText: name })
 }
+
+/** Waits until `name`'s inbox row shows `holder` on its badge: AI, an agent's name, or No agent. */
+export function heldBy(page: Page, name: string, holder: string): Promise<void> {
+  return conversationRow(page, name).getByTestId('holder-badge').filter({ hasText: holder }).waitFor()
+}

@@ -5,7 +5,7 @@ import { waitFor } from '@relevo/testing/wait-for'
 import { startWebhookReceiver, type WebhookReceiver } from '@relevo/testing/webhook-receiver'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { conversationRow, DASHBOARD, signIn } from './browser.ts'
+import { conversationRow, DASHBOARD, heldBy, signIn } from './browser.ts'
 import { type System, startSystem } from './system.ts'
 
 // The connector's HTTP port under `./relevo dev`.
@@ -94,19 +94,13 @@ describe('the hybrid desk, end to end', () => {
     expect(await waitForReceived(lucia, 1)).toEqual(['IA: Hola, ¿tienen envíos a Monterrey?'])
     // The store's system heard the message and the AI's answer (handed to WhatsApp) before anyone takes over.
     await waitFor(() => luciaEvents().includes('message_sent'), 'message_sent at the store', 60_000)
-    await conversationRow(agent, 'Lucía Pérez')
-      .getByTestId('holder-badge')
-      .filter({ hasText: 'AI' })
-      .waitFor()
+    await heldBy(agent, 'Lucía Pérez', 'AI')
   })
 
   it('an agent takes over; the AI stays silent while the customer writes twice more; the reply reaches the phone', async () => {
     await conversationRow(agent, 'Lucía Pérez').click()
     await agent.getByRole('button', { name: 'Take over' }).click()
-    await conversationRow(agent, 'Lucía Pérez')
-      .getByTestId('holder-badge')
-      .filter({ hasText: 'Admin Demo' })
-      .waitFor()
+    await heldBy(agent, 'Lucía Pérez', 'Admin Demo')
 
     await customerWrites(lucia, 'Lucía Pérez', '¿Cuánto cuesta el envío?')
     await customerWrites(lucia, 'Lucía Pérez', '¿Y cuánto tarda?')
@@ -130,10 +124,7 @@ describe('the hybrid desk, end to end', () => {
 
   it('the agent hands back and the AI answers the next message', async () => {
     await agent.getByRole('button', { name: 'Hand back to AI' }).click()
-    await conversationRow(agent, 'Lucía Pérez')
-      .getByTestId('holder-badge')
-      .filter({ hasText: 'AI' })
-      .waitFor()
+    await heldBy(agent, 'Lucía Pérez', 'AI')
     await customerWrites(lucia, 'Lucía Pérez', 'Perfecto, ¿aceptan tarjeta?')
     expect(await waitForReceived(lucia, 3)).toEqual([
       'IA: Hola, ¿tienen envíos a Monterrey?',
@@ -151,10 +142,7 @@ describe('the hybrid desk, end to end', () => {
     expect(await waitForReceived(mario, 1)).toEqual(['IA: ¿Tienen la taza roja?'])
 
     await ownerTypesOnPhone(mario, 'Hola Mario, te atiendo yo desde la tienda.')
-    await conversationRow(agent, 'Mario Ruiz')
-      .getByTestId('holder-badge')
-      .filter({ hasText: 'No agent' })
-      .waitFor()
+    await heldBy(agent, 'Mario Ruiz', 'No agent')
     await customerWrites(mario, 'Mario Ruiz', '¿De qué tamaño es?')
     await customerWrites(mario, 'Mario Ruiz', '¿Y el precio?')
     await conversationRow(agent, 'Mario Ruiz').click()
@@ -239,10 +227,7 @@ describe('the same hybrid desk on a WhatsApp Cloud API number', () => {
 
     await conversationRow(agent, 'Pedro Gómez').click()
     await agent.getByRole('button', { name: 'Take over' }).click()
-    await conversationRow(agent, 'Pedro Gómez')
-      .getByTestId('holder-badge')
-      .filter({ hasText: 'Admin Demo' })
-      .waitFor()
+    await heldBy(agent, 'Pedro Gómez', 'Admin Demo')
     await cloudCustomerWrites('¿Y cuánto cuesta?')
     await agent.getByTestId('message').filter({ hasText: '¿Y cuánto cuesta?' }).waitFor()
     // The open chat marks each new message read on Pedro's phone, without "typing…".
@@ -261,10 +246,7 @@ describe('the same hybrid desk on a WhatsApp Cloud API number', () => {
     ])
 
     await agent.getByRole('button', { name: 'Hand back to AI' }).click()
-    await conversationRow(agent, 'Pedro Gómez')
-      .getByTestId('holder-badge')
-      .filter({ hasText: 'AI' })
-      .waitFor()
+    await heldBy(agent, 'Pedro Gómez', 'AI')
     await cloudCustomerWrites('Gracias, la compro')
     expect(await pedroReceived(3)).toEqual([
       'IA: Hola, ¿tienen la taza azul?',

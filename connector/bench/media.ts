@@ -8,16 +8,14 @@
  * 13 MB JSON body (base64) is counted in its RSS, so the peak is also split by phase.
  */
 import { randomBytes } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
-import { cpus, loadavg } from 'node:os'
 import { spawnConnector } from '@relevo/testing/connector-process'
 import { startBenchBackend } from './backend.ts'
 import { percentile, processMemoryMiB } from './memory.ts'
+import { machine, round, writeResults } from './report.ts'
 
 const FILES = Number(process.env.BENCH_MEDIA_FILES ?? 10)
 const SIZE_MB = Number(process.env.BENCH_MEDIA_MB ?? 10)
 const ROUNDS = Number(process.env.BENCH_MEDIA_ROUNDS ?? 3)
-const round = (n: number) => Math.round(n * 100) / 100
 
 const backend = await startBenchBackend()
 const connector = await spawnConnector({
@@ -96,7 +94,7 @@ try {
   const sorted = latencies.sort((a, b) => a - b)
   const results = {
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version, loadAverage1mAtStart: round(loadavg()[0] ?? 0) },
+    machine: machine(),
     backend: backend.kind,
     files: FILES,
     fileMiB: SIZE_MB,
@@ -116,10 +114,7 @@ try {
       storingPeakAboveAcceptedMiB: storingAboveAccepted,
     },
   }
-  const out = new URL('./results/', import.meta.url)
-  await mkdir(out, { recursive: true })
-  await writeFile(new URL('connector-media.json', out), `${JSON.stringify(results, null, 2)}\n`)
-  console.log(JSON.stringify(results, null, 2))
+  await writeResults('connector-media.json', results)
 } finally {
   await connector.stop()
   await backend.close()

@@ -10,9 +10,9 @@
  * transaction per message and no HTTP, at the same concurrency: the ceiling of ingesting one
  * message per request, which the connector's batches (ingest_messages) go past.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer, type Socket } from 'node:net'
-import { cpus, loadavg, tmpdir } from 'node:os'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { spawnConnector } from '@relevo/testing/connector-process'
 import { waitFor } from '@relevo/testing/wait-for'
@@ -22,6 +22,7 @@ import { channelId, startHarness } from '../src/testing/harness.ts'
 import { WhatsAppWebTransport } from '../src/whatsapp/whatsapp-web.ts'
 import { type BenchBackend, startBenchBackend } from './backend.ts'
 import { percentile, processesMemoryMiB, processMemoryMiB } from './memory.ts'
+import { machine, round, writeResults } from './report.ts'
 
 const N = Number(process.env.BENCH_MESSAGES ?? 5000)
 const SENDS = Number(process.env.BENCH_SENDS ?? 50)
@@ -29,7 +30,6 @@ const CHATS = 50
 const RATE = Number(process.env.BENCH_RATE ?? 1000)
 const RATE_SECONDS = 10
 const RATE_RUNS = Number(process.env.BENCH_RATE_RUNS ?? 3)
-const round = (n: number) => Math.round(n * 100) / 100
 
 function benchStore(backend: BenchBackend, workerId: string): SupabaseStore {
   return new SupabaseStore({
@@ -259,7 +259,7 @@ const backend = await startBenchBackend()
 try {
   const results = {
     at: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version, loadAverage1mAtStart: round(loadavg()[0] ?? 0) },
+    machine: machine(),
     backend: backend.kind,
     ingest: await ingestThroughput(backend),
     ingestAtRate: await ingestLatencyAtRate(backend),
@@ -268,10 +268,7 @@ try {
     connectorProcess: await connectorProcessRss(backend),
     chromium: process.env.BENCH_SKIP_CHROMIUM ? null : await chromiumMemory(),
   }
-  const out = new URL('./results/', import.meta.url)
-  await mkdir(out, { recursive: true })
-  await writeFile(new URL('connector.json', out), `${JSON.stringify(results, null, 2)}\n`)
-  console.log(JSON.stringify(results, null, 2))
+  await writeResults('connector.json', results)
 } finally {
   await backend.close()
 }

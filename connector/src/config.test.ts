@@ -2,10 +2,13 @@ import { describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from './config.ts'
 
 const key = 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.service-role'
+/** Most tests are about other variables: a credential is set, as it must be. */
+const withServiceRole = (env: Record<string, string>) =>
+  parseConfig({ SUPABASE_SERVICE_ROLE_KEY: key, ...env })
 
 describe('parseConfig', () => {
   it('applies the local defaults: stand-in URL, seed channel, simulator, port 3100', () => {
-    const config = parseConfig({ SUPABASE_SERVICE_ROLE_KEY: key, DATA_DIR: '/data' })
+    const config = withServiceRole({ DATA_DIR: '/data' })
     expect(config).toMatchObject({
       supabaseUrl: 'http://127.0.0.1:54321',
       channelId: '00000000-0000-4000-8000-000000000101',
@@ -21,15 +24,14 @@ describe('parseConfig', () => {
   })
 
   it('takes the media size caps in MB and keeps the spool beside the buffer', () => {
-    const config = parseConfig({
-      SUPABASE_SERVICE_ROLE_KEY: key,
+    const config = withServiceRole({
       BUFFER_PATH: '/volume/buf/buffer.jsonl',
       MEDIA_MAX_MB: '5',
       MEDIA_DOCUMENT_MAX_MB: '0.5',
     })
     expect(config.mediaSpoolPath).toBe('/volume/buf/media-spool')
     expect(config.mediaLimits).toEqual({ maxBytes: 5 * 1_048_576, documentMaxBytes: 524_288 })
-    expect(() => parseConfig({ SUPABASE_SERVICE_ROLE_KEY: key, MEDIA_MAX_MB: '0' })).toThrow(/MEDIA_MAX_MB/)
+    expect(() => withServiceRole({ MEDIA_MAX_MB: '0' })).toThrow(/MEDIA_MAX_MB/)
   })
 
   it('names every invalid variable in one error', () => {
@@ -74,8 +76,7 @@ describe('parseConfig', () => {
   })
 
   it('reads booleans and overrides', () => {
-    const config = parseConfig({
-      SUPABASE_SERVICE_ROLE_KEY: key,
+    const config = withServiceRole({
       WHATSAPP_TRANSPORT: 'whatsapp-web',
       WHATSAPP_GROUPS_ENABLED: 'true',
       WHATSAPP_WEB_SESSION_PATH: '/sessions/a',

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { MemoryMediaStorage } from '../store/memory-media-storage.ts'
 import { type MemoryRow, MemoryStore, memoryTenantId } from '../store/memory-store.ts'
 import { type Harness, harnesses } from '../testing/harness.ts'
+import { sentMedia } from '../testing/sent-media.ts'
 import { SimulatorTransport } from '../whatsapp/simulator.ts'
 
 const pool = harnesses()
@@ -181,23 +182,9 @@ describe('outgoing media through the outbox', () => {
     ]
     await waitFor(() => rows.every((r) => r.status === 'sent'), 'sent')
     expect(h.sim.outbox().map((d) => ({ body: d.body, media: d.media }))).toEqual([
-      {
-        body: 'este modelo',
-        media: { mimetype: image.mimetype, size: image.data.length, sha256: sha256(image.data) },
-      },
-      {
-        body: '',
-        media: {
-          mimetype: pdf.mimetype,
-          filename: 'factura.pdf',
-          size: pdf.data.length,
-          sha256: sha256(pdf.data),
-        },
-      },
-      {
-        body: '',
-        media: { mimetype: 'audio/ogg', size: voice.data.length, sha256: sha256(voice.data), voice: true },
-      },
+      { body: 'este modelo', media: sentMedia(image) },
+      { body: '', media: sentMedia(pdf, { filename: 'factura.pdf' }) },
+      { body: '', media: sentMedia(voice, { mimetype: 'audio/ogg', voice: true }) },
     ])
     await h.connector.ingest.idle()
     expect(store.rows.filter((r) => r.author === 'phone')).toHaveLength(0)

@@ -49,7 +49,16 @@ export interface MediaFlowOptions {
 }
 
 export class MediaFlow {
-  private readonly o: Required<MediaFlowOptions>
+  private readonly messages: MessageStore
+  private readonly storage: MediaStorage
+  private readonly transport: WhatsAppTransport
+  private readonly spool: MediaSpool
+  private readonly logger: Logger
+  private readonly limits: MediaLimits
+  private readonly maxAttempts: number
+  private readonly concurrency: number
+  private readonly sweepMs: number
+  private readonly pendingAgeSeconds: number
   /** Downloads by WhatsApp id, shared by the prefetch and the store step. */
   private readonly downloads = new Map<string, Promise<SpooledFile>>()
   /** Store steps by message id: a sweep never starts a second one for the same file. */
@@ -62,11 +71,20 @@ export class MediaFlow {
   failed = 0
 
   constructor(options: MediaFlowOptions) {
-    this.o = { maxAttempts: 5, concurrency: 2, sweepMs: 30_000, pendingAgeSeconds: 60, ...options }
+    this.messages = options.store
+    this.storage = options.storage
+    this.transport = options.transport
+    this.spool = options.spool
+    this.logger = options.logger
+    this.limits = options.limits
+    this.maxAttempts = options.maxAttempts ?? 5
+    this.concurrency = options.concurrency ?? 2
+    this.sweepMs = options.sweepMs ?? 30_000
+    this.pendingAgeSeconds = options.pendingAgeSeconds ?? 60
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.sweep(), this.o.sweepMs)
+    this.timer = setInterval(() => void this.sweep(), this.sweepMs)
     this.timer.unref()
   }
 
@@ -86,7 +104,7 @@ export class MediaFlow {
   prefetch(message: InboundMessage): void {
     if (message.fromMe || !fileTypes.has(message.type)) return
     this.spooled(message.waMessageId, message.type, message.media).catch((error: unknown) =>
-      this.o.logger.debug({ wa: message.waMessageId, err: (error as Error).message }, 'prefetch failed'),
+      this.logger.debug({ wa: message.waMessageId, err: (error as Error).message }, 'prefetch failed'),
     )
   }
 
@@ -101,7 +119,7 @@ export class MediaFlow {
   }
 
   /** Fetches what is pending (older than `pendingAgeSeconds`) or failed and due. */
-  sweep(pendingAgeSeconds = this.o.pendingAgeSeconds): Promise<void> {
+  sweep(pendingAgeSeconds = this.pendingAgeSeconds): Promise<void> {
     this.sweeping ??= this.sweepOnce(pendingAgeSeconds).finally(() => {
       this.sweeping = null
     })
@@ -110,27 +128,27 @@ export class MediaFlow {
 
   private async sweepOnce(pendingAgeSeconds: number): Promise<void> {
     try {
-      const due = await this.o.store.mediaToFetch(50, pendingAgeSeconds)
+      const due = await this.messages.mediaToFetch(50, pendingAgeSeconds)
       await Promise.all(due.map((target) => this.store(target)))
     } catch (error) {
-      this.o.logger.warn({ err: (error as Error).message }, 'media sweep failed; retrying on the next one')
+      this.logger.warn({ err: (error as Error).message }, 'media sweep failed; retrying on the next one')
     }
   }
 
   private async storeFile(target: MediaTarget): Promise<void> {
-    const log = this.o.logger.child({ messageId: target.messageId, wa: target.waMessageId })
+    const log = this.logger.child({ messageId: target.messageId, wa: target.waMessageId })
     let file: SpooledFile
     let path: string
     try {
       file = await this.spooled(target.waMessageId, target.type, target.media)
       path = objectPath(target, file.mimetype, file.filename)
-      await this.o.storage.upload(path, file.localPath, file.mimetype)
+      await this.storage.upload(path, file.localPath, file.mimetype)
     } catch (error) {
       return this.fail(target, error, log)
     }
     const { mimetype, size, sha256, filename } = file
     try {
-      const { stored } = await this.o.store.markMediaStored(target.messageId, {
+      const { stored } = await this.messages.markMediaStored(target.messageId, {
         path,
         mimetype,
         size,
@@ -138,13 +156,13 @@ export class MediaFlow {
         ...(filename ? { filename } : {}),
       })
       // Deleted for everyone while the file was on its way: keep nothing of it.
-      if (!stored) await this.o.storage.remove(path)
+      if (!stored) await this.storage.remove(path)
     } catch (error) {
       // The database did not take it: the file stays in the spool and the row pending; the sweep ends it.
       log.warn({ err: (error as Error).message }, 'file uploaded, not recorded yet')
       return
     }
-    await this.o.spool.remove(target.waMessageId)
+    await this.spool.remove(target.waMessageId)
     this.stored += 1
     log.info({ size, type: target.type }, 'media stored')
   }
@@ -156,16 +174,16 @@ export class MediaFlow {
     const reason = error instanceof Error ? error.message : String(error)
     log.warn({ err: reason, retryable }, 'media not stored')
     try {
-      await this.o.store.markMediaFailed(target.messageId, {
+      await this.messages.markMediaFailed(target.messageId, {
         error: reason,
         retryable,
-        maxAttempts: this.o.maxAttempts,
+        maxAttempts: this.maxAttempts,
       })
       this.failed += 1
     } catch (markError) {
       log.warn({ err: (markError as Error).message }, 'media failure not recorded; the sweep retries')
     }
-    if (!retryable) await this.o.spool.remove(target.waMessageId)
+    if (!retryable) await this.spool.remove(target.waMessageId)
   }
 
   private spooled(waMessageId: string, type: MessageType, media: MediaMeta | null): Promise<SpooledFile> {
@@ -182,13 +200,13 @@ export class MediaFlow {
     type: MessageType,
     media: MediaMeta | null,
   ): Promise<SpooledFile> {
-    const kept = await this.o.spool.get(waMessageId)
+    const kept = await this.spool.get(waMessageId)
     if (kept) return kept
-    const cap = capFor(type, this.o.limits)
+    const cap = capFor(type, this.limits)
     if (media?.size !== undefined && media.size > cap) throw tooLarge(media.size, cap)
     await this.slot()
     try {
-      return await this.o.spool.save(waMessageId, await this.o.transport.downloadMedia(waMessageId, cap), cap)
+      return await this.spool.save(waMessageId, await this.transport.downloadMedia(waMessageId, cap), cap)
     } finally {
       this.active -= 1
       this.waiting.shift()?.()
@@ -196,7 +214,7 @@ export class MediaFlow {
   }
 
   private async slot(): Promise<void> {
-    while (this.active >= this.o.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve))
+    while (this.active >= this.concurrency) await new Promise<void>((resolve) => this.waiting.push(resolve))
     this.active += 1
   }
 }

@@ -16,6 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { StoreUnavailableError } from '../store/errors.ts'
 import type { MediaStorage } from '../store/media-storage.ts'
 import { type Harness, harnesses } from '../testing/harness.ts'
+import { sentMedia } from '../testing/sent-media.ts'
 import { startBackend, type TestBackend } from '../testing/stand-in.ts'
 
 let backend: TestBackend
@@ -242,24 +243,8 @@ describe('media through the stand-in (PGlite + /storage/v1)', () => {
     await waitFor(() => delivered().length === 2, 'both delivered', 60_000)
     const sent = delivered()
     expect(sent.map((d) => ({ body: d.body, media: d.media }))).toEqual([
-      {
-        body: 'este modelo',
-        media: {
-          mimetype: image.mimetype,
-          filename: 'modelo.jpg',
-          size: image.data.length,
-          sha256: sha256(image.data),
-        },
-      },
-      {
-        body: '',
-        media: {
-          mimetype: pdf.mimetype,
-          filename: 'factura.pdf',
-          size: pdf.data.length,
-          sha256: sha256(pdf.data),
-        },
-      },
+      { body: 'este modelo', media: sentMedia(image, { filename: 'modelo.jpg' }) },
+      { body: '', media: sentMedia(pdf, { filename: 'factura.pdf' }) },
     ])
     await waitFor(
       async () => {

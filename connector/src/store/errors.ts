@@ -4,16 +4,9 @@
  * `StoreRejectedError` means the database answered and said no (4xx from a Relevo SQL
  * function, with its stable DETAIL code): retrying the same call will not help.
  */
-export class StoreError extends Error {
-  readonly code: string
-  readonly hint: string
-  constructor(code: string, message: string, hint: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'StoreError'
-    this.code = code
-    this.hint = hint
-  }
-}
+import { CodedError } from '../shared/coded-error.ts'
+
+export class StoreError extends CodedError {}
 
 export class StoreUnavailableError extends StoreError {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -23,7 +16,6 @@ export class StoreUnavailableError extends StoreError {
       'Check SUPABASE_URL and that Supabase is up; the connector retries',
       options,
     )
-    this.name = 'StoreUnavailableError'
   }
 }
 
@@ -31,7 +23,6 @@ export class StoreRejectedError extends StoreError {
   readonly status: number
   constructor(status: number, code: string, message: string, hint: string, options?: { cause?: unknown }) {
     super(code, message, hint, options)
-    this.name = 'StoreRejectedError'
     this.status = status
   }
 }

@@ -1,40 +1,34 @@
 /** Errors raised by WhatsApp adapters. Each carries a stable code and the next step. */
-export class TransportError extends Error {
-  readonly code: string
-  readonly hint: string
-  constructor(code: string, message: string, hint: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.name = 'TransportError'
-    this.code = code
-    this.hint = hint
+import { CodedError } from '../shared/coded-error.ts'
+
+export class TransportError extends CodedError {}
+
+interface RetryOptions {
+  retryable: boolean
+  hint: string
+  cause?: unknown
+}
+
+/** A failure that says whether a new attempt can help. */
+abstract class RetryableTransportError extends TransportError {
+  readonly retryable: boolean
+  constructor(code: string, message: string, { retryable, hint, cause }: RetryOptions) {
+    super(code, message, hint, cause === undefined ? undefined : { cause })
+    this.retryable = retryable
   }
 }
 
 /** A send that did not reach WhatsApp. `retryable` decides between a new attempt and `failed`. */
-export class SendError extends TransportError {
-  readonly retryable: boolean
-  constructor(
-    code: string,
-    message: string,
-    { retryable, hint, cause }: { retryable: boolean; hint: string; cause?: unknown },
-  ) {
-    super(code, message, hint, cause === undefined ? undefined : { cause })
-    this.name = 'SendError'
-    this.retryable = retryable
-  }
-}
+export class SendError extends RetryableTransportError {}
 
 /** A media file that could not be read from WhatsApp. `retryable` false: refused for good (too large, gone). */
-export class MediaError extends TransportError {
-  readonly retryable: boolean
+export class MediaError extends RetryableTransportError {
   constructor(
     code: 'too_large' | 'media_gone' | 'not_ready' | 'download_failed',
     message: string,
-    { retryable, hint, cause }: { retryable: boolean; hint: string; cause?: unknown },
+    options: RetryOptions,
   ) {
-    super(code, message, hint, cause === undefined ? undefined : { cause })
-    this.name = 'MediaError'
-    this.retryable = retryable
+    super(code, message, options)
   }
 }
 

@@ -106,16 +106,15 @@ describe('mapMessage', () => {
     })
   })
 
-  it('ignores revoked, still-encrypted and notification messages', () => {
-    const reason = (type: string) => {
-      const mapped = mapMessage(webMessage({ type: type as Message['type'] }), { groupsEnabled: false })
-      return mapped.ok ? 'kept' : mapped.reason
-    }
-    expect(reason('revoked')).toBe('revoked')
-    expect(reason('ciphertext')).toBe('ciphertext')
-    expect(reason('e2e_notification')).toBe('system')
-    expect(reason('gp2')).toBe('system')
-    expect(reason('protocol')).toBe('system')
+  it.each([
+    ['revoked', 'revoked'],
+    ['ciphertext', 'ciphertext'],
+    ['e2e_notification', 'system'],
+    ['gp2', 'system'],
+    ['protocol', 'system'],
+  ])('ignores revoked, still-encrypted and notification messages: %s as %s', (type, reason) => {
+    const mapped = mapMessage(webMessage({ type: type as Message['type'] }), { groupsEnabled: false })
+    expect(mapped).toEqual({ ok: false, reason })
   })
 
   it('records type and metadata of media without downloading it; the caption is the body', () => {
