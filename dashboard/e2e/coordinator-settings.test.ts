@@ -4,7 +4,7 @@ import { type Served, serve } from '@relevo/testing/serve'
 import { createShopifyDouble } from '@relevo/testing/shopify-double'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pointAtFunctions, startRigFunctions } from './functions.ts'
+import { pageOnFunctions, startRigFunctions } from './functions.ts'
 import { ADMIN, TENANT, useRig } from './harness.ts'
 import { saveSettings } from './settings-page.ts'
 
@@ -27,9 +27,7 @@ beforeAll(async () => {
     SHOPIFY_API_URL: shopify.url,
   })
   await rig.db.query(`select set_config('relevo.allow_private_urls', 'on', false)`)
-  page = await rig.newPage('en')
-  await pointAtFunctions(page, functions)
-  await rig.signIn(page, ADMIN)
+  page = await pageOnFunctions(rig, functions, ADMIN)
 }, 240_000)
 
 afterAll(async () => {

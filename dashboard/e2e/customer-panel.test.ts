@@ -9,7 +9,7 @@ import { type SimulatorPhone, simulatorPhone } from '@relevo/testing/simulator-p
 import { waitFor } from '@relevo/testing/wait-for'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pointAtFunctions, startRigFunctions } from './functions.ts'
+import { pageOnFunctions, startRigFunctions } from './functions.ts'
 import { ADMIN, ANA, TENANT, useRig } from './harness.ts'
 
 // The customer panel beside the chat (issue 18, item 1): the desk's facts under RLS, and the
@@ -47,9 +47,7 @@ beforeAll(async () => {
     env: { OUTBOX_POLL_MS: '500', HEARTBEAT_MS: '2000' },
   })
   phone = simulatorPhone(connector.url)
-  ana = await rig.newPage('en', { width: 1400, height: 900 })
-  await pointAtFunctions(ana, functions)
-  await rig.signIn(ana, ANA)
+  ana = await pageOnFunctions(rig, functions, ANA, { width: 1400, height: 900 })
 }, 180_000)
 
 afterAll(async () => {
