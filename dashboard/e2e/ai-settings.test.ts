@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { routeIncomingMessages, startRigFunctions } from './functions.ts'
 import { ADMIN, useRig } from './harness.ts'
+import { saveSettings } from './settings-page.ts'
 
 // A settings change takes effect on the next AI reply, through the real chain: the stand-in's
 // database webhook → the functions under wrangler dev → an OpenAI-compatible double.
@@ -47,8 +48,7 @@ describe('settings → the next AI reply', () => {
       .getByLabel('Instructions for the AI (system prompt)')
       .fill('You are Rosa from Demo Store. Be brief.')
     await page.getByLabel('Wait before answering (seconds)').fill('0')
-    await page.getByTestId('settings-form').getByRole('button', { name: 'Save', exact: true }).click()
-    await page.getByTestId('settings-notice').filter({ hasText: 'Saved' }).waitFor()
+    await saveSettings(page)
 
     const { conversationId } = await rig.customerWrites(
       '5215566660000',

@@ -4,8 +4,9 @@ import { type Served, serve } from '@relevo/testing/serve'
 import { createShopifyDouble } from '@relevo/testing/shopify-double'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pointAtFunctions, startRigFunctions } from './functions.ts'
+import { pageOnFunctions, startRigFunctions } from './functions.ts'
 import { ADMIN, TENANT, useRig } from './harness.ts'
+import { saveSettings } from './settings-page.ts'
 
 // The store's coordinator as it is (ADR 115) and Shopify's Test, from the Settings screen through
 // the real functions (wrangler dev) to doubles: a coordinator that speaks its own contract
@@ -26,9 +27,7 @@ beforeAll(async () => {
     SHOPIFY_API_URL: shopify.url,
   })
   await rig.db.query(`select set_config('relevo.allow_private_urls', 'on', false)`)
-  page = await rig.newPage('en')
-  await pointAtFunctions(page, functions)
-  await rig.signIn(page, ADMIN)
+  page = await pageOnFunctions(rig, functions, ADMIN)
 }, 240_000)
 
 afterAll(async () => {
@@ -88,8 +87,7 @@ describe("settings: the store's coordinator and Shopify", () => {
 
     await page.getByLabel('Path of the reply (e.g. data.reply)').fill('data.answer')
     await page.getByLabel('Path of the hand-to-a-person flag (optional)').fill('data.escalate')
-    await page.getByTestId('settings-form').getByRole('button', { name: 'Save', exact: true }).click()
-    await page.getByTestId('settings-notice').filter({ hasText: 'Saved' }).waitFor()
+    await saveSettings(page)
     const { rows } = await rig.db.query<{ ai_provider: string; ai_http_mapping: unknown }>(
       'select ai_provider, ai_http_mapping from public.tenants where id = $1',
       [TENANT],
@@ -117,8 +115,7 @@ describe("settings: the store's coordinator and Shopify", () => {
       .waitFor()
 
     await page.getByLabel('Store (xxx.myshopify.com)').fill('demo-store.myshopify.com')
-    await page.getByTestId('settings-form').getByRole('button', { name: 'Save', exact: true }).click()
-    await page.getByTestId('settings-notice').filter({ hasText: 'Saved' }).waitFor()
+    await saveSettings(page)
     await saveSecret('Shopify access token', 'shpat_e2e')
     await page.getByRole('button', { name: 'Test the connection' }).click()
     await page.getByTestId('shopify-test-result').filter({ hasText: 'Connected: Demo Store MX' }).waitFor()

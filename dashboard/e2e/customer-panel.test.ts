@@ -1,22 +1,22 @@
 import { type ConnectorProcess, spawnConnector } from '@relevo/testing/connector-process'
 import { DEMO_CONNECTOR_KEY } from '@relevo/testing/demo-seed'
-import { type FunctionsProcess, startFunctions } from '@relevo/testing/functions-process'
+import type { FunctionsProcess } from '@relevo/testing/functions-process'
 import { sha256 } from '@relevo/testing/media-fixtures'
 import { type Served, serve } from '@relevo/testing/serve'
 import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify-double'
 import { productImage } from '@relevo/testing/shopify-fixtures'
 import { type SimulatorPhone, simulatorPhone } from '@relevo/testing/simulator-phone'
 import { waitFor } from '@relevo/testing/wait-for'
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ADMIN, ANA, type Rig, startRig, TENANT } from './harness.ts'
+import { pageOnFunctions, startRigFunctions } from './functions.ts'
+import { ADMIN, ANA, TENANT, useRig } from './harness.ts'
 
 // The customer panel beside the chat (issue 18, item 1): the desk's facts under RLS, and the
 // store's customer and orders through the real functions (wrangler dev) from a Shopify Admin
 // GraphQL double; the product picker sends a product's picture (its link as the caption) into the
 // chat, which the connector delivers to the customer's phone (the simulator).
-let rig: Rig
+const rig = useRig()
 let ana: Page
 let shopify: ShopifyDouble
 let shop: Served
@@ -26,36 +26,19 @@ let phone: SimulatorPhone
 /** Shopify's CDN is down: the double's pictures answer 503. */
 let cdnDown = false
 
-async function signedIn(user: { email: string; password: string }): Promise<SupabaseClient> {
-  const client = createClient(rig.standIn.url, rig.standIn.keys.anonKey, {
-    auth: { persistSession: false, autoRefreshToken: false },
-  })
-  const { error } = await client.auth.signInWithPassword(user)
-  if (error) throw error
-  return client
-}
-
 beforeAll(async () => {
-  rig = await startRig()
   shopify = createShopifyDouble({ tokens: ['shpat_panel'] })
   shop = await serve(async (request) =>
     cdnDown && new URL(request.url).pathname.startsWith('/s/files/')
       ? new Response('busy', { status: 503 })
       : shopify.handle(request),
   )
-  functions = await startFunctions({
-    SUPABASE_URL: rig.standIn.url,
-    SUPABASE_ANON_KEY: rig.standIn.keys.anonKey,
-    SUPABASE_SERVICE_ROLE_KEY: rig.standIn.keys.serviceRoleKey,
-    WEBHOOK_SECRET: 'e2e-webhook-secret',
-    OPS_TOKEN: 'e2e-ops-token',
-    SHOPIFY_API_URL: shop.url,
-  })
+  functions = await startRigFunctions(rig, { SHOPIFY_API_URL: shop.url })
   await rig.db.query(
     `update public.tenants set shopify_shop_domain = 'demo-store.myshopify.com' where id = $1`,
     [TENANT],
   )
-  const admin = await signedIn(ADMIN)
+  const admin = await rig.supabaseAs(ADMIN)
   const { error } = await admin.rpc('set_tenant_secrets', { p_shopify_access_token: 'shpat_panel' })
   if (error) throw error
   connector = await spawnConnector({
@@ -64,19 +47,13 @@ beforeAll(async () => {
     env: { OUTBOX_POLL_MS: '500', HEARTBEAT_MS: '2000' },
   })
   phone = simulatorPhone(connector.url)
-  ana = await rig.newPage('en', { width: 1400, height: 900 })
-  await ana.addInitScript((url) => {
-    const w = window as unknown as { __RELEVO_ENV__: Record<string, string> }
-    w.__RELEVO_ENV__ = { ...w.__RELEVO_ENV__, functionsUrl: url }
-  }, functions.url)
-  await rig.signIn(ana, ANA)
+  ana = await pageOnFunctions(rig, functions, ANA, { width: 1400, height: 900 })
 }, 180_000)
 
 afterAll(async () => {
   await connector?.stop()
   await functions?.stop()
   await shop?.close()
-  await rig?.close()
 })
 
 describe('customer panel', () => {
@@ -86,7 +63,7 @@ describe('customer panel', () => {
       'Ana Cliente',
       '¿Dónde va mi pedido?',
     )
-    const agent = await signedIn(ANA)
+    const agent = await rig.supabaseAs(ANA)
     await agent.rpc('add_note', { p_conversation_id: conversationId, p_body: 'Pidió factura la vez pasada' })
 
     await ana.goto(`${rig.site.url}/inbox/${conversationId}`)

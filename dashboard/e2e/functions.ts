@@ -1,6 +1,6 @@
 import { type FunctionsProcess, startFunctions } from '@relevo/testing/functions-process'
 import type { Page } from 'playwright-core'
-import type { Rig } from './harness.ts'
+import type { Credentials, Rig } from './harness.ts'
 
 /** The secret the stand-in's database webhooks sign with, and the functions check. */
 const WEBHOOK_SECRET = 'e2e-webhook-secret'
@@ -33,4 +33,17 @@ export async function pointAtFunctions(page: Page, functions: FunctionsProcess):
   await page.addInitScript((url) => {
     window.__RELEVO_ENV__ = { ...window.__RELEVO_ENV__, functionsUrl: url }
   }, functions.url)
+}
+
+/** A fresh English page whose dashboard calls these functions, `user` signed in (on the inbox). */
+export async function pageOnFunctions(
+  rig: Rig,
+  functions: FunctionsProcess,
+  user: Credentials,
+  viewport?: { width: number; height: number },
+): Promise<Page> {
+  const page = await rig.newPage('en', viewport)
+  await pointAtFunctions(page, functions)
+  await rig.signIn(page, user)
+  return page
 }

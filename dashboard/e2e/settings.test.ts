@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ADMIN, TENANT, useRig } from './harness.ts'
+import { saveSettings } from './settings-page.ts'
 
 // Settings are audited and take effect on the AI's next move. The AI pipeline (functions/) does
 // not run in this rig, so the effect is shown on the SQL rule it calls: ai_handoff queues the
@@ -12,8 +13,7 @@ describe('settings', () => {
     await page.getByTestId('settings-form').waitFor()
     await page.getByLabel('Text when handing to a person').fill('Rosa will write to you in a minute.')
     await page.getByLabel('Wait before answering (seconds)').fill('7')
-    await page.getByTestId('settings-form').getByRole('button', { name: 'Save', exact: true }).click()
-    await page.getByTestId('settings-notice').filter({ hasText: 'Saved' }).waitFor()
+    await saveSettings(page)
 
     const { rows } = await rig.db.query<{ fallback_text: string; debounce_seconds: number }>(
       'select fallback_text, debounce_seconds from public.tenants where id = $1',

@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
 import { ADMIN, useRig } from './harness.ts'
 
@@ -6,6 +7,10 @@ import { ADMIN, useRig } from './harness.ts'
 const rig = useRig()
 const BETO = { email: 'beto@demo.relevo.test', password: 'beto-password-1', name: 'Beto Ríos' }
 
+/** Waits until the admin's list shows the invitation of `email` as `state`. */
+const invitationShows = (page: Page, email: string, state: 'pending' | 'accepted') =>
+  page.getByTestId('invitation-row').filter({ hasText: email }).filter({ hasText: state }).waitFor()
+
 describe('agents and invitations', () => {
   it('an invited person registers with the link, becomes an agent and signs in again', async () => {
     const admin = await rig.pageAs(ADMIN, { path: '/team' })
@@ -13,11 +18,7 @@ describe('agents and invitations', () => {
     await admin.getByRole('button', { name: 'Create invitation' }).click()
     const link = await admin.getByTestId('invitation-link').inputValue()
     expect(link).toMatch(new RegExp(`^${rig.site.url}/register\\?code=[0-9a-f]{36}$`))
-    await admin
-      .getByTestId('invitation-row')
-      .filter({ hasText: BETO.email })
-      .filter({ hasText: 'pending' })
-      .waitFor()
+    await invitationShows(admin, BETO.email, 'pending')
 
     const beto = await rig.newPage('es')
     await beto.goto(link)
@@ -37,11 +38,7 @@ describe('agents and invitations', () => {
     // The admin's team list and invitations follow: the new agent arrives on the feed.
     await admin.getByTestId('team-row').filter({ hasText: BETO.name }).waitFor()
     await admin.reload()
-    await admin
-      .getByTestId('invitation-row')
-      .filter({ hasText: BETO.email })
-      .filter({ hasText: 'accepted' })
-      .waitFor()
+    await invitationShows(admin, BETO.email, 'accepted')
 
     // A used code cannot make a second agent.
     const again = await rig.newPage('en')

@@ -3,7 +3,7 @@ import type { FunctionsProcess } from '@relevo/testing/functions-process'
 import { createGraphApiDouble } from '@relevo/testing/graph-api-double'
 import { type Served, serve } from '@relevo/testing/serve'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { pointAtFunctions, startRigFunctions } from './functions.ts'
+import { pageOnFunctions, startRigFunctions } from './functions.ts'
 import { ADMIN, useRig } from './harness.ts'
 
 // The Cloud API number's window template (ADR 122): an admin chooses, on the Connection screen,
@@ -35,8 +35,7 @@ const setting = async () =>
 
 describe('the window template of a Cloud API number', () => {
   it("an admin chooses the template the AI sends outside the window, with the customer's name, and clears it", async () => {
-    const admin = await rig.pageAs(ADMIN)
-    await pointAtFunctions(admin, functions)
+    const admin = await pageOnFunctions(rig, functions, ADMIN)
     await admin.goto(`${rig.site.url}/connection`)
     const box = admin.getByTestId('window-template')
     await box.getByText('no template: it hands the chat to a person.').waitFor()

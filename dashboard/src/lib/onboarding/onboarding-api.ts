@@ -35,8 +35,17 @@ async function count(
 
 export function createOnboardingApi(db: Db) {
   return {
-    signupMode: async (): Promise<SignupMode> =>
-      (await result(db.rpc('signup_mode'))) === 'invite-only' ? 'invite-only' : 'open',
+    /**
+     * 'open' also when the question fails: the screen stays usable, and create_tenant still
+     * refuses an invite-only deployment itself (ADR 110).
+     */
+    signupMode: async (): Promise<SignupMode> => {
+      try {
+        return (await result(db.rpc('signup_mode'))) === 'invite-only' ? 'invite-only' : 'open'
+      } catch {
+        return 'open'
+      }
+    },
 
     /**
      * true when the account is signed in at once; false when the project requires email
