@@ -8,9 +8,13 @@ import { mergeMessages } from './merge-messages.ts'
  * agent jumps to the latest.
  */
 export class ChatStore {
-  messages = $state<Message[]>([])
+  /**
+   * Raw state, as the inbox's list: rows are replaced, never mutated, so no deep proxy is built
+   * over a thread that grows to thousands of rows as the agent scrolls back.
+   */
+  messages = $state.raw<Message[]>([])
   /** AI runs by the reply they produced, to show "what the AI did" under each AI message. */
-  runs = $state<Record<string, AiRun>>({})
+  runs = $state.raw<Record<string, AiRun>>({})
   loading = $state(true)
   loadingOlder = $state(false)
   hasOlder = $state(true)
