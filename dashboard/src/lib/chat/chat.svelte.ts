@@ -1,4 +1,5 @@
 import { type DeskApi, PAGE_SIZE } from '../desk-api.ts'
+import { LiveRows } from '../realtime/live-rows.ts'
 import type { AiRun, Message } from '../types.ts'
 import { mergeMessages } from './merge-messages.ts'
 
@@ -22,6 +23,7 @@ export class ChatStore {
   hasNewer = $state(false)
   /** The message the chat was opened at, shown highlighted and scrolled into view. */
   focusId = $state<string | null>(null)
+  private readonly live = new LiveRows<Message>()
 
   constructor(
     private readonly api: Pick<DeskApi, 'messages' | 'messagesAround' | 'messageTime' | 'aiRuns'>,
@@ -50,9 +52,9 @@ export class ChatStore {
   }
 
   private async loadLatestPage(): Promise<void> {
-    const page = await this.api.messages(this.conversationId)
-    this.messages = mergeMessages(this.messages, page)
-    this.hasOlder = page.length === PAGE_SIZE
+    const page = await this.live.page(() => this.api.messages(this.conversationId))
+    this.messages = mergeMessages(this.messages, page.rows)
+    this.hasOlder = page.queried === PAGE_SIZE
     this.hasNewer = false
   }
 
@@ -68,9 +70,9 @@ export class ChatStore {
     if (!this.hasOlder || this.loadingOlder || !oldest) return
     this.loadingOlder = true
     try {
-      const page = await this.api.messages(this.conversationId, oldest.created_at)
-      this.messages = mergeMessages(this.messages, page)
-      this.hasOlder = page.length === PAGE_SIZE
+      const page = await this.live.page(() => this.api.messages(this.conversationId, oldest.created_at))
+      this.messages = mergeMessages(this.messages, page.rows)
+      this.hasOlder = page.queried === PAGE_SIZE
     } finally {
       this.loadingOlder = false
     }
@@ -80,6 +82,7 @@ export class ChatStore {
     if (row.conversation_id !== this.conversationId) return
     // A new row would sit after a gap; an update of a row shown still applies.
     if (this.hasNewer && !this.messages.some((m) => m.id === row.id)) return
+    this.live.note(row.id, row)
     this.messages = mergeMessages(this.messages, [row])
   }
 

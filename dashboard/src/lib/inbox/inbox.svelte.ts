@@ -1,4 +1,5 @@
 import { type DeskApi, INBOX_PAGE } from '../desk-api.ts'
+import { LiveRows } from '../realtime/live-rows.ts'
 import type { Conversation, SearchHit } from '../types.ts'
 import { countUnread, countWaiting, type InboxFilter, matchesFilter, matchesSearch } from './filters.ts'
 import { mergeConversations, upsertConversation } from './upsert.ts'
@@ -44,12 +45,13 @@ export class InboxStore {
   /** More conversations exist on the server than the pages loaded so far. */
   hasMore = $state(false)
   private loadingMore = false
+  private readonly live = new LiveRows<Conversation>()
 
   /** `prefetched` is a first page already on its way (app start); without it, or if it failed, query now. */
   async load(prefetched?: Promise<Conversation[] | undefined>): Promise<void> {
-    const rows = (await prefetched) ?? (await this.api.conversations())
-    this.conversations = mergeConversations([], rows)
-    this.hasMore = rows.length === INBOX_PAGE
+    const page = await this.live.page(async () => (await prefetched) ?? (await this.api.conversations()))
+    this.conversations = mergeConversations([], page.rows)
+    this.hasMore = page.queried === INBOX_PAGE
     this.loading = false
   }
 
@@ -59,19 +61,21 @@ export class InboxStore {
     if (!this.hasMore || this.loadingMore || !oldest) return
     this.loadingMore = true
     try {
-      const rows = await this.api.conversations(oldest)
-      this.conversations = mergeConversations(this.conversations, rows)
-      this.hasMore = rows.length === INBOX_PAGE
+      const page = await this.live.page(() => this.api.conversations(oldest))
+      this.conversations = mergeConversations(this.conversations, page.rows)
+      this.hasMore = page.queried === INBOX_PAGE
     } finally {
       this.loadingMore = false
     }
   }
 
   apply(row: Conversation): void {
+    this.live.note(row.id, row)
     this.conversations = upsertConversation(this.conversations, row)
   }
 
   remove(id: string): void {
+    this.live.note(id, null)
     this.conversations = this.conversations.filter((c) => c.id !== id)
   }
 

@@ -119,6 +119,22 @@ describe('InboxStore first page', () => {
   })
 })
 
+describe('InboxStore and the feed during a load', () => {
+  it('keeps what the feed delivered while a prefetched first page was on its way', async () => {
+    const stale = [conv('a', '2026-11-25T10:00:00Z'), conv('b', '2026-11-25T09:00:00Z'), conv('gone', null)]
+    let answer: (rows: Conversation[]) => void = () => {}
+    const inbox = store([])
+    const load = inbox.load(new Promise((resolve) => (answer = resolve)))
+    inbox.apply(conv('a', '2026-11-25T10:00:00Z', { needs_attention: true }))
+    inbox.apply(conv('new', '2026-11-25T11:00:00Z'))
+    inbox.remove('gone')
+    answer(stale)
+    await load
+    expect(inbox.conversations.map((c) => c.id)).toEqual(['new', 'a', 'b'])
+    expect(inbox.get('a')?.needs_attention).toBe(true)
+  })
+})
+
 describe('InboxStore paging', () => {
   it('loads older pages after the oldest shown, until the server has no more', async () => {
     const { INBOX_PAGE } = await import('../desk-api.ts')
