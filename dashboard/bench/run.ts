@@ -92,25 +92,32 @@ try {
   }
 
   // Opening the 5,000-message chat, from a click in the list to its newest row on screen (the
-  // thread is windowed: it renders the rows near the viewport, not the page of 50).
+  // thread is windowed: it renders the rows near the viewport, not the page of 50), and the part of
+  // that after the messages response: the thread's render, apart from the query's round trip.
   const openChat: number[] = []
+  const threadRenderAfterData: number[] = []
   for (let i = 0; i < 5; i++) {
     await page.goto(`${rig.site.url}/inbox`)
     await page.getByTestId('conversation-row').first().waitFor()
-    openChat.push(
-      await page.evaluate(async (id) => {
-        const t0 = performance.now()
-        document.querySelector<HTMLAnchorElement>(`a[data-conversation-id="${id}"]`)?.click()
-        while (
-          ![...document.querySelectorAll('[data-testid="message"] .body')].some(
-            (b) => b.textContent === 'Línea 5000 del chat grande',
-          )
-        ) {
-          await new Promise((r) => requestAnimationFrame(r))
-        }
-        return performance.now() - t0
-      }, bigChatId),
-    )
+    const timing = await page.evaluate(async (id) => {
+      performance.clearResourceTimings()
+      const t0 = performance.now()
+      document.querySelector<HTMLAnchorElement>(`a[data-conversation-id="${id}"]`)?.click()
+      while (
+        ![...document.querySelectorAll('[data-testid="message"] .body')].some(
+          (b) => b.textContent === 'Línea 5000 del chat grande',
+        )
+      ) {
+        await new Promise((r) => requestAnimationFrame(r))
+      }
+      const shownAt = performance.now()
+      const data = performance
+        .getEntriesByType('resource')
+        .find((e) => e.name.includes('/rest/v1/messages?')) as PerformanceResourceTiming | undefined
+      return { open: shownAt - t0, render: shownAt - (data?.responseEnd ?? Number.NaN) }
+    }, bigChatId)
+    openChat.push(timing.open)
+    threadRenderAfterData.push(timing.render)
   }
   const thread = await measureLongThread(page)
 
@@ -150,7 +157,7 @@ try {
       inboxFirstRenderMs: 300,
       filterSwitchMs: 300,
       openChatMs: 200,
-      thread5000RenderMs: 100,
+      thread5000RenderAfterDataMs: 100,
       insertToVisibleP50Ms: 150,
     },
     inboxColdLoadToFirstRowMs: stats(coldLoad),
@@ -158,6 +165,7 @@ try {
     inboxRenderAfterDataMs: stats(renderAfterData),
     filterSwitchMs: stats(filterSwitch),
     openChat5000Ms: stats(openChat),
+    thread5000RenderAfterDataMs: stats(threadRenderAfterData),
     thread5000: {
       loaded: thread.loaded,
       rowsInDom: thread.rowsInDom,

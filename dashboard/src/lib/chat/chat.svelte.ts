@@ -35,11 +35,12 @@ export class ChatStore {
 
   /** The first load opens at the focused message; reloads (after a rejoin) keep the window shown. */
   async load(): Promise<void> {
-    const runs = this.api.aiRuns(this.conversationId)
     const at =
       this.focusId && this.loading ? await this.api.messageTime(this.conversationId, this.focusId) : null
-    if (at) await this.loadAround(at)
-    else if (!this.hasNewer) await this.loadLatestPage()
+    // The page is asked for before the runs: what the agent waits for goes first.
+    const page = at ? this.loadAround(at) : this.hasNewer ? undefined : this.loadLatestPage()
+    const runs = this.api.aiRuns(this.conversationId)
+    await page
     for (const run of await runs) this.applyRun(run)
     this.loading = false
   }
