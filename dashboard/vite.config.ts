@@ -5,7 +5,12 @@ import { defineConfig } from 'vite'
 // SvelteKit 3 takes its config in the Vite plugin (svelte.config.js is gone, toolchain.md §2.5).
 // A static SPA: every unknown path falls back to index.html and the client router takes over.
 export default defineConfig({
-  plugins: [sveltekit({ adapter: adapter({ fallback: 'index.html', strict: false }) })],
+  plugins: [
+    sveltekit({
+      adapter: adapter({ fallback: 'index.html', strict: false }),
+      output: { bundleStrategy: 'single' },
+    }),
+  ],
   // PUBLIC_SUPABASE_URL / PUBLIC_SUPABASE_ANON_KEY reach import.meta.env (src/lib/supabase.ts).
   envPrefix: ['VITE_', 'PUBLIC_'],
   server: {

@@ -42,8 +42,8 @@ describe('search over the whole history', () => {
 
     await hit.click()
     await admin.waitForURL(`**/inbox/${conversationId}?message=${hitId}`)
-    // Marked as the current message once the window around it is shown (it may render a tick earlier).
-    await admin.locator(`[data-message-id="${hitId}"][aria-current="true"]`).waitFor()
+    // The thread's row (the hit in the list carries the same id) is marked current once its window is shown.
+    await admin.locator(`[data-testid="message"][data-message-id="${hitId}"][aria-current="true"]`).waitFor()
     // In view: the thread scrolled to the hit, not to the bottom.
     await admin.waitForFunction((id) => {
       const el = document.querySelector(`[data-message-id="${id}"]`)

@@ -23,7 +23,13 @@ export async function serveStatic(root: string): Promise<{ url: string; close():
     const info = await stat(file).catch(() => null)
     if (!info?.isFile()) file = join(root, 'index.html')
     const body = await readFile(file)
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' })
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      // As static hosts serve a SvelteKit build: hashed files are cached for good, the rest revalidated.
+      'cache-control': path.startsWith('/_app/immutable/')
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache',
+    })
     res.end(body)
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

@@ -24,7 +24,11 @@ export class AuthStore {
     private readonly hadStoredSession = false,
   ) {}
 
-  async init(): Promise<void> {
+  /**
+   * `onStoredSession` runs as soon as a stored session is found, before its agent row is read, so
+   * a caller can start the desk's first query in parallel with that lookup (app-state.svelte.ts).
+   */
+  async init(onStoredSession?: (session: Session) => void): Promise<void> {
     this.db.auth.onAuthStateChange((event, session) => {
       this.session = session
       if (event === 'SIGNED_OUT') {
@@ -37,6 +41,7 @@ export class AuthStore {
     const { data } = await this.db.auth.getSession()
     // A session stored by an earlier visit that supabase-js could not refresh is an expiry.
     if (!data.session && this.hadStoredSession) this.expired = true
+    if (data.session) onStoredSession?.(data.session)
     await this.adopt(data.session)
   }
 

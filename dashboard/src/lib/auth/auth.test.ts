@@ -106,6 +106,19 @@ describe('AuthStore', () => {
     expect(auth.expired).toBe(false)
   })
 
+  it('hands a stored session over before its agent row is read, and nothing without one', async () => {
+    const { client } = fakeClient({ agent: ANA, session: { user: { id: 'u1' } } })
+    const seen: { user: string; status: string }[] = []
+    const auth = new AuthStore(client)
+    await auth.init((session) => seen.push({ user: session.user.id, status: auth.status }))
+    expect(seen).toEqual([{ user: 'u1', status: 'loading' }])
+    expect(auth.status).toBe('signed-in')
+
+    const signedOut = new AuthStore(fakeClient({ agent: ANA }).client)
+    await signedOut.init(() => seen.push({ user: 'none', status: signedOut.status }))
+    expect(seen).toHaveLength(1)
+  })
+
   it('calls a stored session that could not be refreshed an expiry', async () => {
     const { client } = fakeClient({ agent: ANA, session: null })
     const auth = new AuthStore(client, true)

@@ -1,4 +1,5 @@
 import { type DeskApi, PAGE_SIZE } from '../desk-api.ts'
+import { LiveRows } from '../realtime/live-rows.ts'
 import type { AiRun, Message } from '../types.ts'
 import { mergeMessages } from './merge-messages.ts'
 
@@ -8,9 +9,13 @@ import { mergeMessages } from './merge-messages.ts'
  * agent jumps to the latest.
  */
 export class ChatStore {
-  messages = $state<Message[]>([])
+  /**
+   * Raw state, as the inbox's list: rows are replaced, never mutated, so no deep proxy is built
+   * over a thread that grows to thousands of rows as the agent scrolls back.
+   */
+  messages = $state.raw<Message[]>([])
   /** AI runs by the reply they produced, to show "what the AI did" under each AI message. */
-  runs = $state<Record<string, AiRun>>({})
+  runs = $state.raw<Record<string, AiRun>>({})
   loading = $state(true)
   loadingOlder = $state(false)
   hasOlder = $state(true)
@@ -18,6 +23,7 @@ export class ChatStore {
   hasNewer = $state(false)
   /** The message the chat was opened at, shown highlighted and scrolled into view. */
   focusId = $state<string | null>(null)
+  private readonly live = new LiveRows<Message>()
 
   constructor(
     private readonly api: Pick<DeskApi, 'messages' | 'messagesAround' | 'messageTime' | 'aiRuns'>,
@@ -29,11 +35,12 @@ export class ChatStore {
 
   /** The first load opens at the focused message; reloads (after a rejoin) keep the window shown. */
   async load(): Promise<void> {
-    const runs = this.api.aiRuns(this.conversationId)
     const at =
       this.focusId && this.loading ? await this.api.messageTime(this.conversationId, this.focusId) : null
-    if (at) await this.loadAround(at)
-    else if (!this.hasNewer) await this.loadLatestPage()
+    // The page is asked for before the runs: what the agent waits for goes first.
+    const page = at ? this.loadAround(at) : this.hasNewer ? undefined : this.loadLatestPage()
+    const runs = this.api.aiRuns(this.conversationId)
+    await page
     for (const run of await runs) this.applyRun(run)
     this.loading = false
   }
@@ -46,9 +53,9 @@ export class ChatStore {
   }
 
   private async loadLatestPage(): Promise<void> {
-    const page = await this.api.messages(this.conversationId)
-    this.messages = mergeMessages(this.messages, page)
-    this.hasOlder = page.length === PAGE_SIZE
+    const page = await this.live.page(() => this.api.messages(this.conversationId))
+    this.messages = mergeMessages(this.messages, page.rows)
+    this.hasOlder = page.queried === PAGE_SIZE
     this.hasNewer = false
   }
 
@@ -64,9 +71,9 @@ export class ChatStore {
     if (!this.hasOlder || this.loadingOlder || !oldest) return
     this.loadingOlder = true
     try {
-      const page = await this.api.messages(this.conversationId, oldest.created_at)
-      this.messages = mergeMessages(this.messages, page)
-      this.hasOlder = page.length === PAGE_SIZE
+      const page = await this.live.page(() => this.api.messages(this.conversationId, oldest.created_at))
+      this.messages = mergeMessages(this.messages, page.rows)
+      this.hasOlder = page.queried === PAGE_SIZE
     } finally {
       this.loadingOlder = false
     }
@@ -76,6 +83,7 @@ export class ChatStore {
     if (row.conversation_id !== this.conversationId) return
     // A new row would sit after a gap; an update of a row shown still applies.
     if (this.hasNewer && !this.messages.some((m) => m.id === row.id)) return
+    this.live.note(row.id, row)
     this.messages = mergeMessages(this.messages, [row])
   }
 

@@ -53,6 +53,22 @@ describe('ChatStore', () => {
     expect(chat.messages[2]?.status).toBe('delivered')
   })
 
+  it('keeps a live edit that arrived while a reload was reading the old row', async () => {
+    const api = fakeApi(3)
+    const chat = new ChatStore(api, 'c1')
+    await chat.load()
+    // The reload (after a rejoin) reads the page before the edit commits; its answer lands after the edit's event.
+    const stale = await api.messages('c1')
+    let answer: (rows: Message[]) => void = () => {}
+    api.messages = () => new Promise((resolve) => (answer = resolve))
+    const reload = chat.load()
+    await Promise.resolve()
+    chat.applyMessage({ ...msg(1), body: '#1 edited', edited_at: '2026-11-25T10:05:00Z' })
+    answer(stale)
+    await reload
+    expect(chat.messages.map((m) => m.body)).toEqual(['#0', '#1 edited', '#2'])
+  })
+
   it('takes body, edited_at and deleted_at from live UPDATE rows, keeping the message in place', async () => {
     const chat = new ChatStore(fakeApi(3), 'c1')
     await chat.load()

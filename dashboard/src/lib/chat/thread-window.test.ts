@@ -21,6 +21,9 @@ describe('thread window', () => {
     expect(visibleRange(offsets, 150, 100, 0)).toEqual({ start: 1, end: 3 })
     expect(visibleRange(offsets, 150, 100, 100)).toEqual({ start: 0, end: 4 })
     expect(visibleRange(layout([], new Map(), 100), 0, 100, 0)).toEqual({ start: 0, end: 0 })
+    // Past the end: the bottom screen.
+    expect(visibleRange(offsets, Number.POSITIVE_INFINITY, 100, 0)).toEqual({ start: 4, end: 5 })
+    expect(visibleRange(offsets, Number.POSITIVE_INFINITY, 250, 0)).toEqual({ start: 2, end: 5 })
   })
 
   it('keeps the reader on the same row when rows are added above', () => {

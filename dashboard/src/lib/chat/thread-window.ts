@@ -31,7 +31,11 @@ export function rowAt(offsets: Float64Array, y: number): number {
   return lo
 }
 
-/** Rows [start, end) that meet the viewport widened by `margin` pixels each way. */
+/**
+ * Rows [start, end) that meet the viewport widened by `margin` pixels each way. A `scrollTop` past
+ * the end means the bottom screen: a thread opens there before its scroller has reported a position,
+ * so the newest rows are the first ones rendered.
+ */
 export function visibleRange(
   offsets: Float64Array,
   scrollTop: number,
@@ -40,8 +44,9 @@ export function visibleRange(
 ): { start: number; end: number } {
   const rows = offsets.length - 1
   if (rows <= 0) return { start: 0, end: 0 }
-  const start = rowAt(offsets, Math.max(0, scrollTop - margin))
-  const end = Math.min(rows, rowAt(offsets, scrollTop + viewport + margin) + 1)
+  const top = Math.min(scrollTop, Math.max(0, (offsets[rows] ?? 0) - viewport))
+  const start = rowAt(offsets, Math.max(0, top - margin))
+  const end = Math.min(rows, rowAt(offsets, top + viewport + margin) + 1)
   return { start, end }
 }
 

@@ -103,6 +103,38 @@ describe('InboxStore', () => {
   })
 })
 
+describe('InboxStore first page', () => {
+  it('sorts a page by last activity once and keeps one row per chat', async () => {
+    const rows = [
+      conv('a', '2026-11-25T10:00:00Z'),
+      conv('b', '2026-11-25T12:00:00Z'),
+      conv('a', '2026-11-25T13:00:00Z', { unread_count: 2 }),
+      conv('c', null),
+      conv('d', '2026-11-25T11:00:00Z'),
+    ]
+    const inbox = store(rows)
+    await inbox.load()
+    expect(inbox.conversations.map((c) => c.id)).toEqual(['a', 'b', 'd', 'c'])
+    expect(inbox.get('a')?.unread_count).toBe(2)
+  })
+})
+
+describe('InboxStore and the feed during a load', () => {
+  it('keeps what the feed delivered while a prefetched first page was on its way', async () => {
+    const stale = [conv('a', '2026-11-25T10:00:00Z'), conv('b', '2026-11-25T09:00:00Z'), conv('gone', null)]
+    let answer: (rows: Conversation[]) => void = () => {}
+    const inbox = store([])
+    const load = inbox.load(new Promise((resolve) => (answer = resolve)))
+    inbox.apply(conv('a', '2026-11-25T10:00:00Z', { needs_attention: true }))
+    inbox.apply(conv('new', '2026-11-25T11:00:00Z'))
+    inbox.remove('gone')
+    answer(stale)
+    await load
+    expect(inbox.conversations.map((c) => c.id)).toEqual(['new', 'a', 'b'])
+    expect(inbox.get('a')?.needs_attention).toBe(true)
+  })
+})
+
 describe('InboxStore paging', () => {
   it('loads older pages after the oldest shown, until the server has no more', async () => {
     const { INBOX_PAGE } = await import('../desk-api.ts')

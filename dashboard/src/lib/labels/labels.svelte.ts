@@ -5,9 +5,12 @@ const NONE: readonly string[] = []
 
 /** The tenant's labels and which chats carry them: loaded with the desk, kept current by the feed. */
 export class LabelStore {
-  labels = $state<Label[]>([])
-  /** Label ids by conversation id; replaced, never mutated, so the inbox's derived list follows. */
-  byConversation = $state<Record<string, readonly string[]>>({})
+  labels = $state.raw<Label[]>([])
+  /**
+   * Label ids by conversation id; replaced, never mutated, so the inbox's derived list follows
+   * (raw: a deep proxy over ten thousand chats' entries is pure cost).
+   */
+  byConversation = $state.raw<Record<string, readonly string[]>>({})
 
   constructor(private readonly api: Pick<DeskApi, 'labels' | 'conversationLabels'>) {}
 
@@ -15,8 +18,11 @@ export class LabelStore {
     const [labels, links] = await Promise.all([this.api.labels(), this.api.conversationLabels()])
     this.labels = labels
     const map: Record<string, string[]> = {}
-    for (const link of links)
-      map[link.conversation_id] = [...(map[link.conversation_id] ?? []), link.label_id]
+    for (const link of links) {
+      const ids = map[link.conversation_id]
+      if (ids) ids.push(link.label_id)
+      else map[link.conversation_id] = [link.label_id]
+    }
     this.byConversation = map
   }
 
