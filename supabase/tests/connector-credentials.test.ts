@@ -2,16 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { readAccess } from '../local/realtime/channel-auth.ts'
 import type { Database } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
-import {
-  asService,
-  asUser,
-  createTenant,
-  fingerprint,
-  ingest,
-  row,
-  type TenantFixture,
-} from './support/fixtures.ts'
+import { createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
+import { expectUnchanged } from './support/unchanged.ts'
 
 // A connector holds only its own channel's keys (ADR 074): a credential issued for channel A acts
 // for A through every channel function, is refused for B, reads no table, and dies when revoked.
@@ -125,14 +119,14 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
   })
 
   it('is refused for another channel by every channel function, and changes nothing', async () => {
-    const before = await fingerprint(db)
-    for (const [name, sql, params] of channelCalls(b.channelId, outboxB)) {
-      const call = asUser(db, credential.userId, (tx) => tx.query(sql, params))
-      if (name === 'mark_sent' || name === 'mark_failed')
-        await expectRelevoError(call, 404, 'message_not_found')
-      else await expectRelevoError(call, 403, 'wrong_channel')
-    }
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      for (const [name, sql, params] of channelCalls(b.channelId, outboxB)) {
+        const call = asUser(db, credential.userId, (tx) => tx.query(sql, params))
+        if (name === 'mark_sent' || name === 'mark_failed')
+          await expectRelevoError(call, 404, 'message_not_found')
+        else await expectRelevoError(call, 403, 'wrong_channel')
+      }
+    })
   })
 
   it('reads no row of any table in public, its own tenant included', async () => {
