@@ -58,6 +58,25 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
   let outboxA: string
   let outboxB: string
 
+  /**
+   * Calls every channel function as `userId` for a channel it may not act for: each answers
+   * `status` `detail`, but mark_sent and mark_failed, which name a message, answer that it is not found.
+   */
+  async function expectChannelCallsRefused(
+    userId: string,
+    channelId: string,
+    outboxId: string,
+    status: number,
+    detail: string,
+  ): Promise<void> {
+    for (const [name, sql, params] of channelCalls(channelId, outboxId)) {
+      const call = asUser(db, userId, (tx) => tx.query(sql, params))
+      if (name === 'mark_sent' || name === 'mark_failed')
+        await expectRelevoError(call, 404, 'message_not_found')
+      else await expectRelevoError(call, status, detail)
+    }
+  }
+
   async function queueAgentReply(t: TenantFixture): Promise<string> {
     const { conversation_id } = await ingest(db, t.channelId)
     const sent = await asUser(db, t.adminId, (tx) =>
@@ -119,14 +138,9 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
   })
 
   it('is refused for another channel by every channel function, and changes nothing', async () => {
-    await expectUnchanged(db, async () => {
-      for (const [name, sql, params] of channelCalls(b.channelId, outboxB)) {
-        const call = asUser(db, credential.userId, (tx) => tx.query(sql, params))
-        if (name === 'mark_sent' || name === 'mark_failed')
-          await expectRelevoError(call, 404, 'message_not_found')
-        else await expectRelevoError(call, 403, 'wrong_channel')
-      }
-    })
+    await expectUnchanged(db, () =>
+      expectChannelCallsRefused(credential.userId, b.channelId, outboxB, 403, 'wrong_channel'),
+    )
   })
 
   it('reads no row of any table in public, its own tenant included', async () => {
@@ -159,12 +173,7 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
   })
 
   it('an agent or a signed-in stranger is no connector: 401 on every channel function', async () => {
-    for (const [name, sql, params] of channelCalls(a.channelId, outboxA)) {
-      const call = asUser(db, a.agentId, (tx) => tx.query(sql, params))
-      if (name === 'mark_sent' || name === 'mark_failed')
-        await expectRelevoError(call, 404, 'message_not_found')
-      else await expectRelevoError(call, 401, 'connector_credential_invalid')
-    }
+    await expectChannelCallsRefused(a.agentId, a.channelId, outboxA, 401, 'connector_credential_invalid')
   })
 
   it('a revoked credential is refused at once and its Auth user is gone; a new one works', async () => {
