@@ -11,11 +11,10 @@
  * Writes bench/results/assignment.json.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
-import os from 'node:os'
 import { openThrowawayDatabase } from '../src/db/index.ts'
 import type { Database } from '../src/db/types.ts'
 import { createTenant, type TenantFixture } from '../tests/support/fixtures.ts'
+import { machine, spread, writeResult } from './report.ts'
 
 const CLOSED = Number(process.env.ASSIGN_CLOSED ?? 20_000)
 /** Open chats each agent holds at the start: half of the capacity (100), so the waiting ones fit. */
@@ -56,10 +55,6 @@ async function loadDesk(db: Database, t: TenantFixture, agents: number): Promise
   return rows.map((r) => r.id)
 }
 
-function percentile(sorted: number[], p: number): number {
-  return Number((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0).toFixed(3))
-}
-
 async function timeDecisions(db: Database, agents: number) {
   const mine = await createTenant(db, `Assignment bench ${agents} ${randomUUID()}`)
   const other = await createTenant(db, `Assignment bench other ${agents} ${randomUUID()}`)
@@ -86,11 +81,7 @@ async function timeDecisions(db: Database, agents: number) {
   }
   if (assigned !== waiting.length)
     throw new Error(`assigned ${assigned} of ${waiting.length}: the desk had seats`)
-  const summary = (samples: number[]) => {
-    samples.sort((a, b) => a - b)
-    return { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95), max: percentile(samples, 1) }
-  }
-  return { agents, runs: times.length, decision_ms: summary(decisions), assign_ms: summary(times) }
+  return { agents, runs: times.length, decision_ms: spread(decisions, 3), assign_ms: spread(times, 3) }
 }
 
 export async function runAssignmentBench(): Promise<void> {
@@ -99,24 +90,13 @@ export async function runAssignmentBench(): Promise<void> {
   try {
     const desks = []
     for (const agents of DESKS) desks.push(await timeDecisions(db, agents))
-    const { rows } = await db.query<{ server_version: string }>('show server_version')
     const report = {
       generated_at: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        node: process.version,
-        engine: kind,
-        postgres: rows[0]?.server_version,
-        load_average: os.loadavg().map((l) => Number(l.toFixed(1))),
-      },
+      machine: await machine(db, kind),
       chats_per_tenant: { closed: CLOSED, held_per_agent: HELD_PER_AGENT, waiting: WAITING },
       desks,
     }
-    await mkdir(new URL('./results/', import.meta.url), { recursive: true })
-    await writeFile(
-      new URL('./results/assignment.json', import.meta.url),
-      `${JSON.stringify(report, null, 2)}\n`,
-    )
+    await writeResult('assignment', report)
     for (const d of desks) {
       console.log(
         `${d.agents} agents (${kind}): decision p50 ${d.decision_ms.p50} ms p95 ${d.decision_ms.p95} ms; ` +

@@ -9,10 +9,11 @@
  * Writes bench/results/realtime.json.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
 import type { SupabaseClient } from '@supabase/supabase-js'
-import { startStack, TENANT_A, type TestStack } from '../local/realtime/test-support.ts'
+import { startStack, type TestStack } from '../local/realtime/test-support.ts'
+import { TENANT_A } from '../local/realtime/two-tenants.ts'
+import { writeResult } from './report.ts'
 
 const SUBSCRIBER_COUNTS = [1, 100]
 const LATENCY_MESSAGES = Number(process.env.BENCH_REALTIME_MESSAGES ?? 200)
@@ -161,8 +162,7 @@ export async function runRealtimeBench(): Promise<void> {
   }
   report.backends.pglite = await benchBackend(undefined)
   if (pgUrl) report.backends.postgres = await benchBackend(pgUrl)
-  await mkdir(new URL('./results/', import.meta.url), { recursive: true })
-  await writeFile(new URL('./results/realtime.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`)
+  await writeResult('realtime', report)
   process.stdout.write('  wrote bench/results/realtime.json\n')
 }
 

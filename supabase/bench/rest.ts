@@ -3,10 +3,10 @@
  * supabase-js over HTTP on loopback, with RLS on. Runs on PGlite and, when RELEVO_TEST_PG_URL is
  * set, on a throw-away database of that Postgres server. Writes bench/results/rest.json.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus, loadavg } from 'node:os'
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { type Backend, backends, startTestStandIn } from '../local/testing/stand-in.ts'
+import { writeResult } from './report.ts'
 
 const SCHEMA = `
 create table public.bench_items (
@@ -129,7 +129,6 @@ export async function runRestBench(): Promise<void> {
   for (const backend of backends) {
     ;(report.backends as Record<string, unknown>)[backend] = await benchBackend(backend)
   }
-  await mkdir(new URL('./results/', import.meta.url), { recursive: true })
-  await writeFile(new URL('./results/rest.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`)
+  await writeResult('rest', report)
   process.stdout.write('  wrote bench/results/rest.json\n')
 }

@@ -11,11 +11,11 @@
  * desk asks; the time is the one statement's round trip (the transaction around it is PostgREST's).
  * Writes bench/results/search.json.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
-import os from 'node:os'
 import { openThrowawayDatabase } from '../src/db/index.ts'
 import type { Database } from '../src/db/types.ts'
-import { asUser, createTenant, type TenantFixture } from '../tests/support/fixtures.ts'
+import { createTenant, type TenantFixture } from '../tests/support/fixtures.ts'
+import { asUser } from '../tests/support/roles.ts'
+import { machine, percentile, spread, writeResult } from './report.ts'
 
 const TOTAL = Number(process.env.SEARCH_MESSAGES ?? 1_000_000)
 const CHATS = 10_000
@@ -94,10 +94,6 @@ async function prepare(db: Database): Promise<TenantFixture> {
   return mine
 }
 
-function percentile(sorted: number[], p: number): number {
-  return Number((sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0).toFixed(2))
-}
-
 export async function runSearchBench(): Promise<void> {
   if (!process.env.RELEVO_TEST_PG_URL) {
     console.log('search bench skipped: set RELEVO_TEST_PG_URL to a PostgreSQL superuser URL')
@@ -126,25 +122,16 @@ export async function runSearchBench(): Promise<void> {
       samples.push(...times)
       perQuery.push({ query, hits, ms_p50: percentile(times, 0.5) })
     }
-    samples.sort((a, b) => a - b)
-    const { rows } = await db.query<{ server_version: string }>('show server_version')
     const report = {
       generated_at: new Date().toISOString(),
-      // The load average says how busy the (shared) machine was while the queries ran.
-      machine: {
-        cpus: os.cpus().length,
-        node: process.version,
-        postgres: rows[0]?.server_version,
-        load_average: os.loadavg().map((l) => Number(l.toFixed(1))),
-      },
+      machine: await machine(db),
       messages: TOTAL,
       other_tenant_messages: Math.round(TOTAL / 10),
       chats: CHATS,
       queries: perQuery,
-      ms: { p50: percentile(samples, 0.5), p95: percentile(samples, 0.95), max: percentile(samples, 1) },
+      ms: spread(samples),
     }
-    await mkdir(new URL('./results/', import.meta.url), { recursive: true })
-    await writeFile(new URL('./results/search.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`)
+    await writeResult('search', report)
     for (const q of perQuery) console.log(`${q.query.padEnd(20)} hits=${q.hits}  p50=${q.ms_p50} ms`)
     console.log(`search_messages over ${TOTAL} messages: p50 ${report.ms.p50} ms, p95 ${report.ms.p95} ms`)
   } finally {

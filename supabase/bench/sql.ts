@@ -5,11 +5,12 @@
  * set, on a throw-away Postgres database, where the claim loop also runs with several workers on
  * separate connections. Writes bench/results/sql.json.
  */
-import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import type { Database } from '../src/db/index.ts'
-import { asService, asUser, createTenant, ingest } from '../tests/support/fixtures.ts'
+import { createTenant, ingest } from '../tests/support/fixtures.ts'
+import { asService, asUser } from '../tests/support/roles.ts'
 import { backends } from '../tests/support/test-database.ts'
+import { writeResult } from './report.ts'
 
 const MESSAGES = Number(process.env.BENCH_ITERATIONS ?? 500)
 const CLAIM_BATCH = 10
@@ -135,8 +136,7 @@ export async function runSqlBench(): Promise<void> {
     messages: MESSAGES,
     results,
   }
-  await mkdir(new URL('./results/', import.meta.url), { recursive: true })
-  await writeFile(new URL('./results/sql.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`)
+  await writeResult('sql', report)
   for (const r of results) {
     console.log(`${r.backend.padEnd(8)} ${r.scenario.padEnd(28)} workers=${r.workers}  ${r.per_second}/s`)
   }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { startStandIn } from './index.ts'
 import { createApiKeys } from './keys.ts'
+import { restClient } from './testing/http.ts'
 import { startTestStandIn, type TestStandIn } from './testing/stand-in.ts'
 
 const TABLE = `
@@ -116,16 +117,11 @@ describe('gateway, CORS and JWTs', () => {
     )
     const sub = crypto.randomUUID()
     const token = await sign({ role: 'authenticated', sub, exp: 2e9 })
-    const response = await fetch(`${env.url}/rest/v1/rpc/whoami`, {
-      method: 'POST',
-      headers: {
-        apikey: env.standIn.keys.anonKey,
-        Authorization: `Bearer ${token}`,
-        'Content-Type': 'application/json',
-      },
+    const response = await restClient(env.url, env.standIn.keys.anonKey)('POST', 'rpc/whoami', {
+      headers: { Authorization: `Bearer ${token}` },
       body: '{}',
     })
-    expect(await response.json()).toBe(sub)
+    expect(response.json()).toBe(sub)
   })
 
   it('sets the request settings PostgREST sets: search path, method, path, headers; UTC', async () => {

@@ -3,8 +3,6 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
 import {
-  asService,
-  asUser,
   createTenant,
   type Ingested,
   ingest,
@@ -12,6 +10,7 @@ import {
   saveCloudChannel,
   type TenantFixture,
 } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // The AI hears and sees (ADR 081/082): transcripts stored by the functions (service role only),

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { PRESENCE_ONLINE_SECONDS } from '@relevo/contracts/limits'
 import { describe, expect, it } from 'vitest'
 import { seeded } from '../local/testing/hostile-input.ts'
-import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Auto-assignment (ADR 095): round-robin among online agents under the tenant's capacity, on a

@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, it } from 'vitest'
 import type { Queryable } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
-import {
-  asService,
-  asUser,
-  createTenant,
-  createUser,
-  fingerprint,
-  ingest,
-  row,
-  type TenantFixture,
-} from './support/fixtures.ts'
+import { createTenant, createUser, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
+import { expectUnchanged } from './support/unchanged.ts'
 
 // Bad input to every function raises SQLSTATE PT<http status> with a stable DETAIL code
 // (what PostgREST turns into an HTTP 4xx with `details`), and changes nothing at all.
@@ -616,13 +609,13 @@ describe.each(backends)('bad input on $kind', (backend) => {
   }
 
   it.each(cases)('$name → PT$status $detail, nothing changed', async (c) => {
-    const before = await fingerprint(db)
-    await expectRelevoError(
-      run(c.as, (tx) => tx.query(c.sql, c.params(world))),
-      c.status,
-      c.detail,
-    )
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      await expectRelevoError(
+        run(c.as, (tx) => tx.query(c.sql, c.params(world))),
+        c.status,
+        c.detail,
+      )
+    })
   })
 
   it('a deactivated agent is refused at once with not_an_agent', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Queryable } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
-import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Business hours (ADR 094): is_open_at / next_opening / business_seconds in the tenant's time

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { expectDenied } from './support/errors.ts'
-import { asUser, createTenant, type TenantFixture } from './support/fixtures.ts'
+import { createTenant, type TenantFixture } from './support/fixtures.ts'
+import { asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Canned replies (issue 18, item 3; ADR 092): shared replies are the tenant's and admins manage

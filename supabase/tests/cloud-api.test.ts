@@ -2,17 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
-import {
-  asService,
-  asUser,
-  createTenant,
-  fingerprint,
-  ingest,
-  row,
-  saveCloudChannel,
-  type TenantFixture,
-} from './support/fixtures.ts'
+import { createTenant, ingest, row, saveCloudChannel, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
+import { expectUnchanged } from './support/unchanged.ts'
 
 // Cloud API channels (ADR 120) and the 24-hour service window (ADR 121) at the SQL level.
 
@@ -81,18 +74,18 @@ describe.each(backends)('Cloud API channels on $kind', (backend) => {
     const t = await createTenant(db)
     const other = await createTenant(db)
     const number = phoneNumberId()
-    const before = await fingerprint(db)
-    await expectRelevoError(
-      asUser(db, t.agentId, (tx) => saveCloudChannel(tx, { number })),
-      403,
-      'admin_only',
-    )
-    await expectRelevoError(
-      asUser(db, t.adminId, (tx) => saveCloudChannel(tx, { number, token: null })),
-      400,
-      'invalid_argument',
-    )
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      await expectRelevoError(
+        asUser(db, t.agentId, (tx) => saveCloudChannel(tx, { number })),
+        403,
+        'admin_only',
+      )
+      await expectRelevoError(
+        asUser(db, t.adminId, (tx) => saveCloudChannel(tx, { number, token: null })),
+        400,
+        'invalid_argument',
+      )
+    })
     const chan = await asUser(db, t.adminId, (tx) => saveCloudChannel(tx, { number }))
     await expectRelevoError(
       asUser(db, other.adminId, (tx) => saveCloudChannel(tx, { number })),

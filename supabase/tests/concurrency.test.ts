@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { asRole } from '../local/as-role.ts'
 import type { Database, Queryable } from '../src/db/index.ts'
-import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
+import { createTenant, ingest, row } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Races the rules must survive. On PostgreSQL the calls run on separate connections at the

@@ -2,16 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { readAccess } from '../local/realtime/channel-auth.ts'
 import type { Database } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
-import {
-  asService,
-  asUser,
-  createTenant,
-  fingerprint,
-  ingest,
-  row,
-  type TenantFixture,
-} from './support/fixtures.ts'
+import { createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
+import { expectUnchanged } from './support/unchanged.ts'
 
 // A connector holds only its own channel's keys (ADR 074): a credential issued for channel A acts
 // for A through every channel function, is refused for B, reads no table, and dies when revoked.
@@ -63,6 +57,25 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
   let credential: Credential
   let outboxA: string
   let outboxB: string
+
+  /**
+   * Calls every channel function as `userId` for a channel it may not act for: each answers
+   * `status` `detail`, but mark_sent and mark_failed, which name a message, answer that it is not found.
+   */
+  async function expectChannelCallsRefused(
+    userId: string,
+    channelId: string,
+    outboxId: string,
+    status: number,
+    detail: string,
+  ): Promise<void> {
+    for (const [name, sql, params] of channelCalls(channelId, outboxId)) {
+      const call = asUser(db, userId, (tx) => tx.query(sql, params))
+      if (name === 'mark_sent' || name === 'mark_failed')
+        await expectRelevoError(call, 404, 'message_not_found')
+      else await expectRelevoError(call, status, detail)
+    }
+  }
 
   async function queueAgentReply(t: TenantFixture): Promise<string> {
     const { conversation_id } = await ingest(db, t.channelId)
@@ -125,14 +138,9 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
   })
 
   it('is refused for another channel by every channel function, and changes nothing', async () => {
-    const before = await fingerprint(db)
-    for (const [name, sql, params] of channelCalls(b.channelId, outboxB)) {
-      const call = asUser(db, credential.userId, (tx) => tx.query(sql, params))
-      if (name === 'mark_sent' || name === 'mark_failed')
-        await expectRelevoError(call, 404, 'message_not_found')
-      else await expectRelevoError(call, 403, 'wrong_channel')
-    }
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, () =>
+      expectChannelCallsRefused(credential.userId, b.channelId, outboxB, 403, 'wrong_channel'),
+    )
   })
 
   it('reads no row of any table in public, its own tenant included', async () => {
@@ -165,12 +173,7 @@ describe.each(backends)('connector credentials on $kind', (backend) => {
   })
 
   it('an agent or a signed-in stranger is no connector: 401 on every channel function', async () => {
-    for (const [name, sql, params] of channelCalls(a.channelId, outboxA)) {
-      const call = asUser(db, a.agentId, (tx) => tx.query(sql, params))
-      if (name === 'mark_sent' || name === 'mark_failed')
-        await expectRelevoError(call, 404, 'message_not_found')
-      else await expectRelevoError(call, 401, 'connector_credential_invalid')
-    }
+    await expectChannelCallsRefused(a.agentId, a.channelId, outboxA, 401, 'connector_credential_invalid')
   })
 
   it('a revoked credential is refused at once and its Auth user is gone; a new one works', async () => {

@@ -1,6 +1,7 @@
 import { MAPPING_PRESETS } from '@relevo/supabase/coordinator-mapping'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { asService, asUser, createTenant, row, type TenantFixture } from './support/fixtures.ts'
+import { createTenant, row, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // tenants.ai_http_mapping (ADR 115): admins save how the http provider speaks to their

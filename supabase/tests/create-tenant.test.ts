@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { asRole } from '../local/as-role.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
-import { asAnon, asUser, createTenant, createUser, fingerprint, row } from './support/fixtures.ts'
+import { createTenant, createUser, row } from './support/fixtures.ts'
+import { asAnon, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
+import { expectUnchanged } from './support/unchanged.ts'
 
 // Self-service tenants (ADR 110): create_tenant makes a tenant, its first channel and the caller
 // its admin at once; it refuses a second tenant, bad input, a closed deployment and a fast repeater.
@@ -89,10 +91,10 @@ describe.each(backends)('create_tenant on $kind', (backend) => {
     const user = await createUser(db)
     await create(user.id, 'First Store')
     const other = await createTenant(db)
-    const before = await fingerprint(db)
-    await expectRelevoError(create(user.id, 'Second Store'), 409, 'already_agent')
-    await expectRelevoError(create(other.agentId, 'Side Business'), 409, 'already_agent')
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      await expectRelevoError(create(user.id, 'Second Store'), 409, 'already_agent')
+      await expectRelevoError(create(other.agentId, 'Side Business'), 409, 'already_agent')
+    })
   })
 
   it('refuses two concurrent calls of one user beyond the first', async () => {
@@ -117,9 +119,9 @@ describe.each(backends)('create_tenant on $kind', (backend) => {
     [['Store', 'es', null], 'invalid_timezone'],
   ] as const)('refuses %j with 400 %s, changing nothing', async (args, code) => {
     const user = await createUser(db)
-    const before = await fingerprint(db)
-    await expectRelevoError(create(user.id, ...args), 400, code)
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      await expectRelevoError(create(user.id, ...args), 400, code)
+    })
   })
 
   it('refuses an unknown time zone in settings too', async () => {
@@ -145,9 +147,9 @@ describe.each(backends)('create_tenant on $kind', (backend) => {
       const created = await create(user.id, `Store ${i}`)
       await db.query('delete from public.tenants where id = $1', [created.tenant_id])
     }
-    const before = await fingerprint(db)
-    await expectRelevoError(create(user.id, 'Store 4'), 429, 'rate_limited')
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      await expectRelevoError(create(user.id, 'Store 4'), 429, 'rate_limited')
+    })
     // A day later the count has room again.
     await db.query(
       `update private.tenant_creations set created_at = created_at - interval '25 hours' where user_id = $1`,
@@ -163,9 +165,9 @@ describe.each(backends)('create_tenant on $kind', (backend) => {
         mode: 'invite-only',
       })
       const user = await createUser(db)
-      const before = await fingerprint(db)
-      await expectRelevoError(create(user.id, 'Closed Store'), 403, 'signup_closed')
-      expect(await fingerprint(db)).toBe(before)
+      await expectUnchanged(db, async () => {
+        await expectRelevoError(create(user.id, 'Closed Store'), 403, 'signup_closed')
+      })
       const t = await createTenant(db)
       const invitation = await asUser(db, t.adminId, (tx) =>
         row<{ r: { code: string } }>(tx, 'select public.create_invitation($1) as r', [user.email]),

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
-import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // CSAT (issue 18, item 6; ADR 096): a person closes a chat, the customer gets the 1–5 question,

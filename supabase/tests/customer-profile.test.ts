@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
-import { asAnon, asUser, createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
+import { createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
+import { asAnon, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // customer_profile (ADR 098): the customer panel's facts, counted over the tenant's chats with

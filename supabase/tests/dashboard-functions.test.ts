@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { asRole } from '../local/as-role.ts'
 import { expectRelevoError } from './support/errors.ts'
-import { asUser, createTenant, createUser, ingest, row } from './support/fixtures.ts'
+import { createTenant, createUser, ingest, row } from './support/fixtures.ts'
+import { asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // The dashboard's other functions, on their allowed paths: assignment, status, read marks,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { expectRelevoError } from './support/errors.ts'
-import { asService, asUser, createTenant, type TenantFixture } from './support/fixtures.ts'
+import { createTenant, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Data requests (ADR 112): an admin exports a date range page by page and erases one customer

@@ -1,22 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { asRole } from '../local/as-role.ts'
 import type { Database, Queryable } from '../src/db/index.ts'
+import { CheckEnums } from '../types/enums.ts'
 import { expectRelevoError } from './support/errors.ts'
-import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Events out (issue 20, ADR 090): each change writes its event and deliveries in its own
 // transaction, once; only the tenant's active endpoints that chose the type get a delivery.
 
-const ALL_EVENTS = [
-  'message_received',
-  'message_sent',
-  'message_status',
-  'mode_changed',
-  'conversation_assigned',
-  'conversation_closed',
-  'handoff_requested',
-]
+// Every type an endpoint can choose: webhook_test is sent on request only, never subscribed to.
+const ALL_EVENTS: string[] = CheckEnums['webhook_events.type'].filter((type) => type !== 'webhook_test')
 
 interface Created {
   endpoint: { id: string; active: boolean; events: string[] }

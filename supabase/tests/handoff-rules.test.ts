@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
-import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
+import { createTenant, ingest, row } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // ARCHITECTURE.md "The handoff rules" 1–7, at the SQL level: what every client gets no

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
-import { asService, asUser, createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
+import { createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Labels (ADR 101): admins manage them, agents put them on chats of their tenant only, the AI

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { expectDenied } from './support/errors.ts'
-import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // Item 7 of issue 15: a message deleted for everyone queues its file for removal; per-tenant

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
-import { asAnon, asService, asUser, createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
+import { createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
+import { asAnon, asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // search_messages (ADR 100): Spanish and English stemming, websearch syntax, ranking, snippets,

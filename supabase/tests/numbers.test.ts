@@ -1,15 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { expectRelevoError } from './support/errors.ts'
-import {
-  asUser,
-  createTenant,
-  fingerprint,
-  ingest,
-  row,
-  saveCloudChannel,
-  type TenantFixture,
-} from './support/fixtures.ts'
+import { createTenant, ingest, row, saveCloudChannel, type TenantFixture } from './support/fixtures.ts'
+import { asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
+import { expectUnchanged } from './support/unchanged.ts'
 
 // Numbers (ADR 113): admins add a WhatsApp Web number with its connector's credential, rename and
 // remove numbers of their own store; a removed number keeps its chats, loses its credentials and
@@ -70,18 +64,18 @@ describe.each(backends)('numbers on $kind', (backend) => {
   })
 
   it('an agent, another tenant and bad names are refused, and nothing changes', async () => {
-    const before = await fingerprint(db)
-    await expectRelevoError(add(a.agentId, 'Sales'), 403, 'admin_only')
-    await expectRelevoError(add(a.adminId, '   '), 400, 'invalid_argument')
-    await expectRelevoError(add(a.adminId, 'x'.repeat(61)), 400, 'invalid_argument')
-    await expectRelevoError(add(a.adminId, null), 400, 'invalid_argument')
-    await expectRelevoError(rename(a.agentId, a.channelId, 'Mine'), 403, 'admin_only')
-    await expectRelevoError(rename(a.adminId, b.channelId, 'Mine'), 404, 'channel_not_found')
-    await expectRelevoError(rename(a.adminId, a.channelId, ''), 400, 'invalid_argument')
-    await expectRelevoError(rename(a.adminId, null as unknown as string, 'Mine'), 400, 'invalid_argument')
-    await expectRelevoError(remove(a.agentId, a.channelId), 403, 'admin_only')
-    await expectRelevoError(remove(a.adminId, b.channelId), 404, 'channel_not_found')
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      await expectRelevoError(add(a.agentId, 'Sales'), 403, 'admin_only')
+      await expectRelevoError(add(a.adminId, '   '), 400, 'invalid_argument')
+      await expectRelevoError(add(a.adminId, 'x'.repeat(61)), 400, 'invalid_argument')
+      await expectRelevoError(add(a.adminId, null), 400, 'invalid_argument')
+      await expectRelevoError(rename(a.agentId, a.channelId, 'Mine'), 403, 'admin_only')
+      await expectRelevoError(rename(a.adminId, b.channelId, 'Mine'), 404, 'channel_not_found')
+      await expectRelevoError(rename(a.adminId, a.channelId, ''), 400, 'invalid_argument')
+      await expectRelevoError(rename(a.adminId, null as unknown as string, 'Mine'), 400, 'invalid_argument')
+      await expectRelevoError(remove(a.agentId, a.channelId), 403, 'admin_only')
+      await expectRelevoError(remove(a.adminId, b.channelId), 404, 'channel_not_found')
+    })
   })
 
   it('an admin renames a number of its store, audited', async () => {
@@ -108,9 +102,9 @@ describe.each(backends)('numbers on $kind', (backend) => {
     const added = await add(a.adminId, 'Temporary')
     const { conversation_id } = await ingest(db, added.channel.id)
     const queued = await reply(a.adminId, conversation_id)
-    const before = await fingerprint(db)
-    await expectRelevoError(remove(a.adminId, added.channel.id), 409, 'channel_has_queued_messages')
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      await expectRelevoError(remove(a.adminId, added.channel.id), 409, 'channel_has_queued_messages')
+    })
 
     const removed = await remove(a.adminId, added.channel.id, true)
     expect(removed.archived_at).not.toBeNull()

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Database, Queryable } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
-import { asService, asUser, createTenant, ingest, row } from './support/fixtures.ts'
+import { createTenant, ingest, row } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // A message deleted for everyone or edited on WhatsApp after Relevo stored it.

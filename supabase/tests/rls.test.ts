@@ -2,17 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { readAccess, writeAccess } from '../local/realtime/channel-auth.ts'
 import type { Queryable } from '../src/db/index.ts'
 import { expectDenied, expectRelevoError } from './support/errors.ts'
-import {
-  asAnon,
-  asService,
-  asUser,
-  createTenant,
-  fingerprint,
-  ingest,
-  row,
-  type TenantFixture,
-} from './support/fixtures.ts'
+import { createTenant, ingest, row, type TenantFixture } from './support/fixtures.ts'
+import { asAnon, asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
+import { expectUnchanged } from './support/unchanged.ts'
 
 // Row level security and grants with two users in two tenants: what each may do, and that
 // nothing of tenant B is readable or writable by tenant A through any table or function.
@@ -133,24 +126,25 @@ describe.each(backends)('row level security on $kind', (backend) => {
   })
 
   it.each(allTables)('%s: A cannot insert, update or delete rows of B', async (table) => {
-    const before = await fingerprint(db)
-    const where = table === 'tenants' ? 'id = $1' : 'tenant_id = $1'
-    for (const user of [a.adminId, a.agentId]) {
-      const [insertSql, insertParams] = insertInto(table, b, convB)
-      await deniedOrNoop(asUser(db, user, (tx) => tx.query(insertSql, insertParams)))
-      // Writable columns get a new value; elsewhere any update at all must be refused.
-      const column = { tenants: 'name', agents: 'display_name', canned_replies: 'body' }[table] ?? 'tenant_id'
-      const value = column === 'tenant_id' ? 'tenant_id' : `'changed'`
-      await deniedOrNoop(
-        asUser(db, user, (tx) =>
-          tx.query(`update public.${table} set ${column} = ${value} where ${where}`, [b.tenantId]),
-        ),
-      )
-      await deniedOrNoop(
-        asUser(db, user, (tx) => tx.query(`delete from public.${table} where ${where}`, [b.tenantId])),
-      )
-    }
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      const where = table === 'tenants' ? 'id = $1' : 'tenant_id = $1'
+      for (const user of [a.adminId, a.agentId]) {
+        const [insertSql, insertParams] = insertInto(table, b, convB)
+        await deniedOrNoop(asUser(db, user, (tx) => tx.query(insertSql, insertParams)))
+        // Writable columns get a new value; elsewhere any update at all must be refused.
+        const column =
+          { tenants: 'name', agents: 'display_name', canned_replies: 'body' }[table] ?? 'tenant_id'
+        const value = column === 'tenant_id' ? 'tenant_id' : `'changed'`
+        await deniedOrNoop(
+          asUser(db, user, (tx) =>
+            tx.query(`update public.${table} set ${column} = ${value} where ${where}`, [b.tenantId]),
+          ),
+        )
+        await deniedOrNoop(
+          asUser(db, user, (tx) => tx.query(`delete from public.${table} where ${where}`, [b.tenantId])),
+        )
+      }
+    })
   })
 
   it.each([...allTables, 'realtime.messages'])('%s: anon reads nothing', async (table) => {
@@ -269,24 +263,16 @@ describe.each(backends)('row level security on $kind', (backend) => {
       await expectDenied(asUser(db, user, (tx) => tx.query('select * from vault.decrypted_secrets')))
       await expectDenied(asUser(db, user, (tx) => tx.query('select * from private.webhook_config')))
     }
-    const status = await asUser(db, a.agentId, (tx) =>
-      row<{ s: unknown }>(tx, 'select public.tenant_secrets_status() as s'),
-    )
-    expect(status.s).toEqual({
-      openai_api_key: true,
-      shopify_access_token: false,
-      ai_http_secret: false,
-      ai_http_header_secret: false,
-    })
-    const other = await asUser(db, b.adminId, (tx) =>
-      row<{ s: unknown }>(tx, 'select public.tenant_secrets_status() as s'),
-    )
-    expect(other.s).toEqual({
+    const statusFor = (userId: string) =>
+      asUser(db, userId, (tx) => row(tx, 'select public.tenant_secrets_status() as s'))
+    const noneSet = {
       openai_api_key: false,
       shopify_access_token: false,
       ai_http_secret: false,
       ai_http_header_secret: false,
-    })
+    }
+    expect(await statusFor(a.agentId)).toEqual({ s: { ...noneSet, openai_api_key: true } })
+    expect(await statusFor(b.adminId)).toEqual({ s: noneSet })
     const forService = await asService(db, (tx) =>
       row<{ s: unknown }>(tx, 'select public.get_tenant_secrets($1) as s', [a.tenantId]),
     )
@@ -315,26 +301,26 @@ describe.each(backends)('row level security on $kind', (backend) => {
   })
 
   it('no one changes their own role or tenant; admins manage the others of their tenant', async () => {
-    const before = await fingerprint(db)
-    await expectRelevoError(
-      asUser(db, a.adminId, (tx) =>
-        tx.query(`update public.agents set role = 'agent' where user_id = $1`, [a.adminId]),
-      ),
-      403,
-      'own_role_immutable',
-    )
-    const selfPromotion = await asUser(db, a.agentId, (tx) =>
-      tx.query(`update public.agents set role = 'admin' where user_id = $1`, [a.agentId]),
-    )
-    expect(selfPromotion.affectedRows).toBe(0)
-    for (const user of [a.adminId, a.agentId]) {
-      await expectDenied(
-        asUser(db, user, (tx) =>
-          tx.query('update public.agents set tenant_id = $1 where user_id = $2', [b.tenantId, user]),
+    await expectUnchanged(db, async () => {
+      await expectRelevoError(
+        asUser(db, a.adminId, (tx) =>
+          tx.query(`update public.agents set role = 'agent' where user_id = $1`, [a.adminId]),
         ),
+        403,
+        'own_role_immutable',
       )
-    }
-    expect(await fingerprint(db)).toBe(before)
+      const selfPromotion = await asUser(db, a.agentId, (tx) =>
+        tx.query(`update public.agents set role = 'admin' where user_id = $1`, [a.agentId]),
+      )
+      expect(selfPromotion.affectedRows).toBe(0)
+      for (const user of [a.adminId, a.agentId]) {
+        await expectDenied(
+          asUser(db, user, (tx) =>
+            tx.query('update public.agents set tenant_id = $1 where user_id = $2', [b.tenantId, user]),
+          ),
+        )
+      }
+    })
     const renamed = await asUser(db, a.adminId, (tx) =>
       tx.query(`update public.agents set display_name = 'Ana B.' where user_id = $1`, [a.agentId]),
     )
@@ -421,19 +407,19 @@ describe.each(backends)('row level security on $kind', (backend) => {
   })
 
   it('dashboard functions never reach another tenant (see bad-input for every function)', async () => {
-    const before = await fingerprint(db)
-    for (const sql of [
-      'select public.takeover($1)',
-      'select public.handback($1)',
-      'select public.mark_conversation_read($1)',
-    ]) {
-      await expectRelevoError(
-        asUser(db, a.adminId, (tx) => tx.query(sql, [convB])),
-        404,
-        'conversation_not_found',
-      )
-    }
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      for (const sql of [
+        'select public.takeover($1)',
+        'select public.handback($1)',
+        'select public.mark_conversation_read($1)',
+      ]) {
+        await expectRelevoError(
+          asUser(db, a.adminId, (tx) => tx.query(sql, [convB])),
+          404,
+          'conversation_not_found',
+        )
+      }
+    })
     const metrics = await asUser(db, a.adminId, (tx) =>
       row<{ m: { open_conversations: number } }>(
         tx,

@@ -1,17 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../src/db/index.ts'
 import { expectRelevoError } from './support/errors.ts'
-import {
-  asService,
-  asUser,
-  createTenant,
-  fingerprint,
-  ingest,
-  row,
-  saveCloudChannel,
-  type TenantFixture,
-} from './support/fixtures.ts'
+import { createTenant, ingest, row, saveCloudChannel, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
+import { expectUnchanged } from './support/unchanged.ts'
 
 // Start a chat (issue 18, item 7; ADR 093): an agent writes first to a phone number; the chat is
 // found or created and the message goes through the outbox like any agent reply.
@@ -100,39 +93,39 @@ describe.each(backends)('start a chat on $kind', (backend) => {
 
   it('refuses a number that is not E.164, another store’s number and an empty message, changing nothing', async () => {
     const other = await createTenant(db, 'Other')
-    const before = await fingerprint(db)
-    for (const phone of ['12345', '0052155123456', '+52 55 abc 1234', '5215512345678901234', '', null])
-      await expectRelevoError(start(db, t.agentId, [t.channelId, phone, 'Hola']), 400, 'invalid_phone')
-    await expectRelevoError(
-      start(db, t.agentId, [other.channelId, '5215512345678', 'Hola']),
-      404,
-      'channel_not_found',
-    )
-    await expectRelevoError(start(db, t.agentId, [t.channelId, '5215511223344', '  ']), 400, 'invalid_body')
-    await expectRelevoError(
-      start(db, t.agentId, [
-        t.channelId,
-        '5215511223344',
-        'x',
-        null,
-        { name: 'hola', language: 'es', parameters: [] },
-      ]),
-      409,
-      'templates_need_cloud_api',
-    )
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      for (const phone of ['12345', '0052155123456', '+52 55 abc 1234', '5215512345678901234', '', null])
+        await expectRelevoError(start(db, t.agentId, [t.channelId, phone, 'Hola']), 400, 'invalid_phone')
+      await expectRelevoError(
+        start(db, t.agentId, [other.channelId, '5215512345678', 'Hola']),
+        404,
+        'channel_not_found',
+      )
+      await expectRelevoError(start(db, t.agentId, [t.channelId, '5215511223344', '  ']), 400, 'invalid_body')
+      await expectRelevoError(
+        start(db, t.agentId, [
+          t.channelId,
+          '5215511223344',
+          'x',
+          null,
+          { name: 'hola', language: 'es', parameters: [] },
+        ]),
+        409,
+        'templates_need_cloud_api',
+      )
+    })
   })
 
   it('on a Cloud API number: only with an approved template; free text creates nothing', async () => {
     const cloud = await createTenant(db, 'Cloud Store')
     const chan = await asUser(db, cloud.adminId, (tx) => saveCloudChannel(tx))
-    const before = await fingerprint(db)
-    await expectRelevoError(
-      start(db, cloud.agentId, [chan.id, '5215512345678', 'Hola']),
-      409,
-      'outside_service_window',
-    )
-    expect(await fingerprint(db)).toBe(before)
+    await expectUnchanged(db, async () => {
+      await expectRelevoError(
+        start(db, cloud.agentId, [chan.id, '5215512345678', 'Hola']),
+        409,
+        'outside_service_window',
+      )
+    })
 
     const template = {
       name: 'order_update',

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import { asService, asUser, createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
+import { seeded } from '../local/testing/hostile-input.ts'
+import { createTenant, ingest, type TenantFixture } from './support/fixtures.ts'
+import { asService, asUser } from './support/roles.ts'
 import { backends, suiteDatabase } from './support/test-database.ts'
 
 // A seeded random walk through every handoff and delivery operation, checking after each
@@ -8,17 +10,6 @@ import { backends, suiteDatabase } from './support/test-database.ts'
 
 const STEPS = 250
 const CHATS = ['a@c.us', 'b@c.us', 'c@c.us']
-
-/** mulberry32: a tiny deterministic PRNG. */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const invariants: [name: string, sql: string][] = [
   [
@@ -57,7 +48,7 @@ describe.each(backends)('random walk of the rules on $kind', (backend) => {
   })
 
   it(`keeps every invariant over ${STEPS} random steps`, async () => {
-    const next = random(20261125)
+    const next = seeded(20261125)
     const pick = <T>(items: T[]): T | undefined => items[Math.floor(next() * items.length)]
     const history: string[] = []
     const ids = async (sql: string) =>

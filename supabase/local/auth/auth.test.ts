@@ -1,5 +1,6 @@
 import { decodeJwt, SignJWT } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { restClient } from '../testing/http.ts'
 import { backends, startTestStandIn, type TestStandIn } from '../testing/stand-in.ts'
 
 describe.each(backends)('auth (GoTrue subset) through supabase-js (%s)', (backend) => {
@@ -140,13 +141,8 @@ describe.each(backends)('auth (GoTrue subset) through supabase-js (%s)', (backen
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .sign(secret)
     expect(await rawUser(expired)).toEqual({ status: 403, code: 'bad_jwt' })
-    const rest = await fetch(`${env.url}/rest/v1/rpc/my_email`, {
-      method: 'POST',
-      headers: {
-        apikey: env.standIn.keys.anonKey,
-        Authorization: `Bearer ${expired}`,
-        'Content-Type': 'application/json',
-      },
+    const rest = await restClient(env.url, env.standIn.keys.anonKey)('POST', 'rpc/my_email', {
+      headers: { Authorization: `Bearer ${expired}` },
       body: '{}',
     })
     expect(rest.status).toBe(401)

@@ -1,16 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  eventually,
-  sleep,
-  startStack,
-  subscribe,
-  TENANT_A,
-  TENANT_B,
-  type TestStack,
-  USER_A,
-  USER_A2,
-  USER_B,
-} from './test-support.ts'
+import { eventually, sleep, startStack, subscribe, type TestStack } from './test-support.ts'
+import { TENANT_A, TENANT_B, USER_A, USER_A2, USER_B } from './two-tenants.ts'
 
 type Broadcast = { event: string; payload: Record<string, unknown> }
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
-import { eventually, sleep, startStack, TENANT_A, type TestStack, USER_A } from './test-support.ts'
+import { eventually, sleep, startStack, type TestStack } from './test-support.ts'
+import { TENANT_A, USER_A } from './two-tenants.ts'
 
 type Incoming = { text?: unknown[]; binary?: Buffer }
 

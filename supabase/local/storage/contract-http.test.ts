@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { backends, startTestStandIn, type TestStandIn } from '../testing/stand-in.ts'
+import { expectStorageError } from './test-support.ts'
 
 /** /storage/v1 on the wire: the statuses and bodies Supabase Storage answers, byte for byte. */
 describe.each(backends)('storage over raw HTTP (%s)', (backend) => {
@@ -26,8 +27,7 @@ describe.each(backends)('storage over raw HTTP (%s)', (backend) => {
 
   it('answers a missing object with NoSuchKey under HTTP 400', async () => {
     const response = await storage('object/docs/a/none.txt', { headers: service })
-    expect(response.status).toBe(400)
-    expect(await response.json()).toEqual({
+    await expectStorageError(response, {
       statusCode: '404',
       code: 'NoSuchKey',
       error: 'not_found',
@@ -41,8 +41,7 @@ describe.each(backends)('storage over raw HTTP (%s)', (backend) => {
       headers: { ...service, 'Content-Type': 'text/plain' },
       body: 'x',
     })
-    expect(response.status).toBe(400)
-    expect(await response.json()).toEqual({
+    await expectStorageError(response, {
       statusCode: '404',
       code: 'NoSuchBucket',
       error: 'Bucket not found',
@@ -73,8 +72,7 @@ describe.each(backends)('storage over raw HTTP (%s)', (backend) => {
     const response = await storage('object/docs/a/hello.txt', {
       headers: { apikey: env.standIn.keys.anonKey, Authorization: 'Bearer not.a.jwt' },
     })
-    expect(response.status).toBe(400)
-    expect(await response.json()).toEqual({
+    await expectStorageError(response, {
       statusCode: '403',
       code: 'AccessDenied',
       error: 'Unauthorized',

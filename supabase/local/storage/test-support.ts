@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import { expect } from 'vitest'
 import { signAccessToken } from '../keys.ts'
 import type { TestStandIn } from '../testing/stand-in.ts'
 
@@ -20,4 +21,13 @@ export async function clientAs(env: TestStandIn, sub: string): Promise<SupabaseC
 export async function storedFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true })
   return entries.filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name))
+}
+
+/** Storage's error answer: HTTP 400 whatever went wrong, the status it means in the body's statusCode. */
+export async function expectStorageError(
+  response: Response,
+  body: { statusCode: string; code: string; error: string; message: string },
+): Promise<void> {
+  expect(response.status).toBe(400)
+  expect(await response.json()).toEqual(body)
 }

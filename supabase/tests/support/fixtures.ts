@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
-import { asRole } from '../../local/as-role.ts'
 import type { Database, Queryable } from '../../src/db/index.ts'
+import { asService } from './roles.ts'
 
 /** A tenant of its own per test: a channel, an admin and an agent, created as the owner. */
 export interface TenantFixture {
@@ -44,20 +44,6 @@ export async function createUser(db: Database): Promise<{ id: string; email: str
   const email = `user-${id}@test.relevo.test`
   await db.query('insert into auth.users (id, email) values ($1, $2)', [id, email])
   return { id, email }
-}
-
-/** Runs `fn` as this user, the way PostgREST does for a request with the user's JWT. */
-export function asUser<T>(db: Database, userId: string, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return asRole(db, { role: 'authenticated', sub: userId, email: `${userId}@x.test` }, fn)
-}
-
-export function asAnon<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return asRole(db, { role: 'anon' }, fn)
-}
-
-/** The connector and functions: the service role, through the SQL functions. */
-export function asService<T>(db: Database, fn: (tx: Queryable) => Promise<T>): Promise<T> {
-  return asRole(db, { role: 'service_role' }, fn)
 }
 
 export interface Ingested {
@@ -111,43 +97,4 @@ export function saveCloudChannel(
     'app-secret',
     'verify-me',
   ])
-}
-
-const watchedTables = [
-  'public.tenants',
-  'public.agents',
-  'public.channels',
-  'public.channel_links',
-  'public.cloud_api_channels',
-  'public.conversations',
-  'public.messages',
-  'public.ai_runs',
-  'public.audit_log',
-  'public.canned_replies',
-  'public.labels',
-  'public.conversation_labels',
-  'public.business_hours',
-  'public.business_holidays',
-  'private.message_search',
-  'public.invitations',
-  'private.tenant_creations',
-  'private.deployment_settings',
-  'public.connector_credentials',
-  'vault.secrets',
-  'private.webhook_config',
-  'private.webhook_requests',
-  'realtime.messages',
-  'auth.users',
-]
-
-/** A hash of every row Relevo owns, so a test can assert that a refused call changed nothing. */
-export async function fingerprint(db: Queryable): Promise<string> {
-  const parts: string[] = []
-  for (const table of watchedTables) {
-    const { rows } = await db.query<{ hash: string | null }>(
-      `select md5(string_agg(t::text, '|' order by t::text)) as hash from ${table} t`,
-    )
-    parts.push(`${table}=${rows[0]?.hash ?? ''}`)
-  }
-  return parts.join(';')
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { Claims } from '../../local/keys.ts'
 import type { Database } from '../../src/db/index.ts'
-import { asService, asUser, createTenant, ingest, row, type TenantFixture } from './fixtures.ts'
+import { createTenant, ingest, row, type TenantFixture } from './fixtures.ts'
+import { asService, asUser } from './roles.ts'
 
 /** A tenant with at least one row in every table a tenant owns, and the ids a probe needs. */
 export interface ProbeTenant extends TenantFixture {
