@@ -9,7 +9,6 @@
  *    the sender alone over an in-memory outbox (its pacing without PGlite's throughput).
  * Writes bench/results/cloud-api.json. Run: pnpm --filter @relevo/functions bench:cloud-api
  */
-import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { DEMO_CLOUD_CHANNEL_ID } from '@relevo/testing/demo-seed'
 import { createGraphApiDouble } from '@relevo/testing/graph-api-double'
@@ -20,6 +19,7 @@ import { drain } from '../src/cloud-api/channel-sender.ts'
 import { createLogger } from '../src/shared/logger.ts'
 import { sleep } from '../src/shared/retry.ts'
 import { memoryOutbox } from '../src/testing/memory-outbox.ts'
+import { writeResult } from './report.ts'
 
 const CUSTOMER = '5215588887777'
 /** The Graph API double's throughput limit in both runs: 80/s plus the 10 % the target allows. */
@@ -177,10 +177,7 @@ async function main() {
     local_stack: stacks,
     at: new Date().toISOString(),
   }
-  await writeFile(
-    new URL('./results/cloud-api.json', import.meta.url),
-    `${JSON.stringify(results, null, 2)}\n`,
-  )
+  await writeResult('cloud-api', results)
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
 }
 

@@ -4,7 +4,6 @@
  * coordinator client to the coordinator double over loopback HTTP (the Test's path without the
  * database). Writes bench/results/coordinator.json. Run: pnpm --filter @relevo/functions bench:coordinator
  */
-import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import {
   type CoordinatorMapping,
@@ -17,6 +16,7 @@ import { serve } from '@relevo/testing/serve'
 import type { AiContext } from '../src/pipeline/provider.ts'
 import { createCoordinatorClient, mappedDecision } from '../src/providers/coordinator-client.ts'
 import { templateValues } from '../src/providers/http-provider.ts'
+import { writeResult } from './report.ts'
 
 const custom: CoordinatorMapping = {
   body: '{"input": {"text": "{{message}}", "phone": "{{customer_phone}}", "history": {{recent_messages_json}}}}',
@@ -89,10 +89,7 @@ try {
     call_to_double_loopback_signed: percentiles(samples),
   }
   console.log(JSON.stringify(results, null, 2))
-  await writeFile(
-    new URL('./results/coordinator.json', import.meta.url),
-    `${JSON.stringify(results, null, 2)}\n`,
-  )
+  await writeResult('coordinator', results)
 } finally {
   await served.close()
 }

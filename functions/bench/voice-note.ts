@@ -9,8 +9,6 @@
  *              Storage, set_message_transcript, the claim and enqueue_ai_reply are real REST calls.
  * Writes bench/results/voice-note.json. Run: pnpm --filter @relevo/functions bench
  */
-import { writeFile } from 'node:fs/promises'
-import os from 'node:os'
 import { mediaFixture } from '@relevo/testing/media-fixtures'
 import { createOpenAiDouble } from '@relevo/testing/openai-double'
 import { startBackend } from '../integration/backend.ts'
@@ -22,6 +20,7 @@ import { LocalAgents } from '../src/testing/local-agents.ts'
 import { MemoryStore } from '../src/testing/memory-store.ts'
 import { messageWebhookInit } from '../src/testing/message-webhook.ts'
 import { type AppDeps, services } from '../src/wiring/services.ts'
+import { loadAverage1m, reportHeader, writeResult } from './report.ts'
 
 const TRANSCRIPT = 'Hola, quería saber si todavía tienen la taza azul y cuánto cuesta el envío a Puebla'
 
@@ -136,7 +135,7 @@ async function standInChain(n: number): Promise<Sample[]> {
   }
 }
 
-const loadBefore = os.loadavg().map((l) => Number(l.toFixed(2)))
+const loadBefore = loadAverage1m()
 const scenarios = []
 for (const [name, run] of [
   ['memory store, sequential', () => memoryChain(300)],
@@ -148,14 +147,11 @@ for (const [name, run] of [
 }
 
 const report = {
-  benchmark: 'voice note → transcript → AI reply queued, minus model and transcription time (debounce 0)',
-  date: new Date().toISOString(),
-  node: process.version,
-  cpus: os.cpus().length,
-  // The machine is shared: the load average says how much the numbers were disturbed.
-  loadavg_before: loadBefore,
-  loadavg_after: os.loadavg().map((l) => Number(l.toFixed(2))),
+  ...reportHeader(
+    'voice note → transcript → AI reply queued, minus model and transcription time (debounce 0)',
+    loadBefore,
+  ),
   targets: { p50_ms: 300 },
   scenarios,
 }
-await writeFile(new URL('./results/voice-note.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`)
+await writeResult('voice-note', report)

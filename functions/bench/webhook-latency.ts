@@ -7,8 +7,6 @@
  *              read and enqueue_ai_reply is a real REST call into real SQL.
  * Writes bench/results/webhook-latency.json. Run: pnpm --filter @relevo/functions bench
  */
-import { writeFile } from 'node:fs/promises'
-import os from 'node:os'
 import { createOpenAiDouble } from '@relevo/testing/openai-double'
 import { createShopifyDouble } from '@relevo/testing/shopify-double'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
@@ -22,6 +20,7 @@ import { LocalAgents } from '../src/testing/local-agents.ts'
 import { demoTenant, MemoryStore } from '../src/testing/memory-store.ts'
 import { messageWebhookInit } from '../src/testing/message-webhook.ts'
 import { type AppDeps, services } from '../src/wiring/services.ts'
+import { loadAverage1m, reportHeader, writeResult } from './report.ts'
 
 const silent = createLogger('silent')
 
@@ -202,7 +201,7 @@ async function cpuPerRun(toolRounds: number, n: number) {
   }
 }
 
-const loadBefore = Number(os.loadavg()[0]?.toFixed(2))
+const loadBefore = loadAverage1m()
 const scenarios: Record<string, unknown>[] = []
 for (const [name, run] of [
   ['memory, direct, sequential', () => memoryChain(2000, 1, 'direct')],
@@ -225,17 +224,8 @@ for (const rounds of [0, 4]) {
 }
 
 const report = {
-  benchmark: 'webhook received → AI reply queued (zero-latency model, debounce 0)',
-  date: new Date().toISOString(),
-  node: process.version,
-  cpus: os.cpus().length,
-  // The machine is shared: the load average says how much the numbers were disturbed.
-  loadavg_1m_before: loadBefore,
-  loadavg_1m_after: Number(os.loadavg()[0]?.toFixed(2)),
+  ...reportHeader('webhook received → AI reply queued (zero-latency model, debounce 0)', loadBefore),
   targets: { p50_ms: 50, p99_ms: 200 },
   scenarios,
 }
-await writeFile(
-  new URL('./results/webhook-latency.json', import.meta.url),
-  `${JSON.stringify(report, null, 2)}\n`,
-)
+await writeResult('webhook-latency', report)
