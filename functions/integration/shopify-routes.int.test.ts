@@ -3,7 +3,7 @@ import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify
 import { productImage } from '@relevo/testing/shopify-fixtures'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { agentRpc } from './agent-rpc.ts'
+import { agentRpc, postRpc } from './agent-rpc.ts'
 import { type Backend, CHANNEL_ID, startBackend, TENANT_ID } from './backend.ts'
 
 let b: Backend
@@ -39,15 +39,7 @@ describe("dashboard's Shopify panel", () => {
       [TENANT_ID],
     )
     const admin = await b.signIn('admin@demo.relevo.test')
-    const set = await fetch(`${b.standIn.url}/rest/v1/rpc/set_tenant_secrets`, {
-      method: 'POST',
-      headers: {
-        apikey: b.keys.anonKey,
-        authorization: `Bearer ${admin}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ p_shopify_access_token: 'shpat_tenant' }),
-    })
+    const set = await postRpc(b, admin, 'set_tenant_secrets', { p_shopify_access_token: 'shpat_tenant' })
     expect(set.status).toBeLessThan(300)
     const response = await get('/api/shopify/products?q=taza')
     expect(response.status).toBe(200)
