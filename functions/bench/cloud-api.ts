@@ -18,7 +18,7 @@ import { graphApiFor } from '../src/adapters/graph-api.ts'
 import { drain } from '../src/cloud-api/channel-sender.ts'
 import { createLogger } from '../src/shared/logger.ts'
 import { sleep } from '../src/shared/retry.ts'
-import { memoryOutbox } from '../src/testing/memory-outbox.ts'
+import { doubleChannel, memoryOutbox } from '../src/testing/memory-outbox.ts'
 import { writeResult } from './report.ts'
 
 const CUSTOMER = '5215588887777'
@@ -99,16 +99,7 @@ async function burst(b: Backend, count: number, rate: number) {
  */
 async function senderOnly(count: number, rate: number) {
   const graph = createGraphApiDouble({ messagesPerSecond: GRAPH_LIMIT_PER_SECOND })
-  const channel = {
-    channelId: 'ch',
-    tenantId: 't',
-    status: 'ready',
-    phoneNumberId: graph.number.phoneNumberId,
-    wabaId: graph.number.wabaId,
-    messagesPerSecond: rate,
-    accessToken: 'relevo-demo-access-token',
-    appSecret: graph.appSecret,
-  }
+  const channel = doubleChannel(graph, rate)
   const outbox = memoryOutbox(channel, count)
   const graphFor = graphApiFor({ baseUrl: 'http://graph.double', version: 'v26.0', fetch: graph.fetch })
   const deps = {
