@@ -1,4 +1,8 @@
-import { coordinatorAnswer, createCoordinatorDouble } from '@relevo/testing/coordinator-double'
+import {
+  coordinatorAnswer,
+  coordinatorMappingFor,
+  createCoordinatorDouble,
+} from '@relevo/testing/coordinator-double'
 import { type Served, serve } from '@relevo/testing/serve'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { postRpc } from './agent-rpc.ts'
@@ -8,13 +12,9 @@ import { type Backend, startBackend, TENANT_ID } from './backend.ts'
 // ({"input": …} → {"data": {"answer", "escalate", "why"}}, bearer token), reached through the
 // tenant's mapping by the AI pipeline and by the Settings screen's Test.
 const TOKEN = 'coord-token-1'
-const mapping = {
-  body: '{"input": {"text": "{{message}}", "phone": "{{customer_phone}}", "name": "{{customer_name}}", "history": {{recent_messages_json}}}}',
-  headers: { Authorization: 'Bearer {{secret}}' },
-  reply_path: 'data.answer',
-  handoff_path: 'data.escalate',
-  reason_path: 'data.why',
-}
+const mapping = coordinatorMappingFor(
+  '{"input": {"text": "{{message}}", "phone": "{{customer_phone}}", "name": "{{customer_name}}", "history": {{recent_messages_json}}}}',
+)
 
 let b: Backend
 let coordinator: ReturnType<typeof createCoordinatorDouble>
