@@ -14,12 +14,9 @@ import { createOpenAiDouble } from '@relevo/testing/openai-double'
 import { startBackend } from '../integration/backend.ts'
 import { trackedContext } from '../integration/serve.ts'
 import { createApp } from '../src/app.ts'
-import type { Bindings } from '../src/config/config.ts'
-import { createLogger } from '../src/shared/logger.ts'
-import { LocalAgents } from '../src/testing/local-agents.ts'
 import { MemoryStore } from '../src/testing/memory-store.ts'
 import { messageWebhookInit } from '../src/testing/message-webhook.ts'
-import { type AppDeps, services } from '../src/wiring/services.ts'
+import { memoryWorker } from './memory-worker.ts'
 import { loadAverage1m, reportHeader, writeResult } from './report.ts'
 
 const TRANSCRIPT = 'Hola, quería saber si todavía tienen la taza azul y cuánto cuesta el envío a Puebla'
@@ -61,20 +58,7 @@ async function memoryChain(n: number): Promise<Sample[]> {
     transcriptions: [{ text: TRANSCRIPT }],
   })
   const spent = { ms: 0 }
-  const deps: AppDeps = {
-    stores: () => ({ store, maintenance: store, media: store }),
-    outbound: timedFetch(openai.fetch, spent),
-    logger: createLogger('silent'),
-  }
-  const env: Bindings = {
-    SUPABASE_URL: 'http://127.0.0.1:54321',
-    WEBHOOK_SECRET: 's',
-    OPENAI_API_KEY: 'sk-test',
-    OPENAI_BASE_URL: 'http://openai.double/v1',
-    LOG_LEVEL: 'silent',
-  }
-  const agents = new LocalAgents(() => services(env, deps))
-  deps.wake = () => agents.wake
+  const { deps, env, agents } = memoryWorker(store, timedFetch(openai.fetch, spent))
   const app = createApp(deps)
   const voice = mediaFixture('voice')
   const samples: Sample[] = []

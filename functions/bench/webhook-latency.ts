@@ -16,10 +16,10 @@ import { createApp } from '../src/app.ts'
 import type { Bindings } from '../src/config/config.ts'
 import { runPipeline } from '../src/pipeline/run-pipeline.ts'
 import { createLogger } from '../src/shared/logger.ts'
-import { LocalAgents } from '../src/testing/local-agents.ts'
 import { demoTenant, MemoryStore } from '../src/testing/memory-store.ts'
 import { messageWebhookInit } from '../src/testing/message-webhook.ts'
 import { type AppDeps, services } from '../src/wiring/services.ts'
+import { memoryWorker } from './memory-worker.ts'
 import { loadAverage1m, reportHeader, writeResult } from './report.ts'
 
 const silent = createLogger('silent')
@@ -89,20 +89,8 @@ async function memoryChain(n: number, concurrency: number, path: Path) {
     enqueued.get(trigger)?.()
     return result
   }
-  const deps: AppDeps = {
-    stores: () => ({ store, maintenance: store, media: store }),
-    outbound: openai.fetch,
-    logger: silent,
-  }
-  const env: Bindings = {
-    SUPABASE_URL: 'http://127.0.0.1:54321',
-    WEBHOOK_SECRET: 's',
-    OPENAI_API_KEY: 'sk-test',
-    OPENAI_BASE_URL: 'http://openai.double/v1',
-    LOG_LEVEL: 'silent',
-  }
-  const agents = new LocalAgents(() => services(env, deps))
-  deps.wake = path === 'object' ? () => agents.wake : inlineWake(deps)
+  const { deps, env } = memoryWorker(store, openai.fetch)
+  if (path === 'direct') deps.wake = inlineWake(deps)
   const app = createApp(deps)
   const fires: Fire[] = Array.from({ length: n }, () => {
     const conv = store.addConversation()

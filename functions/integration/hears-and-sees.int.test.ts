@@ -6,6 +6,7 @@ import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { beforeEach, describe, expect, it } from 'vitest'
 import { postRpc } from './agent-rpc.ts'
 import { type Backend, backendPerTest, CHANNEL_ID, TENANT_ID } from './backend.ts'
+import { connectDemoStore } from './connect-store.ts'
 
 // The AI hears and sees (ADR 081, 082) against the real SQL and Storage of the local stand-in:
 // the connector's part (ingest_message, the upload, mark_media_stored) is the backend's ingestFile.
@@ -119,14 +120,7 @@ describe('the AI hears and sees through the local stand-in', () => {
         { content: 'Esta es la Taza Azul Talavera' },
       ],
     })
-    await b.db.query(
-      `update public.tenants set shopify_shop_domain = 'demo-store.myshopify.com' where id = $1`,
-      [TENANT_ID],
-    )
-    // The tenant's own token, set as an admin sets it (stored in Vault, ADR 075).
-    const admin = await b.signIn('admin@demo.relevo.test')
-    const saved = await postRpc(b, admin, 'set_tenant_secrets', { p_shopify_access_token: 'shpat_tenant' })
-    expect(saved.status).toBeLessThan(300)
+    await connectDemoStore(b, 'shpat_tenant')
     const { conversationId } = await b.ingest('¿Me enseñas la taza azul?')
     await b.settle()
 

@@ -3,8 +3,9 @@ import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify
 import { productImage } from '@relevo/testing/shopify-fixtures'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { agentRpc, postRpc } from './agent-rpc.ts'
+import { agentRpc } from './agent-rpc.ts'
 import { type Backend, CHANNEL_ID, startBackend, TENANT_ID } from './backend.ts'
+import { connectDemoStore } from './connect-store.ts'
 
 let b: Backend
 let shopify: ShopifyDouble
@@ -34,13 +35,7 @@ describe("dashboard's Shopify panel", () => {
   })
 
   it("searches the tenant's store with the tenant's own token (set by an admin, never returned)", async () => {
-    await b.db.query(
-      `update public.tenants set shopify_shop_domain = 'demo-store.myshopify.com' where id = $1`,
-      [TENANT_ID],
-    )
-    const admin = await b.signIn('admin@demo.relevo.test')
-    const set = await postRpc(b, admin, 'set_tenant_secrets', { p_shopify_access_token: 'shpat_tenant' })
-    expect(set.status).toBeLessThan(300)
+    await connectDemoStore(b, 'shpat_tenant')
     const response = await get('/api/shopify/products?q=taza')
     expect(response.status).toBe(200)
     const body = (await response.json()) as { products: { title: string; price: { amount: string } }[] }

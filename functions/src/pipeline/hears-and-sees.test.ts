@@ -169,6 +169,13 @@ describe('the AI shows a product', () => {
     }
   }
 
+  /** The model searches the blue mug, shows the first product's picture, then says `reply`. */
+  const searchShowAndSay = (reply: string): ScriptStep[] => [
+    { toolCalls: [{ name: 'search_products', arguments: { query: 'taza azul' } }] },
+    showImage,
+    { content: reply },
+  ]
+
   /** A chat with the shop's tenant whose customer just wrote `text`; `imageFetch` answers picture requests. */
   function shopChat(text: string, script: ScriptStep[], imageFetch: HarnessOptions['imageFetch']) {
     const h = harness({ tenant: SHOP, secrets: SHOP_SECRETS, imageFetch, script })
@@ -180,11 +187,7 @@ describe('the AI shows a product', () => {
   it('search_products returns the image URL, and the reply carries the image stored under the tenant ai/ folder', async () => {
     const { h, conv, msg } = shopChat(
       '¿Cómo es la taza azul?',
-      [
-        { toolCalls: [{ name: 'search_products', arguments: { query: 'taza azul' } }] },
-        showImage,
-        { content: 'Esta es la Taza Azul Talavera, 249 MXN' },
-      ],
+      searchShowAndSay('Esta es la Taza Azul Talavera, 249 MXN'),
       (input, init) => shopify.fetch(input, init),
     )
     expect(await h.run(msg.id)).toMatchObject({ outcome: 'replied' })
@@ -219,11 +222,7 @@ describe('the AI shows a product', () => {
   it('sends the text alone when the picture cannot be fetched', async () => {
     const { h, conv, msg } = shopChat(
       'la taza azul',
-      [
-        { toolCalls: [{ name: 'search_products', arguments: { query: 'taza azul' } }] },
-        showImage,
-        { content: 'Aquí la tienes' },
-      ],
+      searchShowAndSay('Aquí la tienes'),
       async () => new Response('gone', { status: 404 }),
     )
     expect(await h.run(msg.id)).toMatchObject({ outcome: 'replied' })
