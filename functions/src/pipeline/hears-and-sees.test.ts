@@ -113,15 +113,12 @@ describe('the AI hears voice notes', () => {
 })
 
 describe('the AI sees photos and reads file names', () => {
+  const pngPhoto = (caption: string) => ({ type: 'image', mimetype: 'image/png', bytes: PNG, caption })
+
   it('sends a photo as image input (a data URL) with its caption', async () => {
     const h = harness({ script: [{ content: 'Sí, lo tenemos' }] })
     const conv = h.store.addConversation()
-    const photo = h.store.receiveFile(conv.id, {
-      type: 'image',
-      mimetype: 'image/png',
-      bytes: PNG,
-      caption: '¿tienen este modelo?',
-    })
+    const photo = h.store.receiveFile(conv.id, pngPhoto('¿tienen este modelo?'))
     expect(await h.run(photo.id)).toMatchObject({ outcome: 'replied' })
     expect(imageInputs(h.openai.requests[0])).toEqual([`data:image/png;base64,${productImage.base64}`])
     const turn = h.openai.requests[0]?.messages.at(-1)
@@ -134,12 +131,7 @@ describe('the AI sees photos and reads file names', () => {
   it('only names the photo when the tenant says its model takes no images', async () => {
     const h = harness({ tenant: { aiAcceptsImages: false }, script: [{ content: 'ok' }] })
     const conv = h.store.addConversation()
-    const photo = h.store.receiveFile(conv.id, {
-      type: 'image',
-      mimetype: 'image/png',
-      bytes: PNG,
-      caption: 'mira',
-    })
+    const photo = h.store.receiveFile(conv.id, pngPhoto('mira'))
     await h.run(photo.id)
     expect(imageInputs(h.openai.requests[0])).toEqual([])
     expect(customerTurns(h.openai.requests[0])).toEqual(['[photo] mira'])
