@@ -9,7 +9,6 @@
  *    the sender alone over an in-memory outbox (its pacing without PGlite's throughput).
  * Writes bench/results/cloud-api.json. Run: pnpm --filter @relevo/functions bench:cloud-api
  */
-import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { DEMO_CLOUD_CHANNEL_ID } from '@relevo/testing/demo-seed'
 import { createGraphApiDouble } from '@relevo/testing/graph-api-double'
@@ -19,7 +18,8 @@ import { graphApiFor } from '../src/adapters/graph-api.ts'
 import { drain } from '../src/cloud-api/channel-sender.ts'
 import { createLogger } from '../src/shared/logger.ts'
 import { sleep } from '../src/shared/retry.ts'
-import { memoryOutbox } from '../src/testing/memory-outbox.ts'
+import { doubleChannel, memoryOutbox } from '../src/testing/memory-outbox.ts'
+import { writeResult } from './report.ts'
 
 const CUSTOMER = '5215588887777'
 /** The Graph API double's throughput limit in both runs: 80/s plus the 10 % the target allows. */
@@ -99,16 +99,7 @@ async function burst(b: Backend, count: number, rate: number) {
  */
 async function senderOnly(count: number, rate: number) {
   const graph = createGraphApiDouble({ messagesPerSecond: GRAPH_LIMIT_PER_SECOND })
-  const channel = {
-    channelId: 'ch',
-    tenantId: 't',
-    status: 'ready',
-    phoneNumberId: graph.number.phoneNumberId,
-    wabaId: graph.number.wabaId,
-    messagesPerSecond: rate,
-    accessToken: 'relevo-demo-access-token',
-    appSecret: graph.appSecret,
-  }
+  const channel = doubleChannel(graph, rate)
   const outbox = memoryOutbox(channel, count)
   const graphFor = graphApiFor({ baseUrl: 'http://graph.double', version: 'v26.0', fetch: graph.fetch })
   const deps = {
@@ -177,10 +168,7 @@ async function main() {
     local_stack: stacks,
     at: new Date().toISOString(),
   }
-  await writeFile(
-    new URL('./results/cloud-api.json', import.meta.url),
-    `${JSON.stringify(results, null, 2)}\n`,
-  )
+  await writeResult('cloud-api', results)
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
 }
 

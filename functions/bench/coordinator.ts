@@ -4,7 +4,6 @@
  * coordinator client to the coordinator double over loopback HTTP (the Test's path without the
  * database). Writes bench/results/coordinator.json. Run: pnpm --filter @relevo/functions bench:coordinator
  */
-import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import {
   type CoordinatorMapping,
@@ -12,19 +11,16 @@ import {
   MAPPING_PRESETS,
   SAMPLE_VALUES,
 } from '@relevo/supabase/coordinator-mapping'
-import { createCoordinatorDouble } from '@relevo/testing/coordinator-double'
+import { coordinatorMappingFor, createCoordinatorDouble } from '@relevo/testing/coordinator-double'
 import { serve } from '@relevo/testing/serve'
 import type { AiContext } from '../src/pipeline/provider.ts'
 import { createCoordinatorClient, mappedDecision } from '../src/providers/coordinator-client.ts'
 import { templateValues } from '../src/providers/http-provider.ts'
+import { writeResult } from './report.ts'
 
-const custom: CoordinatorMapping = {
-  body: '{"input": {"text": "{{message}}", "phone": "{{customer_phone}}", "history": {{recent_messages_json}}}}',
-  headers: { Authorization: 'Bearer {{secret}}' },
-  reply_path: 'data.answer',
-  handoff_path: 'data.escalate',
-  reason_path: 'data.why',
-}
+const custom: CoordinatorMapping = coordinatorMappingFor(
+  '{"input": {"text": "{{message}}", "phone": "{{customer_phone}}", "history": {{recent_messages_json}}}}',
+)
 
 const context: AiContext = {
   tenant: { id: 't', name: 'Demo Store', language: 'es', systemPrompt: '' },
@@ -89,10 +85,7 @@ try {
     call_to_double_loopback_signed: percentiles(samples),
   }
   console.log(JSON.stringify(results, null, 2))
-  await writeFile(
-    new URL('./results/coordinator.json', import.meta.url),
-    `${JSON.stringify(results, null, 2)}\n`,
-  )
+  await writeResult('coordinator', results)
 } finally {
   await served.close()
 }

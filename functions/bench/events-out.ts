@@ -8,12 +8,11 @@
  * Latency = arrival at the receiver − the moment ingest_message's answer (after its commit) came back.
  * Writes bench/results/events-out.json. Run: pnpm --filter @relevo/functions bench
  */
-import { writeFile } from 'node:fs/promises'
-import os from 'node:os'
 import { waitFor } from '@relevo/testing/wait-for'
 import { startWebhookReceiver } from '@relevo/testing/webhook-receiver'
 import { createClient } from '@supabase/supabase-js'
 import { CHANNEL_ID, startBackend } from '../integration/backend.ts'
+import { loadAverage1m, reportHeader, writeResult } from './report.ts'
 
 const CHATS = 50
 const PER_CHAT = 20
@@ -36,7 +35,7 @@ const work = Array.from({ length: CHATS * PER_CHAT }, (_, i) => ({
   chat: i % CHATS,
   n: Math.floor(i / CHATS),
 }))
-const loadBefore = Number(os.loadavg()[0]?.toFixed(2))
+const loadBefore = loadAverage1m()
 const started = performance.now()
 // Each chat's messages are ingested one after another (as WhatsApp delivers a chat), chats in parallel.
 const queues = Array.from({ length: CHATS }, (_, chat) => work.filter((w) => w.chat === chat))
@@ -82,12 +81,7 @@ const { rows: retried } = await backend.db.query<{ n: number }>(
 )
 
 const result = {
-  benchmark: 'events out: change committed → delivered to a local receiver',
-  date: new Date().toISOString(),
-  node: process.version,
-  cpus: os.cpus().length,
-  loadavg_1m_before: loadBefore,
-  loadavg_1m_after: Number(os.loadavg()[0]?.toFixed(2)),
+  ...reportHeader('events out: change committed → delivered to a local receiver', loadBefore),
   burst: {
     messages: work.length,
     chats: CHATS,
@@ -101,7 +95,7 @@ const result = {
   deliveries_with_retries: retried[0]?.n ?? 0,
   chats_out_of_order_first_arrivals: outOfOrder,
 }
-await writeFile(new URL('./results/events-out.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`)
+await writeResult('events-out', result)
 console.log(JSON.stringify(result, null, 2))
 await receiver.close()
 await backend.close()

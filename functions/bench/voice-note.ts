@@ -9,19 +9,15 @@
  *              Storage, set_message_transcript, the claim and enqueue_ai_reply are real REST calls.
  * Writes bench/results/voice-note.json. Run: pnpm --filter @relevo/functions bench
  */
-import { writeFile } from 'node:fs/promises'
-import os from 'node:os'
 import { mediaFixture } from '@relevo/testing/media-fixtures'
 import { createOpenAiDouble } from '@relevo/testing/openai-double'
 import { startBackend } from '../integration/backend.ts'
 import { trackedContext } from '../integration/serve.ts'
 import { createApp } from '../src/app.ts'
-import type { Bindings } from '../src/config/config.ts'
-import { createLogger } from '../src/shared/logger.ts'
-import { LocalAgents } from '../src/testing/local-agents.ts'
 import { MemoryStore } from '../src/testing/memory-store.ts'
 import { messageWebhookInit } from '../src/testing/message-webhook.ts'
-import { type AppDeps, services } from '../src/wiring/services.ts'
+import { memoryWorker } from './memory-worker.ts'
+import { loadAverage1m, reportHeader, writeResult } from './report.ts'
 
 const TRANSCRIPT = 'Hola, quería saber si todavía tienen la taza azul y cuánto cuesta el envío a Puebla'
 
@@ -62,20 +58,7 @@ async function memoryChain(n: number): Promise<Sample[]> {
     transcriptions: [{ text: TRANSCRIPT }],
   })
   const spent = { ms: 0 }
-  const deps: AppDeps = {
-    stores: () => ({ store, maintenance: store, media: store }),
-    outbound: timedFetch(openai.fetch, spent),
-    logger: createLogger('silent'),
-  }
-  const env: Bindings = {
-    SUPABASE_URL: 'http://127.0.0.1:54321',
-    WEBHOOK_SECRET: 's',
-    OPENAI_API_KEY: 'sk-test',
-    OPENAI_BASE_URL: 'http://openai.double/v1',
-    LOG_LEVEL: 'silent',
-  }
-  const agents = new LocalAgents(() => services(env, deps))
-  deps.wake = () => agents.wake
+  const { deps, env, agents } = memoryWorker(store, timedFetch(openai.fetch, spent))
   const app = createApp(deps)
   const voice = mediaFixture('voice')
   const samples: Sample[] = []
@@ -136,7 +119,7 @@ async function standInChain(n: number): Promise<Sample[]> {
   }
 }
 
-const loadBefore = os.loadavg().map((l) => Number(l.toFixed(2)))
+const loadBefore = loadAverage1m()
 const scenarios = []
 for (const [name, run] of [
   ['memory store, sequential', () => memoryChain(300)],
@@ -148,14 +131,11 @@ for (const [name, run] of [
 }
 
 const report = {
-  benchmark: 'voice note → transcript → AI reply queued, minus model and transcription time (debounce 0)',
-  date: new Date().toISOString(),
-  node: process.version,
-  cpus: os.cpus().length,
-  // The machine is shared: the load average says how much the numbers were disturbed.
-  loadavg_before: loadBefore,
-  loadavg_after: os.loadavg().map((l) => Number(l.toFixed(2))),
+  ...reportHeader(
+    'voice note → transcript → AI reply queued, minus model and transcription time (debounce 0)',
+    loadBefore,
+  ),
   targets: { p50_ms: 300 },
   scenarios,
 }
-await writeFile(new URL('./results/voice-note.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`)
+await writeResult('voice-note', report)

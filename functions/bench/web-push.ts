@@ -4,10 +4,10 @@
  * the same through HTTP to the loopback push service double, which checks and decrypts it.
  * Writes bench/results/web-push.json. Run: pnpm --filter @relevo/functions bench:web-push
  */
-import { writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { startPushServiceDouble } from '@relevo/testing/push-service-double'
 import { buildPushRequest, generateVapidKeys } from '../src/push/web-push.ts'
+import { writeResult } from './report.ts'
 
 const N = 300
 const keys = { ...(await generateVapidKeys()), subject: 'mailto:bench@relevo.test' }
@@ -54,5 +54,5 @@ const result = {
   build_request: build,
   build_send_and_decrypt_over_loopback: sendAndDecrypt,
 }
-await writeFile(new URL('./results/web-push.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`)
+await writeResult('web-push', result)
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)

@@ -7,8 +7,6 @@
  *              read and enqueue_ai_reply is a real REST call into real SQL.
  * Writes bench/results/webhook-latency.json. Run: pnpm --filter @relevo/functions bench
  */
-import { writeFile } from 'node:fs/promises'
-import os from 'node:os'
 import { createOpenAiDouble } from '@relevo/testing/openai-double'
 import { createShopifyDouble } from '@relevo/testing/shopify-double'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
@@ -18,10 +16,11 @@ import { createApp } from '../src/app.ts'
 import type { Bindings } from '../src/config/config.ts'
 import { runPipeline } from '../src/pipeline/run-pipeline.ts'
 import { createLogger } from '../src/shared/logger.ts'
-import { LocalAgents } from '../src/testing/local-agents.ts'
 import { demoTenant, MemoryStore } from '../src/testing/memory-store.ts'
 import { messageWebhookInit } from '../src/testing/message-webhook.ts'
 import { type AppDeps, services } from '../src/wiring/services.ts'
+import { memoryWorker } from './memory-worker.ts'
+import { loadAverage1m, reportHeader, writeResult } from './report.ts'
 
 const silent = createLogger('silent')
 
@@ -90,20 +89,8 @@ async function memoryChain(n: number, concurrency: number, path: Path) {
     enqueued.get(trigger)?.()
     return result
   }
-  const deps: AppDeps = {
-    stores: () => ({ store, maintenance: store, media: store }),
-    outbound: openai.fetch,
-    logger: silent,
-  }
-  const env: Bindings = {
-    SUPABASE_URL: 'http://127.0.0.1:54321',
-    WEBHOOK_SECRET: 's',
-    OPENAI_API_KEY: 'sk-test',
-    OPENAI_BASE_URL: 'http://openai.double/v1',
-    LOG_LEVEL: 'silent',
-  }
-  const agents = new LocalAgents(() => services(env, deps))
-  deps.wake = path === 'object' ? () => agents.wake : inlineWake(deps)
+  const { deps, env } = memoryWorker(store, openai.fetch)
+  if (path === 'direct') deps.wake = inlineWake(deps)
   const app = createApp(deps)
   const fires: Fire[] = Array.from({ length: n }, () => {
     const conv = store.addConversation()
@@ -202,7 +189,7 @@ async function cpuPerRun(toolRounds: number, n: number) {
   }
 }
 
-const loadBefore = Number(os.loadavg()[0]?.toFixed(2))
+const loadBefore = loadAverage1m()
 const scenarios: Record<string, unknown>[] = []
 for (const [name, run] of [
   ['memory, direct, sequential', () => memoryChain(2000, 1, 'direct')],
@@ -225,17 +212,8 @@ for (const rounds of [0, 4]) {
 }
 
 const report = {
-  benchmark: 'webhook received → AI reply queued (zero-latency model, debounce 0)',
-  date: new Date().toISOString(),
-  node: process.version,
-  cpus: os.cpus().length,
-  // The machine is shared: the load average says how much the numbers were disturbed.
-  loadavg_1m_before: loadBefore,
-  loadavg_1m_after: Number(os.loadavg()[0]?.toFixed(2)),
+  ...reportHeader('webhook received → AI reply queued (zero-latency model, debounce 0)', loadBefore),
   targets: { p50_ms: 50, p99_ms: 200 },
   scenarios,
 }
-await writeFile(
-  new URL('./results/webhook-latency.json', import.meta.url),
-  `${JSON.stringify(report, null, 2)}\n`,
-)
+await writeResult('webhook-latency', report)

@@ -18,7 +18,7 @@ import {
 import { type Served, serve } from '@relevo/testing/serve'
 import { startSeededStandIn } from '@relevo/testing/stand-in'
 import type { SupabaseClient } from '@supabase/supabase-js'
-import { afterEach } from 'vitest'
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { createApp } from '../src/app.ts'
 import type { Bindings } from '../src/config/config.ts'
 import { createLogger } from '../src/shared/logger.ts'
@@ -91,6 +91,26 @@ export function backendPerTest(): (options?: BackendOptions) => Promise<Backend>
   return async (options = {}) => {
     current = await startBackend(options)
     return current
+  }
+}
+
+/**
+ * Starts one backend for the whole file (closed after it) holding one chat the AI answered
+ * ('hola' → 'hola'): the state the monitoring reads describe. Returns the backend's getter.
+ */
+export function answeredChatPerFile(): () => Backend {
+  let started: Backend | undefined
+  beforeAll(async () => {
+    started = await startBackend({ script: [{ content: 'hola' }] })
+    await started.ingest('hola')
+    await started.settle()
+  })
+  afterAll(async () => {
+    await started?.close()
+  })
+  return () => {
+    if (!started) throw new Error('The backend starts in beforeAll: call the getter inside a test')
+    return started
   }
 }
 

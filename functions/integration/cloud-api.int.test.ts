@@ -5,6 +5,7 @@ import { waitFor } from '@relevo/testing/wait-for'
 import { createClient } from '@supabase/supabase-js'
 import { describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
+import { postRpc } from './agent-rpc.ts'
 import { type Backend, backendPerTest } from './backend.ts'
 
 // The WhatsApp Cloud API channel end to end (ADR 120, 121): the Graph API double plays Meta and
@@ -35,15 +36,7 @@ async function messages(b: Backend, where = 'true', params: unknown[] = []) {
 }
 
 async function rpcAs(b: Backend, email: string, fn: string, args: Record<string, unknown>) {
-  const response = await fetch(`${b.standIn.url}/rest/v1/rpc/${fn}`, {
-    method: 'POST',
-    headers: {
-      apikey: b.keys.anonKey,
-      authorization: `Bearer ${await b.signIn(email)}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify(args),
-  })
+  const response = await postRpc(b, await b.signIn(email), fn, args)
   return { status: response.status, body: (await response.json()) as Record<string, unknown> }
 }
 

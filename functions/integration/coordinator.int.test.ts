@@ -1,19 +1,20 @@
-import { coordinatorAnswer, createCoordinatorDouble } from '@relevo/testing/coordinator-double'
+import {
+  coordinatorAnswer,
+  coordinatorMappingFor,
+  createCoordinatorDouble,
+} from '@relevo/testing/coordinator-double'
 import { type Served, serve } from '@relevo/testing/serve'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { postRpc } from './agent-rpc.ts'
 import { type Backend, startBackend, TENANT_ID } from './backend.ts'
 
 // The store's coordinator as it is (ADR 115): a double that speaks its own contract
 // ({"input": …} → {"data": {"answer", "escalate", "why"}}, bearer token), reached through the
 // tenant's mapping by the AI pipeline and by the Settings screen's Test.
 const TOKEN = 'coord-token-1'
-const mapping = {
-  body: '{"input": {"text": "{{message}}", "phone": "{{customer_phone}}", "name": "{{customer_name}}", "history": {{recent_messages_json}}}}',
-  headers: { Authorization: 'Bearer {{secret}}' },
-  reply_path: 'data.answer',
-  handoff_path: 'data.escalate',
-  reason_path: 'data.why',
-}
+const mapping = coordinatorMappingFor(
+  '{"input": {"text": "{{message}}", "phone": "{{customer_phone}}", "name": "{{customer_name}}", "history": {{recent_messages_json}}}}',
+)
 
 let b: Backend
 let coordinator: ReturnType<typeof createCoordinatorDouble>
@@ -30,15 +31,7 @@ beforeAll(async () => {
     [`${served.url}/api/workflows/sales-coordinator`, JSON.stringify(mapping), TENANT_ID],
   )
   adminToken = await b.signIn('admin@demo.relevo.test')
-  const set = await fetch(`${b.standIn.url}/rest/v1/rpc/set_tenant_secrets`, {
-    method: 'POST',
-    headers: {
-      apikey: b.keys.anonKey,
-      authorization: `Bearer ${adminToken}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify({ p_ai_http_header_secret: TOKEN }),
-  })
+  const set = await postRpc(b, adminToken, 'set_tenant_secrets', { p_ai_http_header_secret: TOKEN })
   expect(set.status).toBeLessThan(300)
 })
 

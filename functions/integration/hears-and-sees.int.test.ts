@@ -4,7 +4,9 @@ import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify
 import { productImage } from '@relevo/testing/shopify-fixtures'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { beforeEach, describe, expect, it } from 'vitest'
+import { postRpc } from './agent-rpc.ts'
 import { type Backend, backendPerTest, CHANNEL_ID, TENANT_ID } from './backend.ts'
+import { connectDemoStore } from './connect-store.ts'
 
 // The AI hears and sees (ADR 081, 082) against the real SQL and Storage of the local stand-in:
 // the connector's part (ingest_message, the upload, mark_media_stored) is the backend's ingestFile.
@@ -57,11 +59,7 @@ describe('the AI hears and sees through the local stand-in', () => {
     ])
 
     const ana = await b.signIn('ana@demo.relevo.test')
-    const search = await fetch(`${b.standIn.url}/rest/v1/rpc/search_messages`, {
-      method: 'POST',
-      headers: { apikey: b.keys.anonKey, authorization: `Bearer ${ana}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ p_query: 'almohada' }),
-    })
+    const search = await postRpc(b, ana, 'search_messages', { p_query: 'almohada' })
     const hits = (await search.json()) as { message_id: string; snippet: string }[]
     // The voice note by its transcript (the AI's reply, which quotes it, is a hit too).
     expect(hits.find((h) => h.message_id === messageId)?.snippet).toContain('\uE000almohadas\uE001')
@@ -122,21 +120,7 @@ describe('the AI hears and sees through the local stand-in', () => {
         { content: 'Esta es la Taza Azul Talavera' },
       ],
     })
-    await b.db.query(
-      `update public.tenants set shopify_shop_domain = 'demo-store.myshopify.com' where id = $1`,
-      [TENANT_ID],
-    )
-    // The tenant's own token, set as an admin sets it (stored in Vault, ADR 075).
-    const saved = await fetch(`${b.standIn.url}/rest/v1/rpc/set_tenant_secrets`, {
-      method: 'POST',
-      headers: {
-        apikey: b.keys.anonKey,
-        authorization: `Bearer ${await b.signIn('admin@demo.relevo.test')}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ p_shopify_access_token: 'shpat_tenant' }),
-    })
-    expect(saved.status).toBeLessThan(300)
+    await connectDemoStore(b, 'shpat_tenant')
     const { conversationId } = await b.ingest('¿Me enseñas la taza azul?')
     await b.settle()
 

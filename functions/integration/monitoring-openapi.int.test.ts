@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { monitoringOpenApi } from '../src/routes/monitoring-openapi.ts'
-import { type Backend, OPS_TOKEN, startBackend, TENANT_ID } from './backend.ts'
+import { postRpc } from './agent-rpc.ts'
+import { answeredChatPerFile, OPS_TOKEN, TENANT_ID } from './backend.ts'
 
 // The committed OpenAPI document is what the routes answer: it is current with the zod schemas,
 // and real answers of every action (admin and ops) validate against the file itself.
@@ -16,18 +17,12 @@ const defs = (
 ).components.schemas
 const answerOf = (name: string) => z.fromJSONSchema({ $ref: `#/$defs/${name}`, $defs: defs })
 
-let b: Backend
-beforeAll(async () => {
-  b = await startBackend({ script: [{ content: 'hola' }] })
-  await b.ingest('hola')
-  await b.settle()
-})
-afterAll(async () => {
-  await b?.close()
-})
+const backend = answeredChatPerFile()
 
 async function get(path: string, token: string) {
-  const response = await fetch(`${b.functions.url}${path}`, { headers: { authorization: `Bearer ${token}` } })
+  const response = await fetch(`${backend().functions.url}${path}`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
   return { status: response.status, body: (await response.json()) as unknown }
 }
 
@@ -39,7 +34,7 @@ function expectValid(name: string, body: unknown) {
 describe('the monitoring API document', () => {
   it('is up to date with the schemas (pnpm --filter @relevo/functions gen:openapi) and served', async () => {
     expect(JSON.parse(committed)).toEqual(monitoringOpenApi())
-    const served = await fetch(`${b.functions.url}/api/openapi.json`)
+    const served = await fetch(`${backend().functions.url}/api/openapi.json`)
     expect(await served.json()).toEqual(JSON.parse(committed))
   })
 
@@ -51,7 +46,7 @@ describe('the monitoring API document', () => {
     ['/api/agents', 'AgentsAnswer'],
     ['/api/whatsapp-hybrid?action=agents', 'AgentsAnswer'],
   ])('%s answers a %s to an admin and to ops', async (path, name) => {
-    for (const token of [await b.signIn('admin@demo.relevo.test'), OPS_TOKEN]) {
+    for (const token of [await backend().signIn('admin@demo.relevo.test'), OPS_TOKEN]) {
       const { status, body } = await get(path, token)
       expect(status).toBe(200)
       expectValid(name, body)
@@ -78,32 +73,27 @@ describe('?action=agents: who is online', () => {
   const ANA = '00000000-0000-4000-8000-000000001002'
   /** What an open desk does every 20 s (dashboard/src/lib/realtime/presence-heartbeat.ts). */
   async function deskBeat(token: string) {
-    const response = await fetch(`${b.standIn.url}/rest/v1/rpc/touch_presence`, {
-      method: 'POST',
-      headers: {
-        apikey: b.keys.anonKey,
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-      },
-      body: '{}',
-    })
+    const response = await postRpc(backend(), token, 'touch_presence')
     expect(response.status).toBe(200)
   }
   async function anaOnline(): Promise<boolean | undefined> {
-    const { body } = await get('/api/whatsapp-hybrid?action=agents', await b.signIn('admin@demo.relevo.test'))
+    const { body } = await get(
+      '/api/whatsapp-hybrid?action=agents',
+      await backend().signIn('admin@demo.relevo.test'),
+    )
     return (body as { agents: { user_id: string; online: boolean }[] }).agents.find((a) => a.user_id === ANA)
       ?.online
   }
   /** SQL time control: the desk was closed `seconds` ago (its last beat moves back by that much). */
   const closedAgo = (seconds: number) =>
-    b.db.query(
+    backend().db.query(
       `update public.agents set last_seen_at = now() - make_interval(secs => $2) where user_id = $1`,
       [ANA, seconds],
     )
 
   it('is online while the desk beats, still within a minute of closing it, and offline after', async () => {
     expect(await anaOnline()).toBe(false)
-    await deskBeat(await b.signIn('ana@demo.relevo.test'))
+    await deskBeat(await backend().signIn('ana@demo.relevo.test'))
     expect(await anaOnline()).toBe(true)
     await closedAgo(30)
     expect(await anaOnline()).toBe(true)
@@ -112,12 +102,12 @@ describe('?action=agents: who is online', () => {
   })
 
   it('a deactivated agent is offline whatever the last beat', async () => {
-    await deskBeat(await b.signIn('ana@demo.relevo.test'))
-    await b.db.query('update public.agents set active = false where user_id = $1', [ANA])
+    await deskBeat(await backend().signIn('ana@demo.relevo.test'))
+    await backend().db.query('update public.agents set active = false where user_id = $1', [ANA])
     try {
       expect(await anaOnline()).toBe(false)
     } finally {
-      await b.db.query('update public.agents set active = true where user_id = $1', [ANA])
+      await backend().db.query('update public.agents set active = true where user_id = $1', [ANA])
     }
   })
 })

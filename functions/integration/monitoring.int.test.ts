@@ -1,23 +1,15 @@
 import { DEMO_CLOUD_CHANNEL_ID } from '@relevo/testing/demo-seed'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Backend, CHANNEL_ID, OPS_TOKEN, startBackend, TENANT_ID } from './backend.ts'
+import { describe, expect, it } from 'vitest'
+import { answeredChatPerFile, CHANNEL_ID, OPS_TOKEN, TENANT_ID } from './backend.ts'
 
-let b: Backend
-beforeAll(async () => {
-  b = await startBackend({ script: [{ content: 'hola' }] })
-  await b.ingest('hola')
-  await b.settle()
-})
-afterAll(async () => {
-  await b?.close()
-})
+const backend = answeredChatPerFile()
 
 const get = (path: string, token?: string) =>
-  fetch(`${b.functions.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {})
+  fetch(`${backend().functions.url}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {})
 
 describe('monitoring API under RLS', () => {
   it('answers /api/status to an admin with their tenant only', async () => {
-    const response = await get('/api/status', await b.signIn('admin@demo.relevo.test'))
+    const response = await get('/api/status', await backend().signIn('admin@demo.relevo.test'))
     expect(response.status).toBe(200)
     const body = (await response.json()) as {
       channels: { id: string; tenant_id: string }[]
@@ -29,18 +21,18 @@ describe('monitoring API under RLS', () => {
   })
 
   it('leaves out a number the store removed (ADR 113)', async () => {
-    const { rows } = await b.db.query<{ id: string }>(
+    const { rows } = await backend().db.query<{ id: string }>(
       `insert into public.channels (tenant_id, name, archived_at) values ($1, 'Old', now()) returning id`,
       [TENANT_ID],
     )
-    const response = await get('/api/status', await b.signIn('admin@demo.relevo.test'))
+    const response = await get('/api/status', await backend().signIn('admin@demo.relevo.test'))
     const body = (await response.json()) as { channels: { id: string }[] }
     expect(body.channels.map((c) => c.id)).not.toContain(rows[0]?.id)
-    await b.db.query('delete from public.channels where id = $1', [rows[0]?.id])
+    await backend().db.query('delete from public.channels where id = $1', [rows[0]?.id])
   })
 
   it('lists conversations and agents to an admin', async () => {
-    const token = await b.signIn('admin@demo.relevo.test')
+    const token = await backend().signIn('admin@demo.relevo.test')
     const conversations = (await (await get('/api/conversations?mode=ai', token)).json()) as {
       conversations: { mode: string; tenant_id: string }[]
     }
@@ -61,7 +53,7 @@ describe('monitoring API under RLS', () => {
   })
 
   it('refuses agents who are not admins (403), missing tokens (401) and forged JWTs (401)', async () => {
-    expect((await get('/api/status', await b.signIn('ana@demo.relevo.test'))).status).toBe(403)
+    expect((await get('/api/status', await backend().signIn('ana@demo.relevo.test'))).status).toBe(403)
     expect((await get('/api/status')).status).toBe(401)
     const forged = `${btoa(JSON.stringify({ alg: 'HS256' }))}.${btoa(JSON.stringify({ sub: '00000000-0000-4000-8000-000000001001', role: 'authenticated' }))}.bad`
     expect((await get('/api/status', forged)).status).toBe(401)
@@ -76,6 +68,6 @@ describe('monitoring API under RLS', () => {
     expect(text).toContain('relevo_messages_total{author="ai"} 1')
     expect(text).toContain('relevo_ai_runs_total{outcome="replied"} 1')
     expect(text).toMatch(/relevo_ai_latency_ms_count 1\n/)
-    expect((await get('/metrics', await b.signIn('admin@demo.relevo.test'))).status).toBe(403)
+    expect((await get('/metrics', await backend().signIn('admin@demo.relevo.test'))).status).toBe(403)
   })
 })

@@ -2,6 +2,7 @@ import { customerTurns } from '@relevo/testing/openai-double'
 import { describe, expect, it } from 'vitest'
 import { runScheduled } from '../src/app.ts'
 import { signBody } from '../src/shared/signature.ts'
+import { postRpc } from './agent-rpc.ts'
 import { type Backend, backendPerTest, CHANNEL_ID, TENANT_ID, WEBHOOK_SECRET } from './backend.ts'
 
 const start = backendPerTest()
@@ -105,15 +106,7 @@ describe('functions against the real SQL rules (local stand-in)', () => {
       script: [
         async () => {
           // The agent takes over while the model is generating; its answer comes back only after that committed.
-          const takeover = await fetch(`${b.standIn.url}/rest/v1/rpc/takeover`, {
-            method: 'POST',
-            headers: {
-              apikey: b.keys.anonKey,
-              authorization: `Bearer ${agentToken}`,
-              'content-type': 'application/json',
-            },
-            body: JSON.stringify({ p_conversation_id: conversationId }),
-          })
+          const takeover = await postRpc(b, agentToken, 'takeover', { p_conversation_id: conversationId })
           expect(takeover.status).toBe(200)
           return { content: 'respuesta tardía' }
         },

@@ -5,6 +5,7 @@ import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { agentRpc } from './agent-rpc.ts'
 import { type Backend, CHANNEL_ID, startBackend, TENANT_ID } from './backend.ts'
+import { connectDemoStore } from './connect-store.ts'
 
 let b: Backend
 let shopify: ShopifyDouble
@@ -34,21 +35,7 @@ describe("dashboard's Shopify panel", () => {
   })
 
   it("searches the tenant's store with the tenant's own token (set by an admin, never returned)", async () => {
-    await b.db.query(
-      `update public.tenants set shopify_shop_domain = 'demo-store.myshopify.com' where id = $1`,
-      [TENANT_ID],
-    )
-    const admin = await b.signIn('admin@demo.relevo.test')
-    const set = await fetch(`${b.standIn.url}/rest/v1/rpc/set_tenant_secrets`, {
-      method: 'POST',
-      headers: {
-        apikey: b.keys.anonKey,
-        authorization: `Bearer ${admin}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ p_shopify_access_token: 'shpat_tenant' }),
-    })
-    expect(set.status).toBeLessThan(300)
+    await connectDemoStore(b, 'shpat_tenant')
     const response = await get('/api/shopify/products?q=taza')
     expect(response.status).toBe(200)
     const body = (await response.json()) as { products: { title: string; price: { amount: string } }[] }

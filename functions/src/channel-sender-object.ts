@@ -7,21 +7,14 @@
 import { DurableObject } from 'cloudflare:workers'
 import { SenderCore } from './cloud-api/channel-sender.ts'
 import type { Bindings } from './config/config.ts'
-import { type AppDeps, services } from './wiring/services.ts'
-
-let injected: { deps: AppDeps; env: Partial<Bindings> } = { deps: {}, env: {} }
-
-/** The workerd tests' doubles (the runtime constructs the object, so this is the only way in). */
-export function provideSenderDeps(deps: AppDeps, env: Partial<Bindings> = {}): void {
-  injected = { deps, env }
-}
+import { objectServices } from './durable-object.ts'
 
 export class ChannelSender extends DurableObject<Bindings> {
   private readonly core: SenderCore
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
-    this.core = new SenderCore(ctx.storage, () => services({ ...env, ...injected.env }, injected.deps))
+    this.core = new SenderCore(ctx.storage, () => objectServices(env))
   }
 
   notify(channelId: string): Promise<void> {

@@ -4,12 +4,13 @@
  * conversation's AI work; `EndpointDeliverer` (one per webhook endpoint) delivers its events. The
  * logic is in agent/conversation-agent.ts and events/endpoint-deliverer.ts; these classes only bind
  * it to the object's storage and alarm (SQLite-backed classes, wrangler.toml `new_sqlite_classes`).
+ * Every object (ChannelSender too) builds its services with `objectServices`.
  */
 import { DurableObject } from 'cloudflare:workers'
 import { AgentCore, type NotifyResult } from './agent/conversation-agent.ts'
 import type { Bindings } from './config/config.ts'
 import { DelivererCore } from './events/endpoint-deliverer.ts'
-import { type AppDeps, services } from './wiring/services.ts'
+import { type AppDeps, type Services, services } from './wiring/services.ts'
 
 let injected: { deps: AppDeps; env: Partial<Bindings> } = { deps: {}, env: {} }
 
@@ -22,12 +23,17 @@ export function provideAgentDeps(deps: AppDeps, env: Partial<Bindings> = {}): vo
   injected = { deps, env }
 }
 
+/** An object's services: its env and the production deps, or what `provideAgentDeps` gave. */
+export function objectServices(env: Bindings): Services {
+  return services({ ...env, ...injected.env }, injected.deps)
+}
+
 export class ConversationAgent extends DurableObject<Bindings> {
   private readonly core: AgentCore
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
-    this.core = new AgentCore(ctx.storage, () => services({ ...env, ...injected.env }, injected.deps))
+    this.core = new AgentCore(ctx.storage, () => objectServices(env))
   }
 
   notify(conversationId: string, messageId: string): Promise<NotifyResult> {
@@ -49,9 +55,7 @@ export class EndpointDeliverer extends DurableObject<Bindings> {
 
   constructor(ctx: DurableObjectState, env: Bindings) {
     super(ctx, env)
-    this.core = new DelivererCore(ctx.storage, () =>
-      services({ ...env, ...injected.env }, injected.deps).deliverer(),
-    )
+    this.core = new DelivererCore(ctx.storage, () => objectServices(env).deliverer())
   }
 
   notify(endpointId: string): Promise<void> {

@@ -24,6 +24,21 @@ export interface CoordinatorDouble {
 /** What the double answers to `text`: the mapping under test reads `data.answer` from it. */
 export const coordinatorAnswer = (text: string) => `Coordinador: ${text}`
 
+/**
+ * A tenant's mapping (tenants.ai_http_mapping) that speaks the double's contract: bearer token from
+ * {{secret}}, the answer, escalation and reason at data.answer / data.escalate / data.why. `body`
+ * is the request template, which each test writes for what it checks.
+ */
+export function coordinatorMappingFor(body: string) {
+  return {
+    body,
+    headers: { Authorization: 'Bearer {{secret}}' },
+    reply_path: 'data.answer',
+    handoff_path: 'data.escalate',
+    reason_path: 'data.why',
+  }
+}
+
 export function createCoordinatorDouble(options: CoordinatorDoubleOptions): CoordinatorDouble {
   const requests: CoordinatorRequest[] = []
   async function handle(request: Request): Promise<Response> {

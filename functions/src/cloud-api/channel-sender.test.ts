@@ -2,21 +2,12 @@ import { createGraphApiDouble } from '@relevo/testing/graph-api-double'
 import { describe, expect, it } from 'vitest'
 import { graphApiFor } from '../adapters/graph-api.ts'
 import { createLogger } from '../shared/logger.ts'
-import { memoryOutbox } from '../testing/memory-outbox.ts'
+import { doubleChannel, memoryOutbox } from '../testing/memory-outbox.ts'
 import { drain } from './channel-sender.ts'
 
 function setup(count: number, messagesPerSecond = 1000) {
   const graph = createGraphApiDouble()
-  const channel = {
-    channelId: 'ch',
-    tenantId: 't',
-    status: 'ready',
-    phoneNumberId: graph.number.phoneNumberId,
-    wabaId: graph.number.wabaId,
-    messagesPerSecond,
-    accessToken: 'relevo-demo-access-token',
-    appSecret: graph.appSecret,
-  }
+  const channel = doubleChannel(graph, messagesPerSecond)
   const outbox = memoryOutbox(channel, count)
   const deps = {
     cloudStore: outbox.store,

@@ -1,9 +1,15 @@
-import { customerTurns, imageInputs, toolResult, type WireRequest } from '@relevo/testing/openai-double'
+import {
+  customerTurns,
+  imageInputs,
+  type ScriptStep,
+  toolResult,
+  type WireRequest,
+} from '@relevo/testing/openai-double'
 import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify-double'
 import { productImage } from '@relevo/testing/shopify-fixtures'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { harness } from '../testing/harness.ts'
+import { type HarnessOptions, harness } from '../testing/harness.ts'
 import { TENANT_ID } from '../testing/memory-store.ts'
 
 // The AI hears and sees (ADR 081, 082) with the OpenAI double (chat completions and
@@ -22,14 +28,20 @@ beforeEach(() => {
 
 const voiceNote = { type: 'audio', mimetype: 'audio/ogg; codecs=opus', bytes: VOICE }
 
+/** A new chat whose customer sent a voice note. */
+function voiceNoteChat(options: HarnessOptions) {
+  const h = harness(options)
+  const conv = h.store.addConversation()
+  const note = h.store.receiveFile(conv.id, voiceNote)
+  return { h, conv, note }
+}
+
 describe('the AI hears voice notes', () => {
   it('transcribes a voice note, stores the transcript and answers the customer words', async () => {
-    const h = harness({
+    const { h, conv, note } = voiceNoteChat({
       transcriptions: [{ text: '¿Tienen la taza azul en existencia?' }],
       script: [(request) => ({ content: `Respuesta a: ${customerTurns(request)?.at(-1)}` })],
     })
-    const conv = h.store.addConversation()
-    const note = h.store.receiveFile(conv.id, voiceNote)
     expect(await h.run(note.id)).toMatchObject({ outcome: 'replied' })
 
     const [sent] = h.openai.transcriptions
@@ -44,13 +56,11 @@ describe('the AI hears voice notes', () => {
   })
 
   it('uses the tenant model, and does not transcribe a voice note twice', async () => {
-    const h = harness({
+    const { h, conv, note } = voiceNoteChat({
       tenant: { transcriptionModel: 'whisper-1' },
       transcriptions: [{ text: 'hola' }],
       script: [{ content: 'uno' }, { content: 'dos' }],
     })
-    const conv = h.store.addConversation()
-    const note = h.store.receiveFile(conv.id, voiceNote)
     await h.run(note.id)
     const text = h.store.receive(conv.id, 'y otra cosa')
     await h.run(text.id)
@@ -59,9 +69,7 @@ describe('the AI hears voice notes', () => {
   })
 
   it('a voice note said "persona" hands off by keyword without calling the model', async () => {
-    const h = harness({ transcriptions: [{ text: 'Quiero hablar con una persona' }] })
-    const conv = h.store.addConversation()
-    const note = h.store.receiveFile(conv.id, voiceNote)
+    const { h, note } = voiceNoteChat({ transcriptions: [{ text: 'Quiero hablar con una persona' }] })
     expect(await h.run(note.id)).toMatchObject({ outcome: 'handoff', reason: 'customer_asked_for_human' })
     expect(h.openai.requests).toHaveLength(0)
   })
@@ -83,9 +91,7 @@ describe('the AI hears voice notes', () => {
   })
 
   it('hands off with the reason when the only message is a voice note that cannot be transcribed', async () => {
-    const h = harness({ transcriptions: [{ status: 503, message: 'overloaded' }] })
-    const conv = h.store.addConversation()
-    const note = h.store.receiveFile(conv.id, voiceNote)
+    const { h, conv, note } = voiceNoteChat({ transcriptions: [{ status: 503, message: 'overloaded' }] })
     expect(await h.run(note.id)).toMatchObject({
       outcome: 'handoff',
       reason: 'media_not_understood: transcription_failed',
@@ -97,9 +103,7 @@ describe('the AI hears voice notes', () => {
   })
 
   it('hands off when the file never arrived in Storage within the media budget', async () => {
-    const h = harness({ transcriptions: [{ text: 'nunca' }] })
-    const conv = h.store.addConversation()
-    const note = h.store.receiveFile(conv.id, voiceNote)
+    const { h, note } = voiceNoteChat({ transcriptions: [{ text: 'nunca' }] })
     Object.assign(note, { mediaStatus: 'pending' })
     // The harness sleeps without waiting: move the store's clock so the budget runs out.
     h.deps.sleep = async (ms) => h.store.advance(ms)
@@ -109,15 +113,12 @@ describe('the AI hears voice notes', () => {
 })
 
 describe('the AI sees photos and reads file names', () => {
+  const pngPhoto = (caption: string) => ({ type: 'image', mimetype: 'image/png', bytes: PNG, caption })
+
   it('sends a photo as image input (a data URL) with its caption', async () => {
     const h = harness({ script: [{ content: 'Sí, lo tenemos' }] })
     const conv = h.store.addConversation()
-    const photo = h.store.receiveFile(conv.id, {
-      type: 'image',
-      mimetype: 'image/png',
-      bytes: PNG,
-      caption: '¿tienen este modelo?',
-    })
+    const photo = h.store.receiveFile(conv.id, pngPhoto('¿tienen este modelo?'))
     expect(await h.run(photo.id)).toMatchObject({ outcome: 'replied' })
     expect(imageInputs(h.openai.requests[0])).toEqual([`data:image/png;base64,${productImage.base64}`])
     const turn = h.openai.requests[0]?.messages.at(-1)
@@ -130,12 +131,7 @@ describe('the AI sees photos and reads file names', () => {
   it('only names the photo when the tenant says its model takes no images', async () => {
     const h = harness({ tenant: { aiAcceptsImages: false }, script: [{ content: 'ok' }] })
     const conv = h.store.addConversation()
-    const photo = h.store.receiveFile(conv.id, {
-      type: 'image',
-      mimetype: 'image/png',
-      bytes: PNG,
-      caption: 'mira',
-    })
+    const photo = h.store.receiveFile(conv.id, pngPhoto('mira'))
     await h.run(photo.id)
     expect(imageInputs(h.openai.requests[0])).toEqual([])
     expect(customerTurns(h.openai.requests[0])).toEqual(['[photo] mira'])
@@ -165,19 +161,27 @@ describe('the AI shows a product', () => {
     }
   }
 
-  it('search_products returns the image URL, and the reply carries the image stored under the tenant ai/ folder', async () => {
-    const h = harness({
-      tenant: SHOP,
-      secrets: SHOP_SECRETS,
-      imageFetch: (input, init) => shopify.fetch(input, init),
-      script: [
-        { toolCalls: [{ name: 'search_products', arguments: { query: 'taza azul' } }] },
-        showImage,
-        { content: 'Esta es la Taza Azul Talavera, 249 MXN' },
-      ],
-    })
+  /** The model searches the blue mug, shows the first product's picture, then says `reply`. */
+  const searchShowAndSay = (reply: string): ScriptStep[] => [
+    { toolCalls: [{ name: 'search_products', arguments: { query: 'taza azul' } }] },
+    showImage,
+    { content: reply },
+  ]
+
+  /** A chat with the shop's tenant whose customer just wrote `text`; `imageFetch` answers picture requests. */
+  function shopChat(text: string, script: ScriptStep[], imageFetch: HarnessOptions['imageFetch']) {
+    const h = harness({ tenant: SHOP, secrets: SHOP_SECRETS, imageFetch, script })
     const conv = h.store.addConversation()
-    const msg = h.store.receive(conv.id, '¿Cómo es la taza azul?')
+    const msg = h.store.receive(conv.id, text)
+    return { h, conv, msg }
+  }
+
+  it('search_products returns the image URL, and the reply carries the image stored under the tenant ai/ folder', async () => {
+    const { h, conv, msg } = shopChat(
+      '¿Cómo es la taza azul?',
+      searchShowAndSay('Esta es la Taza Azul Talavera, 249 MXN'),
+      (input, init) => shopify.fetch(input, init),
+    )
     expect(await h.run(msg.id)).toMatchObject({ outcome: 'replied' })
     const [reply] = h.store.outbox(conv.id)
     expect(reply).toMatchObject({ type: 'image', body: 'Esta es la Taza Azul Talavera, 249 MXN' })
@@ -191,17 +195,14 @@ describe('the AI shows a product', () => {
   })
 
   it('refuses an image URL no product tool returned, and never fetches it', async () => {
-    const h = harness({
-      tenant: SHOP,
-      secrets: SHOP_SECRETS,
-      imageFetch: (input, init) => shopify.fetch(input, init),
-      script: [
+    const { h, conv, msg } = shopChat(
+      'muéstrame',
+      [
         { toolCalls: [{ name: 'show_product_image', arguments: { image_url: 'https://evil.test/x.png' } }] },
         { content: 'No puedo mostrarla' },
       ],
-    })
-    const conv = h.store.addConversation()
-    const msg = h.store.receive(conv.id, 'muéstrame')
+      (input, init) => shopify.fetch(input, init),
+    )
     await h.run(msg.id)
     expect(toolResult(h.openai.requests[1] as WireRequest, 'show_product_image')).toMatchObject({
       shown: false,
@@ -211,18 +212,11 @@ describe('the AI shows a product', () => {
   })
 
   it('sends the text alone when the picture cannot be fetched', async () => {
-    const h = harness({
-      tenant: SHOP,
-      secrets: SHOP_SECRETS,
-      imageFetch: async () => new Response('gone', { status: 404 }),
-      script: [
-        { toolCalls: [{ name: 'search_products', arguments: { query: 'taza azul' } }] },
-        showImage,
-        { content: 'Aquí la tienes' },
-      ],
-    })
-    const conv = h.store.addConversation()
-    const msg = h.store.receive(conv.id, 'la taza azul')
+    const { h, conv, msg } = shopChat(
+      'la taza azul',
+      searchShowAndSay('Aquí la tienes'),
+      async () => new Response('gone', { status: 404 }),
+    )
     expect(await h.run(msg.id)).toMatchObject({ outcome: 'replied' })
     expect(h.store.outbox(conv.id)[0]).toMatchObject({ type: 'text', body: 'Aquí la tienes', media: null })
   })

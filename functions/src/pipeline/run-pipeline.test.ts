@@ -2,7 +2,7 @@ import { customerTurns, toolResult, type WireRequest } from '@relevo/testing/ope
 import { createShopifyDouble, type ShopifyDouble } from '@relevo/testing/shopify-double'
 import { setAbstractFetchFunc } from '@shopify/shopify-api/runtime'
 import { beforeEach, describe, expect, it } from 'vitest'
-import { harness } from '../testing/harness.ts'
+import { type HarnessOptions, harness } from '../testing/harness.ts'
 import type { MemoryStore, StoredMessage } from '../testing/memory-store.ts'
 import { debounceWaitMs } from './run-pipeline.ts'
 
@@ -10,8 +10,13 @@ import { debounceWaitMs } from './run-pipeline.ts'
 const chatTurns = (request: WireRequest | undefined) =>
   request?.messages.filter((m) => m.role !== 'system' && !String(m.content).startsWith('WhatsApp profile'))
 
-const SHOP = { shopifyShopDomain: 'demo-store.myshopify.com' }
-const SHOP_SECRETS = { shopifyAccessToken: 'shpat_test' }
+/** A harness whose tenant has the demo store connected (the Shopify double answers it). */
+const shopHarness = (options: HarnessOptions) =>
+  harness({
+    tenant: { shopifyShopDomain: 'demo-store.myshopify.com' },
+    secrets: { shopifyAccessToken: 'shpat_test' },
+    ...options,
+  })
 
 let shopify: ShopifyDouble
 beforeEach(() => {
@@ -29,6 +34,11 @@ function replyFromSearch(request: WireRequest) {
   return { content: p ? `${p.title}: ${p.price.amount} ${p.price.currencyCode} ${p.url}` : 'No lo encontré' }
 }
 
+/** The double's second turn: the link create_checkout_link returned, as is. */
+const replyWithCheckoutUrl = (request: WireRequest) => ({
+  content: (toolResult(request, 'create_checkout_link') as { url: string }).url,
+})
+
 /** Every run waits out the debounce until the test opens its gate; the model answers `reply`. */
 function gatedDebounce(reply: string) {
   const gates: (() => void)[] = []
@@ -42,9 +52,7 @@ function gatedDebounce(reply: string) {
 
 describe('AI pipeline with the OpenAI and Shopify doubles', () => {
   it('answers a product question through search_products with name, price and link', async () => {
-    const h = harness({
-      tenant: SHOP,
-      secrets: SHOP_SECRETS,
+    const h = shopHarness({
       script: [
         { toolCalls: [{ name: 'search_products', arguments: { query: 'taza azul' } }] },
         replyFromSearch,
@@ -94,7 +102,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
       { toolCalls: [{ name: 'order_status', arguments: { order_number: '1001', email: null } }] },
       (r: WireRequest) => ({ content: JSON.stringify(toolResult(r, 'order_status')) }),
     ]
-    const owner = harness({ tenant: SHOP, secrets: SHOP_SECRETS, script })
+    const owner = shopHarness({ script })
     const msgA = owner.store.receive(
       owner.store.addConversation('5215512345678').id,
       '¿Dónde está mi pedido 1001?',
@@ -104,7 +112,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
     expect(seen).toMatchObject({ verified: true, fulfillment: 'FULFILLED', order_number: '#1001' })
     expect(seen.shipments[0].tracking[0]).toMatchObject({ company: 'Estafeta', number: 'EST123456789MX' })
 
-    const stranger = harness({ tenant: SHOP, secrets: SHOP_SECRETS, script })
+    const stranger = shopHarness({ script })
     const msgB = stranger.store.receive(stranger.store.addConversation('5219998887766').id, 'pedido 1001')
     await stranger.run(msgB.id)
     const hidden = JSON.parse(stranger.store.outbox()[0]?.body ?? '{}')
@@ -113,9 +121,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
   })
 
   it('builds a cart permalink from variant ids', async () => {
-    const h = harness({
-      tenant: SHOP,
-      secrets: SHOP_SECRETS,
+    const h = shopHarness({
       script: [
         {
           toolCalls: [
@@ -125,7 +131,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
             },
           ],
         },
-        (r: WireRequest) => ({ content: (toolResult(r, 'create_checkout_link') as { url: string }).url }),
+        replyWithCheckoutUrl,
       ],
     })
     const msg = h.store.receive(h.store.addConversation().id, 'quiero 2 tazas')
@@ -134,9 +140,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
   })
 
   it('creates a draft-order invoice link when the deployment asks for draft orders', async () => {
-    const h = harness({
-      tenant: SHOP,
-      secrets: SHOP_SECRETS,
+    const h = shopHarness({
       env: { SHOPIFY_CHECKOUT: 'draft_order' },
       script: [
         {
@@ -144,7 +148,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
             { name: 'create_checkout_link', arguments: { items: [{ variant_id: '40001', quantity: 1 }] } },
           ],
         },
-        (r: WireRequest) => ({ content: (toolResult(r, 'create_checkout_link') as { url: string }).url }),
+        replyWithCheckoutUrl,
       ],
     })
     const msg = h.store.receive(h.store.addConversation().id, 'la quiero')
@@ -157,9 +161,7 @@ describe('AI pipeline with the OpenAI and Shopify doubles', () => {
   })
 
   it('gives product details through get_product, and says when a product does not exist', async () => {
-    const h = harness({
-      tenant: SHOP,
-      secrets: SHOP_SECRETS,
+    const h = shopHarness({
       script: [
         {
           toolCalls: [

@@ -40,6 +40,7 @@ function coordinator(answers: (Response | (() => Response))[], dns: Record<strin
 }
 
 const options = {
+  url: 'https://coord.example/ai',
   secret: 's3cret',
   headerSecret: null,
   mapping: MAPPING_PRESETS.relevo_v1,
@@ -51,11 +52,7 @@ const json = (body: unknown, status = 200) => new Response(JSON.stringify(body),
 describe('http provider', () => {
   it('POSTs the documented JSON signed with the tenant secret (never the secret itself) and accepts {reply}', async () => {
     const server = coordinator([json({ reply: 'Hola desde el coordinador' })])
-    const provider = createHttpProvider({
-      url: 'https://coord.example/ai',
-      ...options,
-      fetch: server.fetch,
-    })
+    const provider = createHttpProvider({ ...options, fetch: server.fetch })
     const result = await provider.generate(context)
     expect(result.decision).toEqual({ kind: 'reply', text: 'Hola desde el coordinador' })
     const headers = server.received[0]?.headers
@@ -77,11 +74,7 @@ describe('http provider', () => {
 
   it('accepts {handoff: true, reason}', async () => {
     const server = coordinator([json({ handoff: true, reason: 'VIP customer' })])
-    const provider = createHttpProvider({
-      url: 'https://coord.example/ai',
-      ...options,
-      fetch: server.fetch,
-    })
+    const provider = createHttpProvider({ ...options, fetch: server.fetch })
     expect((await provider.generate(context)).decision).toEqual({
       kind: 'handoff',
       reason: 'http: VIP customer',
@@ -92,7 +85,6 @@ describe('http provider', () => {
     const waits: number[] = []
     const server = coordinator([json({}, 503), json({}, 503), json({ reply: 'por fin' })])
     const provider = createHttpProvider({
-      url: 'https://coord.example/ai',
       ...options,
       fetch: server.fetch,
       sleep: async (ms) => {
@@ -106,11 +98,7 @@ describe('http provider', () => {
 
   it('does not retry a 400 and fails with its status', async () => {
     const server = coordinator([json({ error: 'bad' }, 400)])
-    const provider = createHttpProvider({
-      url: 'https://coord.example/ai',
-      ...options,
-      fetch: server.fetch,
-    })
+    const provider = createHttpProvider({ ...options, fetch: server.fetch })
     await expect(provider.generate(context)).rejects.toMatchObject({ code: 'provider_http_400' })
     expect(server.received).toHaveLength(1)
   })
@@ -123,23 +111,13 @@ describe('http provider', () => {
         request.signal.addEventListener('abort', () => reject(request.signal.reason))
       })
     }
-    const provider = createHttpProvider({
-      url: 'https://coord.example/ai',
-      ...options,
-      timeoutMs: 50,
-      retries: 0,
-      fetch: hanging,
-    })
+    const provider = createHttpProvider({ ...options, timeoutMs: 50, retries: 0, fetch: hanging })
     await expect(provider.generate(context)).rejects.toMatchObject({ code: 'provider_timeout' })
   })
 
   it('fails on an answer that is neither {reply} nor {handoff}', async () => {
     const server = coordinator([json({ text: 'wrong field' })])
-    const provider = createHttpProvider({
-      url: 'https://coord.example/ai',
-      ...options,
-      fetch: server.fetch,
-    })
+    const provider = createHttpProvider({ ...options, fetch: server.fetch })
     await expect(provider.generate(context)).rejects.toMatchObject({ code: 'provider_bad_answer' })
   })
 
@@ -193,7 +171,7 @@ describe('http provider', () => {
 
 describe('http provider URL checks (ADR 073)', () => {
   const call = (url: string, server: ReturnType<typeof coordinator>, allowPrivate = false) =>
-    createHttpProvider({ url, ...options, allowPrivate, retries: 0, fetch: server.fetch }).generate(context)
+    createHttpProvider({ ...options, url, allowPrivate, retries: 0, fetch: server.fetch }).generate(context)
 
   it.each([
     'http://127.0.0.1:8080/ai',

@@ -22,9 +22,8 @@ const conversationId = z.uuid()
 
 export function cloudApiRoutes(deps: AppDeps) {
   const app = new Hono<AuthEnv>()
-  const fetchDeps = deps.supabaseFetch ? { supabaseFetch: deps.supabaseFetch } : {}
-  const agent = requireCaller({ admin: false, ops: false, ...fetchDeps })
-  const admin = requireCaller({ admin: true, ops: false, ...fetchDeps })
+  const agent = requireCaller({ admin: false, ops: false, supabaseFetch: deps.supabaseFetch })
+  const admin = requireCaller({ admin: true, ops: false, supabaseFetch: deps.supabaseFetch })
 
   async function channelFor(c: {
     env: AuthEnv['Bindings']

@@ -33,11 +33,7 @@ const testInput = z
 
 export function coordinatorRoutes(deps: AppDeps) {
   const app = new Hono<AuthEnv>()
-  const admin = requireCaller({
-    admin: true,
-    ops: false,
-    ...(deps.supabaseFetch ? { supabaseFetch: deps.supabaseFetch } : {}),
-  })
+  const admin = requireCaller({ admin: true, ops: false, supabaseFetch: deps.supabaseFetch })
 
   app.post('/coordinator/test', admin, async (c) => {
     const caller = c.var.caller

@@ -9,11 +9,7 @@ import type { AppDeps } from '../wiring/services.ts'
 
 export function metricsRoutes(deps: AppDeps) {
   const app = new Hono<AuthEnv>()
-  const auth = requireCaller({
-    admin: true,
-    ops: true,
-    ...(deps.supabaseFetch ? { supabaseFetch: deps.supabaseFetch } : {}),
-  })
+  const auth = requireCaller({ admin: true, ops: true, supabaseFetch: deps.supabaseFetch })
   app.get('/', auth, async (c) => {
     if (c.var.caller.kind !== 'ops') {
       return c.json({ code: 'ops_only', message: 'Metrics span every tenant: use the ops token' }, 403)

@@ -65,11 +65,7 @@ async function answer(
 export function monitoringRoutes(deps: AppDeps) {
   const app = new Hono<AuthEnv>()
   // Per route, not app.use('*'): mounted under /api, a wildcard would also guard /api/shopify.
-  const auth = requireCaller({
-    admin: true,
-    ops: true,
-    ...(deps.supabaseFetch ? { supabaseFetch: deps.supabaseFetch } : {}),
-  })
+  const auth = requireCaller({ admin: true, ops: true, supabaseFetch: deps.supabaseFetch })
   for (const action of ['status', 'conversations', 'agents'] as const) {
     app.get(`/${action}`, auth, async (c) => {
       return c.json(await answer(action, c.var.caller, parseQuery(c.req.query()), readConfig(c.env)))

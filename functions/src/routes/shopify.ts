@@ -52,11 +52,7 @@ const orderName = z
 
 export function shopifyRoutes(deps: AppDeps) {
   const app = new Hono<AuthEnv>()
-  const auth = requireCaller({
-    admin: false,
-    ops: false,
-    ...(deps.supabaseFetch ? { supabaseFetch: deps.supabaseFetch } : {}),
-  })
+  const auth = requireCaller({ admin: false, ops: false, supabaseFetch: deps.supabaseFetch })
 
   type Context = { env: AuthEnv['Bindings']; var: { caller: AuthEnv['Variables']['caller'] } }
 

@@ -74,3 +74,25 @@ export class LocalObjects<Core extends { alarm(): Promise<void> }> {
     }
   }
 }
+
+/**
+ * Objects a store write wakes by their id alone (endpoint deliverers, channel senders): `wake(id)`
+ * notifies the object of that id; `idle()` waits up to the kind's own horizon.
+ */
+export class LocalWakeables<Core extends { alarm(): Promise<void>; notify(id: string): Promise<void> }> {
+  private readonly objects: LocalObjects<Core>
+
+  constructor(
+    create: (storage: MemoryAgentStorage) => Core,
+    private readonly horizonMs: number,
+  ) {
+    this.objects = new LocalObjects(create)
+  }
+
+  readonly wake = (id: string): Promise<void> => this.objects.get(id).notify(id)
+
+  /** Waits until no object has a handler running or an alarm due within `horizonMs`. */
+  idle(horizonMs = this.horizonMs): Promise<void> {
+    return this.objects.idle(horizonMs)
+  }
+}

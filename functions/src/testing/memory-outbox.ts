@@ -4,10 +4,25 @@
  * tests and the benchmark of its pacing without a database. Claimed rows are `sending` until
  * marked, like a lease that never expires.
  */
+import type { GraphApiDouble } from '@relevo/testing/graph-api-double'
 import type { SenderStore } from '../cloud-api/channel-sender.ts'
 import type { CloudChannel, CloudOutboxRow } from '../cloud-api/ports.ts'
 
 type Row = CloudOutboxRow & { status: 'queued' | 'sending' | 'sent' | 'failed' }
+
+/** A ready number on the Graph API double, sending at most `messagesPerSecond`. */
+export function doubleChannel(graph: GraphApiDouble, messagesPerSecond: number): CloudChannel {
+  return {
+    channelId: 'ch',
+    tenantId: 't',
+    status: 'ready',
+    phoneNumberId: graph.number.phoneNumberId,
+    wabaId: graph.number.wabaId,
+    messagesPerSecond,
+    accessToken: 'relevo-demo-access-token',
+    appSecret: graph.appSecret,
+  }
+}
 
 export function memoryOutbox(channel: CloudChannel, count: number) {
   const rows = new Map<string, Row>()

@@ -115,21 +115,33 @@ export class MemoryStore implements PipelineStore, MaintenanceStore, MediaFiles 
 
   /** A customer message, as ingest_message would store it. */
   receive(conversationId: string, body: string): StoredMessage {
-    const msg: StoredMessage = {
+    return this.store({
       id: this.id('b000'),
       conversationId,
-      tenantId: TENANT_ID,
       direction: 'in',
       author: 'customer',
       body,
+      status: 'received',
+      inReplyTo: null,
+    })
+  }
+
+  /** Appends a new text message: what it says and who wrote it; the rest as every new message starts. */
+  private store(
+    message: Pick<
+      StoredMessage,
+      'id' | 'conversationId' | 'direction' | 'author' | 'body' | 'status' | 'inReplyTo'
+    >,
+  ): StoredMessage {
+    const msg: StoredMessage = {
+      ...message,
+      tenantId: TENANT_ID,
       type: 'text',
       createdAt: this.tick(),
       deletedAt: null,
       media: null,
       mediaStatus: null,
       transcript: null,
-      status: 'received',
-      inReplyTo: null,
     }
     this.messages.push(msg)
     return msg
@@ -292,24 +304,15 @@ export class MemoryStore implements PipelineStore, MaintenanceStore, MediaFiles 
   }
 
   private outgoing(conversationId: string, author: 'ai' | 'system', body: string, inReplyTo: string | null) {
-    const msg: StoredMessage = {
+    return this.store({
       id: this.id('d000'),
       conversationId,
-      tenantId: TENANT_ID,
       direction: 'out',
       author,
       body,
-      type: 'text',
-      createdAt: this.tick(),
-      deletedAt: null,
-      media: null,
-      mediaStatus: null,
-      transcript: null,
       status: 'queued',
       inReplyTo,
-    }
-    this.messages.push(msg)
-    return msg
+    })
   }
 
   async handoff(conversationId: string, reason: string) {
