@@ -8,6 +8,7 @@ import { measureLongThread } from './long-thread.ts'
 import { seedVolume } from './seed-volume.ts'
 
 const SAMPLES = 30
+const OPEN_SAMPLES = 15
 
 function stats(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b)
@@ -93,12 +94,15 @@ try {
 
   // Opening the 5,000-message chat, from a click in the list to its newest row on screen (the
   // thread is windowed: it renders the rows near the viewport, not the page of 50), and the part of
-  // that after the messages response: the thread's render, apart from the query's round trip.
+  // that after the messages response: the thread's render, apart from the query's round trip. The
+  // click comes a second after the first row, once the feed has joined and its catch-up refresh
+  // (500 chats, labels) is done: a click in the same frame as that refresh timed the refresh too.
   const openChat: number[] = []
   const threadRenderAfterData: number[] = []
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < OPEN_SAMPLES; i++) {
     await page.goto(`${rig.site.url}/inbox`)
     await page.getByTestId('conversation-row').first().waitFor()
+    await page.waitForTimeout(1_000)
     const timing = await page.evaluate(async (id) => {
       performance.clearResourceTimings()
       const t0 = performance.now()
