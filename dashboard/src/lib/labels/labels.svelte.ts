@@ -12,18 +12,32 @@ export class LabelStore {
    */
   byConversation = $state.raw<Record<string, readonly string[]>>({})
 
+  /**
+   * The feed's changes that arrived while a load was reading, one list per load in flight. They are
+   * replayed, in order, over the load's snapshot: a snapshot read before a change can land after the
+   * change's event (ADR 125), and every change applies idempotently.
+   */
+  private readonly duringLoads = new Set<Change[]>()
+
   constructor(private readonly api: Pick<DeskApi, 'labels' | 'conversationLabels'>) {}
 
   async load(): Promise<void> {
-    const [labels, links] = await Promise.all([this.api.labels(), this.api.conversationLabels()])
-    this.labels = labels
-    const map: Record<string, string[]> = {}
-    for (const link of links) {
-      const ids = map[link.conversation_id]
-      if (ids) ids.push(link.label_id)
-      else map[link.conversation_id] = [link.label_id]
+    const during: Change[] = []
+    this.duringLoads.add(during)
+    try {
+      const [labels, links] = await Promise.all([this.api.labels(), this.api.conversationLabels()])
+      this.labels = labels
+      const map: Record<string, string[]> = {}
+      for (const link of links) {
+        const ids = map[link.conversation_id]
+        if (ids) ids.push(link.label_id)
+        else map[link.conversation_id] = [link.label_id]
+      }
+      this.byConversation = map
+      for (const change of during) this.applyNow(change)
+    } finally {
+      this.duringLoads.delete(during)
     }
-    this.byConversation = map
   }
 
   of(conversationId: string): Label[] {
@@ -41,6 +55,11 @@ export class LabelStore {
   }
 
   apply(change: Change): void {
+    for (const during of this.duringLoads) during.push(change)
+    this.applyNow(change)
+  }
+
+  private applyNow(change: Change): void {
     if (change.table === 'labels') {
       const gone = change.operation === 'DELETE' ? change.old_record?.id : undefined
       const row = change.record

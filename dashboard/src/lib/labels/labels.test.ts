@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Change, Label } from '../types.ts'
+import type { Change, ConversationLabel, Label } from '../types.ts'
 import { LabelStore } from './labels.svelte.ts'
 
 const wholesale: Label = { id: 'l1', name: 'Wholesale', color: '#2563eb' }
@@ -21,6 +21,36 @@ describe('LabelStore', () => {
     await labels.load()
     expect(labels.of('c1')).toEqual([wholesale])
     expect(labels.has('c1', 'l1')).toBe(true)
+    expect(labels.of('c2')).toEqual([])
+  })
+
+  it('replays what the feed delivered while a load was reading over its older snapshot', async () => {
+    let answer: (links: ConversationLabel[]) => void = () => {}
+    const labels = new LabelStore({
+      labels: async () => [problem, wholesale],
+      conversationLabels: () => new Promise((resolve) => (answer = resolve)),
+    })
+    const load = labels.load()
+    const link = (conversation_id: string, label_id: string) => ({
+      conversation_id,
+      label_id,
+      tenant_id: 't',
+      added_by: null,
+      created_at: '',
+    })
+    labels.apply(change({ table: 'conversation_labels', operation: 'INSERT', record: link('c2', 'l2') }))
+    labels.apply(change({ table: 'conversation_labels', operation: 'DELETE', old_record: link('c1', 'l1') }))
+    // The snapshot was read before both changes.
+    answer([link('c1', 'l1')])
+    await load
+    expect(labels.of('c2')).toEqual([problem])
+    expect(labels.of('c1')).toEqual([])
+
+    // Once loaded, the changes are not replayed over the next load's newer snapshot.
+    const again = labels.load()
+    answer([link('c1', 'l1')])
+    await again
+    expect(labels.of('c1')).toEqual([wholesale])
     expect(labels.of('c2')).toEqual([])
   })
 
