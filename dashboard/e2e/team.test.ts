@@ -35,9 +35,8 @@ describe('agents and invitations', () => {
       [BETO.email],
     )
     expect(rows).toEqual([{ role: 'agent', active: true, tenant_id: '00000000-0000-4000-8000-000000000001' }])
-    // The admin's team list and invitations follow: the new agent arrives on the feed.
+    // The admin's team list and invitations follow, without a reload: the new agent arrives on the feed.
     await admin.getByTestId('team-row').filter({ hasText: BETO.name }).waitFor()
-    await admin.reload()
     await invitationShows(admin, BETO.email, 'accepted')
 
     // A used code cannot make a second agent.
